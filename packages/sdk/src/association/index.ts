@@ -1,0 +1,2 @@
+export { DeviceSupport } from './device-support';
+export type { PgAssociator } from './pg-associator';

@@ -1,0 +1,1 @@
+export type { DeviceInfoExtractor } from './device-info-extractor';

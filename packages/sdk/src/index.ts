@@ -1,0 +1,11 @@
+/**
+ * The provd plugin SDK: everything a plugin imports to identify, score and configure IP phones.
+ *
+ * @packageDocumentation
+ */
+export * from './errors/index';
+export * from './types/index';
+export * from './association/index';
+export * from './extraction/index';
+export * from './plugin/index';
+export * from './sync/index';

@@ -1,0 +1,55 @@
+import type { SyncService } from '../sync/sync-service';
+
+/** Logging functions the host gives a plugin. */
+export interface PluginLogger {
+  /** Logs a debug message. */
+  debug(message: string): void;
+  /** Logs an informational message. */
+  info(message: string): void;
+  /** Logs a warning. */
+  warn(message: string): void;
+  /** Logs an error. */
+  error(message: string): void;
+}
+
+/** HTTP(S) proxies the host uses for downloads, keyed by scheme. */
+export interface ProxyConfig {
+  /** Proxy URL for `http://` downloads. */
+  http?: string;
+  /** Proxy URL for `https://` downloads. */
+  https?: string;
+}
+
+/** The host's general configuration as a plugin sees it (contract §1.2; only what plugins use). */
+export interface GeneralConfig {
+  /** Download proxies. */
+  proxies?: ProxyConfig;
+  /** The URL phones use to reach the host over HTTP, e.g. `http://10.0.0.1:8667`. */
+  advertisedHttpUrl?: string;
+  /** The host's TFTP port. */
+  tftpPort?: number;
+  /** Other settings. */
+  [key: string]: unknown;
+}
+
+/** The services a host offers to its plugins. */
+export interface HostServices {
+  /** How SIP NOTIFYs reach phones; absent when the host cannot synchronize devices. */
+  sync?: SyncService;
+  /** Where the plugin logs. */
+  logger?: PluginLogger;
+}
+
+/** What a plugin is constructed with. */
+export interface PluginContext {
+  /** The plugin id, e.g. `digium-2.8.1` (the name of its folder). */
+  id: string;
+  /** The absolute path of the plugin's folder. */
+  pluginDir: string;
+  /** The host's general configuration. */
+  generalConfig: GeneralConfig;
+  /** Free-form configuration of this plugin, from the host's configuration (`{}` when none). */
+  pluginConfig: Record<string, unknown>;
+  /** The services the host offers. */
+  services: HostServices;
+}

@@ -1,0 +1,1 @@
+export type { SyncService } from './sync-service';

@@ -1,0 +1,45 @@
+/**
+ * Test helpers shared by the provd packages.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** A temporary folder for one test, removed by `cleanup()`. */
+export interface TestDir {
+  /** Absolute path of the folder. */
+  path: string;
+  /** Absolute path of `rel` inside the folder. */
+  join(...rel: string[]): string;
+  /** Removes the folder and everything in it. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Creates a temporary folder holding `files` (relative path → contents).
+ *
+ * @example
+ * ```ts
+ * const dir = await testdir({ 'plugin-info': '{}' });
+ * afterEach(() => dir.cleanup());
+ * ```
+ */
+export async function testdir(files: Record<string, string | Uint8Array> = {}): Promise<TestDir> {
+  const path = await mkdtemp(join(tmpdir(), 'provd-test-'));
+  for (const [rel, contents] of Object.entries(files)) {
+    const target = join(path, rel);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, contents);
+  }
+  return {
+    path,
+    join: (...rel: string[]) => join(path, ...rel),
+    cleanup: () => rm(path, { recursive: true, force: true }),
+  };
+}
+
+/** The repository root (for reading `../shared` fixtures and running the CLIs). */
+export const repoRoot: string = join(dirname(new URL(import.meta.url).pathname), '..', '..', '..');
+
+/** The shared reference folder beside the repository root (read-only fixtures). */
+export const sharedDir: string = process.env.PROVD_SHARED_DIR ?? join(repoRoot, '..', 'shared');

@@ -7,5 +7,5 @@ export default defineConfig({
   platform: 'node',
   dts: { entry: 'src/index.ts' },
   sourcemap: true,
-  clean: true,
+  clean: false,
 });

@@ -7,5 +7,5 @@ export default defineConfig({
   platform: 'node',
   dts: true,
   sourcemap: true,
-  clean: true,
+  clean: false,
 });

@@ -1,2 +1,2 @@
 export type { GeneralConfig, HostServices, PluginContext, PluginLogger, ProxyConfig } from './plugin-context';
-export type { PluginServices, ProvdPlugin } from './provd-plugin';
+export type { PluginConstructor, PluginServices, ProvdPlugin } from './provd-plugin';

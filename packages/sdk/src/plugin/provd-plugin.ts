@@ -1,3 +1,4 @@
+import type { PluginContext } from './plugin-context';
 import type { PgAssociator } from '../association/pg-associator';
 import type { DeviceInfoExtractor } from '../extraction/device-info-extractor';
 import type { Device } from '../types/device';
@@ -50,3 +51,15 @@ export interface ProvdPlugin {
   /** Called last, when the host unloads the plugin. */
   close(): Promise<void>;
 }
+
+/**
+ * The default export of a plugin's entry module: a class the host constructs with the plugin's context.
+ *
+ * @example
+ * ```ts
+ * export default class AcmePlugin extends BasePlugin {
+ *   // ...
+ * }
+ * ```
+ */
+export type PluginConstructor = new (context: PluginContext) => ProvdPlugin;

@@ -1,16 +1,3 @@
-import { cac } from 'cac';
-import { VERSION } from './index';
+import { runCli } from './cli/index';
 
-const cli = cac('provd-build');
-
-cli
-  .command('build [...families]', 'Build plugin families into a plugin repository')
-  .option('--out <dir>', 'Output folder', { default: 'dist/repo' })
-  .option('--pretty', 'Pretty-print plugins.db')
-  .action(() => {
-    process.stderr.write('provd-build: no plugin family yet\n');
-  });
-
-cli.help();
-cli.version(VERSION);
-cli.parse();
+process.exitCode = await runCli(process.argv);

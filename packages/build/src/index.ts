@@ -1,7 +1,18 @@
 /**
+ * The provd build tool: plugin families in, plugin tarballs, `plugins.db` and DHCP configuration out.
+ *
  * @packageDocumentation
- * The provd build tool: plugin families in, plugin tarballs, \`plugins.db\` and DHCP configuration out.
  */
-
-/** The version of this package. */
-export const VERSION: string = '0.1.0';
+export * from './family/index';
+export * from './build/index';
+export * from './bundle/index';
+export * from './checks/index';
+export * from './dhcp/index';
+export * from './fs/index';
+export * from './layer/index';
+export * from './offline/index';
+export * from './repo/index';
+export * from './sign/index';
+export * from './tarball/index';
+export { runCli } from './cli/index';
+export { VERSION } from './version';

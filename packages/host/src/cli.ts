@@ -1,7 +1,5 @@
-import { cac } from 'cac';
-import { VERSION } from './index';
+import { sizeThreadPool } from './cli/threadpool';
+import { commands, runCli } from './cli/index';
 
-const cli = cac('provd');
-cli.help();
-cli.version(VERSION);
-cli.parse();
+sizeThreadPool();
+process.exitCode = await runCli(process.argv, commands, { stdout: process.stdout, stderr: process.stderr });

@@ -5,3 +5,16 @@
 
 /** The version of this package. */
 export const VERSION: string = '0.1.0';
+
+export * from './app/index';
+export * from './api/index';
+export * from './files/index';
+export * from './http/index';
+export * from './pipeline/index';
+export * from './store/index';
+export * from './sync/index';
+export * from './tftp/index';
+export * from './plugins/index';
+export * from './repository/index';
+export * from './render/index';
+export * from './identify/index';

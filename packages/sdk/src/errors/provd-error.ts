@@ -12,6 +12,14 @@ export interface ProvdErrorLocation {
   plugin?: string;
 }
 
+/** The JSON form of a {@link ProvdError}. */
+export interface ProvdErrorJson extends ProvdErrorLocation {
+  /** The stable code. */
+  code: ProvdErrorCode;
+  /** The message. */
+  message: string;
+}
+
 /** Options accepted by the {@link ProvdError} constructor. */
 export interface ProvdErrorOptions extends ProvdErrorLocation {
   /** The underlying error, if any. */
@@ -56,8 +64,8 @@ export class ProvdError extends Error {
   }
 
   /** A plain JSON form, for `--json` output and API responses. */
-  toJSON(): { code: ProvdErrorCode; message: string } & ProvdErrorLocation {
-    const json: { code: ProvdErrorCode; message: string } & ProvdErrorLocation = { code: this.code, message: this.message };
+  toJSON(): ProvdErrorJson {
+    const json: ProvdErrorJson = { code: this.code, message: this.message };
     if (this.file !== undefined) json.file = this.file;
     if (this.key !== undefined) json.key = this.key;
     if (this.device !== undefined) json.device = this.device;

@@ -1,1 +1,11 @@
 export type { DeviceInfoExtractor } from './device-info-extractor';
+export { defineExtractor } from './define-extractor';
+export type { ExtractFunction } from './define-extractor';
+export { guardExtractor } from './guard';
+export type { GuardOptions } from './guard';
+export { mergeByVote, mergeLastSeen } from './merge';
+export type { DevInfoMerger } from './merge';
+export { composeExtractors } from './compose';
+export type { ComposeOptions } from './compose';
+export { standardExtractor } from './standard-extractor';
+export { createHostExtractor } from './host-extractor';

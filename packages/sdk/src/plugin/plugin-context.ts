@@ -1,3 +1,4 @@
+import type { WriteDurability } from '../templates/atomic-write';
 import type { SyncService } from '../sync/sync-service';
 
 /** Logging functions the host gives a plugin. */
@@ -52,4 +53,11 @@ export interface PluginContext {
   pluginConfig: Record<string, unknown>;
   /** The services the host offers. */
   services: HostServices;
+  /**
+   * Whether the plugin's file writes (`BasePlugin.writeFiles`, its template helper's `dump`) are fsynced: `fsync`
+   * (the default, what a host serving phones needs: a configured file survives a power loss) or `none`, for a host
+   * whose tftpboot is a throwaway working copy (`provd render`). Writes stay atomic and all-or-nothing either way.
+   * @defaultValue "fsync"
+   */
+  writeDurability?: WriteDurability;
 }

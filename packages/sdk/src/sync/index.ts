@@ -1,1 +1,2 @@
 export type { SyncService } from './sync-service';
+export { isAutoprovPeer, standardSipSynchronize } from './standard-sip-synchronize';

@@ -1,5 +1,5 @@
 export type { Device, DevInfo } from './device';
-export type { Capabilities, PluginInfo } from './plugin-info';
+export type { Capabilities, CapabilityType, PluginInfo } from './plugin-info';
 export type {
   DtmfMode,
   FuncKey,

@@ -45,13 +45,21 @@ export interface TftpRequest {
   /** The RFC 2347 options of the request, names lower case. */
   options: Readonly<Record<string, string>>;
   /** The client's address. */
-  address: { ip: string; port: number };
+  address: {
+    /** The client's IP address. */
+    ip: string;
+    /** The client's UDP port. */
+    port: number;
+  };
 }
 
 /** Maps each {@link RequestType} to the request object of that type. */
 export interface RequestByType {
+  /** A DHCP lease. */
   dhcp: DhcpRequest;
+  /** An HTTP request. */
   http: HttpRequest;
+  /** A TFTP read request. */
   tftp: TftpRequest;
 }
 

@@ -1,0 +1,4 @@
+{% extends "base.tpl" %}
+{% block model %}
+display.type = mono
+{%- endblock %}

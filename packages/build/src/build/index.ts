@@ -1,0 +1,10 @@
+export { buildRepository } from './build-repository';
+export type { BuildOptions, BuildResult, BuiltPlugin } from './build-repository';
+export { reindexRepository } from './reindex-repository';
+export type { ReindexResult } from './reindex-repository';
+export { loadFamilies } from './load-families';
+export type { FamilySelection } from './load-families';
+export { layeredBytes, prepareTarget, STANDARD_DIRS } from './prepare-target';
+export type { PreparedTarget, PrepareOptions } from './prepare-target';
+export { silentReporter } from './types';
+export type { BuildReporter, LoadedFamily, PreparedPlugin } from './types';

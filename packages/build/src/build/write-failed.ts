@@ -1,0 +1,9 @@
+import { createProvdError, isProvdError } from '@provd/sdk';
+
+/** Wraps a file-system failure into `PROVD_BUILD_WRITE_FAILED` (a `ProvdError` passes through). */
+export function writeFailed(err: unknown, fallback: string): unknown {
+  if (isProvdError(err) || !(err instanceof Error)) return err;
+  const code = err as NodeJS.ErrnoException;
+  return createProvdError('PROVD_BUILD_WRITE_FAILED', { file: code.path ?? fallback, reason: code.message }, { cause: err });
+}
+

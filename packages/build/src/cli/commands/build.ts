@@ -1,0 +1,72 @@
+import type { CAC } from 'cac';
+import { resolve } from 'node:path';
+import { createProvdError } from '@provd/sdk';
+import { buildRepository } from '../../build/build-repository';
+import { EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, printError, printJson, terminalReporter } from '../output';
+
+/** Whether a base URL can go into the Kea classes: http(s), no quotes or spaces. */
+function usableBaseUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol) && !/["'\s\\]/.test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** The options of `provd-build build`. */
+interface BuildFlags {
+  out: string;
+  root: string;
+  pretty?: boolean;
+  sign?: string;
+  bundle?: string;
+  dhcpBaseUrl?: string;
+  pluginsDir?: string;
+  json?: boolean;
+}
+
+/** Registers `build [...families]`. */
+export function registerBuild(cli: CAC, setExit: (code: number) => void): void {
+  cli
+    .command('build [...families]', 'Build plugin families (all, or the named ones) into a plugin repository')
+    .option('--out <dir>', 'The repository folder to write', { default: 'dist/repo' })
+    .option('--root <dir>', 'The repository root holding packages/ and examples/', { default: '.' })
+    .option('--pretty', 'Indent plugins.db')
+    .option('--sign <keyfile>', 'Sign plugins.db with this PEM Ed25519 private key (writes plugins.db.sig)')
+    .option('--bundle <zipfile>', 'Also write an offline bundle (.zip) of the repository')
+    .option('--dhcp-base-url <url>', 'The provisioning base URL written into the Kea classes')
+    .option('--plugins-dir <dir>', 'Also write each built plugin unpacked, as <dir>/<plugin id>')
+    .option('--json', 'Print the result as JSON')
+    .example('provd-build build digium --out dist/repo --pretty')
+    .action(async (families: string[], flags: BuildFlags) => {
+      if (flags.dhcpBaseUrl !== undefined && !usableBaseUrl(String(flags.dhcpBaseUrl))) {
+        process.stderr.write(`provd: --dhcp-base-url must be an http:// or https:// URL without quotes or spaces (got ${JSON.stringify(String(flags.dhcpBaseUrl))})\n`);
+        setExit(EXIT_USAGE);
+        return;
+      }
+      const reporter = terminalReporter();
+      // Paths on the command line are relative to the current folder, whatever --root is.
+      const fromCwd = (p: string | undefined): string | undefined => (p === undefined ? undefined : resolve(String(p)));
+      const result = await buildRepository({
+        root: resolve(String(flags.root)),
+        families: families.map(String),
+        out: resolve(String(flags.out)),
+        pretty: flags.pretty,
+        signKey: fromCwd(flags.sign),
+        bundle: fromCwd(flags.bundle),
+        dhcpBaseUrl: flags.dhcpBaseUrl,
+        pluginsDir: fromCwd(flags.pluginsDir),
+        reporter,
+      });
+      reporter.done();
+      for (const err of result.errors) printError(err);
+      if (!result.ok) printError(createProvdError('PROVD_BUILD_FAILED', { problems: result.errors.length, out: flags.out }));
+      if (flags.json) printJson({ ok: result.ok, out: flags.out, plugins: result.plugins, written: result.written, errors: result.errors.map((e) => e.toJSON()) });
+      else if (result.ok && result.familiesFound === 0) {
+        process.stdout.write('no plugin family found (no provd.family.ts under packages/ or examples/): nothing to build\n');
+      } else if (result.ok) {
+        process.stdout.write(`built ${result.plugins.length} plugin${result.plugins.length === 1 ? '' : 's'} of ${result.families.length} famil${result.families.length === 1 ? 'y' : 'ies'} into ${flags.out}\n`);
+      }
+      setExit(result.ok ? EXIT_OK : EXIT_USER_ERROR);
+    });
+}

@@ -1,0 +1,1 @@
+export { tempNameIn, writeFileAtomic } from './write-atomic';

@@ -1,0 +1,1 @@
+export { bundledRepoFiles, CHECKSUM_FILE, writeOfflineBundle } from './offline-bundle';

@@ -1,0 +1,34 @@
+import type { KeyObject } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BuildReporter } from '../build/types';
+import { writeFileAtomic } from '../fs/write-atomic';
+import { SIGNATURE_FILE, signIndex } from '../sign/sign-index';
+import { renderPluginsDb, selectLatest, type IndexCandidate } from './plugins-db';
+
+/**
+ * Writes `plugins.db` for the given tarballs (and `plugins.db.sig` when a key is given; a stale signature is
+ * removed otherwise). Returns the names written.
+ *
+ * @example
+ * ```ts
+ * await writeIndex('dist/repo', candidates, { pretty: true });
+ * ```
+ */
+export async function writeIndex(
+  out: string,
+  candidates: readonly IndexCandidate[],
+  options: { pretty?: boolean; key?: KeyObject; reporter?: BuildReporter },
+): Promise<string[]> {
+  const { chosen, warnings } = selectLatest(candidates);
+  for (const w of warnings) options.reporter?.warn(w);
+  const db = Buffer.from(renderPluginsDb(chosen, { pretty: options.pretty }));
+  await writeFileAtomic(join(out, 'plugins.db'), db);
+  if (options.key) {
+    await writeFileAtomic(join(out, SIGNATURE_FILE), signIndex(db, options.key));
+    return ['plugins.db', SIGNATURE_FILE];
+  }
+  await rm(join(out, SIGNATURE_FILE), { force: true });
+  return ['plugins.db'];
+}
+

@@ -1,0 +1,1 @@
+export { generateSigningKeys, readSigningKey, SIGNATURE_FILE, signIndex } from './sign-index';

@@ -1,0 +1,57 @@
+import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createProvdError } from '@provd/sdk';
+
+/** The name of the signature file written beside `plugins.db`. */
+export const SIGNATURE_FILE = 'plugins.db.sig';
+
+/**
+ * Reads a PEM Ed25519 private key. Throws `PROVD_BUILD_SIGN_KEY_INVALID` when the file is unreadable or holds
+ * another kind of key.
+ *
+ * @example
+ * ```ts
+ * const key = await readSigningKey('keys/provd-repo.pem');
+ * ```
+ */
+export async function readSigningKey(file: string): Promise<KeyObject> {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(await readFile(file));
+  } catch (err) {
+    throw createProvdError('PROVD_BUILD_SIGN_KEY_INVALID', { file, reason: (err as Error).message }, { cause: err });
+  }
+  if (key.asymmetricKeyType !== 'ed25519') {
+    throw createProvdError('PROVD_BUILD_SIGN_KEY_INVALID', { file, reason: `it is a ${String(key.asymmetricKeyType)} key, not ed25519` });
+  }
+  return key;
+}
+
+/**
+ * Signs the exact bytes of `plugins.db` with Ed25519; returns the contents of `plugins.db.sig`: the base64 of the
+ * raw 64-byte signature and a newline. A host verifies it with `crypto.verify(null, bytes, publicKey, signature)`.
+ *
+ * @example
+ * ```ts
+ * const sig = signIndex(await readFile('dist/repo/plugins.db'), await readSigningKey('key.pem'));
+ * ```
+ */
+export function signIndex(indexBytes: Uint8Array, key: KeyObject): string {
+  return `${sign(null, indexBytes, key).toString('base64')}\n`;
+}
+
+/**
+ * Makes a new Ed25519 key pair as PEM text: the private key (PKCS#8) for `--sign`, the public key (SPKI) for hosts.
+ *
+ * @example
+ * ```ts
+ * const { privateKey, publicKey } = generateSigningKeys();
+ * ```
+ */
+export function generateSigningKeys(): { privateKey: string; publicKey: string } {
+  const pair = generateKeyPairSync('ed25519');
+  return {
+    privateKey: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}

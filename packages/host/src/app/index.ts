@@ -1,0 +1,11 @@
+export { dropNulls, readConfigInput } from './config-input';
+export type { StoredConfig } from './config-input';
+export { readDeviceInput } from './device-input';
+export { KeyedLock } from './keyed-lock';
+export type { InstallablePlugin, PluginHost } from './plugin-host';
+export { ProvisioningApp } from './provisioning-app';
+export type { ProcessResult, ProvisioningAppOptions } from './provisioning-app';
+export { SecurityGuard } from './security-guard';
+export { startHost } from './serve-host';
+export type { RunningHost, ServeHostOptions } from './serve-host';
+export type { SecurityGuardOptions } from './security-guard';

@@ -1,0 +1,23 @@
+/**
+ * Runs tasks one after the other per key (tasks of different keys run at once), so two requests of one phone never
+ * identify or configure it at the same time.
+ */
+export class KeyedLock {
+  private readonly tails = new Map<string, Promise<void>>();
+
+  /** Runs `task` once every earlier task of `key` has settled. */
+  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    const mine = previous.then(() => tail);
+    this.tails.set(key, mine);
+    await previous;
+    try {
+      return await task();
+    } finally {
+      release();
+      if (this.tails.get(key) === mine) this.tails.delete(key);
+    }
+  }
+}

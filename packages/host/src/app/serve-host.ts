@@ -1,0 +1,157 @@
+import { appendFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { baseRawConfig, createProvdError, type PluginLogger, type RawConfig } from '@provd/sdk';
+import { ApiServer } from '../api/api-server';
+import { clientIpResolver } from '../http/client-ip';
+import { ProvisioningHttpServer } from '../http/server';
+import { PluginManager } from '../plugins/plugin-manager';
+import { AmiSyncService, type AmiSyncOptions } from '../sync/ami-sync-service';
+import { UdpSipSyncService } from '../sync/udp-sync-service';
+import { TftpServer } from '../tftp/server';
+import { ProvisioningApp } from './provisioning-app';
+
+/** Options of {@link startHost} (what `provd serve` takes). */
+export interface ServeHostOptions {
+  /** The folder of installed plugins. */
+  pluginsDir: string;
+  /** The folder of devices and configs. */
+  dataDir: string;
+  /** The plugin repository (folder or `http(s)://` URL) plugins are installed from. */
+  repo?: string;
+  /** Address of the HTTP and TFTP servers. @defaultValue "127.0.0.1" */
+  host?: string;
+  /** Provisioning HTTP port (0: any free port). @defaultValue 8667 */
+  httpPort?: number;
+  /** TFTP port (0: any free port). @defaultValue 69 */
+  tftpPort?: number;
+  /** Address of the JSON API. @defaultValue "127.0.0.1" */
+  apiHost?: string;
+  /** JSON API port (0: any free port). @defaultValue 8666 */
+  apiPort?: number;
+  /** The URL phones reach the HTTP server at. @defaultValue `http://<host>:<http port>` */
+  advertisedUrl?: string;
+  /** A JSON file with the base raw config every config inherits. */
+  baseRawConfigFile?: string;
+  /** The number of reverse proxies in front of the HTTP server (X-Forwarded-For). @defaultValue 0 */
+  trustedProxies?: number;
+  /** Create a device for every unknown requester. @defaultValue true */
+  autoCreate?: boolean;
+  /** `sip-udp` (NOTIFY straight to the phone), `asterisk-ami` (PJSIPNotify through Asterisk) or `none`. @defaultValue "sip-udp" */
+  sync?: 'sip-udp' | 'asterisk-ami' | 'none';
+  /** The Asterisk manager interface, for `sync: 'asterisk-ami'`. */
+  ami?: AmiSyncOptions;
+  /** The SIP port of the phones. @defaultValue 5060 */
+  sipPort?: number;
+  /** URL-key mode: the provisioning key of each tenant (`tenant uuid → key`); phones then fetch `/<key>/...`. */
+  urlKeys?: Readonly<Record<string, string>>;
+  /** The file security lines are appended to (a fail2ban jail can watch it). @defaultValue the log */
+  securityLog?: string;
+  /** Receives operational log lines. */
+  log?: (line: string) => void;
+  /** The host version (OpenAPI document). */
+  version?: string;
+}
+
+/** A running host: its ports and how to stop it. */
+export interface RunningHost {
+  /** The application. */
+  app: ProvisioningApp;
+  /** The ports really listened on. */
+  ports: { http: number; tftp: number; api: number };
+  /** Stops the servers and unloads the plugins. */
+  close(): Promise<void>;
+}
+
+async function listen(what: string, address: string, start: () => Promise<void>): Promise<void> {
+  try {
+    await start();
+  } catch (err) {
+    throw createProvdError('PROVD_HOST_LISTEN_FAILED', { what, address, reason: err instanceof Error ? err.message : String(err) }, { cause: err });
+  }
+}
+
+/**
+ * Starts a complete provisioning host: the plugin manager (loading every installed plugin), the application
+ * (devices and configs on disk), the HTTP and TFTP servers with identification on every request, the JSON API and
+ * the SIP NOTIFY sync service.
+ */
+export async function startHost(options: ServeHostOptions): Promise<RunningHost> {
+  const log = options.log ?? (() => {});
+  const host = options.host ?? '127.0.0.1';
+  const httpPort = options.httpPort ?? 8667;
+  const securityLog = options.securityLog
+    ? (line: string) => appendFileSync(resolve(options.securityLog!), `${line}\n`)
+    : log;
+  const urlKeys = options.urlKeys && Object.keys(options.urlKeys).length > 0 ? options.urlKeys : undefined;
+  const tenantOfKey = new Map(Object.entries(urlKeys ?? {}).map(([tenant, key]) => [key, tenant]));
+  const fileRaw = options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {};
+  // the advertised URL needs the real HTTP port: with port 0, start HTTP first and complete the base raw config after
+  const http = new ProvisioningHttpServer({
+    host,
+    port: httpPort,
+    clientIp: clientIpResolver(options.trustedProxies ?? 0),
+    urlKeyTenant: urlKeys ? (key) => tenantOfKey.get(key) : undefined,
+    route: async (req) => (app ? app.httpRoute(req) : { status: 503, message: 'starting, try again' }),
+    log,
+  });
+  await listen('HTTP', `${host}:${httpPort}`, () => http.start());
+  const tftp = new TftpServer({ host, port: options.tftpPort ?? 69, handler: async (req) => (app ? app.tftpReply(req) : { error: { code: 0, message: 'starting, try again' } }), log });
+  try {
+    await listen('TFTP', `${host}:${options.tftpPort ?? 69}`, () => tftp.start());
+  } catch (err) {
+    await http.close();
+    throw err;
+  }
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  const base = baseRawConfig({
+    rawConfig: fileRaw,
+    advertisedHttpUrl: options.advertisedUrl ?? `http://${urlHost}:${http.port}`,
+    tftpPort: tftp.port,
+  });
+  const sync =
+    options.sync === 'none'
+      ? undefined
+      : options.sync === 'asterisk-ami'
+        ? new AmiSyncService(options.ami ?? { username: '', secret: '' })
+        : new UdpSipSyncService({ port: options.sipPort ?? 5060 });
+  const logger: PluginLogger = { debug: () => {}, info: log, warn: log, error: log };
+  const plugins = new PluginManager({
+    pluginsDir: options.pluginsDir,
+    repo: options.repo,
+    baseRawConfig: base,
+    generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
+    services: { sync, logger },
+    onError: (e) => log(e.message),
+  });
+  let app: ProvisioningApp | undefined;
+  let api: ApiServer | undefined;
+  try {
+    const opened = await ProvisioningApp.open({
+      dataDir: options.dataDir,
+      plugins,
+      baseRawConfig: base,
+      syncService: sync,
+      autoCreate: options.autoCreate,
+      urlKeys,
+      log,
+      securityLog,
+    });
+    await opened.start();
+    app = opened;
+    api = new ApiServer({ app, host: options.apiHost ?? '127.0.0.1', port: options.apiPort ?? 8666, version: options.version, log });
+    await listen('the API', `${options.apiHost ?? '127.0.0.1'}:${options.apiPort ?? 8666}`, () => api!.start());
+  } catch (err) {
+    await Promise.allSettled([http.close(), tftp.close(), app?.close()]);
+    throw err;
+  }
+  const running = app;
+  return {
+    app: running,
+    ports: { http: http.port, tftp: tftp.port, api: api.port },
+    async close() {
+      await Promise.allSettled([http.close(), tftp.close(), api!.close()]);
+      await running.close();
+    },
+  };
+}

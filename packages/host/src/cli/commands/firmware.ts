@@ -1,0 +1,132 @@
+/**
+ * `provd firmware (list | install | uninstall) <PLUGIN_ID> [PACKAGE] --plugins-dir DIR [--json]`: the firmware packages
+ * a plugin declares (specs/cli.md). Works on the plugin folder's `pkgs/` manifest without loading the plugin's code.
+ */
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createProvdError, FirmwareService, type FirmwareProgressEvent, type ProxyConfig } from '@provd/sdk';
+import type { CliCommand, CliIo } from '../command';
+import { writeJson } from '../command';
+
+interface FirmwareOptions {
+  pluginsDir?: string;
+  json?: boolean;
+  proxy?: string;
+}
+
+const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The download proxies: `--proxy`, else the usual `http_proxy` / `https_proxy` environment variables. */
+function proxiesFrom(option: string | undefined, env: NodeJS.ProcessEnv): ProxyConfig {
+  const proxies: ProxyConfig = {};
+  const http = option ?? env.http_proxy ?? env.HTTP_PROXY;
+  const https = option ?? env.https_proxy ?? env.HTTPS_PROXY;
+  if (http) proxies.http = http;
+  if (https) proxies.https = https;
+  return proxies;
+}
+
+const mb = (n: number): string => (n / 1e6).toFixed(1);
+
+/** A one-line progress bar on a TTY stderr, redrawn at most every 100 ms. */
+function progressBar(io: CliIo): { update(e: FirmwareProgressEvent): void; end(): void } {
+  if (!io.stderr.isTTY) return { update: () => undefined, end: () => undefined };
+  let last = 0;
+  let drawn = false;
+  const draw = (text: string): void => {
+    io.stderr.write(`\r\x1b[2K${text}`);
+    drawn = true;
+  };
+  return {
+    update(e) {
+      if (e.type === 'download') {
+        const now = Date.now();
+        if (now - last < 100 && e.received < e.total) return;
+        last = now;
+        const ratio = e.total > 0 ? e.received / e.total : 1;
+        const width = 30;
+        const filled = Math.round(ratio * width);
+        draw(`${e.file} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${mb(e.received)}/${mb(e.total)} MB`);
+      } else if (e.type === 'step') draw(`${e.pkg}: step ${e.index + 1}/${e.count}: ${e.step}`);
+      else if (e.type === 'commit') draw(`${e.pkg}: installing files`);
+    },
+    end() {
+      if (drawn) io.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function pluginService(pluginId: string, options: FirmwareOptions): Promise<{ service: FirmwareService; pluginsDir: string }> {
+  if (!options.pluginsDir) throw createProvdError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
+  if (!PLUGIN_ID.test(pluginId)) throw createProvdError('PROVD_HOST_INVALID_ID', { kind: 'plugin', id: pluginId });
+  const pluginsDir = resolve(options.pluginsDir);
+  const pluginDir = join(pluginsDir, pluginId);
+  if (!(await stat(pluginDir).catch(() => undefined))?.isDirectory()) throw createProvdError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: pluginId, dir: options.pluginsDir });
+  const service = new FirmwareService({ pluginDir, pluginId, download: { proxies: proxiesFrom(options.proxy, process.env) } });
+  return { service, pluginsDir };
+}
+
+async function list(io: CliIo, pluginId: string, options: FirmwareOptions): Promise<void> {
+  const { service } = await pluginService(pluginId, options);
+  const installable = await service.installable();
+  const installed = await service.installed();
+  const ids = [...new Set([...Object.keys(installable), ...Object.keys(installed)])].sort();
+  const packages = ids.map((id) => ({
+    id,
+    version: installable[id]?.version ?? null,
+    description: installable[id]?.description ?? installed[id]?.description ?? '',
+    dsize: installable[id]?.dsize ?? 0,
+    installed: installed[id]?.version ?? null,
+    manual: installable[id]?.manual ?? [],
+    errors: installable[id]?.errors ?? [],
+  }));
+  if (options.json) return writeJson(io, { plugin: pluginId, packages });
+  if (packages.length === 0) {
+    io.stdout.write(`plugin "${pluginId}" declares no firmware package\n`);
+    return;
+  }
+  for (const p of packages) {
+    const state = p.installed === null ? 'not installed' : `installed ${p.installed}`;
+    const notes = [p.manual.length > 0 ? `needs ${p.manual.map((m) => m.path).join(', ')} placed by hand` : '', p.errors.length > 0 ? 'broken definition' : ''].filter(Boolean);
+    io.stdout.write(`${p.id}\t${p.version ?? '-'}\t${state}\t${mb(p.dsize)} MB\t${p.description}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}\n`);
+  }
+}
+
+async function install(io: CliIo, pluginId: string, pkg: string, options: FirmwareOptions): Promise<void> {
+  const { service } = await pluginService(pluginId, options);
+  const bar = progressBar(io);
+  try {
+    const record = await service.install(pkg, { onProgress: (e) => bar.update(e) });
+    bar.end();
+    const files = record.files.filter((f) => !f.endsWith('/'));
+    if (options.json) return writeJson(io, { plugin: pluginId, package: pkg, version: record.version, files });
+    io.stdout.write(`installed "${pkg}" ${record.version} in plugin "${pluginId}": ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+  } catch (err) {
+    bar.end();
+    throw err;
+  }
+}
+
+async function uninstall(io: CliIo, pluginId: string, pkg: string, options: FirmwareOptions): Promise<void> {
+  const { service } = await pluginService(pluginId, options);
+  const removed = await service.uninstall(pkg);
+  if (options.json) return writeJson(io, { plugin: pluginId, package: pkg, removed });
+  io.stdout.write(`uninstalled "${pkg}" from plugin "${pluginId}": ${removed.length} file${removed.length === 1 ? '' : 's'} removed\n`);
+}
+
+/** `provd firmware list|install|uninstall`. */
+export const firmwareCommand: CliCommand = {
+  register(cli, io) {
+    cli
+      .command('firmware <action> <plugin> [package]', 'List (list), install (install) or remove (uninstall) the firmware packages of an installed plugin')
+      .option('--plugins-dir <dir>', 'Folder holding the installed plugins')
+      .option('--proxy <url>', 'HTTP proxy for downloads (default: $http_proxy / $https_proxy)')
+      .option('--json', 'Print one JSON document on stdout')
+      .action(async (action: string, plugin: string, pkg: string | undefined, options: FirmwareOptions) => {
+        if (action === 'list') return list(io, plugin, options);
+        if (action !== 'install' && action !== 'uninstall') throw createProvdError('PROVD_CLI_USAGE', { problem: `unknown firmware action ${JSON.stringify(action)}: use list, install or uninstall` });
+        if (pkg === undefined) throw createProvdError('PROVD_CLI_USAGE', { problem: `provd firmware ${action} needs a PACKAGE after the plugin id (see "provd firmware list ${plugin}")` });
+        return action === 'install' ? install(io, plugin, pkg, options) : uninstall(io, plugin, pkg, options);
+      });
+  },
+};

@@ -1,0 +1,21 @@
+import type { AnyRequest, RequestType } from '@provd/sdk';
+
+/**
+ * The file name a request asks for (contract §3.8): the last segment of the HTTP path or TFTP file name, or
+ * `undefined` for DHCP or an empty name.
+ */
+export function requestFilename(request: AnyRequest, type: RequestType): string | undefined {
+  let path: string;
+  if (type === 'http') path = (request as { path: string }).path;
+  else if (type === 'tftp') path = (request as { filename: string }).filename;
+  else return undefined;
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (type === 'http') {
+    try {
+      return decodeURIComponent(name) || undefined;
+    } catch {
+      return name || undefined;
+    }
+  }
+  return name || undefined;
+}

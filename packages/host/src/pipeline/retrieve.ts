@@ -1,0 +1,28 @@
+import type { Device, DevInfo } from '@provd/sdk';
+
+/** How the pipeline looks devices up (the device store's indexes). */
+export interface DeviceLookup {
+  /** The devices whose `key` equals `value` (read only). */
+  peekBy(key: 'mac' | 'sn' | 'uuid' | 'ip', value: string): readonly Readonly<Device>[];
+}
+
+/**
+ * Finds the stored device a request comes from (contract §3.5, default retriever without creation): by MAC, else
+ * serial number, else UUID, else IP. By IP, candidates whose `mac`, `vendor` or `model` contradicts `devInfo` are
+ * dropped, and only a single remaining candidate is returned.
+ */
+export function retrieveDevice(devInfo: DevInfo, devices: DeviceLookup): Readonly<Device> | undefined {
+  for (const key of ['mac', 'sn', 'uuid'] as const) {
+    const value = devInfo[key];
+    if (value === undefined) continue;
+    const found = devices.peekBy(key, value)[0];
+    if (found) return found;
+  }
+  if (devInfo.ip === undefined) return undefined;
+  const candidates = devices.peekBy('ip', devInfo.ip).filter((device) =>
+    (['mac', 'vendor', 'model'] as const).every(
+      (key) => device[key] === undefined || devInfo[key] === undefined || device[key] === devInfo[key],
+    ),
+  );
+  return candidates.length === 1 ? candidates[0] : undefined;
+}

@@ -1,0 +1,14 @@
+export { PluginManager } from './plugin-manager';
+export type { PluginChange, PluginManagerOptions } from './plugin-manager';
+export { loadPluginFromDir } from './load-plugin';
+export type { LoadedPlugin, PluginEnvironment } from './load-plugin';
+export { installPlugin, PLUGIN_PACKAGE_LIMITS } from './install-plugin';
+export type { InstallPluginOptions, InstallPluginResult } from './install-plugin';
+export { uninstallPlugin } from './uninstall-plugin';
+export { listInstalledPlugins } from './list-installed';
+export type { InstalledPlugins } from './list-installed';
+export { assertPluginId, ENTRY_FILE, PLUGIN_INFO_FILE, readPluginInfo } from './plugin-folder';
+export { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
+export { importPluginEntry, shareSdkWithPlugins } from './sdk-bridge';
+export { openPlugin } from './open-plugin';
+export type { OpenedPlugin, OpenPluginOptions } from './open-plugin';

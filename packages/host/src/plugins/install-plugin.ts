@@ -1,0 +1,128 @@
+import type { KeyObject } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createProvdError, extractArchive, type ArchiveLimits, type PluginInfo } from '@provd/sdk';
+import { fetchPluginIndex, fetchPluginPackage, openRepository, type RepositorySource } from '../repository/index';
+import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
+import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
+import { moveMissing, type MovedEntry, moveBack } from './move-missing';
+
+/** Options of {@link installPlugin}. */
+export interface InstallPluginOptions {
+  /** The repository: a folder or an `http(s)://` URL (or an opened {@link RepositorySource}). */
+  repo: string | RepositorySource;
+  /** The plugins folder; created when missing. */
+  pluginsDir: string;
+  /** Trusted Ed25519 keys: when given, the repository's index must be signed by one of them. */
+  trustedKeys?: readonly KeyObject[];
+  /** The `@provd/sdk` version the plugin must accept (default: the host's). */
+  sdkVersion?: string;
+  /** Bounds on the unpacked package (defaults: 64 MiB per entry, 256 MiB in all, 20 000 entries). */
+  limits?: Partial<ArchiveLimits>;
+}
+
+/** What {@link installPlugin} did. */
+export interface InstallPluginResult {
+  /** The plugin id. */
+  id: string;
+  /** The installed version. */
+  version: string;
+  /** The version it replaced, when it was an upgrade. */
+  previousVersion?: string;
+  /** The installed plugin folder. */
+  dir: string;
+  /** The installed `plugin-info`. */
+  info: PluginInfo;
+}
+
+/** Bounds for a plugin package: plugins hold code and templates; firmware is downloaded later, not shipped inside. */
+export const PLUGIN_PACKAGE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({
+  maxEntrySize: 64 * 1024 * 1024,
+  maxTotalSize: 256 * 1024 * 1024,
+  maxEntries: 20_000,
+});
+
+const exists = (path: string) => lstat(path).then(
+  () => true,
+  () => false,
+);
+
+/** Unpacks verified package bytes beside the plugins, checks the top folder, and returns the staged plugin folder. */
+async function stagePackage(bytes: Buffer, file: string, id: string, staging: string, options: InstallPluginOptions): Promise<string> {
+  const unpacked = join(staging, 'new');
+  await extractArchive(bytes, unpacked, { name: file, ...PLUGIN_PACKAGE_LIMITS, ...options.limits });
+  const top = await readdir(unpacked);
+  const dir = join(unpacked, id);
+  if (top.length !== 1 || top[0] !== id || !(await lstat(dir)).isDirectory()) {
+    throw createProvdError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id, file, found: top });
+  }
+  return dir;
+}
+
+/**
+ * Puts the staged plugin folder in place of `target` atomically: the previous version's runtime state (`var/`:
+ * installed firmware, administrators' templates, generated files) is carried over where the new package does not
+ * ship the same file, the old folder is renamed aside and the new one renamed in. If a step fails, everything is
+ * moved back and the previous version is left as it was.
+ */
+async function swapIn(staged: string, target: string, staging: string): Promise<void> {
+  if (!(await exists(target))) {
+    await rename(staged, target);
+    return;
+  }
+  const moved: MovedEntry[] = [];
+  const aside = join(staging, 'old');
+  let asideDone = false;
+  try {
+    await moveMissing(join(target, 'var'), join(staged, 'var'), moved);
+    await rename(target, aside);
+    asideDone = true;
+    await rename(staged, target);
+  } catch (err) {
+    if (asideDone) await rename(aside, target);
+    await moveBack(moved);
+    throw err;
+  }
+}
+
+/**
+ * Installs (or upgrades) plugin `id` from a repository into a plugins folder (contract §2.3, with the fixes of §10):
+ * the index is fetched (and its signature checked when the host has trusted keys), the package's size and digest are
+ * checked before anything is unpacked, the package is extracted safely beside the plugins, its single top folder
+ * must be the plugin id, its `plugin-info` must be valid and accept the host's SDK, and only then does the folder
+ * replace the previous version by rename. A refused install leaves the plugins folder exactly as it was.
+ *
+ * @example
+ * ```ts
+ * const { version, previousVersion } = await installPlugin('digium-2.8.1', { repo: 'dist/repo', pluginsDir: 'plugins' });
+ * ```
+ */
+export async function installPlugin(id: string, options: InstallPluginOptions): Promise<InstallPluginResult> {
+  assertPluginId(id);
+  const repo = typeof options.repo === 'string' ? openRepository(options.repo) : options.repo;
+  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys });
+  const entry = index[id];
+  if (!entry) throw createProvdError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
+  const bytes = await fetchPluginPackage(repo, id, entry);
+
+  const pluginsDir = resolve(options.pluginsDir);
+  const createdDir = await mkdir(pluginsDir, { recursive: true });
+  const staging = await mkdtemp(join(pluginsDir, `.install-${id}-`));
+  const target = join(pluginsDir, id);
+  try {
+    const staged = await stagePackage(bytes, entry.filename, id, staging, options);
+    const info = await readPluginInfo(staged, id);
+    assertSdkCompatible(id, info, options.sdkVersion ?? HOST_SDK_VERSION);
+    if (!(await exists(join(staged, ENTRY_FILE)))) throw createProvdError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: `${id}/${ENTRY_FILE}` });
+    const previous = await readPluginInfo(target, id).catch(() => undefined);
+    await swapIn(staged, target, staging);
+    const result: InstallPluginResult = { id, version: info.version, dir: target, info };
+    if (previous) result.previousVersion = previous.version;
+    return result;
+  } catch (err) {
+    if (createdDir !== undefined) await rm(createdDir, { recursive: true, force: true });
+    throw err;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,195 @@
+import type { KeyObject } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { createProvdError, isProvdError, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import type { InstallablePlugin, PluginHost } from '../app/plugin-host';
+import { fetchPluginIndex, openRepository, type RepositorySource } from '../repository/index';
+import { installPlugin } from './install-plugin';
+import { listInstalledPlugins } from './list-installed';
+import { loadPluginFromDir, type LoadedPlugin, type PluginEnvironment } from './load-plugin';
+import { uninstallPlugin } from './uninstall-plugin';
+
+/** Options of a {@link PluginManager}. */
+export interface PluginManagerOptions extends PluginEnvironment {
+  /** The plugins folder. */
+  pluginsDir: string;
+  /** The plugin repository (a folder or an `http(s)://` URL), for `installable` and `install`. */
+  repo?: string;
+  /** Trusted Ed25519 keys: when given, the repository's index must be signed by one of them. */
+  trustedKeys?: readonly KeyObject[];
+  /** The base raw config; when given, each plugin's `configureCommon` receives a copy of it right after loading. */
+  baseRawConfig?: RawConfig;
+  /** Receives errors that do not fail an operation (a plugin's `close` that throws). */
+  onError?: (error: ProvdError) => void;
+}
+
+/** What {@link PluginManager.onChange} listeners receive. */
+export interface PluginChange {
+  /** Whether the plugin was loaded or unloaded. */
+  type: 'load' | 'unload';
+  /** The plugin id. */
+  id: string;
+}
+
+const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The host's plugins: installs, loads and unloads the plugins of one plugins folder, with at most one loaded instance
+ * per plugin id (contract §1.4). Loading constructs the plugin, then calls `configureCommon` (if a base raw config
+ * was given); a plugin failing there is closed and not registered. Unloading calls `close()` last.
+ *
+ * @example
+ * ```ts
+ * const plugins = new PluginManager({ pluginsDir: 'plugins', repo: 'dist/repo' });
+ * await plugins.loadAll();
+ * await plugins.install('digium-2.8.1');
+ * plugins.loaded().get('digium-2.8.1');
+ * await plugins.closeAll();
+ * ```
+ */
+export class PluginManager implements PluginHost {
+  private readonly instances = new Map<string, LoadedPlugin>();
+  private readonly claimed = new Set<string>();
+  private readonly busy = new Set<string>();
+  private readonly listeners = new Set<(change: PluginChange) => void>();
+  private readonly pluginsDir: string;
+
+  constructor(private readonly options: PluginManagerOptions) {
+    this.pluginsDir = resolve(options.pluginsDir);
+  }
+
+  /** The loaded plugins, by id, in id order. */
+  loaded(): ReadonlyMap<string, ProvdPlugin> {
+    return new Map([...this.instances.keys()].sort().map((id) => [id, (this.instances.get(id) as LoadedPlugin).plugin]));
+  }
+
+  /** The loaded plugin `id` with its folder and `plugin-info`, if loaded. */
+  get(id: string): LoadedPlugin | undefined {
+    return this.instances.get(id);
+  }
+
+  /** Calls `listener` after every load and unload; returns a function that removes it. */
+  onChange(listener: (change: PluginChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Loads the installed plugin `id`; throws `PROVD_PLUGIN_ALREADY_LOADED` when it is loaded (or being loaded). */
+  async load(id: string): Promise<ProvdPlugin> {
+    if (this.instances.has(id) || this.claimed.has(id)) throw createProvdError('PROVD_PLUGIN_ALREADY_LOADED', { plugin: id });
+    this.claimed.add(id);
+    try {
+      const loaded = await loadPluginFromDir(join(this.pluginsDir, id), this.options);
+      if (this.options.baseRawConfig) {
+        try {
+          await loaded.plugin.configureCommon(structuredClone(this.options.baseRawConfig));
+        } catch (err) {
+          await this.closeQuietly(loaded);
+          throw createProvdError('PROVD_PLUGIN_CONFIGURE_COMMON_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });
+        }
+      }
+      this.instances.set(id, loaded);
+      this.emit({ type: 'load', id });
+      return loaded.plugin;
+    } finally {
+      this.claimed.delete(id);
+    }
+  }
+
+  /** Unloads `id`: removes it, then calls its `close()` (errors go to `onError`). Throws `PROVD_HOST_PLUGIN_NOT_LOADED`. */
+  async unload(id: string): Promise<void> {
+    const loaded = this.instances.get(id);
+    if (!loaded) throw createProvdError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: id });
+    this.instances.delete(id);
+    await this.closeQuietly(loaded);
+    this.emit({ type: 'unload', id });
+  }
+
+  /** Loads every installed plugin not loaded yet, in id order; one failing plugin does not stop the others. */
+  async loadAll(): Promise<{ loaded: string[]; failed: { id: string; error: Error }[] }> {
+    const { plugins, broken } = await listInstalledPlugins(this.pluginsDir);
+    const result: { loaded: string[]; failed: { id: string; error: Error }[] } = { loaded: [], failed: [] };
+    for (const error of broken) result.failed.push({ id: error.plugin ?? '', error });
+    for (const id of Object.keys(plugins)) {
+      if (this.instances.has(id)) continue;
+      try {
+        await this.load(id);
+        result.loaded.push(id);
+      } catch (err) {
+        result.failed.push({ id, error: err as Error });
+      }
+    }
+    return result;
+  }
+
+  /** The installed plugins' `plugin-info`, by id (folders with a broken `plugin-info` are left out). */
+  async installed(): Promise<Record<string, PluginInfo>> {
+    return (await listInstalledPlugins(this.pluginsDir)).plugins;
+  }
+
+  /** The plugins the repository offers, in id order, without their file names. */
+  async installable(): Promise<InstallablePlugin[]> {
+    const index = await fetchPluginIndex(this.repository(), { trustedKeys: this.options.trustedKeys });
+    return Object.keys(index)
+      .sort()
+      .map((id) => {
+        const { filename: _filename, ...entry } = index[id] as (typeof index)[string];
+        return { ...entry, id, version: entry.version, description: String(entry.description ?? '') };
+      });
+  }
+
+  /** Installs (or upgrades) `id` from the repository and loads it; a loaded previous version is closed first. */
+  async install(id: string): Promise<ProvdPlugin> {
+    return this.exclusive(id, async () => {
+      await installPlugin(id, {
+        repo: this.repository(),
+        pluginsDir: this.pluginsDir,
+        trustedKeys: this.options.trustedKeys,
+        sdkVersion: this.options.sdkVersion,
+      });
+      if (this.instances.has(id)) await this.unload(id);
+      return this.load(id);
+    });
+  }
+
+  /** Unloads `id` if it is loaded, then removes its folder. */
+  async uninstall(id: string): Promise<void> {
+    await this.exclusive(id, async () => {
+      if (this.instances.has(id)) await this.unload(id);
+      await uninstallPlugin(id, this.pluginsDir);
+    });
+  }
+
+  /** Unloads every plugin. */
+  async closeAll(): Promise<void> {
+    for (const id of [...this.instances.keys()]) await this.unload(id);
+  }
+
+  private repository(): RepositorySource {
+    if (!this.options.repo) {
+      throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo)' });
+    }
+    return openRepository(this.options.repo);
+  }
+
+  private async exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {
+    if (this.busy.has(id)) throw createProvdError('PROVD_PLUGIN_BUSY', { plugin: id });
+    this.busy.add(id);
+    try {
+      return await operation();
+    } finally {
+      this.busy.delete(id);
+    }
+  }
+
+  private async closeQuietly(loaded: LoadedPlugin): Promise<void> {
+    try {
+      await loaded.plugin.close();
+    } catch (err) {
+      this.options.onError?.(isProvdError(err) ? err : createProvdError('PROVD_INTERNAL', { what: `plugin "${loaded.id}" failed to close: ${reasonOf(err)}` }, { cause: err }));
+    }
+  }
+
+  private emit(change: PluginChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}

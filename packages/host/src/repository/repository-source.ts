@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { createProvdError } from '@provd/sdk';
+
+/** Thrown by {@link RepositorySource.read} when a file is larger than the `maxBytes` asked for. */
+export class FileTooLargeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly maxBytes: number,
+  ) {
+    super(`${JSON.stringify(file)} is larger than ${maxBytes} bytes`);
+    this.name = 'FileTooLargeError';
+  }
+}
+
+/** A plugin repository: a folder or an `http(s)://` URL holding `plugins.db` and the plugin tarballs. */
+export interface RepositorySource {
+  /** The repository as the user gave it (for messages). */
+  readonly location: string;
+  /**
+   * Reads one file of the repository; `undefined` when it does not exist, if `optional`. Throws
+   * {@link FileTooLargeError} past `maxBytes`, and `PROVD_REPO_UNREACHABLE` when it cannot be read.
+   */
+  read(file: string, options?: { optional?: boolean; maxBytes?: number }): Promise<Buffer | undefined>;
+}
+
+const isUrl = (location: string): boolean => /^https?:\/\//i.test(location);
+
+/** Reads a response body, refusing more than `maxBytes`. */
+async function readBody(response: Response, file: string, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (response.body) {
+    for await (const chunk of response.body) {
+      total += (chunk as Uint8Array).length;
+      // Throwing out of the loop cancels the body: the rest is never downloaded.
+      if (total > maxBytes) throw new FileTooLargeError(file, maxBytes);
+      chunks.push(Buffer.from(chunk as Uint8Array));
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
+function urlRepository(location: string): RepositorySource {
+  const base = new URL(location.endsWith('/') ? location : `${location}/`);
+  return {
+    location,
+    async read(file, options = {}) {
+      const url = new URL(encodeURIComponent(file), base);
+      let response: Response;
+      try {
+        response = await fetch(url, { redirect: 'follow' });
+      } catch (err) {
+        const cause = (err as Error & { cause?: Error }).cause;
+        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: cause?.message ?? (err as Error).message }, { cause: err });
+      }
+      if (response.status === 404 && options.optional) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `HTTP ${response.status} ${response.statusText}` });
+      }
+      try {
+        return await readBody(response, file, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
+      } catch (err) {
+        if (err instanceof FileTooLargeError) throw err;
+        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
+      }
+    },
+  };
+}
+
+function folderRepository(location: string): RepositorySource {
+  const dir = resolve(location);
+  return {
+    location,
+    async read(file, options = {}) {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(join(dir, file));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.optional) return undefined;
+        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
+      }
+      if (options.maxBytes !== undefined && bytes.length > options.maxBytes) throw new FileTooLargeError(file, options.maxBytes);
+      return bytes;
+    },
+  };
+}
+
+/**
+ * Opens a plugin repository: an `http://` or `https://` URL, or a local folder. Files are read whole (plugins.db and
+ * plugin tarballs are small); `maxBytes` bounds a read.
+ *
+ * @example
+ * ```ts
+ * const repo = openRepository('dist/repo');
+ * const db = await repo.read('plugins.db');
+ * ```
+ */
+export function openRepository(location: string): RepositorySource {
+  return isUrl(location) ? urlRepository(location) : folderRepository(location);
+}

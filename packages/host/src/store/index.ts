@@ -1,0 +1,2 @@
+export { DOCUMENT_ID, DocumentStore } from './document-store';
+export type { DocumentStoreOptions, StoredDocument } from './document-store';

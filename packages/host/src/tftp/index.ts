@@ -1,0 +1,19 @@
+export { bufferSource, fileSource, toNetascii } from './block-source';
+export type { BlockSource } from './block-source';
+export { negotiateOptions } from './options';
+export type { NegotiatedOptions, NegotiationLimits, NegotiationRefusal } from './options';
+export {
+  ackPacket,
+  dataPacket,
+  errorPacket,
+  MAX_REQUEST_SIZE,
+  oackPacket,
+  parsePacket,
+  rrqPacket,
+  TftpErrorCode,
+  TftpOpcode,
+} from './packet';
+export type { ParsedPacket, TftpRequestPacket } from './packet';
+export { tftpFileReply } from './file-reply';
+export { TftpServer } from './server';
+export type { TftpReadHandler, TftpReadReply, TftpServerOptions } from './server';

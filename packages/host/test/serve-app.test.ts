@@ -1,0 +1,241 @@
+import { readFile } from 'node:fs/promises';
+import { get } from 'node:http';
+import { isProvdError } from '@provd/sdk';
+import { testdir, type TestDir } from '@provd/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProvisioningApp } from '../src/app/index';
+import { ProvisioningHttpServer } from '../src/http/index';
+import { TftpServer } from '../src/tftp/index';
+import { AcmePlugin, MemoryPluginHost } from './serve-test-plugins';
+import { run } from './serve-helpers';
+
+let dir: TestDir;
+let host: MemoryPluginHost;
+let app: ProvisioningApp;
+let logs: string[];
+let security: string[];
+const plugin = (id = 'acme-1') => host.loaded().get(id) as AcmePlugin;
+
+async function openApp(extra: Partial<Parameters<typeof ProvisioningApp.open>[0]> = {}): Promise<ProvisioningApp> {
+  const a = await ProvisioningApp.open({
+    dataDir: dir.join('data'),
+    plugins: host,
+    baseRawConfig: BASE,
+    log: (l) => logs.push(l),
+    securityLog: (l) => security.push(l),
+    ...extra,
+  });
+  await a.start();
+  return a;
+}
+
+const BASE = { http_base_url: 'http://10.0.0.1:8667', ip: '10.0.0.1', http_port: 8667, tftp_port: 69 };
+const line = (username: string) => ({ sip_lines: { '1': { username, password: 'pw', proxy_ip: '10.0.0.2' } } });
+
+beforeEach(async () => {
+  dir = await testdir();
+  logs = [];
+  security = [];
+  host = new MemoryPluginHost(
+    dir.join('plugins'),
+    { 'acme-1': (id, d) => new AcmePlugin(id, d), 'acme-2': (id, d) => new AcmePlugin(id, d) },
+    BASE,
+  );
+  app = await openApp();
+  await app.installPlugin('acme-1');
+});
+
+afterEach(async () => {
+  await app.close();
+  await dir.cleanup();
+});
+
+describe('devices and configs', () => {
+  it('configures a device with its flattened config and records "configured"', async () => {
+    await app.insertConfig({ id: 'base', parent_ids: [], raw_config: { ...line('base'), ntp_enabled: true, ntp_ip: '10.0.0.3' } });
+    await app.insertConfig({ id: 'phone1', parent_ids: ['base'], raw_config: { sip_lines: { '1': { username: 'alice' } } } });
+    const device = await app.insertDevice({ mac: '00-11-22-33-44-55', plugin: 'acme-1', config: 'phone1' });
+    expect(device).toMatchObject({ mac: '00:11:22:33:44:55', configured: true });
+    const file = await readFile(`${plugin().tftpbootDir}/acme/001122334455.cfg`, 'utf8');
+    expect(file).toContain('user=alice\n');
+    expect(app.devices.get(device.id)?.configured).toBe(true);
+  });
+
+  it('reconfigures exactly when a reconfigure key changes', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
+    const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c', version: '1' });
+    plugin().calls.length = 0;
+    await app.updateDevice({ ...app.devices.get(d.id), ip: '10.0.0.9' });
+    expect(plugin().calls).toEqual([]);
+    await app.updateDevice({ ...app.devices.get(d.id), version: '2' });
+    expect(plugin().calls).toEqual([['deconfigure', d.id], ['configure', d.id]]);
+    expect(app.devices.get(d.id)).toMatchObject({ version: '2', ip: '10.0.0.9', configured: true });
+    plugin().calls.length = 0;
+    await app.reconfigureDevice(d.id);
+    expect(plugin().calls).toEqual([['configure', d.id]]);
+  });
+
+  it('gives every device its own raw config: all devices sharing a config stay configured after an update', async () => {
+    await app.insertConfig({ id: 'shared', parent_ids: [], raw_config: line('u') });
+    const ids = [];
+    for (const mac of ['00:00:00:00:00:01', '00:00:00:00:00:02', '00:00:00:00:00:03']) {
+      ids.push((await app.insertDevice({ mac, plugin: 'acme-1', config: 'shared' })).id);
+    }
+    await app.updateConfig({ id: 'shared', parent_ids: [], raw_config: line('v') });
+    expect(ids.map((id) => app.devices.get(id)?.configured)).toEqual([true, true, true]);
+    expect(await readFile(`${plugin().tftpbootDir}/acme/000000000003.cfg`, 'utf8')).toContain('user=v\n');
+  });
+
+  it('sets "configured" to false when configure throws, and refreshes it for descendants of a deleted config', async () => {
+    plugin().failModel = 'Bad';
+    await app.insertConfig({ id: 'p', parent_ids: [], raw_config: line('u') });
+    await app.insertConfig({ id: 'child', parent_ids: ['p'], raw_config: {} });
+    const bad = await app.insertDevice({ mac: '00:00:00:00:00:01', plugin: 'acme-1', config: 'p', model: 'Bad' });
+    expect(bad.configured).toBe(false);
+    const onParent = await app.insertDevice({ mac: '00:00:00:00:00:02', plugin: 'acme-1', config: 'p' });
+    const onChild = await app.insertDevice({ mac: '00:00:00:00:00:03', plugin: 'acme-1', config: 'child' });
+    expect([onParent.configured, onChild.configured]).toEqual([true, true]);
+    await app.deleteConfig('p');
+    expect(app.devices.get(onParent.id)?.configured).toBe(false);
+    expect(app.devices.get(onChild.id)?.configured).toBe(true);
+  });
+
+  it('validates configs and devices with clear errors', async () => {
+    const cases: [unknown, string][] = [
+      [{ id: 'x', raw_config: {} }, 'parent_ids'],
+      [{ id: 'x', parent_ids: ['nope'], raw_config: {} }, 'no config "nope"'],
+      [{ id: 'x', parent_ids: [], raw_config: { sip_transport: 'TLS' } }, 'raw_config.sip_transport'],
+      [{ id: 'x', parent_ids: [], raw_config: { XX_var: 1 } }, 'XX_'],
+      [{ id: '../x', parent_ids: [], raw_config: {} }, 'not a valid config id'],
+    ];
+    for (const [input, text] of cases) {
+      const err = await app.insertConfig(input).catch((e: unknown) => e);
+      expect(isProvdError(err), JSON.stringify(input)).toBe(true);
+      expect((err as Error).message).toContain(text);
+    }
+    const err = await app.insertDevice({ mac: 'zz' }).catch((e: unknown) => e);
+    expect(isProvdError(err, 'PROVD_HOST_INVALID_DEVICE')).toBe(true);
+    await app.insertConfig({ id: 'dev', X_type: 'device', parent_ids: [], raw_config: { X_a: null, sip_lines: { '1': { username: 'u', password: null } } } });
+    expect(app.configs.get('dev')?.raw_config).toEqual({ sip_lines: { '1': { username: 'u' } } });
+    const loop = await app.updateConfig({ id: 'dev', parent_ids: ['dev'], raw_config: {} }).catch((e: unknown) => e);
+    expect(isProvdError(loop, 'PROVD_HOST_INVALID_CONFIG')).toBe(true);
+  });
+
+  it('keeps the record of a device whose plugin is uninstalled, not configured', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
+    const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c' });
+    const before = plugin();
+    await app.uninstallPlugin('acme-1');
+    expect(before.calls.slice(-2)).toEqual([['deconfigure', d.id], ['close', 'acme-1']]);
+    expect(app.devices.get(d.id)).toMatchObject({ plugin: 'acme-1', configured: false });
+    await app.installPlugin('acme-1');
+    expect(app.devices.get(d.id)?.configured).toBe(true);
+  });
+
+  it('synchronizes only configured devices, through their plugin', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
+    const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c' });
+    await app.synchronizeDevice(d.id);
+    expect(plugin().calls.at(-1)).toEqual(['synchronize', d.id]);
+    const other = await app.insertDevice({ mac: '00:11:22:33:44:66' });
+    expect(isProvdError(await app.synchronizeDevice(other.id).catch((e: unknown) => e), 'PROVD_HOST_DEVICE_NOT_CONFIGURED')).toBe(true);
+  });
+
+  it('calls configureCommon with the base raw config at load', () => {
+    expect(plugin().calls[0]).toEqual(['configureCommon', 'acme-1', { http_base_url: 'http://10.0.0.1:8667', ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }]);
+  });
+});
+
+describe('identification on every request', () => {
+  it('creates a device from DHCP information and associates the plugin', async () => {
+    const device = await app.dhcpCommit({ ip: '10.0.0.50', mac: '00:11:22:33:44:55', options: { 60: 'acme_A1' } });
+    expect(device).toMatchObject({ ip: '10.0.0.50', mac: '00:11:22:33:44:55', vendor: 'Acme', model: 'A1', plugin: 'acme-1', added: 'auto' });
+    expect(security.some((l) => l.includes(`New device created automatically from 10.0.0.50: ${device!.id}`))).toBe(true);
+  });
+
+  it('gives an auto-created device a transient child of the autocreate config, and serves its file', async () => {
+    await app.insertConfig({ id: 'autoprov', role: 'autocreate', parent_ids: [], raw_config: line('ap12345678') });
+    const result = await app.process({ path: '/acme/00aabbccddee.cfg', headers: {}, clientIp: '10.0.0.7' }, 'http');
+    expect(result.device).toMatchObject({ mac: '00:aa:bb:cc:dd:ee', ip: '10.0.0.7', plugin: 'acme-1', configured: true });
+    expect(result.device?.config).toMatch(/^autoprov-/);
+    expect(app.configs.get(result.device!.config!)).toMatchObject({ transient: true, parent_ids: ['autoprov'] });
+    await app.deleteDevice(result.device!.id);
+    expect(app.configs.has(result.device!.config!)).toBe(false);
+  });
+
+  it('picks the best plugin, the highest id on a tie, and retrieves by IP when no MAC is known', async () => {
+    await app.installPlugin('acme-2');
+    const byDhcp = await app.dhcpCommit({ ip: '10.0.0.8', mac: '00:11:22:33:44:77', options: { 60: 'acme_A1' } });
+    expect(byDhcp?.plugin).toBe('acme-2');
+    const byIp = await app.process({ filename: 'acme/x.cfg', options: {}, address: { ip: '10.0.0.8', port: 1000 } }, 'tftp');
+    expect(byIp.device?.id).toBe(byDhcp?.id);
+  });
+
+  it('takes the IP away from other devices when a device shows up with it', async () => {
+    const a = await app.dhcpCommit({ ip: '10.0.0.9', mac: '00:11:22:33:44:01', options: {} });
+    await app.dhcpCommit({ ip: '10.0.0.9', mac: '00:11:22:33:44:02', options: {} });
+    expect(app.devices.get(a!.id)?.ip).toBeUndefined();
+  });
+
+  it('records the SIP user of line 1 when the device fetches its trigger file', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('alice') });
+    const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c' });
+    await app.process({ path: '/acme/001122334455.cfg', headers: {}, clientIp: '10.0.0.10' }, 'http');
+    expect(app.devices.get(d.id)?.remote_state_sip_username).toBe('alice');
+  });
+
+  it('logs sensitive files asked by unknown devices and rate-limits them per client IP', async () => {
+    await app.close();
+    app = await openApp({ autoCreate: false, sensitiveLimit: { limit: 3, windowMs: 60_000 } });
+    const ask = (ip: string) => app.httpRoute({ path: '/x/001122334455.cfg', segments: ['x', '001122334455.cfg'], headers: {}, clientIp: ip });
+    expect(await ask('10.0.0.66')).toEqual({ status: 404, message: 'not found' });
+    await ask('10.0.0.66');
+    await ask('10.0.0.66');
+    expect(await ask('10.0.0.66')).toEqual({ status: 429, message: 'too many requests' });
+    expect(await ask('10.0.0.67')).toEqual({ status: 404, message: 'not found' });
+    expect(security.filter((l) => /provd-security: Sensitive file requested by unknown device from 10\.0\.0\.66: 001122334455\.cfg$/.test(l))).toHaveLength(3);
+    expect(security.some((l) => l.includes('Rate limit exceeded for sensitive files from 10.0.0.66'))).toBe(true);
+  });
+});
+
+describe('serving configured phones over HTTP and TFTP', () => {
+  it('serves 200 phones fetching at once each their own whole file while their config is rewritten', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u1') });
+    const macs = Array.from({ length: 200 }, (_, i) => `00:00:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`);
+    for (const mac of macs) await app.insertDevice({ mac, plugin: 'acme-1', config: 'c' });
+    const http = new ProvisioningHttpServer({ port: 0, route: (req) => app.httpRoute(req) });
+    await http.start();
+    const fetch1 = (mac: string) =>
+      new Promise<string>((resolve, reject) => {
+        get({ host: '127.0.0.1', port: http.port, path: `/acme/${mac.replaceAll(':', '')}.cfg`, agent: false }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => resolve(body));
+        }).on('error', reject);
+      });
+    const rewrite = app.updateConfig({ id: 'c', parent_ids: [], raw_config: line('u2') });
+    const bodies = await Promise.all(macs.map(fetch1));
+    await rewrite;
+    bodies.forEach((body, i) => {
+      expect(body.startsWith(`mac=${macs[i]}\nuser=u`)).toBe(true);
+      expect(body.endsWith(`end=${macs[i]}\n`)).toBe(true);
+    });
+    await http.close();
+  }, 120_000);
+
+  it('serves a configured phone over TFTP with curl and tftp-hpa, and nothing to an unknown one', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('alice') });
+    await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c', ip: '127.0.0.1' });
+    const tftp = new TftpServer({ port: 0, handler: (req) => app.tftpReply(req) });
+    await tftp.start();
+    const r = await run('curl', ['-sS', `tftp://127.0.0.1:${tftp.port}/acme/001122334455.cfg`]);
+    expect(r.stdout).toContain('user=alice\n');
+    const out = dir.join('hpa.cfg');
+    await run('tftp', ['-m', 'binary', '127.0.0.1', String(tftp.port), '-c', 'get', 'acme/001122334455.cfg', out]);
+    expect(await readFile(out, 'utf8')).toContain('user=alice\n');
+    const traversal = await run('curl', ['-sS', `tftp://127.0.0.1:${tftp.port}/acme/../../../../etc/passwd`]);
+    expect(traversal.code).not.toBe(0);
+    await tftp.close();
+  });
+});

@@ -1,0 +1,59 @@
+/** synchronize for real: the plugin, the host's UDP SIP sync service, and sipp playing the phone on loopback. */
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UdpSipSyncService } from '@provd/host';
+import { testdir } from '@provd/test-utils';
+import { expect, it } from 'vitest';
+import { TARGETS } from './expected';
+import { device, loadPlugin } from './plugin-fixture';
+import { MINIMAL } from './raw-configs';
+
+const SCENARIO = join(import.meta.dirname, 'fixtures', 'sipp', 'digium-phone.xml');
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Waits until something listens on the UDP port (sipp binds it once started). */
+async function untilBound(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const probe = createSocket('udp4');
+    const busy = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(true));
+      probe.bind(port, '127.0.0.1', () => resolve(false));
+    });
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+it('sends the SIP NOTIFY check-sync to the phone', { timeout: 60_000 }, async () => {
+  const work = await testdir();
+  const fixture = await loadPlugin(TARGETS[2]!, new UdpSipSyncService({ t1Ms: 200 }));
+  try {
+    const port = await freeUdpPort();
+    const log = work.join('sipp-messages.log');
+    const sipp = spawn(
+      'sipp',
+      ['-sf', SCENARIO, '-i', '127.0.0.1', '-p', String(port), '-m', '1', '-nostdin', '-trace_msg', '-message_file', log, '-timeout', '30s'],
+      { cwd: work.path, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((resolve) => sipp.on('exit', resolve));
+    await untilBound(port);
+    await fixture.plugin.synchronize({ ...device('D65'), ip: `127.0.0.1:${port}` }, MINIMAL);
+    expect(await exited).toBe(0);
+    const messages = await readFile(log, 'utf8');
+    expect(messages).toMatch(new RegExp(`^NOTIFY sip:anonymous@127\\.0\\.0\\.1:${port} SIP/2\\.0\\r?$`, 'm'));
+    expect(messages).toMatch(/^Event: check-sync\r?$/m);
+  } finally {
+    await fixture.cleanup();
+    await work.cleanup();
+  }
+});

@@ -1,0 +1,268 @@
+/**
+ * Atomic file writes: every file goes to a temporary name in its own folder, is flushed to disk (fsync, unless the
+ * writer's durability is `none`), then renamed over the target. A failure leaves no temporary file behind and the
+ * old target untouched; a failed multi-file write puts back the targets it had already replaced.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createProvdError } from '../errors/messages';
+import { isProvdError } from '../errors/provd-error';
+
+/** One file for {@link writeFilesAtomic}: where it goes and what it holds (a string is written as UTF-8). */
+export interface FileContent {
+  /** The path of the file. */
+  path: string;
+  /** The contents; strings are encoded as UTF-8. */
+  data: string | Uint8Array;
+}
+
+/**
+ * Whether atomic writes are flushed to disk: `fsync` (each file before its rename, and its folder after) survives a
+ * power loss; `none` keeps the atomic replace (temporary name, rename, rollback) but leaves flushing to the system,
+ * for throwaway output such as `provd render`'s working copy.
+ */
+export type WriteDurability = 'fsync' | 'none';
+
+/** Options of an {@link AtomicWriter}. */
+export interface AtomicWriterOptions {
+  /** Whether files and folders are fsynced. @defaultValue "fsync" */
+  durability?: WriteDurability;
+}
+
+/** The old file of a target, kept until a multi-file write succeeds: a hard link to it, its bytes, or none. */
+type Previous = { link: string } | { data: Buffer } | undefined;
+
+/** How many folders a writer remembers as existing before it forgets them all (they are then created again). */
+const MAX_KNOWN_FOLDERS = 4096;
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function codeOf(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function tempPathFor(path: string, suffix = 'tmp'): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.${suffix}`);
+}
+
+async function removeQuietly(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r').catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close().catch(() => undefined);
+}
+
+/**
+ * Keeps the current file at `target` for a rollback: a hard link to it under a temporary name (nothing is read), or
+ * its bytes where links are not supported; `undefined` when there is no such file. Never rejects.
+ */
+async function keepPrevious(target: string): Promise<Previous> {
+  const backup = tempPathFor(target, 'old');
+  try {
+    await link(target, backup);
+    return { link: backup };
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return undefined;
+  }
+  const data = await readFile(target).catch(() => undefined);
+  return data && { data };
+}
+
+/**
+ * Writes files atomically (see {@link writeFilesAtomic}), remembering which folders exist so that each is created
+ * once, and grouping the folder fsyncs of writes running at the same time: one folder fsync that starts after a
+ * write's renames makes that write durable, so concurrent writes into one folder share it. With durability `none`
+ * nothing is fsynced; the replace stays atomic and all-or-nothing.
+ *
+ * @example
+ * ```ts
+ * const writer = new AtomicWriter({ durability: 'none' }); // a throwaway working copy
+ * await writer.writeFiles([{ path: cfgPath, data: cfgText }, { path: contactsPath, data: contactsText }]);
+ * ```
+ */
+export class AtomicWriter {
+  /** Whether this writer fsyncs files and folders. */
+  readonly durability: WriteDurability;
+
+  private readonly knownFolders = new Set<string>();
+  private readonly runningDirSyncs = new Map<string, Promise<void>>();
+  private readonly queuedDirSyncs = new Map<string, Promise<void>>();
+
+  /** Creates a writer; durable (`fsync`) unless `options.durability` is `none`. */
+  constructor(options: AtomicWriterOptions = {}) {
+    this.durability = options.durability === 'none' ? 'none' : 'fsync';
+  }
+
+  /**
+   * Replaces `path` with `data` atomically, creating missing parent folders. Throws `PROVD_FILE_WRITE_FAILED` naming
+   * the file on an I/O error.
+   *
+   * @example
+   * ```ts
+   * await writer.writeFile(join(tftpbootDir, 'acme.cfg'), 'server=10.0.0.1\n');
+   * ```
+   */
+  async writeFile(path: string, data: string | Uint8Array): Promise<void> {
+    await this.writeFiles([{ path, data }]);
+  }
+
+  /**
+   * Replaces several files all-or-nothing: every temporary file is written (and fsynced) first; only then are they
+   * renamed over their targets. If anything fails, the temporary files are removed and the targets already replaced
+   * get their old file back (or are removed when they did not exist). Throws `PROVD_FILE_WRITE_FAILED` naming the
+   * file that failed.
+   *
+   * @example
+   * ```ts
+   * await writer.writeFiles([{ path: cfgPath, data: cfgText }, { path: contactsPath, data: contactsText }]);
+   * ```
+   */
+  async writeFiles(files: readonly FileContent[]): Promise<void> {
+    const targets = files.map((f) => resolve(f.path));
+    const dup = targets.find((t, i) => targets.indexOf(t) !== i);
+    if (dup !== undefined) throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: dup, reason: 'the same file is given twice' });
+
+    const temps = await this.writeTemps(targets, files);
+
+    // The old files, to put back if a later rename fails (only needed when there is a later rename).
+    const previous = files.length > 1 ? await Promise.all(targets.map(keepPrevious)) : [];
+    let done = 0;
+    let current = '';
+    try {
+      for (const [i, temp] of temps.entries()) {
+        current = targets[i] as string;
+        await rename(temp, current);
+        done++;
+      }
+    } catch (err) {
+      await Promise.all(temps.slice(done).map(removeQuietly));
+      await this.rollBack(targets.slice(0, done), previous);
+      await Promise.all(previous.slice(done).map(dropPrevious));
+      if (isProvdError(err)) throw err;
+      throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
+    }
+    await Promise.all(previous.map(dropPrevious));
+    if (this.durability === 'fsync') await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
+  }
+
+  /** Writes every file to its temporary name (in parallel); on a failure removes them all and throws. */
+  private async writeTemps(targets: readonly string[], files: readonly FileContent[]): Promise<string[]> {
+    const results = await Promise.allSettled(targets.map((target, i) => this.writeTemp(target, (files[i] as FileContent).data)));
+    const failed = results.findIndex((r) => r.status === 'rejected');
+    if (failed < 0) return results.map((r) => (r as PromiseFulfilledResult<string>).value);
+    await Promise.all(results.map((r) => (r.status === 'fulfilled' ? removeQuietly(r.value) : undefined)));
+    const err = (results[failed] as PromiseRejectedResult).reason as unknown;
+    throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: targets[failed] as string, reason: reasonOf(err) }, { cause: err });
+  }
+
+  /** Writes `data` to a new temporary file beside `path` (fsynced when durable) and returns the temporary path. */
+  private async writeTemp(path: string, data: string | Uint8Array): Promise<string> {
+    const temp = tempPathFor(path);
+    const handle = await this.createFile(temp);
+    try {
+      await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
+      if (this.durability === 'fsync') await handle.sync();
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      await removeQuietly(temp);
+      throw err;
+    }
+    await handle.close();
+    return temp;
+  }
+
+  /** Creates `file` exclusively, creating its folder first unless this writer knows it exists. */
+  private async createFile(file: string): Promise<FileHandle> {
+    const folder = dirname(file);
+    if (this.knownFolders.has(folder)) {
+      try {
+        return await open(file, 'wx', 0o644);
+      } catch (err) {
+        if (codeOf(err) !== 'ENOENT') throw err;
+        this.knownFolders.delete(folder); // removed meanwhile: create it again
+      }
+    }
+    await mkdir(folder, { recursive: true });
+    const handle = await open(file, 'wx', 0o644);
+    if (this.knownFolders.size >= MAX_KNOWN_FOLDERS) this.knownFolders.clear();
+    this.knownFolders.add(folder);
+    return handle;
+  }
+
+  /** Puts back the old files of `replaced` (the targets already renamed over), or removes those that were new. */
+  private async rollBack(replaced: readonly string[], previous: readonly Previous[]): Promise<void> {
+    for (const [i, target] of replaced.entries()) {
+      const old = previous[i];
+      if (old === undefined) await removeQuietly(target);
+      else if ('link' in old) await rename(old.link, target).catch(() => removeQuietly(old.link));
+      else await this.writeFiles([{ path: target, data: old.data }]).catch(() => undefined);
+    }
+  }
+
+  /**
+   * Fsyncs `dir` once every rename made before this call: joins a folder fsync that has not started yet, or queues
+   * one after the running fsync (which may have started before those renames).
+   */
+  private syncDir(dir: string): Promise<void> {
+    const queued = this.queuedDirSyncs.get(dir);
+    if (queued) return queued;
+    const start = async (): Promise<void> => {
+      this.queuedDirSyncs.delete(dir);
+      const sync = fsyncDir(dir);
+      this.runningDirSyncs.set(dir, sync);
+      await sync;
+      if (this.runningDirSyncs.get(dir) === sync) this.runningDirSyncs.delete(dir);
+    };
+    const running = this.runningDirSyncs.get(dir);
+    if (!running) return start();
+    const next = running.then(start);
+    this.queuedDirSyncs.set(dir, next);
+    return next;
+  }
+}
+
+/** Removes the hard link a multi-file write kept of an old file. */
+async function dropPrevious(previous: Previous): Promise<void> {
+  if (previous && 'link' in previous) await removeQuietly(previous.link);
+}
+
+const durableWriter = new AtomicWriter();
+
+/**
+ * Replaces `path` with `data` atomically: readers see either the old file or the whole new one, never a part.
+ * Creates missing parent folders; fsyncs the file and its folder. Throws `PROVD_FILE_WRITE_FAILED` naming the file
+ * on an I/O error.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic(join(tftpbootDir, 'acme.cfg'), 'server=10.0.0.1\n');
+ * ```
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await durableWriter.writeFiles([{ path, data }]);
+}
+
+/**
+ * Replaces several files all-or-nothing, durably (see {@link AtomicWriter.writeFiles}): every temporary file is
+ * written and fsynced first; only then are they renamed over their targets. If anything fails, the temporary files
+ * are removed and the targets already replaced get their old contents back (or are removed when they did not
+ * exist), so either every file is replaced or none. Throws `PROVD_FILE_WRITE_FAILED` naming the file that failed.
+ *
+ * @example
+ * ```ts
+ * await writeFilesAtomic([
+ *   { path: cfgPath, data: cfgText },
+ *   { path: contactsPath, data: contactsText },
+ * ]);
+ * ```
+ */
+export async function writeFilesAtomic(files: readonly FileContent[]): Promise<void> {
+  await durableWriter.writeFiles(files);
+}

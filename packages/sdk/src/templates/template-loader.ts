@@ -1,0 +1,146 @@
+/**
+ * The template loader: finds a template by name in an ordered list of folders (custom before default), reads it
+ * as strict UTF-8, and compiles it with Jinja semantics. Compiled templates are cached per file and reused while
+ * the file's size and modification time are unchanged, and every lookup checks the folders again, so a template
+ * dropped into the custom folder takes effect on the next render without a restart.
+ */
+import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createProvdError } from '../errors/messages';
+import { compileJinja, normalizeSource, type CompiledTemplate } from './jinja-compiler';
+import { normalizeTemplateName } from './template-name';
+
+/** Where a template name resolved to. */
+export interface ResolvedTemplate {
+  /** The normalised template name, e.g. `base.tpl`. */
+  name: string;
+  /** The absolute path of the file. */
+  path: string;
+  /** The index of the search folder it was found in (0 is searched first). */
+  index: number;
+  /** The file's metadata when it was found. */
+  stats: Stats;
+}
+
+interface CacheEntry {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+  compiled: CompiledTemplate;
+}
+
+function statFile(path: string): Stats | undefined {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats?.isFile() ? stats : undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Loads and compiles templates from ordered search folders; used as the nunjucks loader of a helper. */
+export class TemplateLoader {
+  /** Compiled templates by name, as nunjucks expects of a loader (unused: every source is marked `noCache`). */
+  cache: Record<string, unknown> = {};
+  private readonly compiled = new Map<string, CacheEntry>();
+
+  /**
+   * @param searchPaths - absolute folders, searched in order.
+   * @param displayBase - folder that paths in error messages are relative to.
+   */
+  constructor(
+    readonly searchPaths: readonly string[],
+    private readonly displayBase: string,
+  ) {}
+
+  /** Finds `name` in the search folders; `undefined` when no folder has it. Throws on an invalid name. */
+  find(name: string): ResolvedTemplate | undefined {
+    const normal = normalizeTemplateName(name);
+    for (const [index, dir] of this.searchPaths.entries()) {
+      const path = join(dir, normal);
+      const stats = statFile(path);
+      if (stats) return { name: normal, path, index, stats };
+    }
+    return undefined;
+  }
+
+  /** The path of `file` as error messages show it. */
+  display(file: string): string {
+    return relative(this.displayBase, file) || file;
+  }
+
+  /** Compiles the file at `path` (cached while it is unchanged). Throws `PROVD_TEMPLATE_*` errors. */
+  compile(path: string, name: string, stats: Stats | undefined = statFile(path)): CompiledTemplate {
+    const cached = this.compiled.get(path);
+    if (stats && cached && cached.mtimeMs === stats.mtimeMs && cached.size === stats.size && cached.ino === stats.ino) {
+      return cached.compiled;
+    }
+    const file = this.display(path);
+    let text: string;
+    try {
+      text = utf8.decode(readFileSync(path));
+    } catch (err) {
+      if (err instanceof TypeError) throw createProvdError('PROVD_TEMPLATE_NOT_UTF8', { file }, { cause: err });
+      throw createProvdError('PROVD_TEMPLATE_NOT_FOUND', { name, dirs: this.searchPaths.map((d) => this.display(d)) }, { cause: err });
+    }
+    const compiled = compileSourceOrThrow(text, name, file);
+    if (stats) this.compiled.set(path, { mtimeMs: stats.mtimeMs, size: stats.size, ino: stats.ino, compiled });
+    return compiled;
+  }
+
+  /** The nunjucks loader entry point: the compiled template named `name`, or `null` when not found. */
+  getSource(name: string): { src: { type: 'code'; obj: CompiledTemplate }; path: string; noCache: true } | null {
+    const found = this.find(name);
+    if (!found) return null;
+    return { src: { type: 'code', obj: this.compile(found.path, found.name, found.stats) }, path: found.path, noCache: true };
+  }
+
+  /** The sorted union of the template names found in all search folders. */
+  list(): string[] {
+    const names = new Set<string>();
+    const walk = (root: string, rel: string): void => {
+      let entries;
+      try {
+        entries = readdirSync(join(root, rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
+        if (entry.isDirectory()) walk(root, child);
+        else if (entry.isFile()) names.add(child);
+      }
+    };
+    for (const dir of this.searchPaths) walk(dir, '');
+    return [...names].sort();
+  }
+}
+
+/** A syntax error found while compiling a template: its message and position (1-based). */
+export interface TemplateSyntaxProblem {
+  /** What is wrong. */
+  message: string;
+  /** The line, when known. */
+  line?: number;
+  /** The column, when known. */
+  column?: number;
+}
+
+/** Compiles template text, returning the compiled form or the syntax problem. */
+export function tryCompileSource(text: string, name: string): { compiled: CompiledTemplate } | { problem: TemplateSyntaxProblem } {
+  try {
+    return { compiled: compileJinja(normalizeSource(text), name) };
+  } catch (err) {
+    const e = err as { message?: string; lineno?: number; colno?: number };
+    const message = String(e.message ?? err).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+    const problem: TemplateSyntaxProblem = { message };
+    if (typeof e.lineno === 'number' && e.lineno > 0) problem.line = e.lineno;
+    if (typeof e.colno === 'number' && e.colno > 0) problem.column = e.colno;
+    if (problem.line === undefined && /end of file/.test(message)) problem.line = normalizeSource(text).split('\n').length;
+    return { problem };
+  }
+}
+
+function compileSourceOrThrow(text: string, name: string, file: string): CompiledTemplate {
+  const result = tryCompileSource(text, name);
+  if ('compiled' in result) return result.compiled;
+  throw createProvdError('PROVD_TEMPLATE_SYNTAX', { file, line: result.problem.line, reason: result.problem.message });
+}

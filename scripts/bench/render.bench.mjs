@@ -1,0 +1,138 @@
+// Bulk rendering: `provd render` of 5,000 Digium phones in one process (the built CLI, as a user runs it: node start,
+// plugin tarball unpacked and loaded, raw config checked, configure for every device, files moved to the output
+// folder) against a plain loop writing the same bytes to the same paths (write a temporary file, rename it) in the
+// same run. Goal: render costs at most twice the raw write (ratio <= 2.0). Also prints where render's time goes.
+import { open, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { exec } from './lib/exec.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DEVICES = 5000;
+const MODELS = ['D40', 'D45', 'D50', 'D60', 'D62', 'D65', 'D70'];
+
+const hex = (n) => n.toString(16).padStart(2, '0');
+const devices = Array.from({ length: DEVICES }, (_, i) => ({
+  mac: `00:0f:d3:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)}`,
+  vendor: 'Digium',
+  model: MODELS[i % MODELS.length],
+  version: '2.8.1',
+  ip: `10.1.${i >> 8}.${i & 255}`,
+}));
+const rawConfig = {
+  ip: '10.0.0.1',
+  http_port: 8667,
+  tftp_port: 69,
+  ntp_enabled: true,
+  ntp_ip: '10.0.0.1',
+  timezone: 'Europe/Paris',
+  locale: 'fr_FR',
+  sip_proxy_ip: '10.0.0.2',
+  sip_lines: {
+    1: { username: 'alice', password: 'secret-1', auth_username: 'alice', display_name: 'Alice', number: '1001', proxy_ip: '10.0.0.2', proxy_port: 5060 },
+    2: { username: 'bob', password: 'secret-2', display_name: 'Bob', number: '1002', proxy_ip: '10.0.0.2', proxy_port: 5060 },
+  },
+  funckeys: {
+    1: { type: 'blf', value: '1003', label: 'Carol', line: 1 },
+    2: { type: 'speeddial', value: '1004', label: 'Dave', line: 1 },
+  },
+};
+
+/** Writes one file as a temporary file renamed over it, with an fsync first when `durable`. */
+async function writeOne(target, bytes, durable) {
+  const temp = `${target}.tmp`;
+  if (durable) {
+    const handle = await open(temp, 'w');
+    await handle.writeFile(bytes);
+    await handle.sync();
+    await handle.close();
+  } else {
+    await writeFile(temp, bytes);
+  }
+  await rename(temp, target);
+}
+
+/**
+ * The raw write: the same bytes to the same relative paths, each as temp file + rename; `parallel` files in flight
+ * (1: a plain loop), with fsync when `durable` (what provd's atomic writes do).
+ */
+async function rawWrite(outDir, files, { durable = false, parallel = 1 } = {}) {
+  const start = performance.now();
+  for (const folder of new Set(files.map(([rel]) => dirname(join(outDir, rel))))) await mkdir(folder, { recursive: true });
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const [rel, bytes] = files[next++];
+      await writeOne(join(outDir, rel), bytes, durable);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+  return (performance.now() - start) / 1000;
+}
+
+/**
+ * Renders in a child process (with the CLI's thread pool size) through the host's API, to time each phase; with
+ * `fsync: false` every FileHandle fsync is a no-op there (a measurement only: what fsync costs render).
+ */
+async function timedRender(options) {
+  const script = `
+    const { open, readFile } = await import('node:fs/promises');
+    const o = ${JSON.stringify(options)};
+    if (!o.fsync) { const h = await open(o.config, 'r'); Object.getPrototypeOf(h).sync = async () => {}; await h.close(); }
+    const host = await import(o.host);
+    const devices = JSON.parse(await readFile(o.devices, 'utf8')).map((d) => host.toRenderDevice(d, o.devices, '$'));
+    const rawConfig = JSON.parse(await readFile(o.config, 'utf8'));
+    const r = await host.renderPlugin({ plugin: o.plugin, devices, rawConfig, outDir: o.out });
+    process.stdout.write(JSON.stringify({ seconds: r.seconds, timings: r.timings }));`;
+  const env = { ...process.env, UV_THREADPOOL_SIZE: '64' };
+  return JSON.parse(await exec(process.execPath, ['--input-type=module', '-e', script], { env }));
+}
+
+const rate = (seconds) => Math.round(DEVICES / seconds);
+const fmt = (seconds) => `${seconds.toFixed(2)} s`;
+
+export default async function bench() {
+  const dir = await mkdtemp(join(tmpdir(), 'provd-bench-render-'));
+  try {
+    await exec(process.execPath, [join(root, 'packages/build/dist/cli.js'), 'build', 'digium', '--out', join(dir, 'repo')], { cwd: root });
+    const db = JSON.parse(await readFile(join(dir, 'repo', 'plugins.db'), 'utf8'));
+    const tarball = join(dir, 'repo', db['digium-2.8.1'].filename);
+    await writeFile(join(dir, 'devices.json'), JSON.stringify(devices));
+    await writeFile(join(dir, 'config.json'), JSON.stringify(rawConfig));
+
+    // provd: the real command, one process.
+    const cli = join(root, 'packages/host/dist/cli.js');
+    const args = [cli, 'render', tarball, '--devices', join(dir, 'devices.json'), '--config', join(dir, 'config.json'), '--json'];
+    const started = performance.now();
+    const result = JSON.parse(await exec(process.execPath, [...args, '--out', join(dir, 'out-provd')]));
+    const provdSeconds = (performance.now() - started) / 1000;
+
+    // Baselines: the same bytes, written by a plain loop in this process.
+    const files = [];
+    for (const rel of result.files) files.push([rel, await readFile(join(dir, 'out-provd', rel))]);
+    const bytes = files.reduce((n, [, b]) => n + b.length, 0);
+    const plain = await rawWrite(join(dir, 'out-plain'), files);
+    const durable = await rawWrite(join(dir, 'out-durable'), files, { durable: true, parallel: 64 });
+
+    // Where render's time goes: the same render through the API, timed phase by phase, with and without fsync.
+    const common = { host: join(root, 'packages/host/dist/index.js'), plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json') };
+    const timed = await timedRender({ ...common, out: join(dir, 'out-timed'), fsync: true });
+    const noFsync = await timedRender({ ...common, out: join(dir, 'out-nofsync'), fsync: false });
+    const phases = (r) =>
+      `load ${fmt(r.timings.load)}, configure ${fmt(r.timings.configure)} (templates + atomic writes), collect ${fmt(r.timings.collect)}, dispose ${fmt(r.timings.dispose)}`;
+
+    const ratio = provdSeconds / plain;
+    console.log(`devices: ${DEVICES}, files: ${files.length} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+    console.log(`provd render (CLI, one process): ${fmt(provdSeconds)}  ${rate(provdSeconds)} devices/s`);
+    console.log(`raw write loop (write + rename):  ${fmt(plain)}  ${rate(plain)} devices/s`);
+    console.log(`ratio provd / raw: ${ratio.toFixed(2)} (goal <= 2.0)`);
+    console.log(`raw writes with fsync, 64 in flight (as provd's atomic writes): ${fmt(durable)}  ${rate(durable)} devices/s; ratio provd / durable raw: ${(provdSeconds / durable).toFixed(2)}`);
+    console.log(`where the time goes: node start + CLI ${fmt(Math.max(0, provdSeconds - result.seconds))}; render through the API ${fmt(timed.seconds)}: ${phases(timed)}`);
+    console.log(`the same render with fsync disabled (measurement only): ${fmt(noFsync.seconds)}  ${rate(noFsync.seconds)} devices/s, ratio to raw ${(noFsync.seconds / plain).toFixed(2)}: ${phases(noFsync)}`);
+    return ratio <= 2.0;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

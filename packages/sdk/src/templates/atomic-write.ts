@@ -4,6 +4,7 @@
  * old target untouched; a failed multi-file write puts back the targets it had already replaced.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { link, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/messages';
@@ -44,8 +45,12 @@ function codeOf(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
+/** Makes temporary names unique: random per process (another process writing the same folder), then counted. */
+const tempPrefix = `${process.pid.toString(36)}-${randomBytes(4).toString('hex')}-`;
+let tempCount = 0;
+
 function tempPathFor(path: string, suffix = 'tmp'): string {
-  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.${suffix}`);
+  return join(dirname(path), `.${basename(path)}.${tempPrefix}${(tempCount++).toString(36)}.${suffix}`);
 }
 
 async function removeQuietly(path: string): Promise<void> {
@@ -64,6 +69,7 @@ async function fsyncDir(dir: string): Promise<void> {
  * its bytes where links are not supported; `undefined` when there is no such file. Never rejects.
  */
 async function keepPrevious(target: string): Promise<Previous> {
+  if (!existsSync(target)) return undefined; // cheaper than a failing link for the usual new file
   const backup = tempPathFor(target, 'old');
   try {
     await link(target, backup);

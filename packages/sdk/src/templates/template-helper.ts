@@ -180,16 +180,18 @@ export class TemplateHelper {
    * ```
    */
   render(template: TemplateRef | string, context: object, options: RenderOptions = {}): string {
-    const ref = typeof template === 'string' ? this.getTemplate(template) : template;
     const escape = options.escape ?? this.escape;
     const runtime = this.env.provd;
     const saved = runtime.escape;
     runtime.escape = escape === 'xml' ? escapeXml : undefined;
     try {
-      const compiled = this.env.getTemplate(ref.name, true);
+      // A name is looked up once, by the environment; the template is found again only to explain a failure.
+      const compiled = this.env.getTemplate(typeof template === 'string' ? template : template.name, true);
       return compiled.render(context as Record<string, unknown>);
     } catch (err) {
-      throw this.renderError(ref, err);
+      if (typeof template !== 'string') throw this.renderError(template, err);
+      const found = isProvdError(err) ? undefined : this.findTemplate(template);
+      throw found ? this.renderError(found, err) : isProvdError(err) ? err : this.notFound(template);
     } finally {
       runtime.escape = saved;
     }

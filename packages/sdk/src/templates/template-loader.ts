@@ -36,11 +36,16 @@ function statFile(path: string): Stats | undefined {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/** How many names a loader remembers the candidate paths of before it forgets them all. */
+const MAX_REMEMBERED_NAMES = 1024;
+
 /** Loads and compiles templates from ordered search folders; used as the nunjucks loader of a helper. */
 export class TemplateLoader {
   /** Compiled templates by name, as nunjucks expects of a loader (unused: every source is marked `noCache`). */
   cache: Record<string, unknown> = {};
   private readonly compiled = new Map<string, CacheEntry>();
+  /** Per name as given: its normal form and its path in each search folder (pure string work, kept to save it). */
+  private readonly candidates = new Map<string, { normal: string; paths: string[] }>();
 
   /**
    * @param searchPaths - absolute folders, searched in order.
@@ -53,13 +58,25 @@ export class TemplateLoader {
 
   /** Finds `name` in the search folders; `undefined` when no folder has it. Throws on an invalid name. */
   find(name: string): ResolvedTemplate | undefined {
-    const normal = normalizeTemplateName(name);
-    for (const [index, dir] of this.searchPaths.entries()) {
-      const path = join(dir, normal);
+    const { normal, paths } = this.candidatesOf(name);
+    for (let index = 0; index < paths.length; index++) {
+      const path = paths[index] as string;
       const stats = statFile(path);
       if (stats) return { name: normal, path, index, stats };
     }
     return undefined;
+  }
+
+  /** The normal form of `name` and its path in each search folder (the files are looked at by {@link find}). */
+  private candidatesOf(name: string): { normal: string; paths: string[] } {
+    let known = this.candidates.get(name);
+    if (!known) {
+      const normal = normalizeTemplateName(name);
+      known = { normal, paths: this.searchPaths.map((dir) => join(dir, normal)) };
+      if (this.candidates.size >= MAX_REMEMBERED_NAMES) this.candidates.clear();
+      this.candidates.set(name, known);
+    }
+    return known;
   }
 
   /** The path of `file` as error messages show it. */

@@ -2,11 +2,17 @@
 // plugin tarball unpacked and loaded, raw config checked, configure for every device, files moved to the output
 // folder) against a plain loop writing the same bytes to the same paths (write a temporary file, rename it) in the
 // same run. Goal: render costs at most twice the raw write (ratio <= 2.0). Also prints where render's time goes.
-import { open, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+//
+// What each side does (so the ratio compares like with like): neither fsyncs. `provd render` writes every device's
+// files atomically into a throwaway working copy of the plugin (temporary name, rename, all-or-nothing per device;
+// its plugin context says `writeDurability: 'none'`), then moves them into `--out` by rename. The raw loop writes
+// each file to a temporary name and renames it, one file at a time. For reference the bench also measures the
+// durable pair: the render with fsync (what a host serving phones does per device) against raw writes with fsync.
+import { open, mkdir, mkdtemp, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exec } from './lib/exec.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,18 +79,19 @@ async function rawWrite(outDir, files, { durable = false, parallel = 1 } = {}) {
 }
 
 /**
- * Renders in a child process (with the CLI's thread pool size) through the host's API, to time each phase; with
- * `fsync: false` every FileHandle fsync is a no-op there (a measurement only: what fsync costs render).
+ * Renders in a child process (with the CLI's thread pool size) through the host's API, to time each phase.
+ * `durability` is the plugin context's `writeDurability`; with `writes: false` the SDK's atomic writer writes
+ * nothing (a measurement only: what templates and plugin code cost without any file written).
  */
 async function timedRender(options) {
   const script = `
-    const { open, readFile } = await import('node:fs/promises');
+    const { readFile } = await import('node:fs/promises');
     const o = ${JSON.stringify(options)};
-    if (!o.fsync) { const h = await open(o.config, 'r'); Object.getPrototypeOf(h).sync = async () => {}; await h.close(); }
+    if (o.writes === false) (await import(o.sdk)).AtomicWriter.prototype.writeFiles = async () => {};
     const host = await import(o.host);
     const devices = JSON.parse(await readFile(o.devices, 'utf8')).map((d) => host.toRenderDevice(d, o.devices, '$'));
     const rawConfig = JSON.parse(await readFile(o.config, 'utf8'));
-    const r = await host.renderPlugin({ plugin: o.plugin, devices, rawConfig, outDir: o.out });
+    const r = await host.renderPlugin({ plugin: o.plugin, devices, rawConfig, outDir: o.out, writeDurability: o.durability });
     process.stdout.write(JSON.stringify({ seconds: r.seconds, timings: r.timings }));`;
   const env = { ...process.env, UV_THREADPOOL_SIZE: '64' };
   return JSON.parse(await exec(process.execPath, ['--input-type=module', '-e', script], { env }));
@@ -116,21 +123,32 @@ export default async function bench() {
     const plain = await rawWrite(join(dir, 'out-plain'), files);
     const durable = await rawWrite(join(dir, 'out-durable'), files, { durable: true, parallel: 64 });
 
-    // Where render's time goes: the same render through the API, timed phase by phase, with and without fsync.
-    const common = { host: join(root, 'packages/host/dist/index.js'), plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json') };
-    const timed = await timedRender({ ...common, out: join(dir, 'out-timed'), fsync: true });
-    const noFsync = await timedRender({ ...common, out: join(dir, 'out-nofsync'), fsync: false });
+    // Where render's time goes: the same render through the API, timed phase by phase; then without any file written
+    // (templates and plugin code only); then durable, as a host serving phones writes (fsync per file and folder).
+    const sdk = pathToFileURL(await realpath(join(root, 'packages/sdk/dist/index.js'))).href;
+    const common = { host: join(root, 'packages/host/dist/index.js'), sdk, plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json') };
+    const timed = await timedRender({ ...common, out: join(dir, 'out-timed'), durability: 'none' });
+    const noWrites = await timedRender({ ...common, out: join(dir, 'out-nowrites'), durability: 'none', writes: false });
+    const fsynced = await timedRender({ ...common, out: join(dir, 'out-fsync'), durability: 'fsync' });
     const phases = (r) =>
-      `load ${fmt(r.timings.load)}, configure ${fmt(r.timings.configure)} (templates + atomic writes), collect ${fmt(r.timings.collect)}, dispose ${fmt(r.timings.dispose)}`;
+      `load ${fmt(r.timings.load)}, configure ${fmt(r.timings.configure)}, collect ${fmt(r.timings.collect)}, dispose ${fmt(r.timings.dispose)}`;
+    const writes = Math.max(0, timed.timings.configure - noWrites.timings.configure);
 
     const ratio = provdSeconds / plain;
     console.log(`devices: ${DEVICES}, files: ${files.length} (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
-    console.log(`provd render (CLI, one process): ${fmt(provdSeconds)}  ${rate(provdSeconds)} devices/s`);
-    console.log(`raw write loop (write + rename):  ${fmt(plain)}  ${rate(plain)} devices/s`);
+    console.log(`provd render (CLI, one process; atomic writes without fsync, moved to --out by rename): ${fmt(provdSeconds)}  ${rate(provdSeconds)} devices/s`);
+    console.log(`raw write loop (write temp + rename, one at a time, no fsync):                      ${fmt(plain)}  ${rate(plain)} devices/s`);
     console.log(`ratio provd / raw: ${ratio.toFixed(2)} (goal <= 2.0)`);
-    console.log(`raw writes with fsync, 64 in flight (as provd's atomic writes): ${fmt(durable)}  ${rate(durable)} devices/s; ratio provd / durable raw: ${(provdSeconds / durable).toFixed(2)}`);
+    console.log(
+      `durable, for reference: render with writeDurability 'fsync' (API) ${fmt(fsynced.seconds)}  ${rate(fsynced.seconds)} devices/s; ` +
+        `raw writes with fsync, 64 in flight ${fmt(durable)}  ${rate(durable)} devices/s; ratio ${(fsynced.seconds / durable).toFixed(2)}`,
+    );
     console.log(`where the time goes: node start + CLI ${fmt(Math.max(0, provdSeconds - result.seconds))}; render through the API ${fmt(timed.seconds)}: ${phases(timed)}`);
-    console.log(`the same render with fsync disabled (measurement only): ${fmt(noFsync.seconds)}  ${rate(noFsync.seconds)} devices/s, ratio to raw ${(noFsync.seconds / plain).toFixed(2)}: ${phases(noFsync)}`);
+    console.log(
+      `  configure split: templates + plugin code ${fmt(noWrites.timings.configure)} (the same render writing nothing, measurement only), ` +
+        `atomic writes ${fmt(writes)}`,
+    );
+    console.log(`  durable render phases: ${phases(fsynced)}`);
     return ratio <= 2.0;
   } finally {
     await rm(dir, { recursive: true, force: true });

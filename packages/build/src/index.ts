@@ -8,7 +8,6 @@ export * from './build/index';
 export * from './bundle/index';
 export * from './checks/index';
 export * from './dhcp/index';
-export * from './fs/index';
 export * from './layer/index';
 export * from './offline/index';
 export * from './repo/index';

@@ -1,6 +1,5 @@
 import {
   BasePlugin,
-  FirmwareService,
   formatMac,
   numericEntries,
   requireSipLines,
@@ -8,7 +7,6 @@ import {
   standardSipSynchronize,
   type Device,
   type PluginContext,
-  type PluginServices,
   type RawConfig,
 } from '@provd/sdk';
 import { DigiumPgAssociator } from './associator';
@@ -32,9 +30,6 @@ export class BaseDigiumPlugin extends BasePlugin {
   override readonly dhcpDevInfoExtractor = digiumDhcpExtractor;
   override readonly httpDevInfoExtractor = digiumHttpExtractor;
   override readonly pgAssociator: DigiumPgAssociator;
-  /** `install`: the firmware package declared in `pkgs/pkgs.db`. */
-  override services: PluginServices;
-
   /**
    * @param context - What the host constructs the plugin with.
    * @param firmwareVersion - The firmware the plugin serves, as phones report it in DHCP (e.g. `1.4.0.0.57389`).
@@ -43,13 +38,7 @@ export class BaseDigiumPlugin extends BasePlugin {
     // Every value a template prints is XML-escaped, so names and passwords cannot break the XML.
     super(context, { templateEscape: 'xml' });
     this.pgAssociator = new DigiumPgAssociator(firmwareVersion);
-    this.services = {
-      install: new FirmwareService({
-        pluginDir: this.pluginDir,
-        pluginId: this.id,
-        download: { proxies: this.generalConfig.proxies },
-      }),
-    };
+    // The firmware service (`services.install`) comes from BasePlugin, which reads `pkgs/pkgs.db`.
   }
 
   /**

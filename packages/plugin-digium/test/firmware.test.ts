@@ -91,7 +91,7 @@ describe('installing the firmware package', () => {
         .replace(/^sha1sum: .*$/m, `sha1sum: ${createHash('sha1').update(archive).digest('hex')}`);
       await writeFile(pkgsDb, text);
 
-      const service = fixture.plugin.services.install as FirmwareService;
+      const service = fixture.plugin.services.install!;
       expect(Object.keys(await service.installable())).toEqual(['firmware']);
       await service.install('firmware');
       const firmwareDir = fixture.dir.join('var', 'tftpboot', 'Digium', 'firmware');

@@ -1,1 +1,1 @@
-export { tempNameIn, writeFileAtomic } from './write-atomic';
+export { tempNameIn } from './temp-name';

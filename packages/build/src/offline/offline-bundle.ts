@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
 import { createProvdError } from '@provd/sdk';
-import { tempNameIn } from '../fs/write-atomic';
+import { tempNameIn } from '../fs/temp-name';
 import { SIGNATURE_FILE } from '../sign/sign-index';
 import { FIXED_MTIME } from '../tarball/deterministic-tar';
 

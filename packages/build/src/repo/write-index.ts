@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildReporter } from '../build/types';
-import { writeFileAtomic } from '../fs/write-atomic';
+import { writeFileAtomic } from '@provd/sdk';
 import { SIGNATURE_FILE, signIndex } from '../sign/sign-index';
 import { renderPluginsDb, selectLatest, type IndexCandidate } from './plugins-db';
 

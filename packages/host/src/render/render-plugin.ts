@@ -5,7 +5,7 @@ import { openPlugin } from '../plugins/open-plugin';
 import type { PluginEnvironment } from '../plugins/load-plugin';
 import { moveChangedFiles, snapshotFiles } from './collect-files';
 import { eachLimit } from './each-limit';
-import { prepareRawConfig } from './prepare-raw-config';
+import { prepareRawConfig, rawConfigCopier } from './prepare-raw-config';
 
 /** Options of {@link renderPlugin}. */
 export interface RenderPluginOptions extends PluginEnvironment {
@@ -82,9 +82,10 @@ export async function renderPlugin(options: RenderPluginOptions): Promise<Render
     timings.load = (loaded - start) / 1000;
 
     let done = 0;
+    const copyOfConfig = rawConfigCopier(prepared);
     await eachLimit(options.devices, options.concurrency ?? DEFAULT_CONCURRENCY, async (device) => {
       try {
-        await plugin.configure(device, structuredClone(prepared));
+        await plugin.configure(device, copyOfConfig());
       } catch (err) {
         if (isProvdError(err)) throw err;
         throw createProvdError('PROVD_PLUGIN_CONFIGURE_FAILED', { plugin: id, device: device.id, reason: reasonOf(err) }, { cause: err });

@@ -5,7 +5,7 @@ import type { RawConfig } from '../types/raw-config';
 import type { TemplateHelper, TemplateRef } from '../templates/template-helper';
 import { BasePlugin } from './base-plugin';
 import type { PluginContext } from './plugin-context';
-import type { PluginConstructor, ProvdPlugin } from './provd-plugin';
+import type { InstallService, PluginConstructor, ProvdPlugin } from './provd-plugin';
 
 class MinimalPlugin extends BasePlugin {
   async configure(_device: Device, _rawConfig: RawConfig): Promise<void> {}
@@ -52,11 +52,12 @@ describe('the plugin author API', () => {
   });
 
   it('lets a subclass narrow extractors, associator and services', () => {
+    const narrowInstall = {} as InstallService & { readonly kind: 'x' };
     class Narrow extends MinimalPlugin {
       override readonly pgAssociator = { associate: (_d: DevInfo) => 600 };
-      override services = { install: 'x' as const };
+      override services = { install: narrowInstall };
     }
-    expectTypeOf<Narrow['services']['install']>().toEqualTypeOf<'x'>();
+    expectTypeOf<Narrow['services']['install']>().toEqualTypeOf<InstallService & { readonly kind: 'x' }>();
     expectTypeOf<Narrow>().toExtend<ProvdPlugin>();
   });
 

@@ -6,7 +6,7 @@ import type { Device } from '../types/device';
 import type { RawConfig } from '../types/raw-config';
 import { BasePlugin } from './base-plugin';
 import type { PluginContext, PluginLogger } from './plugin-context';
-import type { PluginConstructor, ProvdPlugin } from './provd-plugin';
+import type { InstallService, PluginConstructor, ProvdPlugin } from './provd-plugin';
 
 class AcmePlugin extends BasePlugin {
   constructor(context: PluginContext) {
@@ -172,9 +172,16 @@ describe('BasePlugin', () => {
   });
 
   it('lets a subclass declare extractors, associator and services as fields', async () => {
+    const fakeInstall: InstallService = {
+      installable: async () => ({}),
+      installed: async () => ({}),
+      install: async () => undefined,
+      upgrade: async () => undefined,
+      uninstall: async () => undefined,
+    };
     class Full extends AcmePlugin {
       override readonly pgAssociator = { associate: () => 600 };
-      override services = { install: { name: 'fw' } };
+      override services = { install: fakeInstall };
       override getRemoteStateTriggerFilename(d: Device): string | undefined {
         return d.mac ? `${this.requireMac(d, { separator: '' })}.cfg` : undefined;
       }
@@ -182,7 +189,7 @@ describe('BasePlugin', () => {
     const Ctor: PluginConstructor = Full;
     const plugin: ProvdPlugin = new Ctor(context);
     expect(plugin.pgAssociator?.associate({})).toBe(600);
-    expect(plugin.services.install).toEqual({ name: 'fw' });
+    expect(plugin.services.install).toBe(fakeInstall);
     expect(plugin.getRemoteStateTriggerFilename(device)).toBe('000fd3054848.cfg');
   });
 });

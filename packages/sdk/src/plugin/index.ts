@@ -1,4 +1,4 @@
 export type { GeneralConfig, HostServices, PluginContext, PluginLogger, ProxyConfig } from './plugin-context';
-export type { PluginConstructor, PluginServices, ProvdPlugin } from './provd-plugin';
+export type { InstallService, PluginConstructor, PluginServices, ProvdPlugin } from './provd-plugin';
 export { BasePlugin } from './base-plugin';
 export type { BasePluginOptions, PluginFile, PluginFileData } from './base-plugin';

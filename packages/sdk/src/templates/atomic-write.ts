@@ -137,8 +137,8 @@ export class AtomicWriter {
 
     const temps = await this.writeTemps(targets, files);
 
-    // The old files, to put back if a later rename fails (only needed when there is a later rename).
-    const previous = files.length > 1 ? await Promise.all(targets.map(keepPrevious)) : [];
+    // The old files, to put back if a later rename fails: the last target has no later rename, so it needs none.
+    const previous = await Promise.all(targets.slice(0, -1).map(keepPrevious));
     let done = 0;
     let current = '';
     try {

@@ -2,7 +2,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { sharedDir } from '@provd/test-utils';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, readPkgsDir, resolvePackageSteps } from '../../src/fetchfw/index';
+import { formatDiagnostic, readPkgsDir } from '../../src/fetchfw/index';
+import { resolvePackageSteps } from '../../src/fetchfw/manifest-validate';
 
 const corpus = join(sharedDir, 'corpus', 'wazo-provd-plugins', 'plugins');
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isProvdError, runFilter, type InstallCommand } from '../../src/index';
+import { isProvdError, type InstallCommand } from '../../src/index';
+import { runFilter } from '../../src/fetchfw/filters';
 import { snapshot } from './helpers';
 
 let dir: TestDir | undefined;

@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commitInstall, FirmwareService, InstalledStore, isProvdError, recordFor } from '../../src/index';
+import { FirmwareService, isProvdError } from '../../src/index';
+import { commitInstall } from '../../src/fetchfw/commit';
+import { InstalledStore, recordFor } from '../../src/fetchfw/installed-db';
 import { makeTarGz } from '../../src/archive/test-archives';
 import { sha1, snapshot } from './helpers';
 

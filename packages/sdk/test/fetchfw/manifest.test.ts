@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, definePackages, formatDiagnostic, formatPkgsDb, manifestFromDeclaration, parsePkgsDb, resolvePackageSteps, substitute } from '../../src/index';
+import { compareVersions, definePackages, formatDiagnostic, formatPkgsDb, manifestFromDeclaration, parsePkgsDb } from '../../src/index';
+import { resolvePackageSteps } from '../../src/fetchfw/manifest-validate';
+import { substitute } from '../../src/fetchfw/subst';
 
 const errorsOf = (text: string) => parsePkgsDb([{ file: 'pkgs/pkgs.db', text }]).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
 

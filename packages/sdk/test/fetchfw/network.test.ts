@@ -5,7 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downloadFile, isProvdError, type FirmwareFile } from '../../src/index';
+import { isProvdError, type FirmwareFile } from '../../src/index';
+import { downloadFile } from '../../src/fetchfw/download';
 import { sha1 } from './helpers';
 import { startProxy } from './server';
 

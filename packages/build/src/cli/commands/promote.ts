@@ -3,7 +3,7 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { createProvdError, type ProvdError } from '@provd/sdk';
 import { reindexRepository } from '../../build/reindex-repository';
-import { tempNameIn } from '../../fs/write-atomic';
+import { tempNameIn } from '../../fs/temp-name';
 import { TARBALL_SUFFIX } from '../../repo/index-folder';
 import { readSigningKey } from '../../sign/sign-index';
 import { readPluginTarball } from '../../tarball/read-plugin-tarball';

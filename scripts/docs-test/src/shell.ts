@@ -13,7 +13,7 @@ export interface ShellResult {
 
 /**
  * The lines put before every shell block: strict mode, and `pnpm` as a function that runs what the root scripts
- * `build-plugins` and `provd` run once the workspace is built (the test run builds it first), so that a block does
+ * `build-plugins`, `provd-build` and `provd` run once the workspace is built (the test run builds it first), so that a block does
  * not rebuild every package. Any other `pnpm` command fails, so a page cannot show one the test does not run.
  */
 export function shellPrelude(workspace: string): string {
@@ -24,6 +24,7 @@ export function shellPrelude(workspace: string): string {
     'pnpm() {',
     '  case "${1-}" in',
     `    build-plugins) shift; node ${build} build "$@" ;;`,
+    `    provd-build) shift; node ${build} "$@" ;;`,
     `    provd) shift; node ${host} "$@" ;;`,
     '    *) echo "docs-test: pnpm ${1-} is not supported" >&2; return 127 ;;',
     '  esac',

@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isProvdError } from '@provd/sdk';
-import { testdir, type TestDir } from '@provd/test-utils';
+import { freeUdpPort, testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildNotify, parseSipResponse, UdpSipSyncService } from '../src/sync/index';
 
@@ -15,13 +15,6 @@ beforeEach(async () => {
 });
 afterEach(() => dir.cleanup());
 
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((resolve) => s.bind(0, '127.0.0.1', resolve));
-  const { port } = s.address();
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 /** Starts sipp as a UAS on loopback with `scenario`; resolves once it listens. */
 async function startSipp(scenario: string, port: number): Promise<{ child: ChildProcess; done: Promise<number | null>; log: string }> {

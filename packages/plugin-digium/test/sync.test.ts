@@ -4,7 +4,7 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UdpSipSyncService } from '@provd/host';
-import { testdir } from '@provd/test-utils';
+import { freeUdpPort, testdir } from '@provd/test-utils';
 import { expect, it } from 'vitest';
 import { TARGETS } from './expected';
 import { device, loadPlugin } from './plugin-fixture';
@@ -12,13 +12,6 @@ import { MINIMAL } from './raw-configs';
 
 const SCENARIO = join(import.meta.dirname, 'fixtures', 'sipp', 'digium-phone.xml');
 
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 /** Waits until something listens on the UDP port (sipp binds it once started). */
 async function untilBound(port: number): Promise<void> {

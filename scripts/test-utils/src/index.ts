@@ -43,3 +43,16 @@ export const repoRoot: string = join(dirname(new URL(import.meta.url).pathname),
 
 /** The shared reference folder beside the repository root (read-only fixtures). */
 export const sharedDir: string = process.env.PROVD_SHARED_DIR ?? join(repoRoot, '..', 'shared');
+
+/**
+ * A UDP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released), for a peer such as sipp that
+ * must be told its port up front.
+ */
+export async function freeUdpPort(): Promise<number> {
+  const { createSocket } = await import('node:dgram');
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}

@@ -26,7 +26,7 @@ describe('build of a good fixture repository', () => {
   it('writes one tarball per target, plugins.db and the DHCP files, and nothing outside the output folder', async () => {
     const { root, tmp } = await fixture('good');
     const before = await snapshot(root);
-    const result = await buildRepository({ root, out: '../out' });
+    const result = await buildRepository({ root, out: '../out', includeExamples: true });
     expect(result.errors.map((e) => e.message)).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.families).toEqual(['acme', 'tiny']);
@@ -39,9 +39,25 @@ describe('build of a good fixture repository', () => {
     );
   });
 
+  it('builds only the families under packages/ when none is named, examples only when named or asked for', async () => {
+    const { root, tmp } = await fixture('good');
+    const result = await buildRepository({ root, out: '../out' });
+    expect(result.ok).toBe(true);
+    expect(result.families).toEqual(['acme']);
+    expect((await readdir(tmp.join('out'))).sort()).toEqual(['acme-1.0-1.0.0.tar.gz', 'acme-2.0-2.0.0.tar.gz', 'dhcp', 'plugins.db']);
+    const kea = await readFile(tmp.join('out', 'dhcp', 'kea-dhcp4-classes.json'), 'utf8');
+    expect(kea).toContain('provd-acme');
+    expect(kea).not.toContain('provd-tiny');
+    const named = await buildRepository({ root, out: '../named', families: ['tiny'] });
+    expect(named.families).toEqual(['tiny']);
+    expect((await readdir(tmp.join('named'))).sort()).toEqual(['dhcp', 'plugins.db', 'tiny-1-1.2.10.tar.gz']);
+    const check = await buildRepository({ root, out: '../unused', checkOnly: true });
+    expect(check.families).toEqual(['acme', 'tiny']);
+  });
+
   it('indexes every tarball in plugins.db with the whole plugin-info, filename, dsize, sha1sum and sha256', async () => {
     const { root, tmp } = await fixture('good');
-    await buildRepository({ root, out: '../out' });
+    await buildRepository({ root, out: '../out', includeExamples: true });
     const text = await readFile(tmp.join('out', 'plugins.db'), 'utf8');
     expect(text.endsWith('}\n')).toBe(true);
     expect(text).not.toContain('\n ');
@@ -127,8 +143,8 @@ describe('build of a good fixture repository', () => {
   it('gives byte-identical tarballs, plugins.db and DHCP files from two copies of the sources', async () => {
     const a = await fixture('good');
     const b = await fixture('good');
-    await buildRepository({ root: a.root, out: '../out' });
-    await buildRepository({ root: b.root, out: '../elsewhere/out' });
+    await buildRepository({ root: a.root, out: '../out', includeExamples: true });
+    await buildRepository({ root: b.root, out: '../elsewhere/out', includeExamples: true });
     const outA = a.tmp.join('out');
     const outB = b.tmp.join('elsewhere', 'out');
     expect(await snapshot(outA)).toEqual(await snapshot(outB));

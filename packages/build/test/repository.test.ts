@@ -16,7 +16,7 @@ afterEach(async () => {
 async function built(options: { signKey?: string; bundle?: string } = {}): Promise<{ tmp: TestDir; out: string; root: string }> {
   const { dir, root } = await copyFixture('good');
   dirs.push(dir);
-  const result = await buildRepository({ root, out: '../out', ...options });
+  const result = await buildRepository({ root, out: '../out', includeExamples: true, ...options });
   expect(result.errors.map((e) => e.message)).toEqual([]);
   return { tmp: dir, out: dir.join('out'), root };
 }
@@ -132,7 +132,7 @@ describe('offline bundle', () => {
     const { dir, root } = await copyFixture('good');
     dirs.push(dir);
     const { privateFile } = await keyFiles(dir);
-    await buildRepository({ root, out: '../out', signKey: privateFile, bundle: '../bundle.zip' });
+    await buildRepository({ root, out: '../out', includeExamples: true, signKey: privateFile, bundle: '../bundle.zip' });
     const files = await unzip(dir.join('bundle.zip'));
     expect([...files.keys()]).toEqual([
       'acme-1.0-1.0.0.tar.gz',

@@ -23,8 +23,10 @@ import { silentReporter, type BuildReporter, type LoadedFamily, type PreparedPlu
 export interface BuildOptions {
   /** The repository root holding `packages/` and `examples/`. */
   root: string;
-  /** The family names to build; all when empty or absent. */
+  /** The family names to build; when empty or absent, every family under `packages/` (see `includeExamples`). */
   families?: readonly string[];
+  /** With no family names, also take the example families (`examples/*`). `checkOnly` always does. */
+  includeExamples?: boolean;
   /** The output folder (the plugin repository), relative to `root` or absolute. */
   out: string;
   /** Indent `plugins.db`. */
@@ -109,7 +111,9 @@ export async function buildRepository(options: BuildOptions): Promise<BuildResul
     return rel.startsWith('..') ? abs : rel.split(sep).join('/');
   };
   const sdkVersion = currentSdkVersion();
-  const selection = await loadFamilies(root, options.families ?? []);
+  const selection = await loadFamilies(root, options.families ?? [], {
+    includeExamples: options.includeExamples === true || options.checkOnly === true,
+  });
   const errors = [...selection.errors];
   const result = (ok: boolean, plugins: PreparedPlugin[], written: string[]): BuildResult => ({
     ok,

@@ -3,6 +3,7 @@ export type { BuildOptions, BuildResult, BuiltPlugin } from './build-repository'
 export { reindexRepository } from './reindex-repository';
 export type { ReindexResult } from './reindex-repository';
 export { loadFamilies } from './load-families';
+export type { LoadFamiliesOptions } from './load-families';
 export type { FamilySelection } from './load-families';
 export { layeredBytes, prepareTarget, STANDARD_DIRS } from './prepare-target';
 export type { PreparedTarget, PrepareOptions } from './prepare-target';

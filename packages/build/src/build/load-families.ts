@@ -10,7 +10,7 @@ import type { LoadedFamily } from './types';
 export interface FamilySelection {
   /** The selected families that loaded and passed their checks, in discovery order. */
   families: LoadedFamily[];
-  /** Every family of the repository that loaded and passed its checks, selected or not (for the DHCP files). */
+  /** The families the DHCP files cover: every valid default family, selected or not, plus the selected ones. */
   valid: LoadedFamily[];
   /** The problems that concern the selection. */
   errors: ProvdError[];
@@ -42,9 +42,19 @@ async function loadOne(root: string, file: string): Promise<FileOutcome> {
   return { file, name, errors, family: { name: definition.name, file, dir: resolve(root, file, '..'), definition } };
 }
 
+/** Options of {@link loadFamilies}. */
+export interface LoadFamiliesOptions {
+  /**
+   * With no names, also select the example families (`examples/*`); otherwise only the families under `packages/`
+   * are selected by default, and an example is built only when named.
+   * @defaultValue false
+   */
+  includeExamples?: boolean;
+}
+
 /**
- * Discovers, loads and checks the family files of a repository and selects the named families (all when `names` is
- * empty). Problems of families that are not selected are left out, except for files that could not be loaded at all
+ * Discovers, loads and checks the family files of a repository and selects the named families (with no names, every
+ * family under `packages/`, plus the examples with `includeExamples`). Problems of families that are not selected are left out, except for files that could not be loaded at all
  * when a named family is missing (it may be the broken one) and DHCP prefixes that overlap a selected family's.
  *
  * @example
@@ -52,7 +62,7 @@ async function loadOne(root: string, file: string): Promise<FileOutcome> {
  * const { families, errors } = await loadFamilies(process.cwd(), ['digium']);
  * ```
  */
-export async function loadFamilies(root: string, names: readonly string[]): Promise<FamilySelection> {
+export async function loadFamilies(root: string, names: readonly string[], options: LoadFamiliesOptions = {}): Promise<FamilySelection> {
   const files = await discoverFamilyFiles(root);
   const outcomes: FileOutcome[] = [];
   for (const file of files) outcomes.push(await loadOne(root, file));
@@ -65,7 +75,8 @@ export async function loadFamilies(root: string, names: readonly string[]): Prom
   }
 
   let selected: FileOutcome[];
-  if (names.length === 0) selected = outcomes;
+  const byDefault = (o: FileOutcome): boolean => options.includeExamples === true || o.file.startsWith('packages/');
+  if (names.length === 0) selected = outcomes.filter(byDefault);
   else {
     selected = [];
     const missing = names.filter((n) => !byName.has(n));
@@ -76,7 +87,8 @@ export async function loadFamilies(root: string, names: readonly string[]): Prom
   }
   for (const o of selected) errors.push(...o.errors);
   const families = selected.flatMap((o) => (o.family && o.errors.length === 0 ? [o.family] : []));
-  const valid = outcomes.flatMap((o) => (o.family && o.errors.length === 0 ? [o.family] : []));
+  // The DHCP files cover the default families and whatever else was selected (an example only when built).
+  const valid = outcomes.flatMap((o) => (o.family && o.errors.length === 0 && (byDefault(o) || selected.includes(o)) ? [o.family] : []));
 
   // Overlaps are checked across the whole repository (the DHCP files cover every family), reported when they
   // concern a selected family.

@@ -23,12 +23,14 @@ interface BuildFlags {
   dhcpBaseUrl?: string;
   pluginsDir?: string;
   json?: boolean;
+  examples?: boolean;
 }
 
 /** Registers `build [...families]`. */
 export function registerBuild(cli: CAC, setExit: (code: number) => void): void {
   cli
-    .command('build [...families]', 'Build plugin families (all, or the named ones) into a plugin repository')
+    .command('build [...families]', 'Build plugin families (those under packages/, or the named ones) into a plugin repository')
+    .option('--examples', 'With no family named, also build the example families of examples/')
     .option('--out <dir>', 'The repository folder to write', { default: 'dist/repo' })
     .option('--root <dir>', 'The repository root holding packages/ and examples/', { default: '.' })
     .option('--pretty', 'Indent plugins.db')
@@ -50,6 +52,7 @@ export function registerBuild(cli: CAC, setExit: (code: number) => void): void {
       const result = await buildRepository({
         root: resolve(String(flags.root)),
         families: families.map(String),
+        includeExamples: flags.examples === true,
         out: resolve(String(flags.out)),
         pretty: flags.pretty,
         signKey: fromCwd(flags.sign),

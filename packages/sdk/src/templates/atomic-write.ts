@@ -151,10 +151,16 @@ export class AtomicWriter {
       await Promise.all(temps.slice(done).map(removeQuietly));
       await this.rollBack(targets.slice(0, done), previous);
       await Promise.all(previous.slice(done).map(dropPrevious));
+      await this.syncDirsOf(targets);
       if (isProvdError(err)) throw err;
       throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
     }
     await Promise.all(previous.map(dropPrevious));
+    await this.syncDirsOf(targets);
+  }
+
+  /** Fsyncs the folders of `targets` when this writer is durable. */
+  private async syncDirsOf(targets: readonly string[]): Promise<void> {
     if (this.durability === 'fsync') await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
   }
 

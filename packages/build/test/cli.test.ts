@@ -26,7 +26,9 @@ describe('provd-build command line', () => {
     const r = run(['build', '--out', '../out', '--pretty'], root);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe('built 3 plugins of 2 families into ../out\n');
+    expect(r.stdout).toBe('built 2 plugins of 1 family into ../out\n');
+    const all = run(['build', '--examples', '--out', '../all'], root);
+    expect(all.stdout).toBe('built 3 plugins of 2 families into ../all\n');
     expect(await readFile(dir.join('out', 'plugins.db'), 'utf8')).toMatch(/^\{\n {4}"acme-1\.0"/);
   });
 
@@ -105,7 +107,7 @@ describe('provd-build command line', () => {
   it('promotes tarballs into a channel folder and indexes it', async () => {
     const { dir, root } = await copyFixture('good');
     dirs.push(dir);
-    expect(run(['build', '--out', '../testing'], root).status).toBe(0);
+    expect(run(['build', '--examples', '--out', '../testing'], root).status).toBe(0);
     const r = run(['promote', dir.join('testing', 'tiny-1-1.2.10.tar.gz'), '--to', dir.join('stable')], root);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -128,7 +130,7 @@ describe('provd-build command line', () => {
     const { dir, root } = await copyFixture('good');
     dirs.push(dir);
     expect(run(['keygen', dir.join('k')], root).status).toBe(0);
-    expect(run(['build', '--out', '../out'], root).status).toBe(0);
+    expect(run(['build', '--examples', '--out', '../out'], root).status).toBe(0);
     const r = run(['reindex', dir.join('out'), '--sign', dir.join('k.pem')], root);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`indexed 3 plugins in ${dir.join('out')}\n`);

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -19,6 +20,8 @@ export interface ServeHostOptions {
   dataDir: string;
   /** The plugin repository (folder or `http(s)://` URL) plugins are installed from. */
   repo?: string;
+  /** Ed25519 public keys; when given, the repository's `plugins.db` must be signed by one of them. */
+  trustedKeys?: readonly KeyObject[];
   /** Address of the HTTP and TFTP servers. @defaultValue "127.0.0.1" */
   host?: string;
   /** Provisioning HTTP port (0: any free port). @defaultValue 8667 */
@@ -119,6 +122,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const plugins = new PluginManager({
     pluginsDir: options.pluginsDir,
     repo: options.repo,
+    trustedKeys: options.trustedKeys,
     baseRawConfig: base,
     generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
     services: { sync, logger },

@@ -7,6 +7,8 @@ import { startHost } from '../../app/serve-host';
 import { VERSION } from '../../index';
 import type { CliCommand } from '../command';
 import { writeJson } from '../command';
+import { repeatedOption } from '../read-json';
+import { readTrustedKeys } from '../../repository/index';
 
 interface ServeOptions {
   pluginsDir?: string;
@@ -17,6 +19,7 @@ interface ServeOptions {
   host?: string;
   apiHost?: string;
   repo?: string;
+  trustedKey?: unknown;
   advertisedUrl?: string;
   baseRawConfig?: string;
   trustedProxies?: string | number;
@@ -84,6 +87,7 @@ export const serveCommand: CliCommand = {
       .option('--api-host <addr>', 'Address of the JSON API (default: 127.0.0.1)')
       .option('--api-port <n>', 'JSON API port (default: 8666)')
       .option('--repo <url-or-dir>', 'Plugin repository to install from')
+      .option('--trusted-key <file>', 'An Ed25519 public key (PEM); plugins.db must be signed by one (repeatable)')
       .option('--advertised-url <url>', 'URL phones reach the HTTP server at (default: http://<host>:<http port>)')
       .option('--base-raw-config <file>', 'JSON file of the base raw config')
       .option('--trusted-proxies <n>', 'Reverse proxies in front of the HTTP server, for X-Forwarded-For (default: 0)')
@@ -110,6 +114,7 @@ export const serveCommand: CliCommand = {
           pluginsDir: options.pluginsDir,
           dataDir: options.dataDir,
           repo: options.repo,
+          trustedKeys: await readTrustedKeys(repeatedOption(options.trustedKey, '--trusted-key FILE')),
           host: options.host,
           httpPort: port(options.httpPort, '--http-port', 8667),
           tftpPort: port(options.tftpPort, '--tftp-port', 69),

@@ -11,6 +11,7 @@ export * from './net/index';
 export * from './association/index';
 export * from './extraction/index';
 export * from './plugin/index';
+export * from './files/index';
 export * from './templates/index';
 export * from './template-vars/index';
 export * from './sync/index';

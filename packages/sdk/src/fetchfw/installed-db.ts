@@ -7,7 +7,7 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createProvdError } from '../errors/index';
-import { writeFileAtomic } from '../templates/index';
+import { writeFileAtomic } from '../files/index';
 import type { FirmwarePackage } from './manifest-types';
 
 /** One installed package, as recorded on disk. */

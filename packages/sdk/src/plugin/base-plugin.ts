@@ -7,7 +7,7 @@ import type { PackagesDeclaration } from '../fetchfw/define';
 import { firmwareServiceFor } from '../fetchfw/plugin-service';
 import type { DeviceInfoExtractor } from '../extraction/device-info-extractor';
 import { formatMac, type FormatMacOptions } from '../net/mac';
-import { AtomicWriter } from '../templates/atomic-write';
+import { AtomicWriter } from '../files/atomic-write';
 import { TemplateHelper, type DumpItem, type TemplateEscape } from '../templates/template-helper';
 import type { Device } from '../types/device';
 import type { PluginInfo } from '../types/plugin-info';

@@ -1,4 +1,4 @@
-import type { WriteDurability } from '../templates/atomic-write';
+import type { WriteDurability } from '../files/atomic-write';
 import type { SyncService } from '../sync/sync-service';
 
 /** Logging functions the host gives a plugin. */

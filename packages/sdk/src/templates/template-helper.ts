@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { createProvdError } from '../errors/messages';
 import { ProvdError, isProvdError } from '../errors/provd-error';
-import { AtomicWriter } from './atomic-write';
+import { AtomicWriter } from '../files/atomic-write';
 import { createJinjaEnvironment, type JinjaEnvironment } from './jinja-environment';
 import { TemplateLoader } from './template-loader';
 import { isValidTemplateName } from './template-name';

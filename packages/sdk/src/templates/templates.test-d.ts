@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { RawConfig } from '../types/raw-config';
 import { compileTemplates } from './compile-templates';
-import { AtomicWriter, writeFileAtomic, writeFilesAtomic, type FileContent, type WriteDurability } from './atomic-write';
+import { AtomicWriter, writeFileAtomic, writeFilesAtomic, type FileContent, type WriteDurability } from '../files/atomic-write';
 import { TemplateHelper, type DumpItem, type TemplateEscape, type TemplateRef } from './template-helper';
 
 describe('the templates API', () => {

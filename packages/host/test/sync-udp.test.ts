@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isProvdError } from '@provd/sdk';
-import { freeUdpPort, testdir, type TestDir } from '@provd/test-utils';
+import { freeUdpPort, testdir, untilUdpBound, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildNotify, parseSipResponse, UdpSipSyncService } from '../src/sync/index';
 
@@ -26,16 +26,7 @@ async function startSipp(scenario: string, port: number): Promise<{ child: Child
   );
   const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // sipp listens as soon as it runs; wait until the port is taken
-  for (let i = 0; i < 100; i++) {
-    const probe = createSocket('udp4');
-    const busy = await new Promise<boolean>((resolve) => {
-      probe.once('error', () => resolve(true));
-      probe.bind(port, '127.0.0.1', () => resolve(false));
-    });
-    probe.close();
-    if (busy) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await untilUdpBound(port);
   return { child, done, log };
 }
 

@@ -1,10 +1,9 @@
 /** synchronize for real: the plugin, the host's UDP SIP sync service, and sipp playing the phone on loopback. */
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UdpSipSyncService } from '@provd/host';
-import { freeUdpPort, testdir } from '@provd/test-utils';
+import { freeUdpPort, testdir, untilUdpBound } from '@provd/test-utils';
 import { expect, it } from 'vitest';
 import { TARGETS } from './expected';
 import { device, loadPlugin } from './plugin-fixture';
@@ -12,20 +11,6 @@ import { MINIMAL } from './raw-configs';
 
 const SCENARIO = join(import.meta.dirname, 'fixtures', 'sipp', 'digium-phone.xml');
 
-
-/** Waits until something listens on the UDP port (sipp binds it once started). */
-async function untilBound(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const probe = createSocket('udp4');
-    const busy = await new Promise<boolean>((resolve) => {
-      probe.once('error', () => resolve(true));
-      probe.bind(port, '127.0.0.1', () => resolve(false));
-    });
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    if (busy) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 it('sends the SIP NOTIFY check-sync to the phone', { timeout: 60_000 }, async () => {
   const work = await testdir();
@@ -39,7 +24,7 @@ it('sends the SIP NOTIFY check-sync to the phone', { timeout: 60_000 }, async ()
       { cwd: work.path, stdio: 'ignore' },
     );
     const exited = new Promise<number | null>((resolve) => sipp.on('exit', resolve));
-    await untilBound(port);
+    await untilUdpBound(port);
     await fixture.plugin.synchronize({ ...device('D65'), ip: `127.0.0.1:${port}` }, MINIMAL);
     expect(await exited).toBe(0);
     const messages = await readFile(log, 'utf8');

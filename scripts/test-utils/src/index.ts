@@ -56,3 +56,21 @@ export async function freeUdpPort(): Promise<number> {
   await new Promise<void>((resolve) => socket.close(() => resolve()));
   return port;
 }
+
+/**
+ * Waits until something (e.g. a sipp process just started) has bound UDP `port` on 127.0.0.1, probing every 50 ms
+ * for at most `attempts` probes; resolves either way (the test then fails on what it expects of the peer).
+ */
+export async function untilUdpBound(port: number, attempts = 200): Promise<void> {
+  const { createSocket } = await import('node:dgram');
+  for (let i = 0; i < attempts; i++) {
+    const probe = createSocket('udp4');
+    const busy = await new Promise<boolean>((resolve) => {
+      probe.once('error', () => resolve(true));
+      probe.bind(port, '127.0.0.1', () => resolve(false));
+    });
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    if (busy) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -117,7 +117,12 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       ? undefined
       : options.sync === 'asterisk-ami'
         ? new AmiSyncService(options.ami ?? { username: '', secret: '' })
-        : new UdpSipSyncService({ port: options.sipPort ?? 5060 });
+        : new UdpSipSyncService({
+            port: options.sipPort ?? 5060,
+            // provd is no registrar: the "registered contact" of a SIP peer is the IP of the device that last fetched
+            // its trigger file with that line-1 username (contract §3.8). Resolved when a NOTIFY is sent.
+            contactOf: async (peer) => app?.devices.peekBy('remote_state_sip_username', peer).find((d) => d.ip)?.ip,
+          });
   const logger: PluginLogger = { debug: () => {}, info: log, warn: log, error: log };
   const plugins = new PluginManager({
     pluginsDir: options.pluginsDir,

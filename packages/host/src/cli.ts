@@ -1,5 +1,3 @@
-import { sizeThreadPool } from './cli/threadpool';
 import { commands, runCli } from './cli/index';
 
-sizeThreadPool();
 process.exitCode = await runCli(process.argv, commands, { stdout: process.stdout, stderr: process.stderr });

@@ -2,7 +2,10 @@
 export interface SecurityGuardOptions {
   /** Receives each security line (a fail2ban jail can watch the file these go to). */
   log: (line: string) => void;
-  /** How many sensitive requests from unknown devices one client IP may make per window. @defaultValue 10 */
+  /**
+   * How many sensitive requests from unknown devices one client IP may make per window; `0` turns the limit off (the
+   * requests are still logged). @defaultValue 10
+   */
   limit?: number;
   /** The window, in ms. @defaultValue 60000 */
   windowMs?: number;
@@ -36,7 +39,7 @@ export class SecurityGuard {
 
   /** Whether `ip` is over its limit now (its requests for sensitive files are refused). */
   isLimited(ip: string): boolean {
-    return this.recent(ip).length >= this.limit;
+    return this.limit > 0 && this.recent(ip).length >= this.limit;
   }
 
   /**
@@ -44,13 +47,11 @@ export class SecurityGuard {
    * is over its limit (the request must be refused).
    */
   recordSensitive(ip: string, filename: string): boolean {
-    const recent = this.recent(ip);
-    if (recent.length >= this.limit) {
+    if (this.isLimited(ip)) {
       this.line('Rate limit exceeded for sensitive files', ip, filename);
       return false;
     }
-    recent.push(this.now());
-    this.hits.set(ip, recent);
+    if (this.limit > 0) this.hits.set(ip, [...this.recent(ip), this.now()]);
     this.line('Sensitive file requested by unknown device', ip, filename);
     return true;
   }

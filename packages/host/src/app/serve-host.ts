@@ -50,6 +50,11 @@ export interface ServeHostOptions {
   urlKeys?: Readonly<Record<string, string>>;
   /** The file security lines are appended to (a fail2ban jail can watch it). @defaultValue the log */
   securityLog?: string;
+  /**
+   * How many sensitive files (holding credentials) devices the host does not know may request per client IP and
+   * minute; past it they get 429 (HTTP) or an access violation (TFTP). `0` turns the limit off. @defaultValue 10
+   */
+  sensitiveLimit?: number;
   /** Receives operational log lines. */
   log?: (line: string) => void;
   /** The host version (OpenAPI document). */
@@ -143,6 +148,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       syncService: sync,
       autoCreate: options.autoCreate,
       urlKeys,
+      sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
       log,
       securityLog,
     });

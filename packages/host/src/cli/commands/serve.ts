@@ -30,6 +30,7 @@ interface ServeOptions {
   amiPort?: string | number;
   amiUser?: string;
   securityLog?: string;
+  sensitiveLimit?: string | number;
   urlKey?: string | string[];
   json?: boolean;
 }
@@ -50,6 +51,16 @@ function urlKeys(values: string | string[] | undefined): Record<string, string> 
     keys[tenant] = key;
   }
   return keys;
+}
+
+/** Reads `--sensitive-limit N`: a whole number, 0 turning the limit off. */
+function sensitiveLimit(value: string | number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (String(value).trim() === '' || !Number.isSafeInteger(n) || n < 0) {
+    throw createProvdError('PROVD_CLI_USAGE', { problem: `--sensitive-limit must be a whole number of requests per minute, 0 for no limit (received "${value}")` });
+  }
+  return n;
 }
 
 function port(value: string | number | undefined, option: string, fallback: number): number {
@@ -99,6 +110,7 @@ export const serveCommand: CliCommand = {
       .option('--ami-user <user>', 'Asterisk manager user; the secret comes from PROVD_AMI_SECRET')
       .option('--url-key <tenant=key>', 'URL-key mode: phones of TENANT fetch /KEY/... (repeatable)')
       .option('--security-log <file>', 'File the security lines are appended to (for fail2ban)')
+      .option('--sensitive-limit <n>', 'Sensitive files unknown devices may request per client IP and minute, 0: no limit (default: 10)')
       .option('--json', 'Print {"http","tftp","api"} ports as one JSON document once listening')
       .action(async (options: ServeOptions) => {
         if (!options.pluginsDir) throw createProvdError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
@@ -133,6 +145,7 @@ export const serveCommand: CliCommand = {
             secret: process.env.PROVD_AMI_SECRET ?? '',
           },
           securityLog: options.securityLog,
+          sensitiveLimit: sensitiveLimit(options.sensitiveLimit),
           urlKeys: urlKeys(options.urlKey),
           log,
           version: VERSION,

@@ -212,6 +212,11 @@ const errorMessages = {
     file: a.path,
     key: a.pkg,
   }),
+  PROVD_FETCHFW_LOCKED: (a: { plugin: string; pid: number; since: string; lock: string }) => ({
+    message: `plugin ${q(a.plugin)} is locked by process ${a.pid}${a.since ? ` (since ${a.since})` : ''}, which is installing or removing firmware; wait for it to finish and try again, or, if process ${a.pid} is not provd, delete ${q(a.lock)}`,
+    file: a.lock,
+    plugin: a.plugin,
+  }),
   PROVD_FETCHFW_INSTALLED_RECORD_INVALID: (a: { file: string; reason: string }) => ({
     message: `installed-package record ${q(a.file)} is unreadable: ${a.reason}; remove the file and reinstall the package`,
     file: a.file,

@@ -1,11 +1,13 @@
 /**
  * Moves a staged install result into the install root as one transaction: every replaced or stale file is first moved
  * to a backup folder, the record is written last, and any failure puts the root and the records back exactly as they
- * were. Files another package also owns are shared, never removed; files nobody owns are never overwritten.
+ * were. A journal written before the first move lets a later process undo a commit killed mid-way
+ * (see `commit-journal.ts`). Files another package also owns are shared, never removed; files nobody owns are never overwritten.
  */
 import { lstat, mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createProvdError } from '../errors/index';
+import { removeCommitJournal, replacedBackup, staleBackup, writeCommitJournal } from './commit-journal';
 import { listTree } from './fs-ops';
 import type { InstalledRecord, InstalledStore } from './installed-db';
 import { unsafeRelativePath } from './paths';
@@ -28,6 +30,8 @@ export interface CommitOptions {
   installed: Readonly<Record<string, InstalledRecord>>;
   /** A test hook: called before each rename into the root, to simulate failures. */
   beforeRename?: (path: string) => void;
+  /** A test hook: called once the record is written, before the journal is removed. */
+  afterRecord?: () => void;
 }
 
 const isDirEntry = (p: string): boolean => p.endsWith('/');
@@ -74,41 +78,50 @@ export async function commitInstall(options: CommitOptions): Promise<InstalledRe
     if (st && !st.isDirectory()) throw createProvdError('PROVD_FETCHFW_FILE_CONFLICT', { pkg, path: join(root, d) });
   }
 
+  // The plan, journaled before anything moves, so that a process killed mid-way can be undone later.
+  const newFiles = new Set(files);
   const createdDirs: string[] = [];
+  for (const d of dirs) if (!(await lstat(join(root, d)).catch(() => undefined))) createdDirs.push(d);
+  const planned: Array<{ path: string; replaces: boolean }> = [];
+  for (const f of files) planned.push({ path: f, replaces: (await lstat(join(root, f)).catch(() => undefined)) !== undefined });
+  // Files only the old version owned: moved aside, deleted once the record is written.
+  const stale: string[] = [];
+  for (const f of previousFiles) {
+    if (newFiles.has(f) || ownedByOthers.has(f)) continue;
+    const st = await lstat(join(root, f)).catch(() => undefined);
+    if (st && !st.isDirectory()) stale.push(f);
+  }
+  await mkdir(options.store.dir, { recursive: true });
+  await writeCommitJournal(options.store.dir, {
+    pkg,
+    root,
+    result: options.result,
+    backup,
+    previousRecord: await options.store.readRaw(pkg),
+    createdDirs,
+    files: planned,
+    stale,
+  });
+
   const placed: Array<{ path: string; backedUp: boolean }> = [];
   const staleMoved: string[] = [];
   let recordWritten = false;
   try {
     await mkdir(root, { recursive: true });
-    for (const d of dirs) {
-      const target = join(root, d);
-      const exists = await lstat(target).catch(() => undefined);
-      if (!exists) {
-        await mkdir(target);
-        createdDirs.push(d);
-      }
-    }
-    for (const f of files) {
+    for (const d of createdDirs) await mkdir(join(root, d), { recursive: true });
+    for (const { path: f, replaces } of planned) {
       const target = join(root, f);
-      let backedUp = false;
-      if (await lstat(target).catch(() => undefined)) {
-        await mkdir(dirname(join(backup, f)), { recursive: true });
-        await rename(target, join(backup, f));
-        backedUp = true;
+      if (replaces) {
+        await mkdir(dirname(replacedBackup(backup, f)), { recursive: true });
+        await rename(target, replacedBackup(backup, f));
       }
-      placed.push({ path: f, backedUp });
+      placed.push({ path: f, backedUp: replaces });
       options.beforeRename?.(f);
       await rename(join(options.result, f), target);
     }
-    // Files only the old version owned: moved aside now, deleted once the record is written.
-    const newFiles = new Set(files);
-    for (const f of previousFiles) {
-      if (newFiles.has(f) || ownedByOthers.has(f)) continue;
-      const target = join(root, f);
-      const st = await lstat(target).catch(() => undefined);
-      if (!st || st.isDirectory()) continue;
-      await mkdir(dirname(join(backup, 'stale', f)), { recursive: true });
-      await rename(target, join(backup, 'stale', f));
+    for (const f of stale) {
+      await mkdir(dirname(staleBackup(backup, f)), { recursive: true });
+      await rename(join(root, f), staleBackup(backup, f));
       staleMoved.push(f);
     }
     const dirSet = new Set(dirs);
@@ -117,17 +130,20 @@ export async function commitInstall(options: CommitOptions): Promise<InstalledRe
     const record = options.record([...[...ownedDirs].sort().map((d) => `${d}/`), ...files].sort());
     await options.store.write(record);
     recordWritten = true;
+    options.afterRecord?.();
+    await removeCommitJournal(options.store.dir);
     // Folders the old version created and the new one does not use any more.
     await removeEmptyDirs(root, [...previousDirs].filter((d) => !dirSet.has(d) && !ownedByOthers.has(d)));
     return record;
   } catch (err) {
     if (!recordWritten) {
-      for (const f of staleMoved.reverse()) await rename(join(backup, 'stale', f), join(root, f)).catch(() => undefined);
+      for (const f of staleMoved.reverse()) await rename(staleBackup(backup, f), join(root, f)).catch(() => undefined);
       for (const { path, backedUp } of placed.reverse()) {
         await rm(join(root, path), { force: true });
-        if (backedUp) await rename(join(backup, path), join(root, path)).catch(() => undefined);
+        if (backedUp) await rename(replacedBackup(backup, path), join(root, path)).catch(() => undefined);
       }
       await removeEmptyDirs(root, createdDirs);
+      await removeCommitJournal(options.store.dir);
     }
     throw err;
   }

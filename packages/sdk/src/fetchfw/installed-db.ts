@@ -75,6 +75,14 @@ export class InstalledStore {
     await writeFileAtomic(join(this.dir, record.id), JSON.stringify(record));
   }
 
+  /** The record file of `id` verbatim, or `null` when there is none. */
+  async readRaw(id: string): Promise<string | null> {
+    return readFile(join(this.dir, id), 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+  }
+
   /** Deletes the record of `id` (no error when absent). */
   async remove(id: string): Promise<void> {
     await rm(join(this.dir, id), { force: true });

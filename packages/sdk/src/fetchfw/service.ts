@@ -3,17 +3,19 @@
  * (download, verify, stage, commit), upgrades and uninstalls them, emitting progress events.
  */
 import { EventEmitter } from 'node:events';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArchiveLimits } from '../archive/index';
-import { createProvdError } from '../errors/index';
+import { createProvdError, isProvdError } from '../errors/index';
 import { commitInstall, removeInstalled } from './commit';
+import { COMMIT_JOURNAL_NAME, undoInterruptedCommit } from './commit-journal';
 import { downloadFile, isDownloadable, type DownloadOptions } from './download';
 import { runInstallGraph, type GraphInput } from './install-graph';
 import { InstalledStore, recordFor, type InstalledRecord } from './installed-db';
 import { formatDiagnostic, type FirmwareManifest, type ManifestReadResult } from './manifest-types';
 import { packageErrors, resolvePackageSteps } from './manifest-validate';
 import { readPkgsDir } from './pkgs-db';
+import { acquirePluginLock } from './plugin-lock';
 import { verifyFileOnDisk } from './verify';
 
 /** Bytes of a file arrived. */
@@ -129,6 +131,11 @@ export interface FirmwareServiceOptions {
   download?: Omit<DownloadOptions, 'onProgress' | 'signal'>;
   /** Bounds on unpacked archives. */
   limits?: Partial<ArchiveLimits>;
+  /**
+   * How long an operation waits, in milliseconds, for another process (or service) working on the same plugin folder
+   * before failing with `PROVD_FETCHFW_LOCKED`; default 10000.
+   */
+  lockWaitMs?: number;
 }
 
 /** Per-call options of install and upgrade. */
@@ -140,8 +147,10 @@ export interface InstallCallOptions {
 }
 
 /**
- * Installs a plugin's firmware packages into its `var/tftpboot/`. One operation runs at a time per service; an
- * install either completes or leaves the folder and the records as they were.
+ * Installs a plugin's firmware packages into its `var/tftpboot/`. One operation runs at a time per plugin folder,
+ * across services and processes (a lock file in `var/installed/`); an install either completes or leaves the folder and
+ * the records as they were, even when the process is killed mid-way (the next operation of any service undoes the
+ * interrupted commit from its journal and removes stale staging folders).
  *
  * @example
  * ```ts
@@ -205,6 +214,7 @@ export class FirmwareService extends EventEmitter<FirmwareServiceEvents> {
 
   /** Every installed package. */
   async installed(): Promise<Record<string, InstalledInfo>> {
+    await this.recoverIfIdle();
     const out: Record<string, InstalledInfo> = {};
     for (const [id, r] of Object.entries(await this.store.readAll())) out[id] = { version: r.version, description: r.description, files: r.files.filter((f) => !f.endsWith('/')).length };
     return out;
@@ -237,9 +247,51 @@ export class FirmwareService extends EventEmitter<FirmwareServiceEvents> {
   private exclusive<T>(id: string, task: () => Promise<T>): Promise<T> {
     if (this.busy.has(id)) return Promise.reject(createProvdError('PROVD_FETCHFW_BUSY', { pkg: id, plugin: this.options.pluginId }));
     this.busy.add(id);
-    const run = this.queue.then(task, task);
+    const locked = (): Promise<T> => this.withLock(task);
+    const run = this.queue.then(locked, locked);
     this.queue = run.catch(() => undefined);
     return run.finally(() => this.busy.delete(id));
+  }
+
+  /** The plugin's name in messages. */
+  private get pluginLabel(): string {
+    return this.options.pluginId ?? this.options.pluginDir;
+  }
+
+  /** Runs `task` holding the plugin folder's lock, after undoing any interrupted commit. */
+  private async withLock<T>(task: () => Promise<T>): Promise<T> {
+    const lock = await acquirePluginLock({ dir: this.store.dir, plugin: this.pluginLabel, waitMs: this.options.lockWaitMs ?? 10_000 });
+    try {
+      await this.recover();
+      return await task();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Undoes an interrupted commit and removes stale staging folders; only called holding the lock. */
+  private async recover(): Promise<void> {
+    await undoInterruptedCommit(this.store.dir);
+    const varDir = join(this.options.pluginDir, 'var');
+    const names = await readdir(varDir).catch(() => [] as string[]);
+    for (const name of names) if (name.startsWith('.install-')) await rm(join(varDir, name), { recursive: true, force: true });
+  }
+
+  /** Before reading the records: undoes an interrupted commit when one is journaled and no one holds the lock. */
+  private async recoverIfIdle(): Promise<void> {
+    if (!(await lstat(join(this.store.dir, COMMIT_JOURNAL_NAME)).catch(() => undefined))) return;
+    let lock: Awaited<ReturnType<typeof acquirePluginLock>>;
+    try {
+      lock = await acquirePluginLock({ dir: this.store.dir, plugin: this.pluginLabel, waitMs: 0 });
+    } catch (err) {
+      if (isProvdError(err, 'PROVD_FETCHFW_LOCKED')) return; // someone is committing; its records are whole files
+      throw err;
+    }
+    try {
+      await this.recover();
+    } finally {
+      await lock.release();
+    }
   }
 
   private emitProgress(event: FirmwareProgressEvent, options: InstallCallOptions): void {

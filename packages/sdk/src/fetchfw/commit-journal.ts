@@ -4,9 +4,10 @@
  * folders it creates, the package's previous record). A process killed in the middle leaves the journal behind, and
  * {@link undoInterruptedCommit} puts the install root and the record back as they were before that commit.
  */
-import { lstat, mkdir, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { lstat, mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../files/index';
+import { readTextIfExists } from './fs-ops';
 import { unsafeRelativePath } from './paths';
 
 /** The journal's file name, in the records folder (its leading `.` keeps it out of the records). */
@@ -68,13 +69,8 @@ const safe = (p: unknown): p is string => typeof p === 'string' && unsafeRelativ
  */
 export async function undoInterruptedCommit(dir: string): Promise<string | undefined> {
   const file = join(dir, COMMIT_JOURNAL_NAME);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   let j: Partial<CommitJournal>;
   try {
     j = JSON.parse(text) as Partial<CommitJournal>;

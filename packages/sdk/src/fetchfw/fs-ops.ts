@@ -3,7 +3,7 @@
  * copies from elsewhere), merging folders by renaming, and refusing anything that is not a plain file or folder.
  */
 import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /** How a copy puts a file in place: `link` (same staging area) or `copy`. */
@@ -76,4 +76,14 @@ export async function listTree(root: string, prefix = ''): Promise<TreeEntry[]> 
     } else out.push({ path: rel, type: st.isFile() ? 'file' : 'other', size: st.isFile() ? st.size : 0 });
   }
   return out;
+}
+
+/** The UTF-8 text of `path`, or `undefined` when the file does not exist (other errors are thrown). */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }

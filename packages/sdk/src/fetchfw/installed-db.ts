@@ -8,6 +8,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createProvdError } from '../errors/index';
 import { writeFileAtomic } from '../files/index';
+import { readTextIfExists } from './fs-ops';
 import type { FirmwarePackage } from './manifest-types';
 
 /** One installed package, as recorded on disk. */
@@ -77,10 +78,7 @@ export class InstalledStore {
 
   /** The record file of `id` verbatim, or `null` when there is none. */
   async readRaw(id: string): Promise<string | null> {
-    return readFile(join(this.dir, id), 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
+    return (await readTextIfExists(join(this.dir, id))) ?? null;
   }
 
   /** Deletes the record of `id` (no error when absent). */

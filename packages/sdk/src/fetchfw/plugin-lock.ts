@@ -9,6 +9,7 @@ import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createProvdError } from '../errors/index';
+import { readTextIfExists } from './fs-ops';
 
 /** The lock's file name, in the records folder. */
 export const LOCK_NAME = '.lock';
@@ -42,13 +43,8 @@ export interface PluginLock {
 }
 
 async function readLock(path: string): Promise<{ raw: string; content: LockContent | undefined } | undefined> {
-  let raw: string;
-  try {
-    raw = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const raw = await readTextIfExists(path);
+  if (raw === undefined) return undefined;
   try {
     const c = JSON.parse(raw) as Partial<LockContent>;
     if (typeof c.pid === 'number' && Number.isInteger(c.pid) && c.pid > 0 && typeof c.token === 'string') return { raw, content: { pid: c.pid, since: String(c.since ?? ''), token: c.token } };

@@ -76,7 +76,7 @@ export abstract class BasePlugin implements ProvdPlugin {
   /** The standard folder served over HTTP/TFTP, relative to the plugin folder. */
   static readonly TFTPBOOT_DIR = 'var/tftpboot';
   /** The standard folder of administrators' templates, relative to the plugin folder. */
-  static readonly CUSTOM_TEMPLATES_DIR = 'var/templates';
+  static readonly CUSTOM_TEMPLATES_DIR: string = TemplateHelper.CUSTOM_DIR;
   /** The standard folder of downloaded firmware archives, relative to the plugin folder. */
   static readonly CACHE_DIR = 'var/cache';
   /** The standard folder of the installed-package records, relative to the plugin folder. */

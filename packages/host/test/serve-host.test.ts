@@ -1,8 +1,13 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { testdir, type TestDir } from '@provd/test-utils';
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { freeUdpPort, testdir, untilUdpBound, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../src/app/serve-host';
+
+// Tests of `startHost` (what `provd serve` runs) for options that reach past the HTTP/TFTP servers: trusted
+// repository keys and direct SIP synchronization.
 
 let dir: TestDir | undefined;
 let host: RunningHost | undefined;
@@ -59,5 +64,42 @@ describe('provd serve with trusted keys', () => {
     const good = await installable(host.ports.api);
     expect(good.status).toBe(200);
     expect(good.body.plugins).toHaveLength(1);
+  });
+});
+
+describe('provd serve synchronizing phones straight over SIP/UDP', () => {
+  it('sends check-sync by peer to the IP of the device that fetched its trigger file with that SIP user', async () => {
+    dir = await testdir();
+    const port = await freeUdpPort();
+    const log = dir.join('sipp.log');
+    const sipp = spawn(
+      'sipp',
+      ['-sf', join(import.meta.dirname, 'fixtures', 'sipp', 'notify-uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-m', '1', '-nostdin',
+        '-trace_msg', '-message_file', log, '-timeout', '20s'],
+      { cwd: dir.path, stdio: 'ignore' },
+    );
+    const done = new Promise<number | null>((resolve) => sipp.on('exit', (code) => resolve(code)));
+    await untilUdpBound(port);
+    host = await startHost({
+      pluginsDir: dir.join('plugins'),
+      dataDir: dir.join('data'),
+      httpPort: 0,
+      tftpPort: 0,
+      apiPort: 0,
+      sync: 'sip-udp',
+      sipPort: port,
+      log: () => undefined,
+    });
+    const device = { id: 'phone-1', mac: '00:0f:d3:05:48:48', ip: '127.0.0.1', remote_state_sip_username: 'line1user' };
+    await host.app.devices.put(device);
+    await host.app.standardSynchronize(device);
+    expect(await done).toBe(0);
+    const messages = await readFile(log, 'utf8');
+    expect(messages).toMatch(new RegExp(`NOTIFY sip:line1user@127\\.0\\.0\\.1:${port} SIP/2\\.0`));
+    expect(messages).toMatch(/^Event: check-sync\r?$/m);
+
+    // A peer no device is known under cannot be reached: a clean error naming it, nothing sent.
+    const stranger = { id: 'phone-2', remote_state_sip_username: 'nobody12345' };
+    await expect(host.app.standardSynchronize(stranger)).rejects.toMatchObject({ code: 'PROVD_SYNC_FAILED' });
   });
 });

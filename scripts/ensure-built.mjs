@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // In dependency order.
-const packages = ['sdk', 'build', 'host'];
+const packages = ['sdk', 'core', 'firmware', 'build', 'host'];
 
 function newestMtime(path) {
   let newest = 0;

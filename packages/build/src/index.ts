@@ -15,3 +15,5 @@ export * from './sign/index';
 export * from './tarball/index';
 export { runCli } from './cli/index';
 export { VERSION } from './version';
+export { buildError, buildErrors } from './errors';
+export type { BuildErrorCode } from './errors';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeTarGz, type TarItem } from '../../sdk/src/archive/test-archives';
+import { makeTarGz, type TarItem } from '../../firmware/src/archive/test-archives';
 
 /** The fixture plugin's source folder. */
 export const ACME_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins', 'acme');

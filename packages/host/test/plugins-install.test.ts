@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installPlugin, listInstalledPlugins, PluginManager, uninstallPlugin } from '../src/plugins/index';
 import { readTrustedKeys } from '../src/repository/index';
 import { pluginTarball, pluginTarItems, snapshot, writeRepo, type RepoPackage } from './helpers-plugins';
-import { makeTar } from '../../sdk/src/archive/test-archives';
+import { makeTar } from '../../firmware/src/archive/test-archives';
 import { gzipSync } from 'node:zlib';
 
 let dir: TestDir;

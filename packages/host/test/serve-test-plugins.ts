@@ -1,15 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  DeviceSupport,
-  type Device,
-  type DeviceInfoExtractor,
-  type PgAssociator,
-  type PluginInfo,
-  type ProvdPlugin,
-  type RawConfig,
-  writeFileAtomic,
-} from '@provd/sdk';
+import { DeviceSupport, type Device, type DeviceInfoExtractor, type PgAssociator, type PluginInfo, type ProvdPlugin, type RawConfig, writeFileAtomic } from '@provd/sdk';
 import type { InstallablePlugin, PluginHost } from '../src/app/index';
 
 /** Every call a test plugin received, in order. */

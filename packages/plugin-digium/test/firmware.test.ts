@@ -8,7 +8,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { readPkgsDir, type FirmwareService } from '@provd/sdk';
+import { readPkgsDir, type FirmwareService } from '@provd/firmware';
 import { testdir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS } from './expected';

@@ -1,5 +1,6 @@
 /** Builds a plugin folder the way the build tool lays it out (common/ then the version folder), in a temp folder. */
 import { cp, mkdir, readFile } from 'node:fs/promises';
+import { firmwareServiceFor } from '@provd/firmware';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Device, PluginConstructor, PluginContext, SyncService } from '@provd/sdk';
@@ -41,7 +42,7 @@ export async function loadPlugin(target: Target, sync?: SyncService): Promise<Pl
     pluginDir: dir.path,
     generalConfig: {},
     pluginConfig: {},
-    services: sync ? { sync } : {},
+    services: { installService: firmwareServiceFor, ...(sync ? { sync } : {}) },
   };
   const plugin = new entry.default(context) as BaseDigiumPlugin;
   return {

@@ -1,6 +1,7 @@
 /**
  * Test helpers shared by the provd packages.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -73,4 +74,30 @@ export async function untilUdpBound(port: number, attempts = 200): Promise<void>
     if (busy) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** The section of `docs/errors.md` headed `## <owner>` (up to the next `## ` heading), or `''` when missing. */
+export function errorDocsSection(owner: string): string {
+  const doc = readFileSync(join(repoRoot, 'docs', 'errors.md'), 'utf8');
+  const at = doc.indexOf(`\n## ${owner}\n`);
+  if (at < 0) return '';
+  const rest = doc.slice(at + 1);
+  const next = rest.indexOf('\n## ', 1);
+  return next < 0 ? rest : rest.slice(0, next + 1);
+}
+
+/**
+ * The codes of a package's error catalog that `docs/errors.md` does not document under its `## <owner>` heading with
+ * a **Means:** and a **Fix:** line, and the codes documented there that the catalog does not define.
+ */
+export function errorDocsProblems(catalog: { owner: string; codes: readonly string[] }): { undocumented: string[]; unknown: string[] } {
+  const section = errorDocsSection(catalog.owner);
+  const undocumented = catalog.codes.filter((code) => {
+    const at = section.indexOf(`### ${code}\n`);
+    if (at < 0) return true;
+    const entry = section.slice(at).split('\n### ')[0] ?? '';
+    return !entry.includes('**Means:**') || !entry.includes('**Fix:**');
+  });
+  const documented = [...section.matchAll(/^### (PROVD_[A-Z0-9_]+)$/gm)].map((m) => m[1]!);
+  return { undocumented, unknown: documented.filter((code) => !catalog.codes.includes(code)) };
 }

@@ -1,10 +1,11 @@
 import { join, resolve } from 'node:path';
-import { createProvdError, isProvdError, type ProvdError } from '@provd/sdk';
+import { isProvdError, type ProvdError } from '@provd/sdk';
 import { discoverFamilyFiles } from '../family/discover-families';
 import { loadFamilyFile } from '../family/load-family';
 import type { FamilyDefinition } from '../family/types';
 import { findDhcpOverlaps, validateDhcp, validateFamily } from '../family/validate-family';
 import type { LoadedFamily } from './types';
+import { buildError } from '../errors';
 
 /** The families selected for a build, and the problems found while loading them. */
 export interface FamilySelection {
@@ -35,10 +36,10 @@ async function loadOne(root: string, file: string): Promise<FileOutcome> {
   }
   const name = typeof (value as { name?: unknown }).name === 'string' ? (value as { name: string }).name : undefined;
   const shape = validateFamily(value);
-  if (shape.length > 0) return { file, name, errors: [createProvdError('PROVD_BUILD_FAMILY_INVALID', { file, family: name, errors: shape })] };
+  if (shape.length > 0) return { file, name, errors: [buildError('PROVD_BUILD_FAMILY_INVALID', { file, family: name, errors: shape })] };
   const definition = value as FamilyDefinition;
   const dhcp = validateDhcp(definition.dhcp);
-  const errors = dhcp.length > 0 ? [createProvdError('PROVD_BUILD_DHCP_INVALID', { family: definition.name, file, errors: dhcp })] : [];
+  const errors = dhcp.length > 0 ? [buildError('PROVD_BUILD_DHCP_INVALID', { family: definition.name, file, errors: dhcp })] : [];
   return { file, name, errors, family: { name: definition.name, file, dir: resolve(root, file, '..'), definition } };
 }
 
@@ -71,7 +72,7 @@ export async function loadFamilies(root: string, names: readonly string[], optio
   const byName = new Map<string, FileOutcome[]>();
   for (const o of outcomes) if (o.name !== undefined) byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
   for (const [family, list] of byName) {
-    if (list.length > 1) errors.push(createProvdError('PROVD_BUILD_FAMILY_DUPLICATE', { family, files: list.map((o) => o.file) }));
+    if (list.length > 1) errors.push(buildError('PROVD_BUILD_FAMILY_DUPLICATE', { family, files: list.map((o) => o.file) }));
   }
 
   let selected: FileOutcome[];
@@ -80,7 +81,7 @@ export async function loadFamilies(root: string, names: readonly string[], optio
   else {
     selected = [];
     const missing = names.filter((n) => !byName.has(n));
-    for (const name of missing) errors.push(createProvdError('PROVD_BUILD_FAMILY_NOT_FOUND', { family: name, known: [...byName.keys()].sort() }));
+    for (const name of missing) errors.push(buildError('PROVD_BUILD_FAMILY_NOT_FOUND', { family: name, known: [...byName.keys()].sort() }));
     for (const o of outcomes) {
       if ((o.name !== undefined && names.includes(o.name)) || (missing.length > 0 && o.name === undefined)) selected.push(o);
     }
@@ -96,14 +97,14 @@ export async function loadFamilies(root: string, names: readonly string[], optio
   const overlaps = findDhcpOverlaps(valid.map((f) => ({ name: f.name, dhcp: f.definition.dhcp }))).filter((o) => chosen.has(o.family) || chosen.has(o.other));
   for (const f of valid) {
     const list = overlaps.filter((o) => o.family === f.name).map((o) => o.message);
-    if (list.length > 0) errors.push(createProvdError('PROVD_BUILD_DHCP_INVALID', { family: f.name, file: f.file, errors: list }));
+    if (list.length > 0) errors.push(buildError('PROVD_BUILD_DHCP_INVALID', { family: f.name, file: f.file, errors: list }));
   }
   const byPlugin = new Map<string, string[]>();
   for (const f of families) {
     for (const t of f.definition.targets) byPlugin.set(t.pluginId, [...(byPlugin.get(t.pluginId) ?? []), `${f.name}/${t.id}`]);
   }
   for (const [plugin, targets] of byPlugin) {
-    if (targets.length > 1) errors.push(createProvdError('PROVD_BUILD_PLUGIN_ID_DUPLICATE', { plugin, targets }));
+    if (targets.length > 1) errors.push(buildError('PROVD_BUILD_PLUGIN_ID_DUPLICATE', { plugin, targets }));
   }
   return { families, valid, errors, found: files.length };
 }

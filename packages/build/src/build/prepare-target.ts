@@ -1,6 +1,6 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createProvdError, type ProvdError } from '@provd/sdk';
+import { type ProvdError } from '@provd/sdk';
 import { bundleEntry } from '../bundle/bundle-entry';
 import { checkFirmwareManifests } from '../checks/check-firmware';
 import { checkPluginInfo, type CheckSubject } from '../checks/check-plugin-info';
@@ -9,6 +9,7 @@ import type { TargetDefinition } from '../family/types';
 import { layerSources, sourceSpec, type LayeredFile } from '../layer/layer-sources';
 import type { TarEntry } from '../tarball/deterministic-tar';
 import type { BuildReporter, LoadedFamily, PreparedPlugin } from './types';
+import { buildError } from '../errors';
 
 /** The empty folders every plugin gets (survey §1.2). */
 export const STANDARD_DIRS: readonly string[] = ['var', 'var/cache', 'var/installed', 'var/templates', 'var/tftpboot'];
@@ -50,7 +51,7 @@ export async function prepareTarget(family: LoadedFamily, target: TargetDefiniti
   for (const spec of specs) {
     const dir = join(family.dir, spec.dir);
     if ((await stat(dir).catch(() => undefined))?.isDirectory()) resolved.push({ dir, spec });
-    else errors.push(createProvdError('PROVD_BUILD_SOURCE_MISSING', { ...subject, dir: options.display(dir) }));
+    else errors.push(buildError('PROVD_BUILD_SOURCE_MISSING', { ...subject, dir: options.display(dir) }));
   }
   const tree = await layerSources(resolved, target.files ?? {}, options.display, family.file);
   for (const dir of STANDARD_DIRS) tree.dirs.add(dir);
@@ -59,7 +60,7 @@ export async function prepareTarget(family: LoadedFamily, target: TargetDefiniti
   let pluginInfo: Record<string, unknown> | undefined;
   const infoFile = tree.files.get('plugin-info');
   if (!infoFile) {
-    errors.push(createProvdError('PROVD_BUILD_PLUGIN_INFO_MISSING', { ...subject, sources: sourceNames }));
+    errors.push(buildError('PROVD_BUILD_PLUGIN_INFO_MISSING', { ...subject, sources: sourceNames }));
   } else {
     const checked = checkPluginInfo(await layeredBytes(infoFile), infoFile.origin, subject, options.sdkVersion);
     errors.push(...checked.errors);
@@ -70,13 +71,13 @@ export async function prepareTarget(family: LoadedFamily, target: TargetDefiniti
   }
 
   if (!tree.entry) {
-    errors.push(createProvdError('PROVD_BUILD_ENTRY_MISSING', { ...subject, sources: sourceNames }));
+    errors.push(buildError('PROVD_BUILD_ENTRY_MISSING', { ...subject, sources: sourceNames }));
   } else {
     const bundled = await bundleEntry(tree.entry, family.dir, options.display);
     if (!bundled.ok) {
-      errors.push(createProvdError('PROVD_BUILD_BUNDLE_FAILED', { ...subject, file: bundled.file, line: bundled.line, reason: bundled.reason }));
+      errors.push(buildError('PROVD_BUILD_BUNDLE_FAILED', { ...subject, file: bundled.file, line: bundled.line, reason: bundled.reason }));
     } else if (!bundled.hasDefaultExport) {
-      errors.push(createProvdError('PROVD_BUILD_ENTRY_NO_DEFAULT', { ...subject, file: options.display(tree.entry) }));
+      errors.push(buildError('PROVD_BUILD_ENTRY_NO_DEFAULT', { ...subject, file: options.display(tree.entry) }));
     } else {
       tree.files.set('entry.js', { path: 'entry.js', source: bundled.code, origin: options.display(tree.entry), executable: false });
     }

@@ -1,6 +1,8 @@
-import { createProvdError, formatDiagnostic, parsePkgsDb, type ProvdError } from '@provd/sdk';
+import { type ProvdError } from '@provd/sdk';
+import { formatDiagnostic, parsePkgsDb } from '@provd/firmware';
 import type { LayeredFile } from '../layer/layer-sources';
 import type { CheckSubject } from './check-plugin-info';
+import { buildError } from '../errors';
 
 /** Problems found in a plugin's firmware manifests. */
 export interface FirmwareCheck {
@@ -31,5 +33,5 @@ export async function checkFirmwareManifests(
   const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const warnings = diagnostics.filter((d) => d.severity === 'warning').map(formatDiagnostic);
   const file = manifests.length === 1 ? (manifests[0] as LayeredFile).origin : manifests.map((m) => m.origin).join(', ');
-  return { errors: errors.length > 0 ? [createProvdError('PROVD_BUILD_FIRMWARE_INVALID', { ...subject, file, errors })] : [], warnings };
+  return { errors: errors.length > 0 ? [buildError('PROVD_BUILD_FIRMWARE_INVALID', { ...subject, file, errors })] : [], warnings };
 }

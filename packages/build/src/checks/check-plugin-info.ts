@@ -1,5 +1,6 @@
-import { createProvdError, validatePluginInfo, type ProvdError } from '@provd/sdk';
+import { validatePluginInfo, type ProvdError } from '@provd/sdk';
 import { defaultSdkRange, sdkRangeAccepts } from './check-sdk-range';
+import { buildError } from '../errors';
 
 /** Where a check runs: the family and target, for messages. */
 export interface CheckSubject {
@@ -32,7 +33,7 @@ const FILE_NAME_SAFE = /^[A-Za-z0-9][A-Za-z0-9._+~-]*$/;
  */
 export function checkPluginInfo(raw: Uint8Array, file: string, subject: CheckSubject, sdkVersion: string): PluginInfoCheck {
   const invalid = (errors: string[]): PluginInfoCheck => ({
-    errors: [createProvdError('PROVD_BUILD_PLUGIN_INFO_INVALID', { ...subject, file, errors })],
+    errors: [buildError('PROVD_BUILD_PLUGIN_INFO_INVALID', { ...subject, file, errors })],
   });
   let value: unknown;
   try {
@@ -52,7 +53,7 @@ export function checkPluginInfo(raw: Uint8Array, file: string, subject: CheckSub
     info.sdk = defaultSdkRange(sdkVersion);
     bytes = Buffer.from(`${JSON.stringify(info, null, 4)}\n`);
   } else if (typeof info.sdk === 'string' && !sdkRangeAccepts(info.sdk, sdkVersion)) {
-    errors.push(createProvdError('PROVD_BUILD_SDK_RANGE', { ...subject, file, range: info.sdk, sdkVersion }));
+    errors.push(buildError('PROVD_BUILD_SDK_RANGE', { ...subject, file, range: info.sdk, sdkVersion }));
   }
   return errors.length > 0 ? { errors } : { info, bytes, errors };
 }

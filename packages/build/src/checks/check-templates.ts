@@ -1,8 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compileTemplates, createProvdError, type ProvdError } from '@provd/sdk';
+import { compileTemplates, type ProvdError } from '@provd/sdk';
 import type { LayeredFile } from '../layer/layer-sources';
 import type { CheckSubject } from './check-plugin-info';
+import { buildError } from '../errors';
 
 /**
  * Compiles every template of a plugin folder once (`templates/`, the layered result), to report syntax errors,
@@ -24,7 +25,7 @@ export async function checkTemplates(pluginDir: string, files: ReadonlyMap<strin
     const file = rel !== undefined ? (files.get(`templates/${rel}`)?.origin ?? `templates/${rel}`) : 'templates/';
     const rest = rel !== undefined ? problem.slice(rel.length + 2) : problem;
     const at = /^line (\d+)(?:, column \d+)?: /.exec(rest);
-    return createProvdError('PROVD_BUILD_TEMPLATE_INVALID', {
+    return buildError('PROVD_BUILD_TEMPLATE_INVALID', {
       ...subject,
       file,
       line: at ? Number(at[1]) : undefined,

@@ -1,6 +1,7 @@
 import { build, type Message, type Plugin } from 'esbuild';
 import { dirname, isAbsolute, join } from 'node:path';
-import { createProvdError } from '@provd/sdk';
+import { buildError } from '../errors';
+
 
 /** The module `@provd/build` is replaced with inside a family file: only `defineFamily` is needed there. */
 const BUILD_STUB = 'export function defineFamily(family) { return family; }\n';
@@ -54,16 +55,16 @@ export async function loadFamilyFile(file: string, displayName: string): Promise
     const at = errors ? esbuildReason(errors) : { reason: String(err) };
     const shown = at.file === undefined ? undefined : isAbsolute(at.file) ? at.file : join(dirname(displayName), at.file);
     const where = shown !== undefined ? `${shown}${at.line !== undefined ? `:${at.line}` : ''}: ` : '';
-    throw createProvdError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: `${where}${at.reason}` }, { cause: err });
+    throw buildError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: `${where}${at.reason}` }, { cause: err });
   }
   let mod: { default?: unknown };
   try {
     mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default?: unknown };
   } catch (err) {
-    throw createProvdError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: `it throws when run: ${(err as Error).message}` }, { cause: err });
+    throw buildError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: `it throws when run: ${(err as Error).message}` }, { cause: err });
   }
   if (typeof mod.default !== 'object' || mod.default === null) {
-    throw createProvdError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: 'it has no default export object' });
+    throw buildError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: 'it has no default export object' });
   }
   return mod.default;
 }

@@ -4,10 +4,11 @@ import { readFile, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { createProvdError } from '@provd/sdk';
+
 import { tempNameIn } from '../fs/temp-name';
 import { SIGNATURE_FILE } from '../sign/sign-index';
 import { FIXED_MTIME } from '../tarball/deterministic-tar';
+import { buildError } from '../errors';
 
 /** The name of the checksum list inside an offline bundle (the `sha256sum -c` format). */
 export const CHECKSUM_FILE = 'SHA256SUMS';
@@ -22,7 +23,7 @@ export async function bundledRepoFiles(repoDir: string): Promise<string[]> {
   try {
     db = JSON.parse(await readFile(join(repoDir, 'plugins.db'), 'utf8')) as Record<string, { filename?: unknown }>;
   } catch (err) {
-    throw createProvdError('PROVD_BUILD_REPO_UNREADABLE', { dir: repoDir, reason: `plugins.db: ${(err as Error).message}` }, { cause: err });
+    throw buildError('PROVD_BUILD_REPO_UNREADABLE', { dir: repoDir, reason: `plugins.db: ${(err as Error).message}` }, { cause: err });
   }
   const files = new Set<string>(['plugins.db']);
   const top = await readdir(repoDir);

@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createProvdError, type ProvdError } from '@provd/sdk';
+import { type ProvdError } from '@provd/sdk';
 import { readPluginTarball } from '../tarball/read-plugin-tarball';
 import type { IndexCandidate } from './plugins-db';
+import { buildError } from '../errors';
 
 /** The tarball suffix a plugin repository holds. */
 export const TARBALL_SUFFIX = '.tar.gz';
@@ -29,7 +30,7 @@ export async function scanTarballs(dir: string, display: (abs: string) => string
   try {
     all = await readdir(dir);
   } catch (err) {
-    throw createProvdError('PROVD_BUILD_REPO_UNREADABLE', { dir: display(dir), reason: (err as Error).message }, { cause: err });
+    throw buildError('PROVD_BUILD_REPO_UNREADABLE', { dir: display(dir), reason: (err as Error).message }, { cause: err });
   }
   const names = all.filter((n) => n.endsWith(TARBALL_SUFFIX) && !n.startsWith('.')).sort();
   const candidates: IndexCandidate[] = [];
@@ -43,7 +44,7 @@ export async function scanTarballs(dir: string, display: (abs: string) => string
       if (missing.length > 0) throw new Error(`its plugin-info lacks ${missing.map((k) => JSON.stringify(k)).join(', ')}`);
       candidates.push({ filename, pluginId, pluginInfo, digest });
     } catch (err) {
-      errors.push(createProvdError('PROVD_BUILD_TARBALL_INVALID', { file: display(file), reason: (err as Error).message }, { cause: err }));
+      errors.push(buildError('PROVD_BUILD_TARBALL_INVALID', { file: display(file), reason: (err as Error).message }, { cause: err }));
     }
   }
   return { candidates, errors };

@@ -1,6 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createProvdError } from '@provd/sdk';
+import { buildError } from '../errors';
+
 
 /** The name of the signature file written beside `plugins.db`. */
 export const SIGNATURE_FILE = 'plugins.db.sig';
@@ -19,10 +20,10 @@ export async function readSigningKey(file: string): Promise<KeyObject> {
   try {
     key = createPrivateKey(await readFile(file));
   } catch (err) {
-    throw createProvdError('PROVD_BUILD_SIGN_KEY_INVALID', { file, reason: (err as Error).message }, { cause: err });
+    throw buildError('PROVD_BUILD_SIGN_KEY_INVALID', { file, reason: (err as Error).message }, { cause: err });
   }
   if (key.asymmetricKeyType !== 'ed25519') {
-    throw createProvdError('PROVD_BUILD_SIGN_KEY_INVALID', { file, reason: `it is a ${String(key.asymmetricKeyType)} key, not ed25519` });
+    throw buildError('PROVD_BUILD_SIGN_KEY_INVALID', { file, reason: `it is a ${String(key.asymmetricKeyType)} key, not ed25519` });
   }
   return key;
 }

@@ -2,11 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createProvdError, isProvdError, type Device } from '@provd/sdk';
 import type { ProvisioningApp } from '../app/provisioning-app';
-import { parseDhcpInfo } from '../pipeline/dhcp-info';
+import { parseDhcpInfo } from '../identification/dhcp-info';
 import { errorStatus } from './error-status';
 import { readJsonBody, unwrap } from './json-body';
 import { openApiDocument } from './openapi';
 import { closeServer, listenServer } from '../http/listen';
+import { hostError } from '../errors';
 
 /** Options of {@link ApiServer}. */
 export interface ApiServerOptions {
@@ -38,18 +39,18 @@ export class ApiServer {
     const seg = '([^/]+)';
     const device = (id: string) => {
       const d = app.devices.get(id);
-      if (!d) throw createProvdError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
+      if (!d) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
       return d;
     };
     const config = (id: string) => {
       const c = app.configs.get(id);
-      if (!c) throw createProvdError('PROVD_HOST_CONFIG_NOT_FOUND', { config: id });
+      if (!c) throw hostError('PROVD_HOST_CONFIG_NOT_FOUND', { config: id });
       return c;
     };
     const sameId = (body: unknown, id: string) => {
       const doc = body as Record<string, unknown>;
-      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw createProvdError('PROVD_HOST_BAD_REQUEST', { reason: 'the body must be a JSON object' });
-      if (doc.id !== undefined && doc.id !== id) throw createProvdError('PROVD_HOST_BAD_REQUEST', { reason: `the body's "id" ("${String(doc.id)}") differs from the URL's ("${id}")` });
+      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw hostError('PROVD_HOST_BAD_REQUEST', { reason: 'the body must be a JSON object' });
+      if (doc.id !== undefined && doc.id !== id) throw hostError('PROVD_HOST_BAD_REQUEST', { reason: `the body's "id" ("${String(doc.id)}") differs from the URL's ("${id}")` });
       return { ...doc, id };
     };
     this.routes = [
@@ -105,13 +106,13 @@ export class ApiServer {
         return [200, { plugin: { id: params[0], version: info?.version, description: info?.description, loaded: app.plugins.loaded().has(params[0]!) } }];
       }],
       ['DELETE', new RegExp(`^/plugins/${seg}$`), async ({ params }) => {
-        if (!(params[0]! in (await app.plugins.installed()))) throw Object.assign(createProvdError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: params[0]! }), { status: 404 });
+        if (!(params[0]! in (await app.plugins.installed()))) throw Object.assign(hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: params[0]! }), { status: 404 });
         await app.uninstallPlugin(params[0]!);
         return [204];
       }],
       ['POST', /^\/dhcp$/, async ({ req }) => {
         const info = parseDhcpInfo(await readJsonBody(req));
-        if ('errors' in info) throw createProvdError('PROVD_HOST_BAD_REQUEST', { reason: info.errors.join('; ') });
+        if ('errors' in info) throw hostError('PROVD_HOST_BAD_REQUEST', { reason: info.errors.join('; ') });
         if (info.op === 'commit') await app.dhcpCommit(info.request);
         return [204];
       }],
@@ -146,15 +147,15 @@ export class ApiServer {
         req.resume();
         if (matching.length > 0) {
           res.setHeader('Allow', [...new Set(matching.map(([m]) => m))].join(', '));
-          throw Object.assign(createProvdError('PROVD_HOST_BAD_REQUEST', { reason: `method ${req.method} is not allowed on ${path}` }), { status: 405 });
+          throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `method ${req.method} is not allowed on ${path}` }), { status: 405 });
         }
-        throw Object.assign(createProvdError('PROVD_HOST_BAD_REQUEST', { reason: `no such endpoint: ${req.method} ${path} (see GET /openapi.json)` }), { status: 404 });
+        throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `no such endpoint: ${req.method} ${path} (see GET /openapi.json)` }), { status: 404 });
       }
       let params: string[];
       try {
         params = (route[1].exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
       } catch {
-        throw createProvdError('PROVD_HOST_BAD_REQUEST', { reason: 'invalid percent-encoding in the path' });
+        throw hostError('PROVD_HOST_BAD_REQUEST', { reason: 'invalid percent-encoding in the path' });
       }
       [status, body] = await route[2]({ req, params, query: url.searchParams });
     } catch (err) {

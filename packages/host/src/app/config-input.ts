@@ -1,4 +1,5 @@
-import { validateRawConfig, type ConfigDocument } from '@provd/sdk';
+import { validateRawConfig } from '@provd/sdk';
+import { type ConfigDocument } from '@provd/core';
 
 /** A config document as the host stores it: a {@link ConfigDocument} whose id is set. */
 export type StoredConfig = ConfigDocument & { id: string; parent_ids: string[] };

@@ -2,7 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { baseRawConfig, createProvdError, type PluginLogger, type RawConfig } from '@provd/sdk';
+import { type PluginLogger, type RawConfig } from '@provd/sdk';
+import { baseRawConfig } from '@provd/core';
 import { ApiServer } from '../api/api-server';
 import { clientIpResolver } from '../http/client-ip';
 import { ProvisioningHttpServer } from '../http/server';
@@ -11,6 +12,7 @@ import { AmiSyncService, type AmiSyncOptions } from '../sync/ami-sync-service';
 import { UdpSipSyncService } from '../sync/udp-sync-service';
 import { TftpServer } from '../tftp/server';
 import { ProvisioningApp } from './provisioning-app';
+import { hostError } from '../errors';
 
 /** Options of {@link startHost} (what `provd serve` takes). */
 export interface ServeHostOptions {
@@ -75,7 +77,7 @@ async function listen(what: string, address: string, start: () => Promise<void>)
   try {
     await start();
   } catch (err) {
-    throw createProvdError('PROVD_HOST_LISTEN_FAILED', { what, address, reason: err instanceof Error ? err.message : String(err) }, { cause: err });
+    throw hostError('PROVD_HOST_LISTEN_FAILED', { what, address, reason: err instanceof Error ? err.message : String(err) }, { cause: err });
   }
 }
 

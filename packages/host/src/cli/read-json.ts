@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { createProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
+
 
 /**
  * Reads and parses a JSON file named on the command line; throws `PROVD_CLI_READ_FAILED` or
@@ -15,12 +16,12 @@ export async function readJsonFile(file: string): Promise<unknown> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw createProvdError('PROVD_CLI_READ_FAILED', { file, reason: (err as Error).message }, { cause: err });
+    throw hostError('PROVD_CLI_READ_FAILED', { file, reason: (err as Error).message }, { cause: err });
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw createProvdError('PROVD_CLI_INVALID_JSON', { file, reason: (err as Error).message }, { cause: err });
+    throw hostError('PROVD_CLI_INVALID_JSON', { file, reason: (err as Error).message }, { cause: err });
   }
 }
 
@@ -33,7 +34,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
  * ```
  */
 export function usageError(problem: string): never {
-  throw createProvdError('PROVD_CLI_USAGE', { problem });
+  throw hostError('PROVD_CLI_USAGE', { problem });
 }
 
 /**

@@ -3,6 +3,7 @@ import { createProvdError, isProvdError, type ProvdError } from '@provd/sdk';
 import { VERSION } from '../index';
 import type { CliCommand, CliIo } from './command';
 import { keepStrings } from './keep-strings';
+import { hostError } from '../errors';
 
 /** Exit status of a successful command. */
 export const EXIT_OK = 0;
@@ -14,7 +15,7 @@ export const EXIT_USAGE = 2;
 /** Turns anything thrown by a command into the `ProvdError` the runner prints. */
 function toProvdError(err: unknown): ProvdError {
   if (isProvdError(err)) return err;
-  if (err instanceof Error && err.name === 'CACError') return createProvdError('PROVD_CLI_USAGE', { problem: err.message });
+  if (err instanceof Error && err.name === 'CACError') return hostError('PROVD_CLI_USAGE', { problem: err.message });
   const what = err instanceof Error ? (err.stack ?? err.message) : String(err);
   return createProvdError('PROVD_INTERNAL', { what }, { cause: err });
 }
@@ -49,7 +50,7 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
         cli.outputHelp();
         return EXIT_USAGE;
       }
-      throw createProvdError('PROVD_CLI_UNKNOWN_COMMAND', { command: name });
+      throw hostError('PROVD_CLI_UNKNOWN_COMMAND', { command: name });
     }
     keepStrings(cli);
     await cli.runMatchedCommand();

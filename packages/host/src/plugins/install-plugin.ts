@@ -1,11 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError, extractArchive, type ArchiveLimits, type PluginInfo } from '@provd/sdk';
+import { type PluginInfo } from '@provd/sdk';
+import { extractArchive, type ArchiveLimits } from '@provd/firmware';
 import { fetchPluginIndex, fetchPluginPackage, openRepository, type RepositorySource } from '../repository/index';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
 import { moveMissing, type MovedEntry, moveBack } from './move-missing';
+import { hostError } from '../errors';
 
 /** Options of {@link installPlugin}. */
 export interface InstallPluginOptions {
@@ -54,7 +56,7 @@ async function stagePackage(bytes: Buffer, file: string, id: string, staging: st
   const top = await readdir(unpacked);
   const dir = join(unpacked, id);
   if (top.length !== 1 || top[0] !== id || !(await lstat(dir)).isDirectory()) {
-    throw createProvdError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id, file, found: top });
+    throw hostError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id, file, found: top });
   }
   return dir;
 }
@@ -102,7 +104,7 @@ export async function installPlugin(id: string, options: InstallPluginOptions): 
   const repo = typeof options.repo === 'string' ? openRepository(options.repo) : options.repo;
   const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys });
   const entry = index[id];
-  if (!entry) throw createProvdError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
+  if (!entry) throw hostError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
   const bytes = await fetchPluginPackage(repo, id, entry);
 
   const pluginsDir = resolve(options.pluginsDir);
@@ -113,7 +115,7 @@ export async function installPlugin(id: string, options: InstallPluginOptions): 
     const staged = await stagePackage(bytes, entry.filename, id, staging, options);
     const info = await readPluginInfo(staged, id);
     assertSdkCompatible(id, info, options.sdkVersion ?? HOST_SDK_VERSION);
-    if (!(await exists(join(staged, ENTRY_FILE)))) throw createProvdError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: `${id}/${ENTRY_FILE}` });
+    if (!(await exists(join(staged, ENTRY_FILE)))) throw hostError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: `${id}/${ENTRY_FILE}` });
     const previous = await readPluginInfo(target, id).catch(() => undefined);
     await swapIn(staged, target, staging);
     const result: InstallPluginResult = { id, version: info.version, dir: target, info };

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError, isProvdError, type PluginInfo, type ProvdError } from '@provd/sdk';
+import { isProvdError, type PluginInfo, type ProvdError } from '@provd/sdk';
 import { readPluginInfo } from './plugin-folder';
+import { hostError } from '../errors';
 
 /** The installed plugins of a plugins folder. */
 export interface InstalledPlugins {
@@ -35,7 +36,7 @@ export async function listInstalledPlugins(pluginsDir: string): Promise<Installe
     try {
       plugins[id] = await readPluginInfo(join(dir, id), id);
     } catch (err) {
-      broken.push(isProvdError(err) ? err : createProvdError('PROVD_PLUGIN_INFO_MISSING', { plugin: id, file: join(dir, id), reason: String(err) }));
+      broken.push(isProvdError(err) ? err : hostError('PROVD_PLUGIN_INFO_MISSING', { plugin: id, file: join(dir, id), reason: String(err) }));
     }
   }
   return { plugins, broken };

@@ -1,10 +1,12 @@
+import { firmwareServiceFor } from '@provd/firmware';
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createProvdError, type HostServices, type GeneralConfig, type PluginInfo, type ProvdPlugin, type WriteDurability } from '@provd/sdk';
+import { type HostServices, type GeneralConfig, type PluginInfo, type ProvdPlugin, type WriteDurability } from '@provd/sdk';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { importPluginEntry } from './sdk-bridge';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
+import { hostError } from '../errors';
 
 /** What a host gives the plugins it loads (the parts of the `PluginContext` that are not per plugin folder). */
 export interface PluginEnvironment {
@@ -12,7 +14,7 @@ export interface PluginEnvironment {
   generalConfig?: GeneralConfig;
   /** Per-plugin configuration, keyed by plugin id (default: none). */
   pluginConfigs?: Readonly<Record<string, Record<string, unknown>>>;
-  /** The services offered to plugins (default: none). */
+  /** The services offered to plugins (default: the firmware installer `firmwareServiceFor` only). */
   services?: HostServices;
   /** The `@provd/sdk` version to check plugins against (default: the host's own). */
   sdkVersion?: string;
@@ -77,16 +79,16 @@ export async function loadPluginFromDir(dir: string, environment: PluginEnvironm
   try {
     await access(entryFile);
   } catch {
-    throw createProvdError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: entryFile });
+    throw hostError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: entryFile });
   }
   let namespace: Record<string, unknown>;
   try {
     namespace = await importPluginEntry(pathToFileURL(entryFile).href);
   } catch (err) {
-    throw createProvdError('PROVD_PLUGIN_ENTRY_FAILED', { plugin: id, file: entryFile, reason: reasonOf(err) }, { cause: err });
+    throw hostError('PROVD_PLUGIN_ENTRY_FAILED', { plugin: id, file: entryFile, reason: reasonOf(err) }, { cause: err });
   }
   const PluginClass = namespace.default;
-  if (!isConstructor(PluginClass)) throw createProvdError('PROVD_PLUGIN_NO_CLASS', { plugin: id, file: entryFile, found: describeExport(PluginClass) });
+  if (!isConstructor(PluginClass)) throw hostError('PROVD_PLUGIN_NO_CLASS', { plugin: id, file: entryFile, found: describeExport(PluginClass) });
   let plugin: ProvdPlugin;
   try {
     plugin = new (PluginClass as new (context: unknown) => ProvdPlugin)({
@@ -94,14 +96,14 @@ export async function loadPluginFromDir(dir: string, environment: PluginEnvironm
       pluginDir,
       generalConfig: environment.generalConfig ?? {},
       pluginConfig: environment.pluginConfigs?.[id] ?? {},
-      services: environment.services ?? {},
+      services: { installService: firmwareServiceFor, ...environment.services },
       ...(environment.writeDurability && { writeDurability: environment.writeDurability }),
     });
   } catch (err) {
-    throw createProvdError('PROVD_PLUGIN_CONSTRUCT_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });
+    throw hostError('PROVD_PLUGIN_CONSTRUCT_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });
   }
   const missing: string[] = REQUIRED_METHODS.filter((name) => typeof (plugin as unknown as Record<string, unknown>)[name] !== 'function');
   if (typeof plugin.tftpbootDir !== 'string') missing.push('tftpbootDir');
-  if (missing.length > 0) throw createProvdError('PROVD_PLUGIN_NOT_A_PLUGIN', { plugin: id, missing });
+  if (missing.length > 0) throw hostError('PROVD_PLUGIN_NOT_A_PLUGIN', { plugin: id, missing });
   return { id, dir: pluginDir, info, plugin };
 }

@@ -1,10 +1,11 @@
 import { cp, lstat, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { createProvdError, extractArchive } from '@provd/sdk';
+import { extractArchive } from '@provd/firmware';
 import { PLUGIN_PACKAGE_LIMITS } from './install-plugin';
 import { loadPluginFromDir, type LoadedPlugin, type PluginEnvironment } from './load-plugin';
 import { ENTRY_FILE, PLUGIN_INFO_FILE } from './plugin-folder';
+import { hostError } from '../errors';
 
 /** A plugin loaded for one command run, from a tarball or a folder; `dispose` closes it and removes temporary files. */
 export interface OpenedPlugin extends LoadedPlugin {
@@ -33,7 +34,7 @@ async function unpackTarball(file: string, work: string): Promise<string> {
   const top = await readdir(unpacked);
   const id = top[0];
   if (top.length !== 1 || id === undefined || !(await statOf(join(unpacked, id)))?.isDirectory()) {
-    throw createProvdError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id ?? basename(file), file, found: top });
+    throw hostError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id ?? basename(file), file, found: top });
   }
   return join(unpacked, id);
 }
@@ -67,9 +68,9 @@ export async function openPlugin(path: string, options: OpenPluginOptions = {}):
   const source = resolve(path);
   const stats = await statOf(source);
   const isFolder = stats?.isDirectory() === true;
-  if (!stats || (!isFolder && !stats.isFile())) throw createProvdError('PROVD_PLUGIN_NOT_FOUND', { path });
+  if (!stats || (!isFolder && !stats.isFile())) throw hostError('PROVD_PLUGIN_NOT_FOUND', { path });
   if (isFolder && (!(await statOf(join(source, PLUGIN_INFO_FILE))) || !(await statOf(join(source, ENTRY_FILE))))) {
-    throw createProvdError('PROVD_PLUGIN_NOT_FOUND', { path });
+    throw hostError('PROVD_PLUGIN_NOT_FOUND', { path });
   }
   const needsWork = !isFolder || options.copyFolder === true;
   const work = needsWork ? await mkdtemp(join(tmpdir(), 'provd-run-')) : undefined;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createProvdError, validatePluginInfo, type PluginInfo } from '@provd/sdk';
+import { hostError } from '../errors';
 
 /** The file of a plugin folder holding its `plugin-info` JSON. */
 export const PLUGIN_INFO_FILE = 'plugin-info';
@@ -19,7 +20,7 @@ const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * ```
  */
 export function assertPluginId(id: string): void {
-  if (!PLUGIN_ID.test(id)) throw createProvdError('PROVD_HOST_INVALID_ID', { kind: 'plugin', id });
+  if (!PLUGIN_ID.test(id)) throw hostError('PROVD_HOST_INVALID_ID', { kind: 'plugin', id });
 }
 
 /**
@@ -37,7 +38,7 @@ export async function readPluginInfo(pluginDir: string, pluginId: string): Promi
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
-    throw createProvdError('PROVD_PLUGIN_INFO_MISSING', { plugin: pluginId, file, reason: (err as Error).message }, { cause: err });
+    throw hostError('PROVD_PLUGIN_INFO_MISSING', { plugin: pluginId, file, reason: (err as Error).message }, { cause: err });
   }
   const { valid, errors } = validatePluginInfo(parsed);
   if (!valid) throw createProvdError('PROVD_INVALID_PLUGIN_INFO', { file, errors });

@@ -7,6 +7,7 @@ import { installPlugin } from './install-plugin';
 import { listInstalledPlugins } from './list-installed';
 import { loadPluginFromDir, type LoadedPlugin, type PluginEnvironment } from './load-plugin';
 import { uninstallPlugin } from './uninstall-plugin';
+import { hostError } from '../errors';
 
 /** Options of a {@link PluginManager}. */
 export interface PluginManagerOptions extends PluginEnvironment {
@@ -75,7 +76,7 @@ export class PluginManager implements PluginHost {
 
   /** Loads the installed plugin `id`; throws `PROVD_PLUGIN_ALREADY_LOADED` when it is loaded (or being loaded). */
   async load(id: string): Promise<ProvdPlugin> {
-    if (this.instances.has(id) || this.claimed.has(id)) throw createProvdError('PROVD_PLUGIN_ALREADY_LOADED', { plugin: id });
+    if (this.instances.has(id) || this.claimed.has(id)) throw hostError('PROVD_PLUGIN_ALREADY_LOADED', { plugin: id });
     this.claimed.add(id);
     try {
       const loaded = await loadPluginFromDir(join(this.pluginsDir, id), this.options);
@@ -84,7 +85,7 @@ export class PluginManager implements PluginHost {
           await loaded.plugin.configureCommon(structuredClone(this.options.baseRawConfig));
         } catch (err) {
           await this.closeQuietly(loaded);
-          throw createProvdError('PROVD_PLUGIN_CONFIGURE_COMMON_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });
+          throw hostError('PROVD_PLUGIN_CONFIGURE_COMMON_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });
         }
       }
       this.instances.set(id, loaded);
@@ -98,7 +99,7 @@ export class PluginManager implements PluginHost {
   /** Unloads `id`: removes it, then calls its `close()` (errors go to `onError`). Throws `PROVD_HOST_PLUGIN_NOT_LOADED`. */
   async unload(id: string): Promise<void> {
     const loaded = this.instances.get(id);
-    if (!loaded) throw createProvdError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: id });
+    if (!loaded) throw hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: id });
     this.instances.delete(id);
     await this.closeQuietly(loaded);
     this.emit({ type: 'unload', id });
@@ -166,13 +167,13 @@ export class PluginManager implements PluginHost {
 
   private repository(): RepositorySource {
     if (!this.options.repo) {
-      throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo)' });
+      throw hostError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo)' });
     }
     return openRepository(this.options.repo);
   }
 
   private async exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {
-    if (this.busy.has(id)) throw createProvdError('PROVD_PLUGIN_BUSY', { plugin: id });
+    if (this.busy.has(id)) throw hostError('PROVD_PLUGIN_BUSY', { plugin: id });
     this.busy.add(id);
     try {
       return await operation();

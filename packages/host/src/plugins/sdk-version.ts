@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import semver from 'semver';
-import { createProvdError, type PluginInfo } from '@provd/sdk';
+import { type PluginInfo } from '@provd/sdk';
 import { PLUGIN_INFO_FILE } from './plugin-folder';
+import { hostError } from '../errors';
 
 /** The version of the `@provd/sdk` copy this host runs with (from its package.json). */
 export const HOST_SDK_VERSION: string = (createRequire(import.meta.url)('@provd/sdk/package.json') as { version: string }).version;
@@ -19,9 +20,9 @@ export const HOST_SDK_VERSION: string = (createRequire(import.meta.url)('@provd/
 export function assertSdkCompatible(pluginId: string, info: PluginInfo, sdkVersion: string = HOST_SDK_VERSION): void {
   const range = info.sdk;
   if (typeof range !== 'string' || range.trim() === '') {
-    throw createProvdError('PROVD_PLUGIN_NO_SDK_RANGE', { plugin: pluginId, file: PLUGIN_INFO_FILE });
+    throw hostError('PROVD_PLUGIN_NO_SDK_RANGE', { plugin: pluginId, file: PLUGIN_INFO_FILE });
   }
   if (!semver.validRange(range) || !semver.satisfies(sdkVersion, range, { includePrerelease: true })) {
-    throw createProvdError('PROVD_PLUGIN_SDK_MISMATCH', { plugin: pluginId, range, version: sdkVersion });
+    throw hostError('PROVD_PLUGIN_SDK_MISMATCH', { plugin: pluginId, range, version: sdkVersion });
   }
 }

@@ -1,7 +1,8 @@
 import { lstat, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError } from '@provd/sdk';
+
 import { assertPluginId } from './plugin-folder';
+import { hostError } from '../errors';
 
 /**
  * Removes an installed plugin's folder (its firmware and generated files included): it is first renamed aside, so
@@ -17,7 +18,7 @@ export async function uninstallPlugin(id: string, pluginsDir: string): Promise<v
   const dir = resolve(pluginsDir);
   const target = join(dir, id);
   const stats = await lstat(target).catch(() => undefined);
-  if (!stats?.isDirectory()) throw createProvdError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: id, dir: pluginsDir });
+  if (!stats?.isDirectory()) throw hostError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: id, dir: pluginsDir });
   const trash = await mkdtemp(join(dir, `.remove-${id}-`));
   await rename(target, join(trash, id));
   await rm(trash, { recursive: true, force: true });

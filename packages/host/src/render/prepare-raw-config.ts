@@ -1,4 +1,5 @@
-import { applyRawConfigDefaults, assertValidRawConfig, type RawConfig } from '@provd/sdk';
+import { assertValidRawConfig, type RawConfig } from '@provd/sdk';
+import { applyRawConfigDefaults } from '@provd/core';
 
 /**
  * Prepares a flattened raw config for `configure` as the host does before each call (contract §4.4, §4.5): the

@@ -1,4 +1,5 @@
-import { createProvdError, isProvdError, normIp, normMac, type Device } from '@provd/sdk';
+import { isProvdError, normIp, normMac, type Device } from '@provd/sdk';
+import { hostError } from '../errors';
 
 const OPTIONAL_STRINGS = ['version', 'sn', 'uuid', 'id', 'config', 'description'] as const;
 
@@ -16,7 +17,7 @@ const OPTIONAL_STRINGS = ['version', 'sn', 'uuid', 'id', 'config', 'description'
  */
 export function toRenderDevice(value: unknown, file: string, key: string): Device {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw createProvdError('PROVD_CLI_INVALID_DEVICE', { file, key, errors: ['it is not a JSON object'] });
+    throw hostError('PROVD_CLI_INVALID_DEVICE', { file, key, errors: ['it is not a JSON object'] });
   }
   const input = value as Record<string, unknown>;
   const errors: string[] = [];
@@ -38,7 +39,7 @@ export function toRenderDevice(value: unknown, file: string, key: string): Devic
     if (typeof input.ip !== 'string') errors.push('ip: must be a string such as "10.0.0.5"');
     else normalise('ip', normIp);
   }
-  if (errors.length > 0) throw createProvdError('PROVD_CLI_INVALID_DEVICE', { file, key, errors });
+  if (errors.length > 0) throw hostError('PROVD_CLI_INVALID_DEVICE', { file, key, errors });
   if (device.id === undefined) device.id = (device.mac as string).replace(/:/g, '');
   return device as unknown as Device;
 }

@@ -1,11 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
-import { createProvdError, isProvdError, type Device, type RawConfig } from '@provd/sdk';
+import { isProvdError, type Device, type RawConfig } from '@provd/sdk';
 import { openPlugin } from '../plugins/open-plugin';
 import type { PluginEnvironment } from '../plugins/load-plugin';
 import { moveChangedFiles, snapshotFiles } from './collect-files';
 import { eachLimit } from './each-limit';
 import { prepareRawConfig, rawConfigCopier } from './prepare-raw-config';
+import { hostError } from '../errors';
 
 /** Options of {@link renderPlugin}. */
 export interface RenderPluginOptions extends PluginEnvironment {
@@ -88,7 +89,7 @@ export async function renderPlugin(options: RenderPluginOptions): Promise<Render
         await plugin.configure(device, copyOfConfig());
       } catch (err) {
         if (isProvdError(err)) throw err;
-        throw createProvdError('PROVD_PLUGIN_CONFIGURE_FAILED', { plugin: id, device: device.id, reason: reasonOf(err) }, { cause: err });
+        throw hostError('PROVD_PLUGIN_CONFIGURE_FAILED', { plugin: id, device: device.id, reason: reasonOf(err) }, { cause: err });
       }
       options.onProgress?.(++done, options.devices.length);
     });

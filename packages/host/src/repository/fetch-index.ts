@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import { parsePluginIndex, type PluginIndex } from './plugin-index';
-import { createProvdError } from '@provd/sdk';
+
 import { FileTooLargeError, type RepositorySource } from './repository-source';
 import { INDEX_SIGNATURE_FILE, verifyIndexSignature } from './signature';
+import { hostError } from '../errors';
 
 /** The index file of a plugin repository. */
 export const INDEX_FILE = 'plugins.db';
@@ -29,7 +30,7 @@ export interface FetchIndexOptions {
 export async function fetchPluginIndex(repo: RepositorySource, options: FetchIndexOptions = {}): Promise<PluginIndex> {
   const tooLarge = (err: unknown): never => {
     if (!(err instanceof FileTooLargeError)) throw err;
-    throw createProvdError('PROVD_REPO_INVALID_INDEX', { repo: repo.location, reason: err.message });
+    throw hostError('PROVD_REPO_INVALID_INDEX', { repo: repo.location, reason: err.message });
   };
   const bytes = (await repo.read(INDEX_FILE, { maxBytes: MAX_INDEX_BYTES }).catch(tooLarge)) as Buffer;
   const keys = options.trustedKeys ?? [];

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createProvdError } from '@provd/sdk';
+
 import type { PluginIndexEntry } from './plugin-index';
 import { FileTooLargeError, type RepositorySource } from './repository-source';
+import { hostError } from '../errors';
 
 /** Whether `name` is a plain file name: no folder part, no `..`, no control characters. */
 const isPlainFileName = (name: string): boolean =>
@@ -19,20 +20,20 @@ const isPlainFileName = (name: string): boolean =>
  */
 export async function fetchPluginPackage(repo: RepositorySource, pluginId: string, entry: PluginIndexEntry): Promise<Buffer> {
   const { filename } = entry;
-  if (!isPlainFileName(filename)) throw createProvdError('PROVD_PLUGIN_BAD_FILENAME', { plugin: pluginId, filename });
+  if (!isPlainFileName(filename)) throw hostError('PROVD_PLUGIN_BAD_FILENAME', { plugin: pluginId, filename });
   const [algorithm, expected] = entry.sha256 ? ['sha256', entry.sha256] : entry.sha1sum ? ['sha1', entry.sha1sum] : [];
-  if (algorithm === undefined || expected === undefined) throw createProvdError('PROVD_PLUGIN_NO_DIGEST', { plugin: pluginId });
+  if (algorithm === undefined || expected === undefined) throw hostError('PROVD_PLUGIN_NO_DIGEST', { plugin: pluginId });
   // Read at most one byte more than announced: enough to tell a larger file without downloading it all.
   const bytes = (await repo.read(filename, { maxBytes: entry.dsize }).catch((err: unknown) => {
     if (err instanceof FileTooLargeError) return undefined;
     throw err;
   })) as Buffer | undefined;
   if (bytes === undefined || bytes.length !== entry.dsize) {
-    throw createProvdError('PROVD_PLUGIN_SIZE_MISMATCH', { plugin: pluginId, file: filename, expected: entry.dsize, actual: bytes?.length ?? `more than ${entry.dsize}` });
+    throw hostError('PROVD_PLUGIN_SIZE_MISMATCH', { plugin: pluginId, file: filename, expected: entry.dsize, actual: bytes?.length ?? `more than ${entry.dsize}` });
   }
   const actual = createHash(algorithm).update(bytes).digest('hex');
   if (actual !== expected.toLowerCase()) {
-    throw createProvdError('PROVD_PLUGIN_DIGEST_MISMATCH', { plugin: pluginId, file: filename, algorithm: algorithm.toUpperCase().replace('SHA', 'SHA-'), expected, actual });
+    throw hostError('PROVD_PLUGIN_DIGEST_MISMATCH', { plugin: pluginId, file: filename, algorithm: algorithm.toUpperCase().replace('SHA', 'SHA-'), expected, actual });
   }
   return bytes;
 }

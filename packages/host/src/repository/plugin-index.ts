@@ -1,4 +1,5 @@
-import { createProvdError, type PluginInfo } from '@provd/sdk';
+import { type PluginInfo } from '@provd/sdk';
+import { hostError } from '../errors';
 
 /** One entry of a repository's `plugins.db`: the plugin's `plugin-info` keys plus the package's file and digests. */
 export interface PluginIndexEntry extends PluginInfo {
@@ -45,12 +46,12 @@ export function parsePluginIndex(bytes: Uint8Array, repo: string): PluginIndex {
   try {
     parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch (err) {
-    throw createProvdError('PROVD_REPO_INVALID_INDEX', { repo, reason: `it is not JSON (${(err as Error).message})` }, { cause: err });
+    throw hostError('PROVD_REPO_INVALID_INDEX', { repo, reason: `it is not JSON (${(err as Error).message})` }, { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw createProvdError('PROVD_REPO_INVALID_INDEX', { repo, reason: 'it is not a JSON object keyed by plugin id' });
+    throw hostError('PROVD_REPO_INVALID_INDEX', { repo, reason: 'it is not a JSON object keyed by plugin id' });
   }
   const problems = Object.entries(parsed).flatMap(([id, entry]) => entryProblems(entry).map((p) => `${JSON.stringify(id)}: ${p}`));
-  if (problems.length > 0) throw createProvdError('PROVD_REPO_INVALID_INDEX', { repo, reason: problems.join('; ') });
+  if (problems.length > 0) throw hostError('PROVD_REPO_INVALID_INDEX', { repo, reason: problems.join('; ') });
   return parsed as PluginIndex;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
+
 
 /** Thrown by {@link RepositorySource.read} when a file is larger than the `maxBytes` asked for. */
 export class FileTooLargeError extends Error {
@@ -52,7 +53,7 @@ function urlRepository(location: string): RepositorySource {
         response = await fetch(url, { redirect: 'follow' });
       } catch (err) {
         const cause = (err as Error & { cause?: Error }).cause;
-        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: cause?.message ?? (err as Error).message }, { cause: err });
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: cause?.message ?? (err as Error).message }, { cause: err });
       }
       if (response.status === 404 && options.optional) {
         await response.body?.cancel();
@@ -60,13 +61,13 @@ function urlRepository(location: string): RepositorySource {
       }
       if (!response.ok) {
         await response.body?.cancel();
-        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `HTTP ${response.status} ${response.statusText}` });
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `HTTP ${response.status} ${response.statusText}` });
       }
       try {
         return await readBody(response, file, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
       } catch (err) {
         if (err instanceof FileTooLargeError) throw err;
-        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
       }
     },
   };
@@ -82,7 +83,7 @@ function folderRepository(location: string): RepositorySource {
         bytes = await readFile(join(dir, file));
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.optional) return undefined;
-        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
       }
       if (options.maxBytes !== undefined && bytes.length > options.maxBytes) throw new FileTooLargeError(file, options.maxBytes);
       return bytes;

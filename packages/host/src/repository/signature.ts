@@ -1,6 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
+
 
 /** The signature file beside `plugins.db`: base64 of the raw Ed25519 signature, then a newline. */
 export const INDEX_SIGNATURE_FILE = 'plugins.db.sig';
@@ -23,10 +24,10 @@ export async function readTrustedKeys(files: readonly string[]): Promise<KeyObje
       try {
         key = createPublicKey(await readFile(file));
       } catch (err) {
-        throw createProvdError('PROVD_TRUSTED_KEY_INVALID', { file, reason: (err as Error).message }, { cause: err });
+        throw hostError('PROVD_TRUSTED_KEY_INVALID', { file, reason: (err as Error).message }, { cause: err });
       }
       if (key.asymmetricKeyType !== 'ed25519') {
-        throw createProvdError('PROVD_TRUSTED_KEY_INVALID', { file, reason: `it is a ${String(key.asymmetricKeyType)} key, not ed25519` });
+        throw hostError('PROVD_TRUSTED_KEY_INVALID', { file, reason: `it is a ${String(key.asymmetricKeyType)} key, not ed25519` });
       }
       return key;
     }),
@@ -43,13 +44,13 @@ export async function readTrustedKeys(files: readonly string[]): Promise<KeyObje
  * ```
  */
 export function verifyIndexSignature(indexBytes: Uint8Array, signatureText: string | undefined, keys: readonly KeyObject[], repo: string): void {
-  if (signatureText === undefined) throw createProvdError('PROVD_REPO_UNSIGNED', { repo });
+  if (signatureText === undefined) throw hostError('PROVD_REPO_UNSIGNED', { repo });
   const text = signatureText.trim();
   const signature = Buffer.from(text, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || signature.length !== SIGNATURE_BYTES) {
-    throw createProvdError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `${INDEX_SIGNATURE_FILE} is not the base64 of a ${SIGNATURE_BYTES}-byte Ed25519 signature` });
+    throw hostError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `${INDEX_SIGNATURE_FILE} is not the base64 of a ${SIGNATURE_BYTES}-byte Ed25519 signature` });
   }
   if (!keys.some((key) => verify(null, indexBytes, key, signature))) {
-    throw createProvdError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `the signature does not match plugins.db for any of the ${keys.length} trusted key(s)` });
+    throw hostError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `the signature does not match plugins.db for any of the ${keys.length} trusted key(s)` });
   }
 }

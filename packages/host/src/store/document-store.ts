@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createProvdError, writeFileAtomic } from '@provd/sdk';
+import { writeFileAtomic } from '@provd/sdk';
+import { hostError } from '../errors';
 
 /** A stored JSON document: an object with a string id. */
 export interface StoredDocument {
@@ -113,7 +114,7 @@ export class DocumentStore<T extends StoredDocument> {
 
   /** Inserts or replaces `doc` (written to disk before the promise resolves). Throws on an invalid id. */
   async put(doc: T): Promise<void> {
-    if (!DOCUMENT_ID.test(doc.id)) throw createProvdError('PROVD_HOST_INVALID_ID', { kind: this.options.kind, id: doc.id });
+    if (!DOCUMENT_ID.test(doc.id)) throw hostError('PROVD_HOST_INVALID_ID', { kind: this.options.kind, id: doc.id });
     const copy = structuredClone(doc);
     await this.serial(copy.id, async () => {
       await writeFileAtomic(join(this.dir, `${copy.id}.json`), `${JSON.stringify(copy, null, 2)}\n`);

@@ -13,7 +13,8 @@
  * - Every committed change is announced to every {@link Store.watch} listener of every host sharing the store
  *   (PostgreSQL: LISTEN/NOTIFY), in commit order, with a sequence number that never goes back.
  */
-import type { ConfigDocument, Device } from '@provd/sdk';
+import type { ConfigDocument } from '@provd/core';
+import type { Device } from '@provd/sdk';
 
 /** The kinds of documents a store holds. */
 export type DocumentKind = 'devices' | 'configs';

@@ -2,6 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { createProvdError, type SyncService } from '@provd/sdk';
 import { buildNotify, parseSipResponse } from './sip-message';
+import { hostError } from '../errors';
 
 /** Options of {@link UdpSipSyncService}. */
 export interface UdpSipSyncOptions {
@@ -92,7 +93,7 @@ export class UdpSipSyncService implements SyncService {
       };
       const transmit = () => {
         if (sent >= this.options.attempts) {
-          finish(createProvdError('PROVD_HOST_SIP_NO_RESPONSE', { target, attempts: sent }));
+          finish(hostError('PROVD_HOST_SIP_NO_RESPONSE', { target, attempts: sent }));
           return;
         }
         sent += 1;
@@ -105,7 +106,7 @@ export class UdpSipSyncService implements SyncService {
         if (!response || response.callId !== callId) return;
         if (response.status < 200) return;
         if (response.status < 300) finish();
-        else finish(createProvdError('PROVD_HOST_SIP_REJECTED', { target, status: response.status, reason: response.reason }));
+        else finish(hostError('PROVD_HOST_SIP_REJECTED', { target, status: response.status, reason: response.reason }));
       });
       // ICMP port unreachable surfaces as an error on a connected socket: keep retransmitting until attempts run out
       socket.on('error', () => {});

@@ -1,13 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   BasePgAssociator,
-  choosePlugin,
   DeviceSupport,
   type DevInfo,
   type PgAssociator,
-  type ProvdError,
   type ProvdPlugin,
-  scorePlugins,
 } from '../index';
 
 describe('association API of a plugin author', () => {
@@ -45,15 +42,5 @@ describe('association API of a plugin author', () => {
   it('keeps DeviceSupport names as literal numbers', () => {
     expectTypeOf(DeviceSupport.EXACT).toEqualTypeOf<600>();
     expectTypeOf(DeviceSupport.PROBABLE).toExtend<DeviceSupport>();
-  });
-
-  it('scores plugins into what choosePlugin takes', () => {
-    const result = scorePlugins([{ plugin: 'a', associator: undefined }], {});
-    expectTypeOf(result.scores).toEqualTypeOf<Map<string, number>>();
-    expectTypeOf(result.failures).toEqualTypeOf<ProvdError[]>();
-    expectTypeOf(choosePlugin(result.scores)).toEqualTypeOf<string | undefined>();
-    expectTypeOf(choosePlugin({ a: 300 }, { minimum: DeviceSupport.COMPLETE })).toEqualTypeOf<string | undefined>();
-    // @ts-expect-error: scores are numbers
-    choosePlugin({ a: '300' });
   });
 });

@@ -1,4 +1,8 @@
-import type { ProvdErrorCode } from './messages';
+/**
+ * A stable error code, `PROVD_<AREA>_<WHAT>`. Each package declares its own codes with {@link defineErrors}; every
+ * code is documented in `docs/errors.md`, under the package that owns it.
+ */
+export type ProvdErrorCode = `PROVD_${string}`;
 
 /** Where an error points: the file, key, device or plugin a user has to look at to fix it. */
 export interface ProvdErrorLocation {
@@ -24,12 +28,14 @@ export interface ProvdErrorJson extends ProvdErrorLocation {
 export interface ProvdErrorOptions extends ProvdErrorLocation {
   /** The underlying error, if any. */
   cause?: unknown;
+  /** The HTTP status an API answers this error with, from the code's definition (see {@link defineErrors}). */
+  status?: number;
 }
 
 /**
  * The one error class of provd: every error the SDK, the build tool and the host raise on purpose is a `ProvdError`
- * with a stable {@link ProvdErrorCode}. Messages are built in one module ({@link createProvdError}) and every code
- * is documented in `docs/errors.md`.
+ * with a stable {@link ProvdErrorCode}. Each package builds its errors from its own catalog ({@link defineErrors});
+ * the SDK's is {@link createProvdError}. Every code is documented in `docs/errors.md`.
  *
  * @example
  * ```ts
@@ -51,8 +57,10 @@ export class ProvdError extends Error {
   readonly device?: string;
   /** The plugin the error is about, if any. */
   readonly plugin?: string;
+  /** The HTTP status an API answers with, when the code's definition gives one (an API answers 400 otherwise). */
+  readonly status?: number;
 
-  /** Prefer {@link createProvdError}, which builds the message from the code's template. */
+  /** Prefer a catalog's `create` (such as {@link createProvdError}), which builds the message from the code's definition. */
   constructor(code: ProvdErrorCode, message: string, options: ProvdErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ProvdError';
@@ -61,6 +69,7 @@ export class ProvdError extends Error {
     if (options.key !== undefined) this.key = options.key;
     if (options.device !== undefined) this.device = options.device;
     if (options.plugin !== undefined) this.plugin = options.plugin;
+    if (options.status !== undefined) this.status = options.status;
   }
 
   /** A plain JSON form, for `--json` output and API responses. */

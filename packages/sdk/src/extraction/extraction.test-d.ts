@@ -1,16 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  composeExtractors,
-  createHostExtractor,
   defineExtractor,
   type DeviceInfoExtractor,
   type DevInfo,
   type DhcpRequest,
-  guardExtractor,
   type HttpRequest,
-  mergeByVote,
   type ProvdPlugin,
-  standardExtractor,
   type TftpRequest,
 } from '../index';
 
@@ -45,13 +40,5 @@ describe('extraction API of a plugin author', () => {
     // @ts-expect-error: mac is a string
     defineExtractor('tftp', () => ({ mac: 42 }));
     defineExtractor('tftp', () => ({ vendor: 'Acme', X_custom: [1, 2] }));
-  });
-
-  it('keeps the request type through guarding and composition', () => {
-    const dhcp: DeviceInfoExtractor<'dhcp'>[] = [];
-    expectTypeOf(guardExtractor(standardExtractor)).toEqualTypeOf<DeviceInfoExtractor>();
-    expectTypeOf(composeExtractors(dhcp, mergeByVote)).toEqualTypeOf<DeviceInfoExtractor<'dhcp'>>();
-    expectTypeOf(createHostExtractor(dhcp)).toEqualTypeOf<DeviceInfoExtractor<'dhcp'>>();
-    expectTypeOf(standardExtractor).toExtend<DeviceInfoExtractor<'tftp'>>();
   });
 });

@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { ProvdError } from '../errors/provd-error';
 import { reasonOf } from '../association/reason-of';
 import type { DevInfo } from '../types/device';

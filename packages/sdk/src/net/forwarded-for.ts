@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 
 /**
  * The client IP of an HTTP request that went through `trustedProxies` reverse proxies, read from its

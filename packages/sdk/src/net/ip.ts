@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { ValueContext } from './error-context';
 
 /** One decimal number 0-255 without a leading zero. */

@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { ValueContext } from './error-context';
 
 /** 6 groups of 1-2 hex digits with one separator used throughout (the back-reference forces the same one). */

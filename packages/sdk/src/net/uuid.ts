@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { ValueContext } from './error-context';
 
 /** The 8-4-4-4-12 form, any case. */

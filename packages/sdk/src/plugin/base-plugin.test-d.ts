@@ -5,7 +5,8 @@ import type { RawConfig } from '../types/raw-config';
 import type { TemplateHelper, TemplateRef } from '../templates/template-helper';
 import { BasePlugin } from './base-plugin';
 import type { PluginContext } from './plugin-context';
-import type { InstallService, PluginConstructor, ProvdPlugin } from './provd-plugin';
+import type { InstallService } from './install-service';
+import type { PluginConstructor, ProvdPlugin } from './provd-plugin';
 
 class MinimalPlugin extends BasePlugin {
   async configure(_device: Device, _rawConfig: RawConfig): Promise<void> {}

@@ -6,7 +6,8 @@ import type { Device } from '../types/device';
 import type { RawConfig } from '../types/raw-config';
 import { BasePlugin } from './base-plugin';
 import type { PluginContext, PluginLogger } from './plugin-context';
-import type { InstallService, PluginConstructor, ProvdPlugin } from './provd-plugin';
+import type { InstallService } from './install-service';
+import type { PluginConstructor, ProvdPlugin } from './provd-plugin';
 
 class AcmePlugin extends BasePlugin {
   constructor(context: PluginContext) {

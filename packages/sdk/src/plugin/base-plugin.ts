@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { PgAssociator } from '../association/pg-associator';
-import { createProvdError } from '../errors/messages';
-import type { PackagesDeclaration } from '../fetchfw/define';
-import { firmwareServiceFor } from '../fetchfw/plugin-service';
+import { createProvdError } from '../errors/sdk-errors';
+import type { PackagesDeclaration } from '../firmware/define-packages';
 import type { DeviceInfoExtractor } from '../extraction/device-info-extractor';
 import { formatMac, type FormatMacOptions } from '../net/mac';
 import { AtomicWriter } from '../files/atomic-write';
@@ -21,7 +20,7 @@ export interface BasePluginOptions {
   templateEscape?: TemplateEscape;
   /**
    * Firmware packages declared in TypeScript (see `definePackages`). With them, or with a `pkgs/` folder, the plugin
-   * offers the firmware service as `services.install`.
+   * offers the firmware service the host's `installService` factory creates as `services.install`.
    */
   packages?: PackagesDeclaration<string, string>;
 }
@@ -132,7 +131,13 @@ export abstract class BasePlugin implements ProvdPlugin {
     this.installedDir = join(this.pluginDir, BasePlugin.INSTALLED_DIR);
     this.writer = new AtomicWriter({ durability: context.writeDurability ?? 'fsync' });
     this.templates = new TemplateHelper(this.pluginDir, { escape: options.templateEscape ?? 'none', writer: this.writer });
-    const install = firmwareServiceFor({ ...context, pluginDir: this.pluginDir }, options.packages);
+    const install = context.services.installService?.({
+      id: context.id,
+      pluginDir: this.pluginDir,
+      generalConfig: context.generalConfig,
+      pluginConfig: context.pluginConfig,
+      ...(options.packages ? { packages: options.packages } : {}),
+    });
     if (install) this.services = { install };
   }
 

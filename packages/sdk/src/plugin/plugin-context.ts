@@ -1,5 +1,6 @@
 import type { WriteDurability } from '../files/atomic-write';
 import type { SyncService } from '../sync/sync-service';
+import type { InstallServiceFactory } from './install-service';
 
 /** Logging functions the host gives a plugin. */
 export interface PluginLogger {
@@ -39,6 +40,11 @@ export interface HostServices {
   sync?: SyncService;
   /** Where the plugin logs. */
   logger?: PluginLogger;
+  /**
+   * Creates the plugin's firmware-package service (`services.install`); absent when the host installs no firmware.
+   * `BasePlugin` calls it with the plugin's folder and declared packages.
+   */
+  installService?: InstallServiceFactory;
 }
 
 /** What a plugin is constructed with. */

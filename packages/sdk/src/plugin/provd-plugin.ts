@@ -1,26 +1,9 @@
 import type { PluginContext } from './plugin-context';
-import type { InstallableInfo, InstalledInfo } from '../fetchfw/service';
+import type { InstallService } from './install-service';
 import type { PgAssociator } from '../association/pg-associator';
 import type { DeviceInfoExtractor } from '../extraction/device-info-extractor';
 import type { Device } from '../types/device';
 import type { RawConfig } from '../types/raw-config';
-
-/**
- * The firmware-package service of a plugin (`services.install`), as a host drives it. The SDK's `FirmwareService`
- * implements it; {@link BasePlugin} creates one when the plugin declares packages.
- */
-export interface InstallService {
-  /** The packages the plugin declares, by id. */
-  installable(): Promise<Record<string, InstallableInfo>>;
-  /** The packages installed in the plugin's tftpboot folder, by id. */
-  installed(): Promise<Record<string, InstalledInfo>>;
-  /** Downloads, verifies and installs a package. */
-  install(id: string): Promise<unknown>;
-  /** Replaces an installed package by its declared version. */
-  upgrade(id: string): Promise<unknown>;
-  /** Removes exactly the files a package installed. */
-  uninstall(id: string): Promise<unknown>;
-}
 
 /**
  * A service a plugin exposes to the host beyond configuring devices, such as installing firmware packages. Each

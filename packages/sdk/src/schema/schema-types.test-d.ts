@@ -1,7 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Capabilities, CapabilityType, PluginInfo } from '../types/plugin-info';
 import type { DtmfMode, FuncKeyType, RawConfig, SipTransport, SrtpMode, SyslogLevel } from '../types/raw-config';
-import type { RawConfigWithDefaults } from '../config/index';
 import {
   assertValidPluginInfo,
   assertValidRawConfig,
@@ -38,7 +37,5 @@ describe('the schema constants match the SDK types', () => {
     const raw: unknown = {};
     assertValidRawConfig(raw);
     expectTypeOf(raw).toEqualTypeOf<RawConfig>();
-    expectTypeOf<RawConfigWithDefaults>().toExtend<RawConfig>();
-    expectTypeOf<RawConfigWithDefaults['sip_transport']>().toEqualTypeOf<SipTransport>();
   });
 });

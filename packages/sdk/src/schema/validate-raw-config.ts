@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { RawConfig } from '../types/raw-config';
 import { formatAjvErrors } from './ajv-errors';
 import { lazyValidator } from './ajv-instance';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { Device } from '../types/device';
 import { isAutoprovPeer, standardSipSynchronize } from './standard-sip-synchronize';
 import type { SyncService } from './sync-service';

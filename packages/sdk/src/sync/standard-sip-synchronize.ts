@@ -1,5 +1,5 @@
 import { reasonOf } from '../association/reason-of';
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import { isProvdError } from '../errors/provd-error';
 import type { Device } from '../types/device';
 import type { SyncService } from './sync-service';

@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import type { Device } from '../types/device';
 import type { RawConfig, SipLine } from '../types/raw-config';
 import { numericEntries } from './numeric-entries';

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import { ProvdError, isProvdError } from '../errors/provd-error';
 import { AtomicWriter } from '../files/atomic-write';
 import { createJinjaEnvironment, type JinjaEnvironment } from './jinja-environment';

@@ -6,7 +6,7 @@
  */
 import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 import { compileJinja, normalizeSource, type CompiledTemplate } from './jinja-compiler';
 import { normalizeTemplateName } from './template-name';
 

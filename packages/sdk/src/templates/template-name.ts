@@ -1,4 +1,4 @@
-import { createProvdError } from '../errors/messages';
+import { createProvdError } from '../errors/sdk-errors';
 
 /**
  * Checks a template name and returns it in normal form (segments joined by `/`, empty and `.` segments dropped).

@@ -1,8 +1,9 @@
 import type { CAC } from 'cac';
 import { resolve } from 'node:path';
-import { createProvdError } from '@provd/sdk';
+
 import { buildRepository } from '../../build/build-repository';
 import { EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, printError, printJson, terminalReporter } from '../output';
+import { buildError } from '../../errors';
 
 /** Whether a base URL can go into the Kea classes: http(s), no quotes or spaces. */
 function usableBaseUrl(value: string): boolean {
@@ -63,7 +64,7 @@ export function registerBuild(cli: CAC, setExit: (code: number) => void): void {
       });
       reporter.done();
       for (const err of result.errors) printError(err);
-      if (!result.ok) printError(createProvdError('PROVD_BUILD_FAILED', { problems: result.errors.length, out: flags.out }));
+      if (!result.ok) printError(buildError('PROVD_BUILD_FAILED', { problems: result.errors.length, out: flags.out }));
       if (flags.json) printJson({ ok: result.ok, out: flags.out, plugins: result.plugins, written: result.written, errors: result.errors.map((e) => e.toJSON()) });
       else if (result.ok && result.familiesFound === 0) {
         process.stdout.write('no plugin family found (no provd.family.ts under packages/ or examples/): nothing to build\n');

@@ -1,9 +1,10 @@
 import type { CAC } from 'cac';
 import { writeFile } from 'node:fs/promises';
-import { createProvdError } from '@provd/sdk';
+
 import { writeFailed } from '../../build/write-failed';
 import { generateSigningKeys } from '../../sign/sign-index';
 import { EXIT_OK } from '../output';
+import { buildError } from '../../errors';
 
 /** Registers `keygen`. */
 export function registerKeygen(cli: CAC, setExit: (code: number) => void): void {
@@ -15,7 +16,7 @@ export function registerKeygen(cli: CAC, setExit: (code: number) => void): void 
       for (const [file, text, mode] of [[`${prefix}.pem`, privateKey, 0o600], [`${prefix}.pub.pem`, publicKey, 0o644]] as const) {
         await writeFile(file, text, { flag: 'wx', mode }).catch((err: unknown) => {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailed(err, file);
-          throw createProvdError('PROVD_BUILD_WRITE_FAILED', { file, reason: 'it already exists, and keygen never overwrites a key: choose another prefix' });
+          throw buildError('PROVD_BUILD_WRITE_FAILED', { file, reason: 'it already exists, and keygen never overwrites a key: choose another prefix' });
         });
       }
       process.stdout.write(`wrote ${prefix}.pem (keep it secret) and ${prefix}.pub.pem (give it to hosts)\n`);

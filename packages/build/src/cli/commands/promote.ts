@@ -1,13 +1,14 @@
 import type { CAC } from 'cac';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createProvdError, type ProvdError } from '@provd/sdk';
+import { type ProvdError } from '@provd/sdk';
 import { reindexRepository } from '../../build/reindex-repository';
 import { tempNameIn } from '../../fs/temp-name';
 import { TARBALL_SUFFIX } from '../../repo/index-folder';
 import { readSigningKey } from '../../sign/sign-index';
 import { readPluginTarball } from '../../tarball/read-plugin-tarball';
 import { EXIT_OK, EXIT_USAGE, EXIT_USER_ERROR, printError, terminalReporter } from '../output';
+import { buildError } from '../../errors';
 
 /** Registers `promote <tarballs...> --to <dir>`. */
 export function registerPromote(cli: CAC, setExit: (code: number) => void): void {
@@ -26,10 +27,10 @@ export function registerPromote(cli: CAC, setExit: (code: number) => void): void
       const to = flags.to;
       const errors: ProvdError[] = [];
       for (const file of tarballs) {
-        if (!file.endsWith(TARBALL_SUFFIX)) errors.push(createProvdError('PROVD_BUILD_TARBALL_INVALID', { file, reason: `its name does not end with "${TARBALL_SUFFIX}"` }));
+        if (!file.endsWith(TARBALL_SUFFIX)) errors.push(buildError('PROVD_BUILD_TARBALL_INVALID', { file, reason: `its name does not end with "${TARBALL_SUFFIX}"` }));
         else {
           await readPluginTarball(file).catch((err: Error) =>
-            errors.push(createProvdError('PROVD_BUILD_TARBALL_INVALID', { file, reason: err.message }, { cause: err })),
+            errors.push(buildError('PROVD_BUILD_TARBALL_INVALID', { file, reason: err.message }, { cause: err })),
           );
         }
       }
@@ -47,7 +48,7 @@ export function registerPromote(cli: CAC, setExit: (code: number) => void): void
           await rename(temp, join(to, basename(file)));
         } catch (err) {
           await rm(temp, { force: true });
-          throw createProvdError('PROVD_BUILD_WRITE_FAILED', { file: join(to, basename(file)), reason: (err as Error).message }, { cause: err });
+          throw buildError('PROVD_BUILD_WRITE_FAILED', { file: join(to, basename(file)), reason: (err as Error).message }, { cause: err });
         }
       }
       const reporter = terminalReporter();

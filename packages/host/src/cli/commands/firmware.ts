@@ -4,9 +4,11 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError, FirmwareService, type FirmwareProgressEvent, type ProxyConfig } from '@provd/sdk';
+import { type ProxyConfig } from '@provd/sdk';
+import { FirmwareService, type FirmwareProgressEvent } from '@provd/firmware';
 import type { CliCommand, CliIo } from '../command';
 import { writeJson } from '../command';
+import { hostError } from '../../errors';
 
 interface FirmwareOptions {
   pluginsDir?: string;
@@ -57,11 +59,11 @@ function progressBar(io: CliIo): { update(e: FirmwareProgressEvent): void; end()
 }
 
 async function pluginService(pluginId: string, options: FirmwareOptions): Promise<{ service: FirmwareService; pluginsDir: string }> {
-  if (!options.pluginsDir) throw createProvdError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
-  if (!PLUGIN_ID.test(pluginId)) throw createProvdError('PROVD_HOST_INVALID_ID', { kind: 'plugin', id: pluginId });
+  if (!options.pluginsDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
+  if (!PLUGIN_ID.test(pluginId)) throw hostError('PROVD_HOST_INVALID_ID', { kind: 'plugin', id: pluginId });
   const pluginsDir = resolve(options.pluginsDir);
   const pluginDir = join(pluginsDir, pluginId);
-  if (!(await stat(pluginDir).catch(() => undefined))?.isDirectory()) throw createProvdError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: pluginId, dir: options.pluginsDir });
+  if (!(await stat(pluginDir).catch(() => undefined))?.isDirectory()) throw hostError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: pluginId, dir: options.pluginsDir });
   const service = new FirmwareService({ pluginDir, pluginId, download: { proxies: proxiesFrom(options.proxy, process.env) } });
   return { service, pluginsDir };
 }
@@ -124,8 +126,8 @@ export const firmwareCommand: CliCommand = {
       .option('--json', 'Print one JSON document on stdout')
       .action(async (action: string, plugin: string, pkg: string | undefined, options: FirmwareOptions) => {
         if (action === 'list') return list(io, plugin, options);
-        if (action !== 'install' && action !== 'uninstall') throw createProvdError('PROVD_CLI_USAGE', { problem: `unknown firmware action ${JSON.stringify(action)}: use list, install or uninstall` });
-        if (pkg === undefined) throw createProvdError('PROVD_CLI_USAGE', { problem: `provd firmware ${action} needs a PACKAGE after the plugin id (see "provd firmware list ${plugin}")` });
+        if (action !== 'install' && action !== 'uninstall') throw hostError('PROVD_CLI_USAGE', { problem: `unknown firmware action ${JSON.stringify(action)}: use list, install or uninstall` });
+        if (pkg === undefined) throw hostError('PROVD_CLI_USAGE', { problem: `provd firmware ${action} needs a PACKAGE after the plugin id (see "provd firmware list ${plugin}")` });
         return action === 'install' ? install(io, plugin, pkg, options) : uninstall(io, plugin, pkg, options);
       });
   },

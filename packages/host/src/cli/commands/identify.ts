@@ -1,5 +1,5 @@
 import { normIp, normMac, type DevInfo } from '@provd/sdk';
-import { identifyRequest, type IdentifyPlugin, type TypedRequest } from '../../identify/index';
+import { identifyRequest, type IdentifyPlugin, type TypedRequest } from '../../identification/index';
 import { openPlugin, type OpenedPlugin } from '../../plugins/index';
 import { writeJson, type CliCommand, type CliIo } from '../command';
 import { optionalOption, usageError } from '../read-json';

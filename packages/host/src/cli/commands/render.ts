@@ -4,6 +4,7 @@ import { toRenderDevice } from '../../render/render-device';
 import { writeJson, type CliCommand } from '../command';
 import { createProgress } from '../progress';
 import { optionalOption, readJsonFile, requiredOption, usageError } from '../read-json';
+import { hostError } from '../../errors';
 
 interface RenderFlags {
   device?: unknown;
@@ -22,7 +23,7 @@ async function readDevices(flags: RenderFlags): Promise<Device[]> {
   const file = many as string;
   const list = await readJsonFile(file);
   if (!Array.isArray(list)) {
-    throw createProvdError('PROVD_CLI_INVALID_DEVICE', { file, key: '$', errors: ['--devices needs a JSON array of devices (use --device for one device)'] });
+    throw hostError('PROVD_CLI_INVALID_DEVICE', { file, key: '$', errors: ['--devices needs a JSON array of devices (use --device for one device)'] });
   }
   return list.map((value, index) => toRenderDevice(value, file, `$[${index}]`));
 }

@@ -2,13 +2,14 @@
  * `provd serve --plugins-dir DIR --data-dir DIR [--http-port N] [--tftp-port N] [--host ADDR] [--repo URL_OR_DIR]`:
  * runs the provisioning host (specs/cli.md) until SIGINT or SIGTERM.
  */
-import { createProvdError } from '@provd/sdk';
+
 import { startHost } from '../../app/serve-host';
 import { VERSION } from '../../index';
 import type { CliCommand } from '../command';
 import { writeJson } from '../command';
 import { repeatedOption } from '../read-json';
 import { readTrustedKeys } from '../../repository/index';
+import { hostError } from '../../errors';
 
 interface ServeOptions {
   pluginsDir?: string;
@@ -45,9 +46,9 @@ function urlKeys(values: string | string[] | undefined): Record<string, string> 
     const tenant = String(value).slice(0, at);
     const key = String(value).slice(at + 1);
     if (at <= 0 || !KEY.test(key)) {
-      throw createProvdError('PROVD_CLI_USAGE', { problem: `--url-key must be TENANT=KEY with a key of 8-256 letters, digits, "-", "$", "~" or "." (received "${value}")` });
+      throw hostError('PROVD_CLI_USAGE', { problem: `--url-key must be TENANT=KEY with a key of 8-256 letters, digits, "-", "$", "~" or "." (received "${value}")` });
     }
-    if (Object.values(keys).includes(key)) throw createProvdError('PROVD_CLI_USAGE', { problem: `--url-key: the key of "${tenant}" is already another tenant's` });
+    if (Object.values(keys).includes(key)) throw hostError('PROVD_CLI_USAGE', { problem: `--url-key: the key of "${tenant}" is already another tenant's` });
     keys[tenant] = key;
   }
   return keys;
@@ -58,7 +59,7 @@ function sensitiveLimit(value: string | number | undefined): number | undefined 
   if (value === undefined) return undefined;
   const n = Number(value);
   if (String(value).trim() === '' || !Number.isSafeInteger(n) || n < 0) {
-    throw createProvdError('PROVD_CLI_USAGE', { problem: `--sensitive-limit must be a whole number of requests per minute, 0 for no limit (received "${value}")` });
+    throw hostError('PROVD_CLI_USAGE', { problem: `--sensitive-limit must be a whole number of requests per minute, 0 for no limit (received "${value}")` });
   }
   return n;
 }
@@ -66,7 +67,7 @@ function sensitiveLimit(value: string | number | undefined): number | undefined 
 function port(value: string | number | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw createProvdError('PROVD_CLI_USAGE', { problem: `${option} must be a port number 0-65535 (received "${value}")` });
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw hostError('PROVD_CLI_USAGE', { problem: `${option} must be a port number 0-65535 (received "${value}")` });
   return n;
 }
 
@@ -113,13 +114,13 @@ export const serveCommand: CliCommand = {
       .option('--sensitive-limit <n>', 'Sensitive files unknown devices may request per client IP and minute, 0: no limit (default: 10)')
       .option('--json', 'Print {"http","tftp","api"} ports as one JSON document once listening')
       .action(async (options: ServeOptions) => {
-        if (!options.pluginsDir) throw createProvdError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
-        if (!options.dataDir) throw createProvdError('PROVD_CLI_USAGE', { problem: 'missing --data-dir DIR' });
+        if (!options.pluginsDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
+        if (!options.dataDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --data-dir DIR' });
         if (options.sync !== undefined && !['sip-udp', 'asterisk-ami', 'none'].includes(options.sync)) {
-          throw createProvdError('PROVD_CLI_USAGE', { problem: `--sync must be "sip-udp", "asterisk-ami" or "none" (received "${options.sync}")` });
+          throw hostError('PROVD_CLI_USAGE', { problem: `--sync must be "sip-udp", "asterisk-ami" or "none" (received "${options.sync}")` });
         }
         if (options.sync === 'asterisk-ami' && (!options.amiUser || !process.env.PROVD_AMI_SECRET)) {
-          throw createProvdError('PROVD_CLI_USAGE', { problem: '--sync asterisk-ami needs --ami-user USER and the secret in the PROVD_AMI_SECRET environment variable' });
+          throw hostError('PROVD_CLI_USAGE', { problem: '--sync asterisk-ami needs --ami-user USER and the secret in the PROVD_AMI_SECRET environment variable' });
         }
         const log = (line: string) => io.stderr.write(`provd: ${line}\n`);
         const running = await startHost({

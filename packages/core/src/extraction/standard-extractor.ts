@@ -1,0 +1,51 @@
+import { ipv4Address } from '@provd/sdk';
+import { normMac } from '@provd/sdk';
+import type { DevInfo } from '@provd/sdk';
+import type { DhcpRequest, HttpRequest, TftpRequest } from '@provd/sdk';
+import type { DeviceInfoExtractor } from '@provd/sdk';
+
+/** The normalised form of `value`, or `undefined` when it is not a MAC address. */
+function macOrUndefined(value: string | undefined): string | undefined {
+  try {
+    return value === undefined ? undefined : normMac(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the standard extractor learns from a request of each type. */
+function standardInfo(request: unknown, type: string): DevInfo {
+  switch (type) {
+    case 'dhcp': {
+      const dhcp = request as Partial<DhcpRequest>;
+      return { ip: ipv4Address(dhcp.ip), mac: macOrUndefined(dhcp.mac) };
+    }
+    case 'http':
+      return { ip: ipv4Address((request as Partial<HttpRequest>).clientIp) };
+    case 'tftp':
+      return { ip: ipv4Address((request as Partial<TftpRequest>).address?.ip) };
+    default:
+      return {};
+  }
+}
+
+/**
+ * The host's own extractor (contract §3.3, `StandardDeviceInfoExtractor`): the client's IP for every request type
+ * (HTTP: `clientIp`, after the reverse-proxy rules; TFTP: the sender's address; DHCP: the lease's `ip`), and for
+ * DHCP also the lease's MAC. provd keeps an IP only when it is IPv4 (unwrapping `::ffff:` mapped addresses) and a MAC
+ * only when it is valid (normalised), so a device never gets an address it cannot store.
+ *
+ * @example
+ * ```ts
+ * await standardExtractor.extract({ ip: '10.0.0.5', mac: '00:11:22:33:44:55', options: {} }, 'dhcp');
+ * // { ip: '10.0.0.5', mac: '00:11:22:33:44:55' }
+ * ```
+ */
+export const standardExtractor: DeviceInfoExtractor = {
+  async extract(request, type) {
+    const info = Object.fromEntries(
+      Object.entries(standardInfo(request, type)).filter(([, value]) => value !== undefined),
+    ) as DevInfo;
+    return Object.keys(info).length > 0 ? info : undefined;
+  },
+};

@@ -1,0 +1,88 @@
+/**
+ * The installed-package records of a plugin: one compact JSON file per package in `var/installed/<pkg id>`, in the
+ * established shape (`id`, `description`, `description_<locale>`, `version`, `depends`, `explicit_install`, `files`),
+ * written atomically. `files` lists every installed file and every folder the package created (with a trailing `/`),
+ * relative to the plugin's `var/tftpboot/`.
+ */
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { firmwareError } from './errors';
+import { writeFileAtomic } from '@provd/sdk';
+import { readTextIfExists } from './fs-ops';
+import type { FirmwarePackage } from '@provd/sdk';
+
+/** One installed package, as recorded on disk. */
+export interface InstalledRecord {
+  /** Package id. */
+  id: string;
+  /** English description. */
+  description: string;
+  /** Installed version. */
+  version: string;
+  /** Dependencies, as declared. */
+  depends: string[];
+  /** Always `true` (installed on request). */
+  explicit_install: boolean;
+  /** Installed files, and created folders with a trailing `/`, relative to `var/tftpboot/`. */
+  files: string[];
+  /** Localised descriptions and other keys of the package. */
+  [key: string]: unknown;
+}
+
+/** Builds the record of `pkg` installed with `files`. */
+export function recordFor(pkg: FirmwarePackage, files: string[]): InstalledRecord {
+  const record: InstalledRecord = { id: pkg.id, description: pkg.description, version: pkg.version, depends: [...pkg.depends], explicit_install: true, files };
+  for (const [locale, text] of Object.entries(pkg.descriptions)) record[`description_${locale}`] = text;
+  for (const [k, v] of Object.entries(pkg.extra)) if (!(k in record)) record[k] = v;
+  return record;
+}
+
+/** Reads and writes the records of one plugin's `var/installed/` folder. */
+export class InstalledStore {
+  /** The folder of the records. */
+  readonly dir: string;
+
+  /** Works on `dir` (a plugin's `var/installed/`). */
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** Reads every record (names starting with `.` are ignored), by package id. */
+  async readAll(): Promise<Record<string, InstalledRecord>> {
+    const names = await readdir(this.dir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    const out: Record<string, InstalledRecord> = {};
+    for (const name of names.sort()) {
+      if (name.startsWith('.')) continue;
+      const file = join(this.dir, name);
+      let record: InstalledRecord;
+      try {
+        record = JSON.parse(await readFile(file, 'utf8')) as InstalledRecord;
+      } catch (err) {
+        throw firmwareError('PROVD_FETCHFW_INSTALLED_RECORD_INVALID', { file, reason: (err as Error).message }, { cause: err });
+      }
+      if (typeof record !== 'object' || record === null || typeof record.version !== 'string' || !Array.isArray(record.files) || record.files.some((f) => typeof f !== 'string')) {
+        throw firmwareError('PROVD_FETCHFW_INSTALLED_RECORD_INVALID', { file, reason: 'expected an object with a string "version" and a "files" list of strings' });
+      }
+      out[name] = { ...record, id: name };
+    }
+    return out;
+  }
+
+  /** Writes (replaces) the record of `record.id`, atomically. */
+  async write(record: InstalledRecord): Promise<void> {
+    await writeFileAtomic(join(this.dir, record.id), JSON.stringify(record));
+  }
+
+  /** The record file of `id` verbatim, or `null` when there is none. */
+  async readRaw(id: string): Promise<string | null> {
+    return (await readTextIfExists(join(this.dir, id))) ?? null;
+  }
+
+  /** Deletes the record of `id` (no error when absent). */
+  async remove(id: string): Promise<void> {
+    await rm(join(this.dir, id), { force: true });
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The inter-process lock of a plugin's firmware folder: a file `var/installed/.lock` holding the pid of the holder,
+ * the time it was taken and a random token. It is created whole and atomically (written under a temporary name, then
+ * hard-linked to its name, which fails when it exists), so a reader never sees it half-written. A lock whose process
+ * is gone (or that an earlier process with this very pid left) is taken over.
+ */
+import { randomUUID } from 'node:crypto';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firmwareError } from './errors';
+import { readTextIfExists } from './fs-ops';
+
+/** The lock's file name, in the records folder. */
+export const LOCK_NAME = '.lock';
+
+/** Lock files this process holds (a lock file naming this pid and not listed here was left by an earlier process). */
+const heldHere = new Set<string>();
+
+/** What a lock file says. */
+interface LockContent {
+  pid: number;
+  since: string;
+  token: string;
+}
+
+/** Options of {@link acquirePluginLock}. */
+export interface PluginLockOptions {
+  /** The records folder (`var/installed/`) holding the lock file. */
+  dir: string;
+  /** The plugin, for the error message. */
+  plugin: string;
+  /** How long to wait for another holder, in milliseconds (0: fail at once). */
+  waitMs: number;
+  /** How often to look again while waiting, in milliseconds. */
+  pollMs?: number;
+}
+
+/** A held lock. */
+export interface PluginLock {
+  /** Releases the lock (only when its file is still this holder's). */
+  release(): Promise<void>;
+}
+
+async function readLock(path: string): Promise<{ raw: string; content: LockContent | undefined } | undefined> {
+  const raw = await readTextIfExists(path);
+  if (raw === undefined) return undefined;
+  try {
+    const c = JSON.parse(raw) as Partial<LockContent>;
+    if (typeof c.pid === 'number' && Number.isInteger(c.pid) && c.pid > 0 && typeof c.token === 'string') return { raw, content: { pid: c.pid, since: String(c.since ?? ''), token: c.token } };
+  } catch {
+    // not ours: stale
+  }
+  return { raw, content: undefined };
+}
+
+/** Whether the process of a lock is gone (`ESRCH`), or is this process and the lock is not held here. */
+function isStale(path: string, content: LockContent | undefined): boolean {
+  if (!content) return true;
+  if (content.pid === process.pid) return !heldHere.has(path);
+  try {
+    process.kill(content.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Removes a stale lock, unless another process replaced it meanwhile (then it is put back). */
+async function takeOver(path: string, staleRaw: string): Promise<void> {
+  const aside = `${path}.stale-${randomUUID()}`;
+  try {
+    await rename(path, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  const moved = await readFile(aside, 'utf8').catch(() => staleRaw);
+  if (moved !== staleRaw) await link(aside, path).catch(() => undefined);
+  await rm(aside, { force: true });
+}
+
+/**
+ * Takes the lock of a plugin's records folder, waiting up to `waitMs` for another holder (another process, or another
+ * service of this process) to release it; throws `PROVD_FETCHFW_LOCKED` naming the holder's pid when it does not.
+ *
+ * @example
+ * ```ts
+ * const lock = await acquirePluginLock({ dir: join(pluginDir, 'var', 'installed'), plugin: 'digium-2.8.1', waitMs: 10_000 });
+ * try { await work(); } finally { await lock.release(); }
+ * ```
+ */
+export async function acquirePluginLock(options: PluginLockOptions): Promise<PluginLock> {
+  const path = resolve(options.dir, LOCK_NAME);
+  await mkdir(dirname(path), { recursive: true });
+  const token = randomUUID();
+  const raw = JSON.stringify({ pid: process.pid, since: new Date().toISOString(), token } satisfies LockContent);
+  const deadline = Date.now() + options.waitMs;
+  for (;;) {
+    const tmp = join(dirname(path), `${LOCK_NAME}.${token}`);
+    await writeFile(tmp, raw);
+    try {
+      await link(tmp, path);
+      heldHere.add(path);
+      return {
+        release: async () => {
+          heldHere.delete(path);
+          const current = await readLock(path);
+          if (current?.content?.token === token) await rm(path, { force: true });
+        },
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+    const holder = await readLock(path);
+    if (!holder) continue;
+    if (isStale(path, holder.content)) {
+      await takeOver(path, holder.raw);
+      continue;
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw firmwareError('PROVD_FETCHFW_LOCKED', { plugin: options.plugin, pid: holder.content!.pid, since: holder.content!.since, lock: path });
+    await sleep(Math.min(left, options.pollMs ?? 50));
+  }
+}

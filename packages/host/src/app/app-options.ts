@@ -1,0 +1,26 @@
+import type { RawConfig, SyncService } from '@provd/sdk';
+import type { PluginHost } from './plugin-host';
+
+/** Options of `ProvisioningApp.open`. */
+export interface ProvisioningAppOptions {
+  /** Where devices and configs are stored (`<dataDir>/devices/`, `<dataDir>/configs/`). */
+  dataDir: string;
+  /** The plugin manager. */
+  plugins: PluginHost;
+  /** The base raw config every flattening starts from (see the core's `baseRawConfig`). @defaultValue {} */
+  baseRawConfig?: RawConfig;
+  /** How devices are synchronized; absent: synchronize fails with `PROVD_SYNC_UNAVAILABLE`. */
+  syncService?: SyncService;
+  /** Create a device for every unknown requester (contract default). @defaultValue true */
+  autoCreate?: boolean;
+  /** Devices sit behind NAT (several may share an IP), so an IP is not taken away from other devices. @defaultValue false */
+  nat?: boolean;
+  /** URL-key mode: the key of each tenant (`tenant uuid → key`), prefixed to `http_base_url` when configuring. */
+  urlKeys?: Readonly<Record<string, string>>;
+  /** The rate limit of sensitive files requested by unknown devices, per client IP. */
+  sensitiveLimit?: { limit: number; windowMs: number };
+  /** Receives operational log lines. */
+  log?: (line: string) => void;
+  /** Receives security lines (fail2ban-friendly). @defaultValue the operational log */
+  securityLog?: (line: string) => void;
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { standardSipSynchronize, type Device } from '@provd/sdk';
+import { hostError } from '../errors';
+import type { AppContext } from './app-context';
+import type { DeviceConfiguration } from './device-configuration';
+import { readDeviceInput } from './device-input';
+import type { RawConfigs } from './raw-configs';
+
+/** What clients do to devices (API and CLI): create, replace, delete, reconfigure, synchronize. */
+export class DeviceOperations {
+  /** Works on the devices of `app`. */
+  constructor(
+    private readonly app: AppContext,
+    private readonly configuration: DeviceConfiguration,
+    private readonly rawConfigs: RawConfigs,
+  ) {}
+
+  /** Creates a device from client input (validated and normalised), configures it if it can, and returns it. */
+  async insert(input: unknown): Promise<Device> {
+    const read = readDeviceInput(input);
+    if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: read.errors });
+    const device = { ...read.device, id: read.device.id ?? randomUUID().replaceAll('-', '') } as Device;
+    return this.app.deviceLock.run(device.id, async () => {
+      if (this.app.devices.has(device.id)) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: device.id });
+      device.configured = false;
+      await this.app.devices.put(device);
+      device.configured = await this.configuration.configure(device);
+      if (device.configured) await this.app.devices.put(device);
+      return device;
+    });
+  }
+
+  /**
+   * Replaces device `input.id` with `input` (the host keeps `configured`); when a key of the reconfigure list
+   * changed, the old device is deconfigured and the new one configured.
+   */
+  async update(input: unknown): Promise<Device> {
+    const read = readDeviceInput(input);
+    if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: String((input as Device)?.id ?? ''), errors: read.errors });
+    const id = read.device.id;
+    if (id === undefined) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: ['id: is required'] });
+    return this.configuration.withDevice(id, (old) => this.configuration.replaceDevice(old, { ...read.device, id } as Device));
+  }
+
+  /** Deletes device `id` (deconfiguring it when configured) and the transient config only it used. */
+  async delete(id: string): Promise<void> {
+    await this.configuration.withDevice(id, async (device) => {
+      await this.app.devices.delete(id);
+      if (device.configured) await this.configuration.deconfigure(device);
+      if (device.config) await this.configuration.dropTransientConfig(device.config);
+    });
+  }
+
+  /** Configures device `id` again (deconfigured only if that fails). */
+  async reconfigure(id: string): Promise<Device> {
+    return this.configuration.withDevice(id, (device) => this.configuration.reconfigureLocked(device));
+  }
+
+  /** Asks device `id` to fetch its configuration again, through its plugin's `synchronize`. */
+  async synchronize(id: string): Promise<void> {
+    const device = this.app.devices.get(id);
+    if (!device) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
+    if (!device.configured) throw hostError('PROVD_HOST_DEVICE_NOT_CONFIGURED', { device: id });
+    const plugin = this.app.plugins.get(device.plugin);
+    if (!plugin) throw hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: device.plugin ?? '', device: id });
+    await plugin.synchronize(device, this.rawConfigs.forDevice(device) ?? {});
+  }
+
+  /** Sends the standard SIP `check-sync` to a device through the host's sync service (for plugins and tests). */
+  async standardSynchronize(device: Device): Promise<void> {
+    await standardSipSynchronize(device, this.app.options.syncService);
+  }
+}

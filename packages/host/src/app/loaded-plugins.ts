@@ -1,0 +1,54 @@
+import type { DeviceInfoExtractor, ProvdPlugin, RequestType } from '@provd/sdk';
+import { pluginExtractor, sortedById } from '../identification/index';
+import type { PluginHost } from './plugin-host';
+
+/**
+ * The loaded plugins as the application sees them between two plugin operations: by id, sorted by id (the stable
+ * order extraction and association use), and the host extractor of each request type, all taken once and dropped by
+ * {@link LoadedPlugins.changed}.
+ */
+export class LoadedPlugins {
+  private snapshot: { byId: ReadonlyMap<string, ProvdPlugin>; sorted: ProvdPlugin[] } | undefined;
+  private readonly extractors = new Map<RequestType, DeviceInfoExtractor>();
+
+  /** Reads the plugins of `host`, logging extractor failures to `log`. */
+  constructor(
+    private readonly host: PluginHost,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** The loaded plugins, sorted by id (a shared array: do not modify it). */
+  sorted(): readonly ProvdPlugin[] {
+    return this.take().sorted;
+  }
+
+  /** The loaded plugin `id`, if any. */
+  get(id: string | undefined): ProvdPlugin | undefined {
+    return id === undefined ? undefined : this.take().byId.get(id);
+  }
+
+  /** The host extractor of `type` over the loaded plugins (see `pluginExtractor`). */
+  extractor(type: RequestType): DeviceInfoExtractor {
+    let extractor = this.extractors.get(type);
+    if (!extractor) {
+      const plugins = this.sorted().map((plugin) => ({ id: plugin.id, plugin }));
+      extractor = pluginExtractor(plugins, type, (error, id) => this.log(`plugin "${id}": ${error.message}`));
+      this.extractors.set(type, extractor);
+    }
+    return extractor;
+  }
+
+  /** Forgets what was derived from the loaded plugins (after a load, install or uninstall). */
+  changed(): void {
+    this.extractors.clear();
+    this.snapshot = undefined;
+  }
+
+  private take(): { byId: ReadonlyMap<string, ProvdPlugin>; sorted: ProvdPlugin[] } {
+    if (!this.snapshot) {
+      const byId = new Map(this.host.loaded());
+      this.snapshot = { byId, sorted: sortedById(byId.values()) };
+    }
+    return this.snapshot;
+  }
+}

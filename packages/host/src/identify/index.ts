@@ -1,2 +1,0 @@
-export { identifyRequest } from './identify-request';
-export type { IdentifyPlugin, IdentifyResult, TypedRequest } from './identify-request';

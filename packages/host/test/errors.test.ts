@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildErrors } from '@provd/build';
+import { coreErrors } from '@provd/core';
+import { firmwareErrors } from '@provd/firmware';
+import { isProvdError, sdkErrors } from '@provd/sdk';
+import { errorDocsProblems, repoRoot } from '@provd/test-utils';
+import { describe, expect, it } from 'vitest';
+import { errorStatus, hostErrors, hostError } from '../src/index';
+
+const catalogs = [sdkErrors, coreErrors, firmwareErrors, buildErrors, hostErrors];
+
+describe('error catalogs', () => {
+  it('documents every host code in docs/errors.md under @provd/host, and no other code there', () => {
+    expect(errorDocsProblems(hostErrors)).toEqual({ undocumented: [], unknown: [] });
+  });
+
+  it('defines each code in one package only, and docs/errors.md documents no code that no package defines', () => {
+    const all = catalogs.flatMap((c) => c.codes as readonly string[]);
+    expect(all.filter((code, i) => all.indexOf(code) !== i)).toEqual([]);
+    const doc = readFileSync(join(repoRoot, 'docs', 'errors.md'), 'utf8');
+    const documented = [...doc.matchAll(/^### (PROVD_[A-Z0-9_]+)$/gm)].map((m) => m[1]!);
+    expect(documented.filter((code) => !all.includes(code))).toEqual([]);
+    expect([...doc.matchAll(/^## (@provd\/[a-z-]+)$/gm)].map((m) => m[1])).toEqual(catalogs.map((c) => c.owner));
+  });
+
+  it('answers an API error with the status of its code definition, 400 for other user errors, 500 for bugs', () => {
+    expect(errorStatus(hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: 'd' }))).toBe(404);
+    expect(errorStatus(hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: 'd' }))).toBe(409);
+    expect(errorStatus(hostError('PROVD_REPO_UNREACHABLE', { repo: 'r', file: 'f', reason: 'x' }))).toBe(502);
+    expect(errorStatus(sdkErrors.create('PROVD_INTERNAL', { what: 'x' }))).toBe(500);
+    const user = hostError('PROVD_HOST_INVALID_DEVICE', { errors: ['mac: bad'] });
+    expect(isProvdError(user) && user.status).toBeUndefined();
+    expect(errorStatus(user)).toBe(400);
+    expect(errorStatus(new Error('boom'))).toBe(500);
+  });
+});

@@ -36,6 +36,36 @@ export const hostErrors = defineErrors('@provd/host', {
       key: 'id',
     }),
   },
+  PROVD_HOST_INVALID_SELECTOR: {
+    message: (a: { reason: string }) => ({
+      message: `invalid selector: ${a.reason}; a selector is a JSON object of key → value or key → {operator: value} (operators $ne, $in, $nin, $gt, $ge, $lt, $le, $contains, $exists)`,
+    }),
+  },
+  PROVD_HOST_STORE_CONFLICT: {
+    status: 409,
+    message: (a: { kind: string; id: string; reason: string }) => ({
+      message: `the ${a.kind} ${q(a.id)} changed meanwhile (${a.reason}); read it again and retry`,
+      key: 'id',
+    }),
+  },
+  PROVD_HOST_STORE_FAILED: {
+    status: 503,
+    message: (a: { where: string; reason: string }) => ({
+      message: `the store at ${a.where} failed: ${a.reason}; check that the database is reachable and the disk is not full (nothing of the change was kept)`,
+    }),
+  },
+  PROVD_HOST_OLD_DATA_FORMAT: {
+    message: (a: { dir: string; format: string }) => ({
+      message: `${q(a.dir)} holds ${a.format}, which this host no longer reads; convert it once with "provd import ${a.dir}" (the old files are moved aside, not deleted), then start again`,
+      file: a.dir,
+    }),
+  },
+  PROVD_HOST_IMPORT_UNREADABLE: {
+    message: (a: { dir: string; reason: string }) => ({
+      message: `cannot import ${q(a.dir)}: ${a.reason}; give the data folder of this host (with devices/ and configs/) or of an established provd (with jsondb/devices/ and jsondb/configs/)`,
+      file: a.dir,
+    }),
+  },
   PROVD_HOST_INVALID_DEVICE: {
     message: (a: { device?: string; errors: readonly string[] }) => ({
       message: `invalid device${a.device ? ` ${q(a.device)}` : ''}: ${a.errors.join('; ')}`,

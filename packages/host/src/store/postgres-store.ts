@@ -1,0 +1,407 @@
+import pg from 'pg';
+import { isProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
+import { CommitQueue } from './commit-queue';
+import { changePayload, checkId, columnValues, INDEXED_COLUMNS, parentIds } from './records';
+import { parseSelector, projectFields } from './selector';
+import { postgresDialect } from './sql-dialects';
+import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
+import { checkExpectation } from './sqlite-store';
+import type {
+  ChangeSet,
+  Collection,
+  CommitResult,
+  ConfigRecord,
+  DeviceRecord,
+  DocumentKind,
+  DocumentOf,
+  FindOptions,
+  FindResult,
+  JobProgress,
+  ReconfigureJob,
+  Selector,
+  Store,
+  StoreChange,
+  StoreOpenOptions,
+  WriteExpectation,
+} from './store';
+
+/** The LISTEN/NOTIFY channel hosts announce commits on. */
+export const CHANGE_CHANNEL = 'provd_changes';
+const SCHEMA_VERSION = '1';
+/** Serialises writers across hosts, so sequence numbers follow the commit order. */
+const WRITE_LOCK = 0x70726f76;
+const CHANGE_LOG_KEEP = 10_000;
+
+const schema = (): string => {
+  const cols = (kind: DocumentKind): string => INDEXED_COLUMNS[kind].map((c) => `${c} TEXT COLLATE "C"`).join(', ');
+  const idx = (kind: DocumentKind): string =>
+    INDEXED_COLUMNS[kind].map((c) => `CREATE INDEX IF NOT EXISTS ${kind}_${c} ON ${kind} (${c} NULLS FIRST, id);`).join('\n');
+  return `
+CREATE TABLE IF NOT EXISTS provd_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (id TEXT COLLATE "C" PRIMARY KEY, rev INTEGER NOT NULL, ${cols('devices')}, doc JSONB NOT NULL);
+${idx('devices')}
+CREATE TABLE IF NOT EXISTS configs (id TEXT COLLATE "C" PRIMARY KEY, rev INTEGER NOT NULL, ${cols('configs')}, doc JSONB NOT NULL);
+${idx('configs')}
+CREATE TABLE IF NOT EXISTS config_parents (parent_id TEXT COLLATE "C" NOT NULL, config_id TEXT COLLATE "C" NOT NULL, PRIMARY KEY (parent_id, config_id));
+CREATE INDEX IF NOT EXISTS config_parents_child ON config_parents (config_id);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value JSONB NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (seq BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (id BIGSERIAL PRIMARY KEY, reason TEXT NOT NULL, selector JSONB NOT NULL, created TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_progress (job BIGINT NOT NULL, host TEXT NOT NULL, cursor TEXT COLLATE "C", done INTEGER NOT NULL, total INTEGER NOT NULL, finished BOOLEAN NOT NULL, PRIMARY KEY (job, host));
+`;
+};
+
+const tableColumns = (kind: DocumentKind): TableColumns => ({
+  table: kind,
+  indexed: new Set(INDEXED_COLUMNS[kind]),
+  special:
+    kind === 'configs'
+      ? (term, p) => {
+          const only = term.ops[0];
+          if (term.key !== 'parent_ids' || term.ops.length !== 1 || only?.op !== '$contains' || typeof only.value !== 'string') return undefined;
+          return `id IN (SELECT config_id FROM config_parents WHERE parent_id = ${p(only.value)}::text)`;
+        }
+      : undefined,
+});
+
+const dollar = (i: number): string => `$${i}`;
+
+/** A safe form of a connection URL for messages (no password). */
+const redact = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+
+/**
+ * The engine for several hosts: a PostgreSQL database (client `pg`). Writes of this host are grouped into one
+ * transaction; a transaction-scoped advisory lock orders the commits of every host, and each commit is announced on
+ * {@link CHANGE_CHANNEL} so the other hosts see it at once (they read the change log from the last sequence they saw,
+ * so a dropped notification loses nothing).
+ */
+export class PostgresStore implements Store {
+  readonly engine = 'postgres' as const;
+  readonly devices: Collection<DeviceRecord>;
+  readonly configs: Collection<ConfigRecord>;
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private readonly queue: CommitQueue<ChangeSet, CommitResult>;
+  private listenClient: pg.Client | undefined;
+  private seenSeq = 0;
+  private catchingUp: Promise<void> | undefined;
+  private catchUpAgain = false;
+  private commits = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly where: string,
+    readonly hostId: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.devices = this.collection('devices');
+    this.configs = this.collection('configs');
+    this.queue = new CommitQueue((batch) => this.flush(batch));
+  }
+
+  /** Connects to `url`, creates the tables when missing and starts listening for other hosts' commits. */
+  static async open(url: string, options: StoreOpenOptions & { poolSize?: number }): Promise<PostgresStore> {
+    const where = redact(url);
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 6 });
+    pool.on('error', (err) => options.log?.(`store: PostgreSQL connection error: ${err.message}`));
+    const store = new PostgresStore(pool, where, options.hostId, options.log ?? (() => {}));
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+        await client.query(schema());
+        const found = await client.query<{ value: string }>('SELECT value FROM provd_meta WHERE key = $1', ['schema']);
+        if (found.rows.length === 0) await client.query('INSERT INTO provd_meta (key, value) VALUES ($1, $2)', ['schema', SCHEMA_VERSION]);
+        else if (found.rows[0]!.value !== SCHEMA_VERSION) throw new Error(`schema version ${found.rows[0]!.value}, this host reads ${SCHEMA_VERSION}`);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+      store.seenSeq = await store.lastSeq();
+      await store.listen(url);
+    } catch (err) {
+      await pool.end().catch(() => {});
+      throw isProvdError(err) ? err : hostError('PROVD_HOST_STORE_FAILED', { where, reason: (err as Error).message }, { cause: err });
+    }
+    return store;
+  }
+
+  private async listen(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    client.on('error', (err) => this.log(`store: PostgreSQL listener error: ${err.message}`));
+    client.on('notification', () => this.catchUp());
+    await client.connect();
+    await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+    this.listenClient = client;
+  }
+
+  /** Reads the change log after the last sequence announced and announces it, in order. */
+  private catchUp(): void {
+    if (this.catchingUp) {
+      this.catchUpAgain = true;
+      return;
+    }
+    this.catchingUp = (async () => {
+      do {
+        this.catchUpAgain = false;
+        try {
+          const rows = await this.pool.query<{ seq: string; payload: string }>('SELECT seq, payload FROM changes WHERE seq > $1 ORDER BY seq', [this.seenSeq]);
+          for (const row of rows.rows) {
+            const seq = Number(row.seq);
+            this.seenSeq = seq;
+            this.announce({ seq, ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) });
+          }
+        } catch (err) {
+          if (!this.closed) this.log(`store: could not read the change log: ${(err as Error).message}`);
+        }
+      } while (this.catchUpAgain && !this.closed);
+    })().finally(() => (this.catchingUp = undefined));
+  }
+
+  private announce(change: StoreChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.log(`store: a change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  private failed(err: unknown) {
+    return isProvdError(err) ? err : hostError('PROVD_HOST_STORE_FAILED', { where: this.where, reason: (err as Error).message }, { cause: err });
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params);
+    } catch (err) {
+      throw this.failed(err);
+    }
+  }
+
+  private collection<K extends DocumentKind>(kind: K): Collection<DocumentOf[K]> {
+    const columns = tableColumns(kind);
+    const where = (selector: Selector | undefined, tenants: readonly string[] | undefined) => compileWhere(postgresDialect, columns, parseSelector(selector), tenants, dollar);
+    return {
+      kind,
+      get: async (id) => (await this.query<{ doc: DocumentOf[K] }>(`SELECT doc FROM ${kind} WHERE id = $1`, [id])).rows[0]?.doc,
+      getMany: async (ids) => {
+        if (ids.length === 0) return [];
+        const rows = (await this.query<{ id: string; doc: DocumentOf[K] }>(`SELECT id, doc FROM ${kind} WHERE id = ANY($1::text[])`, [ids])).rows;
+        const byId = new Map(rows.map((r) => [r.id, r.doc]));
+        return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+      },
+      count: async (selector, options = {}) => {
+        const w = where(selector, options.tenants);
+        return Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM ${kind} WHERE ${w.sql}`, w.params)).rows[0]!.n);
+      },
+      findOne: async (selector, options = {}) => {
+        const w = where(selector, options.tenants);
+        return (await this.query<{ doc: DocumentOf[K] }>(`SELECT doc FROM ${kind} WHERE ${w.sql} ORDER BY id LIMIT 1`, w.params)).rows[0]?.doc;
+      },
+      idsAfter: async (selector, after, limit) => {
+        const w = where(selector, undefined);
+        const params = [...w.params];
+        let sql = `SELECT id FROM ${kind} WHERE ${w.sql}`;
+        if (after !== undefined) {
+          params.push(after);
+          sql += ` AND id > $${params.length}`;
+        }
+        params.push(limit);
+        sql += ` ORDER BY id LIMIT $${params.length}`;
+        return (await this.query<{ id: string }>(sql, params)).rows.map((r) => r.id);
+      },
+      find: (selector, options) => this.find(kind, columns, selector, options),
+    };
+  }
+
+  private async find<K extends DocumentKind>(kind: K, columns: TableColumns, selector: Selector | undefined, options: FindOptions = {}): Promise<FindResult<DocumentOf[K]>> {
+    const w = compileWhere(postgresDialect, columns, parseSelector(selector), options.tenants, dollar);
+    const params = [...w.params];
+    const order = compileOrder(postgresDialect, columns, options, (v) => (params.push(v), dollar(params.length)));
+    const skip = Math.max(0, Math.trunc(options.skip ?? 0));
+    const limit = Math.max(0, Math.trunc(options.limit ?? 0));
+    params.push(limit === 0 ? null : limit, skip);
+    const sql = `SELECT doc FROM ${kind} WHERE ${w.sql} ORDER BY ${order} LIMIT $${params.length - 1} OFFSET $${params.length}`;
+    const rows = (await this.query<{ doc: DocumentOf[K] }>(sql, params)).rows;
+    const items = rows.map((r) => projectFields(r.doc, options.fields));
+    const total =
+      (limit === 0 || items.length < limit) && (skip === 0 || items.length > 0)
+        ? skip + items.length
+        : Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM ${kind} WHERE ${w.sql}`, w.params)).rows[0]!.n);
+    return { items, total };
+  }
+
+  async revision(kind: DocumentKind, id: string): Promise<number> {
+    return (await this.query<{ rev: number }>(`SELECT rev FROM ${kind} WHERE id = $1`, [id])).rows[0]?.rev ?? 0;
+  }
+
+  commit(changes: ChangeSet): Promise<CommitResult> {
+    if (this.closed) return Promise.reject(hostError('PROVD_HOST_STORE_FAILED', { where: this.where, reason: 'the store is closed' }));
+    return this.queue.submit(changes);
+  }
+
+  put<K extends DocumentKind>(kind: K, doc: DocumentOf[K], expect?: WriteExpectation): Promise<CommitResult> {
+    return this.commit({ writes: [{ op: 'put', kind, doc, expect } as never] });
+  }
+
+  async delete(kind: DocumentKind, id: string): Promise<boolean> {
+    try {
+      await this.commit({ writes: [{ op: 'delete', kind, id, expect: 'present' }] });
+      return true;
+    } catch (err) {
+      if (isProvdError(err, 'PROVD_HOST_STORE_CONFLICT')) return false;
+      throw err;
+    }
+  }
+
+  private async flush(batch: ChangeSet[]): Promise<(CommitResult | Error)[]> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      const failure = this.failed(err);
+      return batch.map(() => failure);
+    }
+    const outcomes: (CommitResult | Error)[] = [];
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      for (const changes of batch) {
+        await client.query('SAVEPOINT change');
+        try {
+          outcomes.push(await this.apply(client, changes));
+          await client.query('RELEASE SAVEPOINT change');
+        } catch (err) {
+          await client.query('ROLLBACK TO SAVEPOINT change');
+          await client.query('RELEASE SAVEPOINT change');
+          outcomes.push(this.failed(err));
+        }
+      }
+      if (++this.commits % 1000 === 0) await client.query('DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - $1', [CHANGE_LOG_KEEP]);
+      await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      const failure = this.failed(err);
+      return batch.map(() => failure);
+    } finally {
+      client.release();
+    }
+    return outcomes;
+  }
+
+  private async apply(client: pg.PoolClient, changes: ChangeSet): Promise<CommitResult> {
+    const revs: number[] = [];
+    const writes: StoreChange['writes'] = [];
+    for (const write of changes.writes ?? []) {
+      const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+      checkId(write.kind, id);
+      const found = await client.query<{ rev: number }>(`SELECT rev FROM ${write.kind} WHERE id = $1 FOR UPDATE`, [id]);
+      const rev = found.rows[0]?.rev ?? 0;
+      checkExpectation(write.kind, id, rev, write.expect);
+      if (write.op === 'delete') {
+        await client.query(`DELETE FROM ${write.kind} WHERE id = $1`, [id]);
+        if (write.kind === 'configs') await client.query('DELETE FROM config_parents WHERE config_id = $1', [id]);
+        revs.push(0);
+        writes.push({ kind: write.kind, id, deleted: true });
+        continue;
+      }
+      const doc = write.doc as unknown as Record<string, unknown>;
+      const cols = INDEXED_COLUMNS[write.kind];
+      const values = [id, rev + 1, ...columnValues(write.kind, doc), JSON.stringify(doc)];
+      await client.query(
+        `INSERT INTO ${write.kind} (id, rev, ${cols.join(', ')}, doc) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')}::jsonb)
+         ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, doc = excluded.doc`,
+        values,
+      );
+      if (write.kind === 'configs') {
+        await client.query('DELETE FROM config_parents WHERE config_id = $1', [id]);
+        const parents = parentIds(doc);
+        if (parents.length > 0) await client.query('INSERT INTO config_parents (parent_id, config_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING', [parents, id]);
+      }
+      revs.push(rev + 1);
+      writes.push({ kind: write.kind, id, deleted: false });
+    }
+    const settings = Object.keys(changes.settings ?? {});
+    for (const [key, value] of Object.entries(changes.settings ?? {})) {
+      if (value === undefined) await client.query('DELETE FROM settings WHERE key = $1', [key]);
+      else await client.query('INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [key, JSON.stringify(value)]);
+    }
+    const jobs: ReconfigureJob[] = [];
+    const created = new Date().toISOString();
+    for (const job of changes.jobs ?? []) {
+      parseSelector(job.selector);
+      const row = await client.query<{ id: string }>('INSERT INTO jobs (reason, selector, created, origin) VALUES ($1, $2::jsonb, $3, $4) RETURNING id', [
+        job.reason,
+        JSON.stringify(job.selector),
+        created,
+        this.hostId,
+      ]);
+      jobs.push({ id: Number(row.rows[0]!.id), reason: job.reason, selector: structuredClone(job.selector), created, origin: this.hostId });
+    }
+    for (const p of changes.progress ?? []) {
+      await client.query(
+        `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (job, host) DO UPDATE SET cursor = excluded.cursor, done = excluded.done, total = excluded.total, finished = excluded.finished`,
+        [p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished],
+      );
+    }
+    const body = { origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
+    const seqRow = await client.query<{ seq: string }>('INSERT INTO changes (payload) VALUES ($1) RETURNING seq', [changePayload(body)]);
+    return { seq: Number(seqRow.rows[0]!.seq), revs, jobs };
+  }
+
+  async setting<T = unknown>(key: string): Promise<T | undefined> {
+    return (await this.query<{ value: T }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value;
+  }
+
+  async settings(): Promise<Record<string, unknown>> {
+    const rows = (await this.query<{ key: string; value: unknown }>('SELECT key, value FROM settings ORDER BY key')).rows;
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+
+  async jobs(): Promise<ReconfigureJob[]> {
+    const rows = (await this.query<{ id: string; reason: string; selector: Selector; created: string; origin: string }>('SELECT id, reason, selector, created, origin FROM jobs ORDER BY id')).rows;
+    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+  }
+
+  async jobProgress(id?: number): Promise<JobProgress[]> {
+    const rows = (
+      await (id === undefined
+        ? this.query<{ job: string; host: string; cursor: string | null; done: number; total: number; finished: boolean }>('SELECT * FROM job_progress ORDER BY job, host')
+        : this.query<{ job: string; host: string; cursor: string | null; done: number; total: number; finished: boolean }>('SELECT * FROM job_progress WHERE job = $1 ORDER BY host', [id]))
+    ).rows;
+    return rows.map((r) => ({ job: Number(r.job), host: r.host, ...(r.cursor === null ? {} : { cursor: r.cursor }), done: r.done, total: r.total, finished: r.finished }));
+  }
+
+  async dropJob(id: number): Promise<void> {
+    await this.queue.drain();
+    await this.query('WITH gone AS (DELETE FROM job_progress WHERE job = $1) DELETE FROM jobs WHERE id = $1', [id]);
+  }
+
+  watch(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async lastSeq(): Promise<number> {
+    return Number((await this.query<{ seq: string | null }>('SELECT max(seq) AS seq FROM changes')).rows[0]!.seq ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.queue.drain();
+    this.closed = true;
+    this.listeners.clear();
+    await this.catchingUp;
+    await this.listenClient?.end().catch(() => {});
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,34 @@
+import { hostError } from '../errors';
+import type { DocumentKind, StoreChange } from './store';
+
+/** The ids a store accepts: letters, digits, `.`, `_`, `-`, starting with a letter or digit, at most 128 characters. */
+export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** The top-level keys of each kind that have their own indexed text column. */
+export const INDEXED_COLUMNS: Readonly<Record<DocumentKind, readonly string[]>> = {
+  devices: ['mac', 'sn', 'uuid', 'ip', 'plugin', 'config', 'tenant_uuid', 'remote_state_sip_username'],
+  configs: ['role', 'tenant_uuid'],
+};
+
+/** The value of each indexed column of `doc`: the top-level string, or `null`. */
+export function columnValues(kind: DocumentKind, doc: Record<string, unknown>): (string | null)[] {
+  return INDEXED_COLUMNS[kind].map((key) => (typeof doc[key] === 'string' ? (doc[key] as string) : null));
+}
+
+/** The parent ids of a config document (strings only). */
+export function parentIds(doc: Record<string, unknown>): string[] {
+  return Array.isArray(doc.parent_ids) ? [...new Set(doc.parent_ids.filter((p): p is string => typeof p === 'string'))] : [];
+}
+
+/** Throws `PROVD_HOST_INVALID_ID` unless `id` is a valid record id. */
+export function checkId(kind: DocumentKind, id: unknown): asserts id is string {
+  if (typeof id !== 'string' || !RECORD_ID.test(id)) throw hostError('PROVD_HOST_INVALID_ID', { kind: kind === 'devices' ? 'device' : 'config', id: String(id) });
+}
+
+/** The singular name of a kind, for messages. */
+export const kindName = (kind: DocumentKind): string => (kind === 'devices' ? 'device' : 'config');
+
+/** The JSON payload stored in the change log for `change` (without its seq). */
+export function changePayload(change: Omit<StoreChange, 'seq'>): string {
+  return JSON.stringify({ origin: change.origin, writes: change.writes, settings: change.settings, jobs: change.jobs });
+}

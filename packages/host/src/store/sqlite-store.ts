@@ -1,0 +1,428 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { isProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
+import { CommitQueue } from './commit-queue';
+import { changePayload, checkId, columnValues, INDEXED_COLUMNS, kindName, parentIds } from './records';
+import { parseSelector, projectFields, type SelectorTerm } from './selector';
+import { sqliteDialect } from './sql-dialects';
+import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
+import type {
+  ChangeSet,
+  Collection,
+  CommitResult,
+  ConfigRecord,
+  DeviceRecord,
+  DocumentKind,
+  DocumentOf,
+  FindOptions,
+  FindResult,
+  JobProgress,
+  ReconfigureJob,
+  Selector,
+  Store,
+  StoreChange,
+  StoreOpenOptions,
+  WriteExpectation,
+} from './store';
+
+/** The file name of the SQLite store in the data folder. */
+export const SQLITE_FILE = 'provd.sqlite';
+
+const SCHEMA_VERSION = '1';
+
+const schema = (): string => {
+  const cols = (kind: DocumentKind): string => INDEXED_COLUMNS[kind].map((c) => `${c} TEXT`).join(', ');
+  const idx = (kind: DocumentKind): string =>
+    INDEXED_COLUMNS[kind].map((c) => `CREATE INDEX IF NOT EXISTS ${kind}_${c} ON ${kind} (${c}, id);`).join('\n');
+  return `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS devices (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, ${cols('devices')}, doc TEXT NOT NULL) WITHOUT ROWID;
+${idx('devices')}
+CREATE TABLE IF NOT EXISTS configs (id TEXT PRIMARY KEY, rev INTEGER NOT NULL, ${cols('configs')}, doc TEXT NOT NULL) WITHOUT ROWID;
+${idx('configs')}
+CREATE TABLE IF NOT EXISTS config_parents (parent_id TEXT NOT NULL, config_id TEXT NOT NULL, PRIMARY KEY (parent_id, config_id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS config_parents_child ON config_parents (config_id);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, reason TEXT NOT NULL, selector TEXT NOT NULL, created TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS job_progress (job INTEGER NOT NULL, host TEXT NOT NULL, cursor TEXT, done INTEGER NOT NULL, total INTEGER NOT NULL, finished INTEGER NOT NULL, PRIMARY KEY (job, host)) WITHOUT ROWID;
+`;
+};
+
+/** How many changes the log keeps (older ones are trimmed; hosts only need the recent tail). */
+const CHANGE_LOG_KEEP = 10_000;
+/** Rows read per chunk by large finds, between which the event loop gets a turn. */
+const CHUNK = 500;
+
+const tableColumns = (kind: DocumentKind): TableColumns => ({
+  table: kind,
+  indexed: new Set(INDEXED_COLUMNS[kind]),
+  special:
+    kind === 'configs'
+      ? (term, p) => {
+          const only = term.ops[0];
+          if (term.key !== 'parent_ids' || term.ops.length !== 1 || only?.op !== '$contains' || typeof only.value !== 'string') return undefined;
+          return `id IN (SELECT config_id FROM config_parents WHERE parent_id = ${p(only.value)})`;
+        }
+      : undefined,
+});
+
+/** The named placeholder of parameter `index` (better-sqlite3 binds positional `?` only in textual order). */
+const named = (index: number): string => `@p${index}`;
+/** The parameters as the object binding {@link named} placeholders. */
+const bind = (params: readonly unknown[]): Record<string, unknown> => Object.fromEntries(params.map((v, i) => [`p${i + 1}`, v]));
+
+const storeFailed = (where: string, err: unknown) =>
+  isProvdError(err) ? err : hostError('PROVD_HOST_STORE_FAILED', { where, reason: (err as Error).message }, { cause: err });
+
+/**
+ * The embedded engine: one SQLite file (`<dataDir>/provd.sqlite`) in WAL mode, `synchronous=FULL` (a commit is on
+ * disk when it resolves). Reads run on the main connection (microseconds for indexed lookups); finds returning many
+ * rows run on a second, read-only connection in a snapshot, yielding to the event loop between chunks.
+ */
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly devices: Collection<DeviceRecord>;
+  readonly configs: Collection<ConfigRecord>;
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private readonly queue: CommitQueue<ChangeSet, CommitResult>;
+  private readonly reader: Database.Database;
+  private readerBusy: Promise<void> = Promise.resolve();
+  private commits = 0;
+  private closed = false;
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly readerStatements = new Map<string, Database.Statement>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    readonly file: string,
+    readonly hostId: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.reader = new Database(file, { readonly: true, fileMustExist: true });
+    this.devices = this.collection('devices');
+    this.configs = this.collection('configs');
+    this.queue = new CommitQueue((batch) => this.flush(batch));
+  }
+
+  /** A prepared statement of the main connection, cached by its SQL. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      if (this.statements.size > 500) this.statements.clear();
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** A prepared statement of the reader connection, cached by its SQL. */
+  private readerStmt(sql: string): Database.Statement {
+    let statement = this.readerStatements.get(sql);
+    if (!statement) {
+      if (this.readerStatements.size > 100) this.readerStatements.clear();
+      statement = this.reader.prepare(sql);
+      this.readerStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** Opens (creating when missing) the store in `dataDir`. */
+  static open(dataDir: string, options: StoreOpenOptions): SqliteStore {
+    mkdirSync(dataDir, { recursive: true });
+    const file = join(dataDir, SQLITE_FILE);
+    let db: Database.Database;
+    try {
+      db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(schema());
+      const version = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined;
+      if (version === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
+      else if (version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, this host reads ${SCHEMA_VERSION}`);
+    } catch (err) {
+      throw storeFailed(file, err);
+    }
+    return new SqliteStore(db, file, options.hostId, options.log ?? (() => {}));
+  }
+
+  private collection<K extends DocumentKind>(kind: K): Collection<DocumentOf[K]> {
+    const columns = tableColumns(kind);
+    const getStmt = this.stmt(`SELECT doc FROM ${kind} WHERE id = ?`).pluck();
+    const where = (terms: SelectorTerm[], tenants: readonly string[] | undefined) => compileWhere(sqliteDialect, columns, terms, tenants, named);
+    const parse = (doc: string): DocumentOf[K] => JSON.parse(doc) as DocumentOf[K];
+    return {
+      kind,
+      get: async (id) => {
+        const doc = getStmt.get(id) as string | undefined;
+        return doc === undefined ? undefined : parse(doc);
+      },
+      getMany: async (ids) => {
+        const out: DocumentOf[K][] = [];
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          const slice = ids.slice(i, i + CHUNK);
+          const rows = this.stmt(`SELECT id, doc FROM ${kind} WHERE id IN (${slice.map(() => '?').join(', ')})`).all(...slice) as { id: string; doc: string }[];
+          const byId = new Map(rows.map((r) => [r.id, r.doc]));
+          for (const id of slice) {
+            const doc = byId.get(id);
+            if (doc !== undefined) out.push(parse(doc));
+          }
+        }
+        return out;
+      },
+      count: async (selector, options = {}) => {
+        const w = where(parseSelector(selector), options.tenants);
+        return this.stmt(`SELECT count(*) FROM ${kind} WHERE ${w.sql}`).pluck().get(bind(w.params)) as number;
+      },
+      findOne: async (selector, options = {}) => {
+        const w = where(parseSelector(selector), options.tenants);
+        const doc = this.stmt(`SELECT doc FROM ${kind} WHERE ${w.sql} ORDER BY id LIMIT 1`).pluck().get(bind(w.params)) as string | undefined;
+        return doc === undefined ? undefined : parse(doc);
+      },
+      idsAfter: async (selector, after, limit) => {
+        const w = where(parseSelector(selector), undefined);
+        const params = [...w.params];
+        const p = (v: unknown): string => (params.push(v), named(params.length));
+        const sql = `SELECT id FROM ${kind} WHERE ${w.sql}${after === undefined ? '' : ` AND id > ${p(after)}`} ORDER BY id LIMIT ${p(limit)}`;
+        return this.stmt(sql).pluck().all(bind(params)) as string[];
+      },
+      find: (selector, options) => this.find(kind, columns, selector, options),
+    };
+  }
+
+  private async find<K extends DocumentKind>(kind: K, columns: TableColumns, selector: Selector | undefined, options: FindOptions = {}): Promise<FindResult<DocumentOf[K]>> {
+    const terms = parseSelector(selector);
+    const w = compileWhere(sqliteDialect, columns, terms, options.tenants, named);
+    const all = [...w.params];
+    const p = (v: unknown): string => (all.push(v), named(all.length));
+    const order = compileOrder(sqliteDialect, columns, options, p);
+    const skip = Math.max(0, Math.trunc(options.skip ?? 0));
+    const limit = Math.max(0, Math.trunc(options.limit ?? 0));
+    const sql = `SELECT doc FROM ${kind} WHERE ${w.sql} ORDER BY ${order} LIMIT ${p(limit === 0 ? -1 : limit)} OFFSET ${p(skip)}`;
+    const params = bind(all);
+    const countParams = bind(w.params);
+    const countSql = `SELECT count(*) FROM ${kind} WHERE ${w.sql}`;
+    const project = (doc: string) => projectFields(JSON.parse(doc) as DocumentOf[K], options.fields);
+    if (limit > 0 && limit <= CHUNK) {
+      const items = (this.stmt(sql).pluck().all(params) as string[]).map(project);
+      const total = skip === 0 && items.length < limit ? items.length : (this.stmt(countSql).pluck().get(countParams) as number);
+      return { items, total };
+    }
+    // Large results: a snapshot on the reader connection, read in chunks with event-loop turns between them.
+    const previous = this.readerBusy;
+    let release!: () => void;
+    this.readerBusy = new Promise<void>((r) => (release = r));
+    await previous;
+    try {
+      this.reader.exec('BEGIN');
+      try {
+        const total = this.readerStmt(countSql).pluck().get(countParams) as number;
+        const items: DocumentOf[K][] = [];
+        const iterator = this.readerStmt(sql).pluck().iterate(params) as IterableIterator<string>;
+        let n = 0;
+        for (const doc of iterator) {
+          items.push(project(doc));
+          if (++n % CHUNK === 0) {
+            // The iterator holds the reader connection; nothing else uses it meanwhile (readerBusy).
+            await new Promise<void>((r) => setImmediate(r));
+          }
+        }
+        return { items, total };
+      } finally {
+        this.reader.exec('COMMIT');
+      }
+    } finally {
+      release();
+    }
+  }
+
+  async revision(kind: DocumentKind, id: string): Promise<number> {
+    return (this.stmt(`SELECT rev FROM ${kind} WHERE id = ?`).pluck().get(id) as number | undefined) ?? 0;
+  }
+
+  commit(changes: ChangeSet): Promise<CommitResult> {
+    if (this.closed) return Promise.reject(hostError('PROVD_HOST_STORE_FAILED', { where: this.file, reason: 'the store is closed' }));
+    return this.queue.submit(changes);
+  }
+
+  put<K extends DocumentKind>(kind: K, doc: DocumentOf[K], expect?: WriteExpectation): Promise<CommitResult> {
+    return this.commit({ writes: [{ op: 'put', kind, doc, expect } as never] });
+  }
+
+  async delete(kind: DocumentKind, id: string): Promise<boolean> {
+    if ((await this.revision(kind, id)) === 0) return false;
+    try {
+      await this.commit({ writes: [{ op: 'delete', kind, id, expect: 'present' }] });
+      return true;
+    } catch (err) {
+      if (isProvdError(err, 'PROVD_HOST_STORE_CONFLICT')) return false;
+      throw err;
+    }
+  }
+
+  /** Writes one batch of change sets in one transaction, each under its own savepoint. */
+  private flush(batch: ChangeSet[]): (CommitResult | Error)[] {
+    const outcomes: (CommitResult | Error)[] = [];
+    const announced: StoreChange[] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        for (const changes of batch) {
+          this.db.exec('SAVEPOINT change');
+          try {
+            const { result, change } = this.apply(changes);
+            this.db.exec('RELEASE change');
+            outcomes.push(result);
+            announced.push(change);
+          } catch (err) {
+            this.db.exec('ROLLBACK TO change');
+            this.db.exec('RELEASE change');
+            outcomes.push(storeFailed(this.file, err));
+          }
+        }
+        if (++this.commits % 1000 === 0) this.stmt('DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?').run(CHANGE_LOG_KEEP);
+        this.db.exec('COMMIT');
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    } catch (err) {
+      const failure = storeFailed(this.file, err);
+      return batch.map(() => failure);
+    }
+    for (const change of announced) this.announce(change);
+    return outcomes;
+  }
+
+  private apply(changes: ChangeSet): { result: CommitResult; change: StoreChange } {
+    const revs: number[] = [];
+    const writes: StoreChange['writes'] = [];
+    for (const write of changes.writes ?? []) {
+      const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+      checkId(write.kind, id);
+      const rev = (this.stmt(`SELECT rev FROM ${write.kind} WHERE id = ?`).pluck().get(id) as number | undefined) ?? 0;
+      checkExpectation(write.kind, id, rev, write.expect);
+      if (write.op === 'delete') {
+        this.stmt(`DELETE FROM ${write.kind} WHERE id = ?`).run(id);
+        if (write.kind === 'configs') this.stmt('DELETE FROM config_parents WHERE config_id = ?').run(id);
+        revs.push(0);
+        writes.push({ kind: write.kind, id, deleted: true });
+        continue;
+      }
+      const doc = write.doc as unknown as Record<string, unknown>;
+      const cols = INDEXED_COLUMNS[write.kind];
+      this.db
+        .prepare(
+          `INSERT INTO ${write.kind} (id, rev, ${cols.join(', ')}, doc) VALUES (?, ?, ${cols.map(() => '?').join(', ')}, ?)
+           ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, doc = excluded.doc`,
+        )
+        .run(id, rev + 1, ...columnValues(write.kind, doc), JSON.stringify(doc));
+      if (write.kind === 'configs') {
+        this.stmt('DELETE FROM config_parents WHERE config_id = ?').run(id);
+        const ins = this.stmt('INSERT OR IGNORE INTO config_parents (parent_id, config_id) VALUES (?, ?)');
+        for (const parent of parentIds(doc)) ins.run(parent, id);
+      }
+      revs.push(rev + 1);
+      writes.push({ kind: write.kind, id, deleted: false });
+    }
+    const settings = Object.keys(changes.settings ?? {});
+    for (const [key, value] of Object.entries(changes.settings ?? {})) {
+      if (value === undefined) this.stmt('DELETE FROM settings WHERE key = ?').run(key);
+      else this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    }
+    const jobs: ReconfigureJob[] = [];
+    const created = new Date().toISOString();
+    for (const job of changes.jobs ?? []) {
+      parseSelector(job.selector);
+      const id = Number(this.stmt('INSERT INTO jobs (reason, selector, created, origin) VALUES (?, ?, ?, ?)').run(job.reason, JSON.stringify(job.selector), created, this.hostId).lastInsertRowid);
+      jobs.push({ id, reason: job.reason, selector: structuredClone(job.selector), created, origin: this.hostId });
+    }
+    for (const p of changes.progress ?? []) {
+      this.db
+        .prepare(
+          `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (job, host) DO UPDATE SET cursor = excluded.cursor, done = excluded.done, total = excluded.total, finished = excluded.finished`,
+        )
+        .run(p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished ? 1 : 0);
+    }
+    const body = { origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
+    const seq = Number(this.stmt('INSERT INTO changes (payload) VALUES (?)').run(changePayload(body)).lastInsertRowid);
+    return { result: { seq, revs, jobs }, change: { seq, ...body } };
+  }
+
+  private announce(change: StoreChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.log(`store: a change listener failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  async setting<T = unknown>(key: string): Promise<T | undefined> {
+    const value = this.stmt('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+    return value === undefined ? undefined : (JSON.parse(value) as T);
+  }
+
+  async settings(): Promise<Record<string, unknown>> {
+    const rows = this.stmt('SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[];
+    return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]));
+  }
+
+  async jobs(): Promise<ReconfigureJob[]> {
+    const rows = this.stmt('SELECT id, reason, selector, created, origin FROM jobs ORDER BY id').all() as (Omit<ReconfigureJob, 'selector'> & { selector: string })[];
+    return rows.map((r) => ({ ...r, selector: JSON.parse(r.selector) as Selector }));
+  }
+
+  async jobProgress(id?: number): Promise<JobProgress[]> {
+    const rows = (
+      id === undefined
+        ? this.stmt('SELECT * FROM job_progress ORDER BY job, host').all()
+        : this.stmt('SELECT * FROM job_progress WHERE job = ? ORDER BY host').all(id)
+    ) as { job: number; host: string; cursor: string | null; done: number; total: number; finished: number }[];
+    return rows.map((r) => ({ job: r.job, host: r.host, ...(r.cursor === null ? {} : { cursor: r.cursor }), done: r.done, total: r.total, finished: r.finished === 1 }));
+  }
+
+  async dropJob(id: number): Promise<void> {
+    await this.queue.drain();
+    this.db.transaction(() => {
+      this.stmt('DELETE FROM job_progress WHERE job = ?').run(id);
+      this.stmt('DELETE FROM jobs WHERE id = ?').run(id);
+    })();
+  }
+
+  watch(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async lastSeq(): Promise<number> {
+    return (this.stmt('SELECT max(seq) FROM changes').pluck().get() as number | null) ?? 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue.drain();
+    await this.readerBusy;
+    this.listeners.clear();
+    this.reader.close();
+    this.db.close();
+  }
+}
+
+/** Throws when the stored revision `rev` (0: absent) does not satisfy `expect`. */
+export function checkExpectation(kind: DocumentKind, id: string, rev: number, expect: WriteExpectation | undefined): void {
+  if (expect === undefined) return;
+  if (expect === 'absent') {
+    if (rev !== 0) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: kindName(kind), id });
+  } else if (expect === 'present') {
+    if (rev === 0) throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: 'it no longer exists' });
+  } else if (rev !== expect.rev) {
+    throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: rev === 0 ? 'it no longer exists' : `revision ${rev}, expected ${expect.rev}` });
+  }
+}

@@ -1,0 +1,279 @@
+import { isProvdError } from '@provd/sdk';
+import { testdir, type TestDir } from '@provd/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../src/store/postgres-store';
+import { SqliteStore } from '../src/store/sqlite-store';
+import type { DeviceRecord, Store, StoreChange } from '../src/store/store';
+import { freshPgDatabase } from './store-helpers';
+
+interface Engine {
+  name: string;
+  /** Opens a store; the same `slot` opens the same data again (after a close). */
+  open(slot?: string, hostId?: string): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const engines: { name: string; make: () => Promise<Engine> }[] = [
+  {
+    name: 'sqlite',
+    make: async () => {
+      const dir: TestDir = await testdir();
+      return {
+        name: 'sqlite',
+        open: async (slot = 'a', hostId = 'host-1') => SqliteStore.open(dir.join(slot), { hostId }),
+        cleanup: () => dir.cleanup(),
+      };
+    },
+  },
+  {
+    name: 'postgres',
+    make: async () => {
+      const dbs = new Map<string, Awaited<ReturnType<typeof freshPgDatabase>>>();
+      return {
+        name: 'postgres',
+        open: async (slot = 'a', hostId = 'host-1') => {
+          if (!dbs.has(slot)) dbs.set(slot, await freshPgDatabase());
+          return PostgresStore.open(dbs.get(slot)!.url, { hostId });
+        },
+        cleanup: async () => {
+          for (const db of dbs.values()) await db.drop();
+        },
+      };
+    },
+  },
+];
+
+const dev = (id: string, extra: Record<string, unknown> = {}): DeviceRecord => ({ id, tenant_uuid: 't1', ...extra }) as DeviceRecord;
+
+describe.each(engines)('store engine $name', ({ make }) => {
+  let engine: Engine;
+  let store: Store;
+  const opened: Store[] = [];
+  const open = async (slot?: string, hostId?: string) => {
+    const s = await engine.open(slot, hostId);
+    opened.push(s);
+    return s;
+  };
+  beforeEach(async () => {
+    engine = await make();
+    store = await open();
+  });
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    await engine.cleanup();
+  });
+
+  const ids = async (selector: Record<string, unknown>, options = {}) => (await store.devices.find(selector, options)).items.map((d) => d.id);
+
+  it('puts, gets, revises and deletes documents; reads are copies', async () => {
+    expect(await store.devices.get('a')).toBeUndefined();
+    const first = await store.put('devices', dev('a', { mac: '00:11:22:33:44:55', options: { x: [1, 2] } }));
+    expect(first.revs).toEqual([1]);
+    const got = (await store.devices.get('a'))!;
+    expect(got).toEqual({ id: 'a', tenant_uuid: 't1', mac: '00:11:22:33:44:55', options: { x: [1, 2] } });
+    (got as Record<string, unknown>).mac = 'changed';
+    expect((await store.devices.get('a'))!.mac).toBe('00:11:22:33:44:55');
+    expect((await store.put('devices', dev('a', { mac: 'x' }))).revs).toEqual([2]);
+    expect(await store.revision('devices', 'a')).toBe(2);
+    expect(await store.delete('devices', 'a')).toBe(true);
+    expect(await store.delete('devices', 'a')).toBe(false);
+    expect(await store.revision('devices', 'a')).toBe(0);
+    await expect(store.put('devices', dev('../etc'))).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_INVALID_ID'));
+  });
+
+  it('checks expectations inside the transaction and keeps nothing of a change set that fails', async () => {
+    await store.put('devices', dev('a'));
+    await expect(store.put('devices', dev('a'), 'absent')).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_DUPLICATE_ID'));
+    await expect(store.put('devices', dev('b'), 'present')).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_STORE_CONFLICT'));
+    await expect(store.put('devices', dev('a', { ip: '10.0.0.1' }), { rev: 7 })).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_STORE_CONFLICT'));
+    await store.put('devices', dev('a', { ip: '10.0.0.2' }), { rev: 1 });
+    // The first write of this change set is valid, the second is not: neither is kept, nor its job or setting.
+    await expect(
+      store.commit({
+        writes: [
+          { op: 'put', kind: 'devices', doc: dev('c') },
+          { op: 'put', kind: 'devices', doc: dev('a'), expect: 'absent' },
+        ],
+        settings: { plugin_server: 'http://x/' },
+        jobs: [{ reason: 'test', selector: {} }],
+      }),
+    ).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_DUPLICATE_ID'));
+    expect(await store.devices.get('c')).toBeUndefined();
+    expect(await store.setting('plugin_server')).toBeUndefined();
+    expect(await store.jobs()).toEqual([]);
+    expect((await store.devices.get('a'))!.ip).toBe('10.0.0.2');
+  });
+
+  it('groups concurrent change sets into commits, each succeeding or failing alone', async () => {
+    await store.put('devices', dev('taken'));
+    const results = await Promise.allSettled(
+      Array.from({ length: 60 }, (_, i) => (i === 30 ? store.put('devices', dev('taken'), 'absent') : store.put('devices', dev(`d${String(i).padStart(2, '0')}`, { ip: `10.0.0.${i}` })))),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    expect((results[30] as PromiseRejectedResult).reason).toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_DUPLICATE_ID'));
+    expect(await store.devices.count()).toBe(60);
+    const seqs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.seq] : []));
+    expect(new Set(seqs).size).toBe(59);
+  });
+
+  it('evaluates equality and every established operator in the database', async () => {
+    await store.commit({
+      writes: [
+        dev('a', { mac: '00:00:00:00:00:0a', ip: '10.0.0.1', vendor: 'Acme', version: '1.2', options: { n: 5, flag: true, tags: ['x', 'y'], sub: { k: 'v' } }, configured: true }),
+        dev('b', { mac: '00:00:00:00:00:0b', ip: '10.0.0.2', vendor: 'Acme', version: '2.0', options: { n: 12, flag: false, tags: ['z'] }, configured: false }),
+        dev('c', { vendor: 'Other', version: '10.1', options: { n: 7.5, note: null }, description: 'the lobby phone' }),
+      ].map((doc) => ({ op: 'put' as const, kind: 'devices' as const, doc })),
+    });
+    expect(await ids({ vendor: 'Acme' })).toEqual(['a', 'b']);
+    expect(await ids({ mac: '00:00:00:00:00:0b' })).toEqual(['b']);
+    expect(await ids({ vendor: 'Acme', ip: '10.0.0.2' })).toEqual(['b']);
+    expect(await ids({ 'options.n': 5 })).toEqual(['a']);
+    expect(await ids({ 'options.sub.k': 'v' })).toEqual(['a']);
+    expect(await ids({ 'options.sub': { k: 'v' } })).toEqual(['a']);
+    expect(await ids({ 'options.flag': true })).toEqual(['a']);
+    expect(await ids({ configured: false })).toEqual(['b']);
+    expect(await ids({ 'options.note': null })).toEqual(['c']);
+    expect(await ids({ 'options.tags': 'x' })).toEqual([]); // a list never equals a scalar
+    expect(await ids({ 'options.tags': ['z'] })).toEqual(['b']);
+    expect(await ids({ mac: { $ne: '00:00:00:00:00:0a' } })).toEqual(['b', 'c']); // a missing key matches $ne
+    expect(await ids({ 'options.n': { $ne: 5 } })).toEqual(['b', 'c']);
+    expect(await ids({ ip: { $in: ['10.0.0.2', '10.9.9.9'] } })).toEqual(['b']);
+    expect(await ids({ 'options.n': { $in: [5, 7.5] } })).toEqual(['a', 'c']);
+    expect(await ids({ ip: { $nin: ['10.0.0.2'] } })).toEqual(['a', 'c']);
+    expect(await ids({ 'options.n': { $gt: 5 } })).toEqual(['b', 'c']);
+    expect(await ids({ 'options.n': { $ge: 5, $lt: 12 } })).toEqual(['a', 'c']);
+    expect(await ids({ 'options.n': { $le: 7.5 } })).toEqual(['a', 'c']);
+    expect(await ids({ version: { $gt: '10' } })).toEqual(['b', 'c']); // strings compare by code point ('1.2' < '10')
+    expect(await ids({ version: { $lt: '2' } })).toEqual(['a', 'c']);
+    expect(await ids({ mac: { $gt: '00:00:00:00:00:0a' } })).toEqual(['b']);
+    expect(await ids({ version: { $gt: 1 } })).toEqual([]); // other types never match
+    expect(await ids({ 'options.tags': { $contains: 'y' } })).toEqual(['a']);
+    expect(await ids({ description: { $contains: 'lobby' } })).toEqual(['c']);
+    expect(await ids({ options: { $contains: 'note' } })).toEqual(['c']);
+    expect(await ids({ ip: { $exists: true } })).toEqual(['a', 'b']);
+    expect(await ids({ ip: { $exists: false } })).toEqual(['c']);
+    expect(await ids({ 'options.note': { $exists: true } })).toEqual(['c']);
+    expect(await ids({})).toEqual(['a', 'b', 'c']);
+    await expect(store.devices.find({ ip: { $regex: 'x' } })).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_INVALID_SELECTOR') && /\$regex/.test((e as Error).message));
+    await expect(store.devices.find({ ip: { $in: 'x' } })).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_INVALID_SELECTOR'));
+    expect(await store.devices.findOne({ vendor: 'Acme' })).toMatchObject({ id: 'a' });
+    expect(await store.devices.count({ vendor: 'Acme' })).toBe(2);
+  });
+
+  it('sorts, pages, projects and filters by tenant', async () => {
+    const macs = ['00:00:00:00:00:03', undefined, '00:00:00:00:00:01', '00:00:00:00:00:02', undefined];
+    await store.commit({
+      writes: macs.map((mac, i) => ({
+        op: 'put' as const,
+        kind: 'devices' as const,
+        doc: dev(`d${i}`, { ...(mac ? { mac } : {}), tenant_uuid: i % 2 === 0 ? 't1' : 't2', model: `M${5 - i}`, options: { rank: `${i}` } }),
+      })),
+    });
+    expect(await ids({}, { sort: 'mac' })).toEqual(['d1', 'd4', 'd2', 'd3', 'd0']);
+    expect(await ids({}, { sort: 'mac', order: 'desc' })).toEqual(['d0', 'd3', 'd2', 'd4', 'd1']);
+    expect(await ids({}, { sort: 'model' })).toEqual(['d4', 'd3', 'd2', 'd1', 'd0']);
+    expect(await ids({}, { sort: 'options.rank', order: 'desc' })).toEqual(['d4', 'd3', 'd2', 'd1', 'd0']);
+    const page = await store.devices.find({}, { sort: 'mac', skip: 1, limit: 2 });
+    expect(page.items.map((d) => d.id)).toEqual(['d4', 'd2']);
+    expect(page.total).toBe(5);
+    expect((await store.devices.find({}, { skip: 4, limit: 2 })).total).toBe(5);
+    expect((await store.devices.find({}, { skip: 9, limit: 2 })).total).toBe(5);
+    expect((await store.devices.find({ mac: '00:00:00:00:00:02' }, { fields: ['mac', 'options.rank', 'nope'] })).items).toEqual([
+      { id: 'd3', mac: '00:00:00:00:00:02', options: { rank: '3' } },
+    ]);
+    expect(await ids({}, { tenants: ['t2'] })).toEqual(['d1', 'd3']);
+    expect(await ids({}, { tenants: ['t1', 't2'] })).toHaveLength(5);
+    expect(await ids({}, { tenants: [] })).toEqual([]);
+    expect(await store.devices.count({}, { tenants: ['t1'] })).toBe(3);
+    expect(await store.devices.findOne({ id: 'd1' }, { tenants: ['t1'] })).toBeUndefined();
+    expect(await store.devices.idsAfter({ tenant_uuid: 't1' }, undefined, 2)).toEqual(['d0', 'd2']);
+    expect(await store.devices.idsAfter({ tenant_uuid: 't1' }, 'd2', 2)).toEqual(['d4']);
+    expect((await store.devices.getMany(['d3', 'missing', 'd0'])).map((d) => d.id)).toEqual(['d3', 'd0']);
+  });
+
+  it('returns large results whole, in order', async () => {
+    const writes = Array.from({ length: 1200 }, (_, i) => ({ op: 'put' as const, kind: 'devices' as const, doc: dev(`n${String(i).padStart(5, '0')}`, { ip: `10.0.${i >> 8}.${i & 255}` }) }));
+    await store.commit({ writes });
+    const all = await store.devices.find({}, { order: 'desc' });
+    expect(all.total).toBe(1200);
+    expect(all.items).toHaveLength(1200);
+    expect(all.items[0]!.id).toBe('n01199');
+    expect(all.items[1199]!.id).toBe('n00000');
+  });
+
+  it('finds the children of a config through parent_ids $contains', async () => {
+    const cfg = (id: string, parents: string[], extra = {}) => ({ op: 'put' as const, kind: 'configs' as const, doc: { id, parent_ids: parents, raw_config: {}, ...extra } });
+    await store.commit({ writes: [cfg('base', []), cfg('mid', ['base'], { role: 'autocreate' }), cfg('leaf', ['mid', 'base'])] });
+    const children = async (id: string) => (await store.configs.find({ parent_ids: { $contains: id } })).items.map((c) => c.id);
+    expect(await children('base')).toEqual(['leaf', 'mid']);
+    expect(await children('mid')).toEqual(['leaf']);
+    await store.put('configs', { id: 'leaf', parent_ids: ['base'], raw_config: {} });
+    expect(await children('mid')).toEqual([]);
+    await store.delete('configs', 'mid');
+    expect(await children('base')).toEqual(['leaf']);
+    expect((await store.configs.find({ role: 'autocreate' })).items).toEqual([]);
+  });
+
+  it('keeps settings, jobs and their progress', async () => {
+    const r = await store.commit({ settings: { plugin_server: 'http://repo/', locale: 'fr_FR' }, jobs: [{ reason: 'config "base" changed', selector: { config: { $in: ['base'] } } }] });
+    expect(r.jobs).toEqual([expect.objectContaining({ reason: 'config "base" changed', origin: 'host-1', selector: { config: { $in: ['base'] } } })]);
+    expect(await store.settings()).toEqual({ locale: 'fr_FR', plugin_server: 'http://repo/' });
+    await store.commit({ settings: { locale: undefined } });
+    expect(await store.setting('locale')).toBeUndefined();
+    const job = r.jobs[0]!.id;
+    expect((await store.jobs()).map((j) => j.id)).toEqual([job]);
+    await store.commit({ progress: [{ job, host: 'host-1', cursor: 'd5', done: 5, total: 10, finished: false }] });
+    expect(await store.jobProgress(job)).toEqual([{ job, host: 'host-1', cursor: 'd5', done: 5, total: 10, finished: false }]);
+    await store.dropJob(job);
+    expect(await store.jobs()).toEqual([]);
+    expect(await store.jobProgress()).toEqual([]);
+  });
+
+  it('announces every commit in order and keeps everything across a reopen', async () => {
+    const seen: StoreChange[] = [];
+    const stop = store.watch((c) => seen.push(c));
+    await store.put('devices', dev('a'));
+    await store.commit({ writes: [{ op: 'delete', kind: 'devices', id: 'a' }], settings: { k: 1 } });
+    await expect.poll(() => seen.length).toBe(2);
+    stop();
+    expect(seen[0]).toMatchObject({ origin: 'host-1', writes: [{ kind: 'devices', id: 'a', deleted: false }] });
+    expect(seen[1]).toMatchObject({ writes: [{ kind: 'devices', id: 'a', deleted: true }], settings: ['k'] });
+    expect(seen[1]!.seq).toBeGreaterThan(seen[0]!.seq);
+    await store.put('configs', { id: 'base', parent_ids: [], raw_config: { ntp_ip: '10.0.0.1' } });
+    const last = await store.lastSeq();
+    await store.close();
+    const again = await open();
+    expect(await again.configs.get('base')).toEqual({ id: 'base', parent_ids: [], raw_config: { ntp_ip: '10.0.0.1' } });
+    expect(await again.setting('k')).toBe(1);
+    expect(await again.lastSeq()).toBe(last);
+  });
+});
+
+describe('PostgreSQL store shared by two hosts', () => {
+  let db: Awaited<ReturnType<typeof freshPgDatabase>>;
+  const stores: Store[] = [];
+  beforeEach(async () => {
+    db = await freshPgDatabase();
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    await db.drop();
+  });
+
+  it("sees the other host's commits at once, in commit order, and serialises their sequence numbers", async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    const b = await PostgresStore.open(db.url, { hostId: 'B' });
+    stores.push(a, b);
+    const seenByB: StoreChange[] = [];
+    b.watch((c) => seenByB.push(c));
+    await Promise.all([a.put('devices', dev('x', { mac: '00:00:00:00:00:01' })), b.put('devices', dev('y')), a.commit({ settings: { plugin_server: 'http://r/' } })]);
+    await expect.poll(() => seenByB.length, { timeout: 5000 }).toBe(3);
+    expect(seenByB.map((c) => c.seq)).toEqual([...seenByB.map((c) => c.seq)].sort((p, q) => p - q));
+    expect(seenByB.filter((c) => c.origin === 'A')).toHaveLength(2);
+    expect(await b.devices.findOne({ mac: '00:00:00:00:00:01' })).toMatchObject({ id: 'x' });
+    expect(await b.setting('plugin_server')).toBe('http://r/');
+    // Optimistic concurrency across hosts: both read revision 1, only the first write wins.
+    const [w1, w2] = await Promise.allSettled([a.put('devices', dev('x', { ip: '10.0.0.1' }), { rev: 1 }), b.put('devices', dev('x', { ip: '10.0.0.2' }), { rev: 1 })]);
+    expect([w1.status, w2.status].sort()).toEqual(['fulfilled', 'rejected']);
+  });
+});

@@ -71,7 +71,7 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(first.revs).toEqual([1]);
     const got = (await store.devices.get('a'))!;
     expect(got).toEqual({ id: 'a', tenant_uuid: 't1', mac: '00:11:22:33:44:55', options: { x: [1, 2] } });
-    (got as Record<string, unknown>).mac = 'changed';
+    (got as unknown as Record<string, unknown>).mac = 'changed';
     expect((await store.devices.get('a'))!.mac).toBe('00:11:22:33:44:55');
     expect((await store.put('devices', dev('a', { mac: 'x' }))).revs).toEqual([2]);
     expect(await store.revision('devices', 'a')).toBe(2);

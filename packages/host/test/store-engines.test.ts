@@ -227,6 +227,13 @@ describe.each(engines)('store engine $name', ({ make }) => {
     await store.dropJob(job);
     expect(await store.jobs()).toEqual([]);
     expect(await store.jobProgress()).toEqual([]);
+    const old = dev('gone', { mac: '00:00:00:00:00:09', plugin: 'acme' });
+    const again = await store.commit({ jobs: [{ reason: 'device "gone" deleted', selector: { id: 'gone' }, deconfigure: [old] }] });
+    expect((await store.jobs())[0]).toMatchObject({ id: again.jobs[0]!.id, deconfigure: [old] });
+    // The only host of the store finishes it: forgotten at once.
+    await store.commit({ finished: [{ job: again.jobs[0]!.id, done: 0, total: 0 }] });
+    expect(await store.jobs()).toEqual([]);
+    expect(await store.jobProgress()).toEqual([]);
   });
 
   it('announces every commit in order and keeps everything across a reopen', async () => {
@@ -275,5 +282,12 @@ describe('PostgreSQL store shared by two hosts', () => {
     // Optimistic concurrency across hosts: both read revision 1, only the first write wins.
     const [w1, w2] = await Promise.allSettled([a.put('devices', dev('x', { ip: '10.0.0.1' }), { rev: 1 }), b.put('devices', dev('x', { ip: '10.0.0.2' }), { rev: 1 })]);
     expect([w1.status, w2.status].sort()).toEqual(['fulfilled', 'rejected']);
+    // A job is forgotten only once every host of the store has finished it.
+    const { jobs } = await a.commit({ jobs: [{ reason: 'config "base" changed', selector: { config: 'base' } }] });
+    const job = jobs[0]!.id;
+    await a.commit({ finished: [{ job, done: 2, total: 2 }] });
+    expect((await b.jobs()).map((j) => j.id)).toEqual([job]);
+    await b.commit({ finished: [{ job, done: 2, total: 2 }] });
+    expect(await a.jobs()).toEqual([]);
   });
 });

@@ -6,7 +6,7 @@ import { changePayload, checkId, columnValues, INDEXED_COLUMNS, parentIds } from
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
-import { checkExpectation } from './sqlite-store';
+import { checkExpectation, hostsSince } from './sqlite-store';
 import type {
   ChangeSet,
   Collection,
@@ -47,7 +47,8 @@ CREATE TABLE IF NOT EXISTS config_parents (parent_id TEXT COLLATE "C" NOT NULL, 
 CREATE INDEX IF NOT EXISTS config_parents_child ON config_parents (config_id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value JSONB NOT NULL);
 CREATE TABLE IF NOT EXISTS changes (seq BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS jobs (id BIGSERIAL PRIMARY KEY, reason TEXT NOT NULL, selector JSONB NOT NULL, created TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (id BIGSERIAL PRIMARY KEY, reason TEXT NOT NULL, selector JSONB NOT NULL, deconfigure JSONB, created TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY, seen TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS job_progress (job BIGINT NOT NULL, host TEXT NOT NULL, cursor TEXT COLLATE "C", done INTEGER NOT NULL, total INTEGER NOT NULL, finished BOOLEAN NOT NULL, PRIMARY KEY (job, host));
 `;
 };
@@ -115,6 +116,7 @@ export class PostgresStore implements Store {
         const found = await client.query<{ value: string }>('SELECT value FROM provd_meta WHERE key = $1', ['schema']);
         if (found.rows.length === 0) await client.query('INSERT INTO provd_meta (key, value) VALUES ($1, $2)', ['schema', SCHEMA_VERSION]);
         else if (found.rows[0]!.value !== SCHEMA_VERSION) throw new Error(`schema version ${found.rows[0]!.value}, this host reads ${SCHEMA_VERSION}`);
+        await client.query('INSERT INTO hosts (host, seen) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen', [options.hostId, new Date().toISOString()]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => {});
@@ -338,13 +340,22 @@ export class PostgresStore implements Store {
     const created = new Date().toISOString();
     for (const job of changes.jobs ?? []) {
       parseSelector(job.selector);
-      const row = await client.query<{ id: string }>('INSERT INTO jobs (reason, selector, created, origin) VALUES ($1, $2::jsonb, $3, $4) RETURNING id', [
+      const deconfigure = job.deconfigure && job.deconfigure.length > 0 ? JSON.stringify(job.deconfigure) : null;
+      const row = await client.query<{ id: string }>('INSERT INTO jobs (reason, selector, deconfigure, created, origin) VALUES ($1, $2::jsonb, $3::jsonb, $4, $5) RETURNING id', [
         job.reason,
         JSON.stringify(job.selector),
+        deconfigure,
         created,
         this.hostId,
       ]);
-      jobs.push({ id: Number(row.rows[0]!.id), reason: job.reason, selector: structuredClone(job.selector), created, origin: this.hostId });
+      jobs.push({
+        id: Number(row.rows[0]!.id),
+        reason: job.reason,
+        selector: structuredClone(job.selector),
+        ...(deconfigure ? { deconfigure: structuredClone(job.deconfigure!) } : {}),
+        created,
+        origin: this.hostId,
+      });
     }
     for (const p of changes.progress ?? []) {
       await client.query(
@@ -352,6 +363,19 @@ export class PostgresStore implements Store {
          ON CONFLICT (job, host) DO UPDATE SET cursor = excluded.cursor, done = excluded.done, total = excluded.total, finished = excluded.finished`,
         [p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished],
       );
+    }
+    for (const f of changes.finished ?? []) {
+      await client.query(
+        `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES ($1, $2, NULL, $3, $4, true)
+         ON CONFLICT (job, host) DO UPDATE SET done = excluded.done, total = excluded.total, finished = true`,
+        [f.job, this.hostId, f.done, f.total],
+      );
+      const gone = await client.query(
+        `DELETE FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.seen >= $2
+           AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = $1 AND p.host = h.host AND p.finished))`,
+        [f.job, hostsSince()],
+      );
+      if ((gone.rowCount ?? 0) > 0) await client.query('DELETE FROM job_progress WHERE job = $1', [f.job]);
     }
     const body = { origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
     const seqRow = await client.query<{ seq: string }>('INSERT INTO changes (payload) VALUES ($1) RETURNING seq', [changePayload(body)]);
@@ -368,8 +392,12 @@ export class PostgresStore implements Store {
   }
 
   async jobs(): Promise<ReconfigureJob[]> {
-    const rows = (await this.query<{ id: string; reason: string; selector: Selector; created: string; origin: string }>('SELECT id, reason, selector, created, origin FROM jobs ORDER BY id')).rows;
-    return rows.map((r) => ({ ...r, id: Number(r.id) }));
+    const rows = (
+      await this.query<{ id: string; reason: string; selector: Selector; deconfigure: DeviceRecord[] | null; created: string; origin: string }>(
+        'SELECT id, reason, selector, deconfigure, created, origin FROM jobs ORDER BY id',
+      )
+    ).rows;
+    return rows.map(({ deconfigure, ...r }) => ({ ...r, id: Number(r.id), ...(deconfigure ? { deconfigure } : {}) }));
   }
 
   async jobProgress(id?: number): Promise<JobProgress[]> {

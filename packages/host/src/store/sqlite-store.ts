@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS config_parents (parent_id TEXT NOT NULL, config_id TE
 CREATE INDEX IF NOT EXISTS config_parents_child ON config_parents (config_id);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, reason TEXT NOT NULL, selector TEXT NOT NULL, created TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY AUTOINCREMENT, reason TEXT NOT NULL, selector TEXT NOT NULL, deconfigure TEXT, created TEXT NOT NULL, origin TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY, seen TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS job_progress (job INTEGER NOT NULL, host TEXT NOT NULL, cursor TEXT, done INTEGER NOT NULL, total INTEGER NOT NULL, finished INTEGER NOT NULL, PRIMARY KEY (job, host)) WITHOUT ROWID;
 `;
 };
@@ -146,6 +147,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       throw storeFailed(file, err);
     }
+    db.prepare('INSERT INTO hosts (host, seen) VALUES (?, ?) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen').run(options.hostId, new Date().toISOString());
     return new SqliteStore(db, file, options.hostId, options.log ?? (() => {}));
   }
 
@@ -337,8 +339,9 @@ export class SqliteStore implements Store {
     const created = new Date().toISOString();
     for (const job of changes.jobs ?? []) {
       parseSelector(job.selector);
-      const id = Number(this.stmt('INSERT INTO jobs (reason, selector, created, origin) VALUES (?, ?, ?, ?)').run(job.reason, JSON.stringify(job.selector), created, this.hostId).lastInsertRowid);
-      jobs.push({ id, reason: job.reason, selector: structuredClone(job.selector), created, origin: this.hostId });
+      const deconfigure = job.deconfigure && job.deconfigure.length > 0 ? JSON.stringify(job.deconfigure) : null;
+      const id = Number(this.stmt('INSERT INTO jobs (reason, selector, deconfigure, created, origin) VALUES (?, ?, ?, ?, ?)').run(job.reason, JSON.stringify(job.selector), deconfigure, created, this.hostId).lastInsertRowid);
+      jobs.push(jobOf({ id, reason: job.reason, selector: JSON.stringify(job.selector), deconfigure, created, origin: this.hostId }));
     }
     for (const p of changes.progress ?? []) {
       this.db
@@ -347,6 +350,17 @@ export class SqliteStore implements Store {
            ON CONFLICT (job, host) DO UPDATE SET cursor = excluded.cursor, done = excluded.done, total = excluded.total, finished = excluded.finished`,
         )
         .run(p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished ? 1 : 0);
+    }
+    for (const f of changes.finished ?? []) {
+      this.stmt(
+        `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES (?, ?, NULL, ?, ?, 1)
+         ON CONFLICT (job, host) DO UPDATE SET done = excluded.done, total = excluded.total, finished = 1`,
+      ).run(f.job, this.hostId, f.done, f.total);
+      const gone = this.stmt(
+        `DELETE FROM jobs WHERE id = @job AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.seen >= @since
+           AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = @job AND p.host = h.host AND p.finished = 1))`,
+      ).run({ job: f.job, since: hostsSince() });
+      if (gone.changes > 0) this.stmt('DELETE FROM job_progress WHERE job = ?').run(f.job);
     }
     const body = { origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
     const seq = Number(this.stmt('INSERT INTO changes (payload) VALUES (?)').run(changePayload(body)).lastInsertRowid);
@@ -374,8 +388,7 @@ export class SqliteStore implements Store {
   }
 
   async jobs(): Promise<ReconfigureJob[]> {
-    const rows = this.stmt('SELECT id, reason, selector, created, origin FROM jobs ORDER BY id').all() as (Omit<ReconfigureJob, 'selector'> & { selector: string })[];
-    return rows.map((r) => ({ ...r, selector: JSON.parse(r.selector) as Selector }));
+    return (this.stmt('SELECT id, reason, selector, deconfigure, created, origin FROM jobs ORDER BY id').all() as JobRow[]).map(jobOf);
   }
 
   async jobProgress(id?: number): Promise<JobProgress[]> {
@@ -414,6 +427,28 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 }
+
+/** A row of the jobs table. */
+interface JobRow {
+  id: number;
+  reason: string;
+  selector: string;
+  deconfigure: string | null;
+  created: string;
+  origin: string;
+}
+
+const jobOf = (r: JobRow): ReconfigureJob => ({
+  id: Number(r.id),
+  reason: r.reason,
+  selector: JSON.parse(r.selector) as Selector,
+  ...(r.deconfigure ? { deconfigure: JSON.parse(r.deconfigure) as DeviceRecord[] } : {}),
+  created: r.created,
+  origin: r.origin,
+});
+
+/** Hosts seen since this moment count for dropping a finished job (a host gone for a day no longer holds jobs). */
+export const hostsSince = (): string => new Date(Date.now() - 24 * 3600 * 1000).toISOString();
 
 /** Throws when the stored revision `rev` (0: absent) does not satisfy `expect`. */
 export function checkExpectation(kind: DocumentKind, id: string, rev: number, expect: WriteExpectation | undefined): void {

@@ -129,8 +129,13 @@ export type DocumentWrite =
 export interface ReconfigureJobInput {
   /** Why (for progress and logs), e.g. `config "base" changed`, `plugin "acme-1" upgraded`. */
   reason: string;
-  /** The devices to reconfigure, e.g. `{config: {$in: [...]}}` or `{plugin: "acme-1"}`. */
+  /** The devices to reconfigure, e.g. `{config: {$in: [...]}}`, `{plugin: "acme-1"}` or `{id: "abc"}`. */
   selector: Selector;
+  /**
+   * Devices as they were before the change, whose files every host must remove first (a deleted device, or one whose
+   * MAC, plugin or config changed).
+   */
+  deconfigure?: DeviceRecord[];
 }
 
 /** A recorded background reconfiguration (see {@link Store.jobs}). */
@@ -169,6 +174,11 @@ export interface ChangeSet {
   jobs?: readonly ReconfigureJobInput[];
   /** Progress to record for jobs of this host. */
   progress?: readonly JobProgress[];
+  /**
+   * Jobs this host has finished: their progress is marked finished, and a job is forgotten once every host sharing
+   * the store has finished it.
+   */
+  finished?: readonly { job: number; done: number; total: number }[];
 }
 
 /** What a committed {@link ChangeSet} produced. */

@@ -1,6 +1,7 @@
 import type { CliCommand } from './command';
 import { firmwareCommand } from './commands/firmware';
 import { identifyCommand } from './commands/identify';
+import { importCommand } from './commands/import';
 import { installCommand } from './commands/install';
 import { listCommand } from './commands/list';
 import { renderCommand } from './commands/render';
@@ -20,4 +21,5 @@ export const commands: readonly CliCommand[] = [
   listCommand,
   firmwareCommand,
   serveCommand,
+  importCommand,
 ];

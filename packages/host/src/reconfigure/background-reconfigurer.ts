@@ -1,0 +1,281 @@
+import { performance } from 'node:perf_hooks';
+import { selectorMatcher } from '../store/selector-match';
+import type { DeviceRecord, ReconfigureJob, Store, StoreChange } from '../store/store';
+
+/** What the reconfigurer needs from the provisioning app. */
+export interface ReconfigureTarget {
+  /**
+   * Configures the stored device `id` again with its plugin and config (under the app's per-device lock) and stores
+   * its new `configured` flag when `writeFlag` is set and the flag changed. Resolves to `undefined` when the device no
+   * longer exists.
+   */
+  reconfigure(id: string, writeFlag: boolean): Promise<boolean | undefined>;
+  /** Removes the files of a device as it was before a change (its plugin's `deconfigure`). */
+  deconfigure(device: DeviceRecord): Promise<void>;
+}
+
+/** Options of {@link BackgroundReconfigurer}. */
+export interface BackgroundReconfigurerOptions {
+  /** The store holding the jobs. */
+  store: Store;
+  /** Configures devices. */
+  target: ReconfigureTarget;
+  /** How many devices are configured at once. @defaultValue 32 */
+  concurrency?: number;
+  /** How many device ids are read (and how much progress is recorded) per batch. @defaultValue 256 */
+  batchSize?: number;
+  /** Receives progress lines. */
+  log?: (line: string) => void;
+}
+
+/** The progress of one job on this host, as `GET /status`-style callers show it. */
+export interface JobStatus {
+  /** The job id. */
+  id: number;
+  /** Why it runs. */
+  reason: string;
+  /** Devices done so far on this host. */
+  done: number;
+  /** Devices it covers (counted when this host started it). */
+  total: number;
+  /** Devices per second so far. */
+  rate: number;
+  /** When it was recorded. */
+  created: string;
+}
+
+interface ActiveJob {
+  job: ReconfigureJob;
+  matches: (doc: unknown) => boolean;
+  /** The last id (in id order) whose batch is done and recorded. */
+  cursor: string | undefined;
+  /** The batch being worked on ends at this id (devices up to it are being handled by the worker). */
+  done: number;
+  total: number;
+  /** Devices configured ahead of the worker (a phone asked first). */
+  ahead: Set<string>;
+  started: number;
+  /** A job of one device that the app configures itself right after its change. */
+  inline: boolean;
+}
+
+/**
+ * Runs recorded reconfigurations in the background (jobs of the store, recorded with the change that needs them):
+ * walks the devices of each job in id order, in batches, configuring many at once, and records its progress per
+ * batch so that a restart resumes where it stopped. {@link BackgroundReconfigurer.ensureFresh} lets the serving path
+ * configure a device first when a phone asks before its turn, so no phone gets a file the acknowledged change made
+ * stale. Jobs recorded by other hosts (a shared PostgreSQL store) are picked up from the change feed, so each host
+ * keeps its own files up to date.
+ */
+export class BackgroundReconfigurer {
+  private readonly active = new Map<number, ActiveJob>();
+  private readonly finishedBuffer: { job: number; done: number; total: number }[] = [];
+  private running: Promise<void> | undefined;
+  private wake = false;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private stopWatching: (() => void) | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: BackgroundReconfigurerOptions) {}
+
+  private get store(): Store {
+    return this.options.store;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  /** Loads the jobs left unfinished by this host (e.g. by a crash), follows the change feed, and starts working. */
+  async start(): Promise<void> {
+    this.stopWatching = this.store.watch((change) => this.onChange(change));
+    const progress = new Map((await this.store.jobProgress()).filter((p) => p.host === this.store.hostId).map((p) => [p.job, p]));
+    for (const job of await this.store.jobs()) {
+      const mine = progress.get(job.id);
+      if (mine?.finished) continue;
+      this.track(job, false, mine?.cursor, mine?.done ?? 0);
+    }
+    if (this.active.size > 0) this.log(`reconfigure: resuming ${this.active.size} unfinished job(s)`);
+    this.kick();
+  }
+
+  /** Stops working (the jobs stay recorded and resume at the next start) and flushes finished jobs. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopWatching?.();
+    await this.running;
+    await this.flushFinished();
+  }
+
+  /**
+   * Registers jobs this host just recorded (call before acknowledging the change, so the serving path already knows
+   * the devices are stale). `inline`: a job of one device that the caller configures itself and then reports with
+   * {@link BackgroundReconfigurer.finishInline}.
+   */
+  add(jobs: readonly ReconfigureJob[], inline = false): void {
+    for (const job of jobs) this.track(job, inline, undefined, 0);
+    if (!inline) this.kick();
+  }
+
+  /** Reports an inline job done (recorded with the next batch of finished jobs). */
+  finishInline(jobs: readonly ReconfigureJob[]): void {
+    for (const job of jobs) {
+      if (!this.active.delete(job.id)) continue;
+      this.finishedBuffer.push({ job: job.id, done: 1, total: 1 });
+    }
+    this.scheduleFlush();
+  }
+
+  /** Whether a pending job covers `device` and has not reached it yet on this host. */
+  isStale(device: DeviceRecord): boolean {
+    if (this.active.size === 0) return false;
+    for (const a of this.active.values()) {
+      if (a.inline) continue;
+      if ((a.cursor === undefined || device.id > a.cursor) && !a.ahead.has(device.id) && a.matches(device)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Configures `device` now if a pending job covers it and has not reached it (a phone asked before its turn);
+   * resolves once its files are current. Serving calls this before answering.
+   */
+  async ensureFresh(device: DeviceRecord): Promise<void> {
+    if (!this.isStale(device)) return;
+    const covering = [...this.active.values()].filter((a) => !a.inline && (a.cursor === undefined || device.id > a.cursor) && a.matches(device));
+    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId));
+    for (const a of covering) a.ahead.add(device.id);
+  }
+
+  /** The progress of every job of this host. */
+  status(): JobStatus[] {
+    return [...this.active.values()]
+      .filter((a) => !a.inline)
+      .map((a) => {
+        const seconds = (performance.now() - a.started) / 1000;
+        return { id: a.job.id, reason: a.job.reason, done: a.done, total: a.total, rate: seconds > 0 ? Math.round(a.done / seconds) : 0, created: a.job.created };
+      });
+  }
+
+  /** Resolves once no job is pending on this host (for tests and `provd` commands that wait). */
+  async idle(): Promise<void> {
+    while (this.running || [...this.active.values()].some((a) => !a.inline)) {
+      if (!this.running) this.kick();
+      await (this.running ?? new Promise((r) => setTimeout(r, 10)));
+    }
+    await this.flushFinished();
+  }
+
+  private track(job: ReconfigureJob, inline: boolean, cursor: string | undefined, done: number): void {
+    if (this.active.has(job.id)) return;
+    this.active.set(job.id, { job, matches: selectorMatcher(job.selector), cursor, done, total: 0, ahead: new Set(), started: performance.now(), inline });
+  }
+
+  private onChange(change: StoreChange): void {
+    if (change.origin === this.store.hostId || change.jobs.length === 0 || this.stopped) return;
+    // Another host recorded jobs: this host must configure its own files too.
+    void this.store.jobs().then(
+      (jobs) => {
+        const wanted = new Set(change.jobs);
+        for (const job of jobs) if (wanted.has(job.id)) this.track(job, false, undefined, 0);
+        this.kick();
+      },
+      (err: Error) => this.log(`reconfigure: could not read the jobs of another host: ${err.message}`),
+    );
+  }
+
+  private kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wake = true;
+      return;
+    }
+    this.running = this.work().finally(() => {
+      this.running = undefined;
+      if (this.wake && !this.stopped) {
+        this.wake = false;
+        this.kick();
+      }
+    });
+  }
+
+  private async work(): Promise<void> {
+    for (;;) {
+      const next = [...this.active.values()].filter((a) => !a.inline).sort((x, y) => x.job.id - y.job.id)[0];
+      if (!next || this.stopped) return;
+      try {
+        await this.runJob(next);
+      } catch (err) {
+        this.log(`reconfigure: job ${next.job.id} (${next.job.reason}) stopped: ${(err as Error).message}; it resumes at the next start`);
+        return;
+      }
+    }
+  }
+
+  private async runJob(a: ActiveJob): Promise<void> {
+    const { store } = this;
+    const { target } = this.options;
+    const batchSize = this.options.batchSize ?? 256;
+    const concurrency = this.options.concurrency ?? 32;
+    const writeFlag = a.job.origin === store.hostId;
+    a.started = performance.now();
+    const startDone = a.done;
+    a.total = Math.max(a.done, await store.devices.count(a.job.selector));
+    this.log(`reconfigure: job ${a.job.id} (${a.job.reason}): ${a.total} device(s)${a.done > 0 ? `, resuming after ${a.done}` : ''}`);
+    if (a.cursor === undefined && a.job.deconfigure) {
+      for (const old of a.job.deconfigure) await target.deconfigure(old);
+    }
+    let lastLog = performance.now();
+    for (;;) {
+      if (this.stopped) return;
+      const ids = await store.devices.idsAfter(a.job.selector, a.cursor, batchSize);
+      if (ids.length === 0) break;
+      let index = 0;
+      const worker = async (): Promise<void> => {
+        while (index < ids.length) {
+          const id = ids[index++]!;
+          if (a.ahead.has(id)) continue;
+          await target.reconfigure(id, writeFlag);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+      a.cursor = ids[ids.length - 1];
+      a.done += ids.length;
+      for (const id of ids) a.ahead.delete(id);
+      await store.commit({ progress: [{ job: a.job.id, host: store.hostId, cursor: a.cursor, done: a.done, total: Math.max(a.total, a.done), finished: false }] });
+      if (performance.now() - lastLog > 2000) {
+        lastLog = performance.now();
+        const rate = Math.round((a.done - startDone) / ((lastLog - a.started) / 1000));
+        this.log(`reconfigure: job ${a.job.id}: ${a.done}/${Math.max(a.total, a.done)} devices (${rate}/s)`);
+      }
+    }
+    const seconds = (performance.now() - a.started) / 1000;
+    await store.commit({ finished: [{ job: a.job.id, done: a.done, total: Math.max(a.total, a.done) }] });
+    this.active.delete(a.job.id);
+    this.log(`reconfigure: job ${a.job.id} (${a.job.reason}) done: ${a.done} device(s) in ${seconds.toFixed(1)} s (${seconds > 0 ? Math.round((a.done - startDone) / seconds) : a.done - startDone}/s)`);
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.stopped) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flushFinished();
+    }, 50);
+    this.flushTimer.unref();
+  }
+
+  private async flushFinished(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
+    if (this.finishedBuffer.length === 0) return;
+    const finished = this.finishedBuffer.splice(0);
+    try {
+      await this.store.commit({ finished });
+    } catch (err) {
+      // Not recorded: the jobs run again at the next start (configuring a device twice is harmless).
+      this.log(`reconfigure: could not record ${finished.length} finished job(s): ${(err as Error).message}`);
+    }
+  }
+}

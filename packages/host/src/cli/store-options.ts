@@ -1,4 +1,4 @@
-import { createProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
 import type { StoreLocation } from '../store/store';
 
 /** The store flags `provd serve` and `provd import` share. */
@@ -20,10 +20,10 @@ export function storeLocation(flags: StoreFlags, dataDir: string, env: NodeJS.Pr
   const url = flags.storeUrl ?? env.PROVD_STORE_URL;
   const engine = flags.store ?? (url ? 'postgres' : 'sqlite');
   if (engine === 'sqlite') {
-    if (flags.storeUrl) throw createProvdError('PROVD_CLI_USAGE', { problem: '--store-url is for --store postgres; the SQLite store is a file in the data folder' });
+    if (flags.storeUrl) throw hostError('PROVD_CLI_USAGE', { problem: '--store-url is for --store postgres; the SQLite store is a file in the data folder' });
     return { engine: 'sqlite', dataDir };
   }
-  if (engine !== 'postgres') throw createProvdError('PROVD_CLI_USAGE', { problem: `--store must be "sqlite" or "postgres" (received "${engine}")` });
-  if (!url) throw createProvdError('PROVD_CLI_USAGE', { problem: '--store postgres needs --store-url URL (or PROVD_STORE_URL)' });
+  if (engine !== 'postgres') throw hostError('PROVD_CLI_USAGE', { problem: `--store must be "sqlite" or "postgres" (received "${engine}")` });
+  if (!url) throw hostError('PROVD_CLI_USAGE', { problem: '--store postgres needs --store-url URL (or PROVD_STORE_URL)' });
   return { engine: 'postgres', url };
 }

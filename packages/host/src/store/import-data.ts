@@ -1,6 +1,6 @@
 import { opendir, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError } from '@provd/sdk';
+import { hostError } from '../errors';
 import { readConfigInput } from '../app/config-input';
 import { readDeviceInput } from '../app/device-input';
 import { RECORD_ID } from './records';
@@ -48,7 +48,7 @@ export async function detectOldFormat(dataDir: string): Promise<DataFolderFormat
 export async function refuseOldFormat(dataDir: string): Promise<void> {
   const format = await detectOldFormat(dataDir);
   if (format === undefined) return;
-  throw createProvdError('PROVD_HOST_OLD_DATA_FORMAT', {
+  throw hostError('PROVD_HOST_OLD_DATA_FORMAT', {
     dir: dataDir,
     format: format === 'established' ? "an established provd's jsondb/ documents" : 'devices and configs as one JSON file each',
   });
@@ -140,7 +140,7 @@ export async function importDataFolder(options: ImportOptions): Promise<ImportRe
     : (await isDir(join(from, 'devices'))) || (await isDir(join(from, 'configs')))
       ? 'json-documents'
       : undefined;
-  if (format === undefined) throw createProvdError('PROVD_HOST_IMPORT_UNREADABLE', { dir: options.from, reason: 'it holds neither devices/ and configs/ nor jsondb/' });
+  if (format === undefined) throw hostError('PROVD_HOST_IMPORT_UNREADABLE', { dir: options.from, reason: 'it holds neither devices/ and configs/ nor jsondb/' });
   const layout = LAYOUT[format];
   const skipped: ImportProblem[] = [];
   const notes: ImportProblem[] = [];

@@ -3,7 +3,7 @@
  * copies the devices and configs of an old data folder (this host's JSON documents, or an established provd's
  * `jsondb/`) into the store, reporting every document it could not take and why.
  */
-import { createProvdError } from '@provd/sdk';
+import { hostError } from '../../errors';
 import { importDataFolder } from '../../store/import-data';
 import { openStore } from '../../store/open-store';
 import type { CliCommand } from '../command';
@@ -28,7 +28,7 @@ export const importCommand: CliCommand = {
       .option('--tenant <uuid>', 'Tenant given to documents that have none')
       .option('--json', 'Print the report as one JSON document')
       .action(async (folder: string, flags: ImportFlags) => {
-        if (!folder) throw createProvdError('PROVD_CLI_USAGE', { problem: 'missing the folder to import' });
+        if (!folder) throw hostError('PROVD_CLI_USAGE', { problem: 'missing the folder to import' });
         const dataDir = flags.dataDir ?? folder;
         const store = await openStore(storeLocation(flags, dataDir), { dataDir });
         const progress = createProgress(io, 'reading');

@@ -11,6 +11,7 @@ export * from './api/index';
 export * from './files/index';
 export * from './http/index';
 export * from './store/index';
+export * from './reconfigure/index';
 export * from './sync/index';
 export * from './tftp/index';
 export * from './plugins/index';

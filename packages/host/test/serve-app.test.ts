@@ -58,18 +58,18 @@ describe('devices and configs', () => {
     expect(device).toMatchObject({ mac: '00:11:22:33:44:55', configured: true });
     const file = await readFile(`${plugin().tftpbootDir}/acme/001122334455.cfg`, 'utf8');
     expect(file).toContain('user=alice\n');
-    expect(app.devices.get(device.id)?.configured).toBe(true);
+    expect((await app.devices.get(device.id))?.configured).toBe(true);
   });
 
   it('reconfigures exactly when a reconfigure key changes', async () => {
     await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
     const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c', version: '1' });
     plugin().calls.length = 0;
-    await app.updateDevice({ ...app.devices.get(d.id), ip: '10.0.0.9' });
+    await app.updateDevice({ ...(await app.devices.get(d.id)), ip: '10.0.0.9' });
     expect(plugin().calls).toEqual([]);
-    await app.updateDevice({ ...app.devices.get(d.id), version: '2' });
+    await app.updateDevice({ ...(await app.devices.get(d.id)), version: '2' });
     expect(plugin().calls).toEqual([['deconfigure', d.id], ['configure', d.id]]);
-    expect(app.devices.get(d.id)).toMatchObject({ version: '2', ip: '10.0.0.9', configured: true });
+    expect(await app.devices.get(d.id)).toMatchObject({ version: '2', ip: '10.0.0.9', configured: true });
     plugin().calls.length = 0;
     await app.reconfigureDevice(d.id);
     expect(plugin().calls).toEqual([['configure', d.id]]);
@@ -82,7 +82,8 @@ describe('devices and configs', () => {
       ids.push((await app.insertDevice({ mac, plugin: 'acme-1', config: 'shared' })).id);
     }
     await app.updateConfig({ id: 'shared', parent_ids: [], raw_config: line('v') });
-    expect(ids.map((id) => app.devices.get(id)?.configured)).toEqual([true, true, true]);
+    await app.reconfigurer.idle();
+    expect((await app.devices.getMany(ids)).map((d) => d.configured)).toEqual([true, true, true]);
     expect(await readFile(`${plugin().tftpbootDir}/acme/000000000003.cfg`, 'utf8')).toContain('user=v\n');
   });
 
@@ -96,8 +97,9 @@ describe('devices and configs', () => {
     const onChild = await app.insertDevice({ mac: '00:00:00:00:00:03', plugin: 'acme-1', config: 'child' });
     expect([onParent.configured, onChild.configured]).toEqual([true, true]);
     await app.deleteConfig('p');
-    expect(app.devices.get(onParent.id)?.configured).toBe(false);
-    expect(app.devices.get(onChild.id)?.configured).toBe(true);
+    await app.reconfigurer.idle();
+    expect((await app.devices.get(onParent.id))?.configured).toBe(false);
+    expect((await app.devices.get(onChild.id))?.configured).toBe(true);
   });
 
   it('validates configs and devices with clear errors', async () => {
@@ -116,7 +118,7 @@ describe('devices and configs', () => {
     const err = await app.insertDevice({ mac: 'zz' }).catch((e: unknown) => e);
     expect(isProvdError(err, 'PROVD_HOST_INVALID_DEVICE')).toBe(true);
     await app.insertConfig({ id: 'dev', X_type: 'device', parent_ids: [], raw_config: { X_a: null, sip_lines: { '1': { username: 'u', password: null } } } });
-    expect(app.configs.get('dev')?.raw_config).toEqual({ sip_lines: { '1': { username: 'u' } } });
+    expect((await app.configs.get('dev'))?.raw_config).toEqual({ sip_lines: { '1': { username: 'u' } } });
     const loop = await app.updateConfig({ id: 'dev', parent_ids: ['dev'], raw_config: {} }).catch((e: unknown) => e);
     expect(isProvdError(loop, 'PROVD_HOST_INVALID_CONFIG')).toBe(true);
   });
@@ -127,9 +129,10 @@ describe('devices and configs', () => {
     const before = plugin();
     await app.uninstallPlugin('acme-1');
     expect(before.calls.slice(-2)).toEqual([['deconfigure', d.id], ['close', 'acme-1']]);
-    expect(app.devices.get(d.id)).toMatchObject({ plugin: 'acme-1', configured: false });
+    expect(await app.devices.get(d.id)).toMatchObject({ plugin: 'acme-1', configured: false });
     await app.installPlugin('acme-1');
-    expect(app.devices.get(d.id)?.configured).toBe(true);
+    await app.reconfigurer.idle();
+    expect((await app.devices.get(d.id))?.configured).toBe(true);
   });
 
   it('synchronizes only configured devices, through their plugin', async () => {
@@ -158,9 +161,9 @@ describe('identification on every request', () => {
     const result = await app.process({ path: '/acme/00aabbccddee.cfg', headers: {}, clientIp: '10.0.0.7' }, 'http');
     expect(result.device).toMatchObject({ mac: '00:aa:bb:cc:dd:ee', ip: '10.0.0.7', plugin: 'acme-1', configured: true });
     expect(result.device?.config).toMatch(/^autoprov-/);
-    expect(app.configs.get(result.device!.config!)).toMatchObject({ transient: true, parent_ids: ['autoprov'] });
+    expect(await app.configs.get(result.device!.config!)).toMatchObject({ transient: true, parent_ids: ['autoprov'] });
     await app.deleteDevice(result.device!.id);
-    expect(app.configs.has(result.device!.config!)).toBe(false);
+    expect(await app.configs.get(result.device!.config!)).toBeUndefined();
   });
 
   it('picks the best plugin, the highest id on a tie, and retrieves by IP when no MAC is known', async () => {
@@ -174,14 +177,14 @@ describe('identification on every request', () => {
   it('takes the IP away from other devices when a device shows up with it', async () => {
     const a = await app.dhcpCommit({ ip: '10.0.0.9', mac: '00:11:22:33:44:01', options: {} });
     await app.dhcpCommit({ ip: '10.0.0.9', mac: '00:11:22:33:44:02', options: {} });
-    expect(app.devices.get(a!.id)?.ip).toBeUndefined();
+    expect((await app.devices.get(a!.id))?.ip).toBeUndefined();
   });
 
   it('records the SIP user of line 1 when the device fetches its trigger file', async () => {
     await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('alice') });
     const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c' });
     await app.process({ path: '/acme/001122334455.cfg', headers: {}, clientIp: '10.0.0.10' }, 'http');
-    expect(app.devices.get(d.id)?.remote_state_sip_username).toBe('alice');
+    expect((await app.devices.get(d.id))?.remote_state_sip_username).toBe('alice');
   });
 
   it('logs sensitive files asked by unknown devices and rate-limits them per client IP', async () => {
@@ -217,6 +220,7 @@ describe('serving configured phones over HTTP and TFTP', () => {
     const rewrite = app.updateConfig({ id: 'c', parent_ids: [], raw_config: line('u2') });
     const bodies = await Promise.all(macs.map(fetch1));
     await rewrite;
+    await app.reconfigurer.idle();
     bodies.forEach((body, i) => {
       expect(body.startsWith(`mac=${macs[i]}\nuser=u`)).toBe(true);
       expect(body.endsWith(`end=${macs[i]}\n`)).toBe(true);

@@ -91,7 +91,7 @@ describe('provd serve synchronizing phones straight over SIP/UDP', () => {
       log: () => undefined,
     });
     const device = { id: 'phone-1', mac: '00:0f:d3:05:48:48', ip: '127.0.0.1', remote_state_sip_username: 'line1user' };
-    await host.app.devices.put(device);
+    await host.app.store.put('devices', device);
     await host.app.standardSynchronize(device);
     expect(await done).toBe(0);
     const messages = await readFile(log, 'utf8');

@@ -37,13 +37,13 @@ export class ApiServer {
   constructor(private readonly options: ApiServerOptions) {
     const app = options.app;
     const seg = '([^/]+)';
-    const device = (id: string) => {
-      const d = app.devices.get(id);
+    const device = async (id: string) => {
+      const d = await app.devices.get(id);
       if (!d) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
       return d;
     };
-    const config = (id: string) => {
-      const c = app.configs.get(id);
+    const config = async (id: string) => {
+      const c = await app.configs.get(id);
       if (!c) throw hostError('PROVD_HOST_CONFIG_NOT_FOUND', { config: id });
       return c;
     };
@@ -57,11 +57,11 @@ export class ApiServer {
       ['GET', /^\/openapi\.json$/, async () => [200, openApiDocument(options.version ?? '0.0.0')]],
       ['GET', /^\/devices$/, async ({ query }) => {
         const filters = ['mac', 'ip', 'plugin', 'config'].flatMap((k) => (query.has(k) ? [[k, query.get(k)] as const] : []));
-        const devices = app.devices.find((d) => filters.every(([k, v]) => (d as unknown as Record<string, unknown>)[k] === v));
+        const { items: devices } = await app.devices.find(Object.fromEntries(filters));
         return [200, { devices }];
       }],
       ['POST', /^\/devices$/, async ({ req }) => [201, { device: await app.insertDevice(unwrap(await readJsonBody(req), 'device')) }]],
-      ['GET', new RegExp(`^/devices/${seg}$`), async ({ params }) => [200, { device: device(params[0]!) }]],
+      ['GET', new RegExp(`^/devices/${seg}$`), async ({ params }) => [200, { device: await device(params[0]!) }]],
       ['PUT', new RegExp(`^/devices/${seg}$`), async ({ req, params }) => {
         const body = sameId(unwrap(await readJsonBody(req), 'device'), params[0]!);
         return [200, { device: await app.updateDevice(body as Device) }];
@@ -75,15 +75,15 @@ export class ApiServer {
         await app.synchronizeDevice(params[0]!);
         return [204];
       }],
-      ['GET', /^\/configs$/, async () => [200, { configs: app.configs.all() }]],
+      ['GET', /^\/configs$/, async () => [200, { configs: (await app.configs.find()).items }]],
       ['POST', /^\/configs$/, async ({ req }) => [201, { config: await app.insertConfig(unwrap(await readJsonBody(req), 'config')) }]],
-      ['GET', new RegExp(`^/configs/${seg}$`), async ({ params }) => [200, { config: config(params[0]!) }]],
+      ['GET', new RegExp(`^/configs/${seg}$`), async ({ params }) => [200, { config: await config(params[0]!) }]],
       ['GET', new RegExp(`^/configs/${seg}/raw$`), async ({ params }) => {
-        config(params[0]!);
-        return [200, { raw_config: app.flattenedRawConfig(params[0]!) }];
+        await config(params[0]!);
+        return [200, { raw_config: await app.flattenedRawConfig(params[0]!) }];
       }],
       ['PUT', new RegExp(`^/configs/${seg}$`), async ({ req, params }) => {
-        config(params[0]!);
+        await config(params[0]!);
         const body = sameId(unwrap(await readJsonBody(req), 'config'), params[0]!);
         return [200, { config: await app.updateConfig(body) }];
       }],
@@ -91,6 +91,7 @@ export class ApiServer {
         await app.deleteConfig(params[0]!);
         return [204];
       }],
+      ['GET', /^\/reconfigure$/, async () => [200, { jobs: app.reconfigureStatus() }]],
       ['GET', /^\/plugins$/, async () => {
         const installed = await app.plugins.installed();
         const loaded = app.plugins.loaded();

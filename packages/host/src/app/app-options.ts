@@ -1,10 +1,15 @@
 import type { RawConfig, SyncService } from '@provd/sdk';
+import type { StoreLocation } from '../store/store';
 import type { PluginHost } from './plugin-host';
 
 /** Options of `ProvisioningApp.open`. */
 export interface ProvisioningAppOptions {
-  /** Where devices and configs are stored (`<dataDir>/devices/`, `<dataDir>/configs/`). */
+  /** The host's data folder: its id, and the SQLite store (`<dataDir>/provd.sqlite`) unless `store` says otherwise. */
   dataDir: string;
+  /** Where devices and configs are stored. @defaultValue the SQLite file of `dataDir` */
+  store?: StoreLocation;
+  /** How many devices background reconfigurations configure at once. @defaultValue 32 */
+  reconfigureConcurrency?: number;
   /** The plugin manager. */
   plugins: PluginHost;
   /** The base raw config every flattening starts from (see the core's `baseRawConfig`). @defaultValue {} */

@@ -1,12 +1,26 @@
-import { configDescendants, needsReconfigure } from '@provd/core';
-import { createProvdError, validateRawConfig, type Device } from '@provd/sdk';
+import { needsReconfigure } from '@provd/core';
+import { createProvdError, validateRawConfig, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import { hostError } from '../errors';
+import type { DocumentWrite, ReconfigureJobInput } from '../store/store';
 import { reasonOf, type AppContext } from './app-context';
+import type { StoredConfig } from './config-input';
 import type { RawConfigs } from './raw-configs';
+
+/** What {@link DeviceConfiguration.prepare} found a device can be configured with. */
+export interface PreparedConfiguration {
+  /** The loaded plugin of the device. */
+  plugin: ProvdPlugin;
+  /** Its own copy of its flattened, defaulted, validated raw config. */
+  raw: RawConfig;
+}
 
 /**
  * Configuring and reconfiguring devices: each device configured by its plugin with its own copy of its validated
  * raw config, reconfigured exactly when its plugin, config or identity changes, one task at a time per device.
+ *
+ * Every change that needs files written is one store transaction holding the device and a recorded job for it (so
+ * a crash between the commit and the files is repaired at the next start, and other hosts sharing the store write
+ * their own files); the device is written once per change (a second write only when its plugin fails to configure).
  */
 export class DeviceConfiguration {
   /** Configures the devices of `app` with the raw configs of `rawConfigs`. */
@@ -16,18 +30,23 @@ export class DeviceConfiguration {
   ) {}
 
   /**
-   * Configures `device` with its plugin and its own copy of its raw config; resolves to whether it succeeded (the
-   * value of `configured`). Nothing happens without a loaded plugin or a config that exists.
+   * The plugin and raw config `device` would be configured with, or `undefined` when it cannot be: no loaded plugin,
+   * no config, or a raw config that fails validation (logged).
    */
-  async configure(device: Device): Promise<boolean> {
+  async prepare(device: Device, pending: readonly StoredConfig[] = []): Promise<PreparedConfiguration | undefined> {
     const plugin = this.app.plugins.get(device.plugin);
-    const raw = plugin ? this.rawConfigs.forDevice(device) : undefined;
-    if (!plugin || !raw) return false;
+    const raw = plugin ? await this.rawConfigs.forDevice(device, pending) : undefined;
+    if (!plugin || !raw) return undefined;
     const { valid, errors } = validateRawConfig(raw);
     if (!valid) {
       this.app.log(createProvdError('PROVD_INVALID_RAW_CONFIG', { device: device.id, errors }).message);
-      return false;
+      return undefined;
     }
+    return { plugin, raw };
+  }
+
+  /** Writes the files of `device` as prepared; resolves to whether the plugin succeeded (logged otherwise). */
+  async configurePrepared(device: Device, { plugin, raw }: PreparedConfiguration): Promise<boolean> {
     try {
       await plugin.configure(structuredClone(device), raw);
       return true;
@@ -35,6 +54,15 @@ export class DeviceConfiguration {
       this.app.log(`configure of device "${device.id}" by plugin "${plugin.id}" failed: ${reasonOf(err)}`);
       return false;
     }
+  }
+
+  /**
+   * Configures `device` with its plugin and its own copy of its raw config; resolves to whether it succeeded (the
+   * value of `configured`). Nothing happens without a loaded plugin or a config that exists.
+   */
+  async configure(device: Device): Promise<boolean> {
+    const prepared = await this.prepare(device);
+    return prepared ? this.configurePrepared(device, prepared) : false;
   }
 
   /** Removes the files of `device` through its plugin (a failure is logged). */
@@ -51,67 +79,102 @@ export class DeviceConfiguration {
   /** Runs `task` on the stored device `id` under its lock; `PROVD_HOST_DEVICE_NOT_FOUND` when there is none. */
   withDevice<T>(id: string, task: (device: Device) => Promise<T>): Promise<T> {
     return this.app.deviceLock.run(id, async () => {
-      const device = this.app.devices.get(id);
+      const device = await this.app.devices.get(id);
       if (!device) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
       return task(device);
     });
   }
 
   /**
-   * Configures an unchanged `device` again (its config, or its plugin's instance, changed) and stores the new
-   * `configured` flag. The plugin overwrites the device's files atomically, so a phone fetching meanwhile gets the old
-   * file or the new one, never a 404; when configure fails, the device is deconfigured.
+   * Configures an unchanged `device` again (under its lock) and stores its `configured` flag when it changed. The
+   * plugin overwrites the device's files atomically, so a phone fetching meanwhile gets the old file or the new one,
+   * never a 404; when configure fails, the device is deconfigured.
    */
-  async reconfigureLocked(device: Device): Promise<Device> {
+  async reconfigureLocked(device: Device, writeFlag = true): Promise<Device> {
     const configured = await this.configure(device);
     if (!configured && device.configured) await this.deconfigure(device);
     const updated = { ...device, configured };
-    await this.app.devices.put(updated);
+    if (writeFlag && configured !== (device.configured ?? false)) await this.app.store.put('devices', updated as Device & { id: string });
     return updated;
+  }
+
+  /**
+   * Configures the stored device `id` again for a background job (under its lock): a device whose plugin is not
+   * loaded here is left as it is. Resolves to its `configured` flag, `undefined` when it no longer exists.
+   */
+  async reconfigureStored(id: string, writeFlag: boolean): Promise<boolean | undefined> {
+    return this.app.deviceLock.run(id, async () => {
+      const device = await this.app.devices.get(id);
+      if (!device) return undefined;
+      if (!this.app.plugins.get(device.plugin)) return device.configured ?? false;
+      return (await this.reconfigureLocked(device, writeFlag)).configured ?? false;
+    });
   }
 
   /** Deconfigures `device` when configured and stores it with `configured: false` (under its lock). */
   async unconfigureLocked(device: Device): Promise<void> {
     if (device.configured) await this.deconfigure(device);
-    await this.app.devices.put({ ...device, configured: false });
+    if (device.configured !== false) await this.app.store.put('devices', { ...device, configured: false } as Device & { id: string });
   }
 
   /**
-   * Stores `next` in place of `old`; when a key of the reconfigure list changed, the old device is deconfigured and
-   * the new one configured (under the device's lock).
+   * Stores `next` in place of `old` (`undefined`: a new device, refused when its id exists), with `extra` writes in
+   * the same transaction. When a key of the reconfigure list changed, the change records a job for the device, the
+   * old device is deconfigured and the new one configured, and the job is reported done (under the device's lock).
    */
-  async replaceDevice(old: Device, next: Device): Promise<Device> {
-    if (!needsReconfigure(old, next)) {
+  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = []): Promise<Device> {
+    const id = next.id;
+    if (old && !needsReconfigure(old, next)) {
       const kept = { ...next, configured: old.configured ?? false };
-      await this.app.devices.put(kept);
+      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string } }] });
       return kept;
     }
-    if (old.configured) await this.deconfigure(old);
-    next.configured = false;
-    await this.app.devices.put(next);
-    next.configured = await this.configure(next);
-    if (next.configured) await this.app.devices.put(next);
-    if (old.config && old.config !== next.config) await this.dropTransientConfig(old.config);
+    const pending = extra.flatMap((w) => (w.op === 'put' && w.kind === 'configs' ? [w.doc] : []));
+    const prepared = await this.prepare(next, pending);
+    next.configured = prepared !== undefined;
+    const deconfigure = old?.configured ? [old as Device & { id: string }] : [];
+    const jobs: ReconfigureJobInput[] =
+      (next.plugin && next.config) || deconfigure.length > 0 ? [{ reason: `device "${id}" ${old ? 'changed' : 'created'}`, selector: { id }, ...(deconfigure.length > 0 ? { deconfigure } : {}) }] : [];
+    const committed = await this.app.store.commit({
+      writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent' }],
+      jobs,
+    });
+    this.app.reconfigurer.add(committed.jobs, true);
+    try {
+      if (old?.configured) await this.deconfigure(old);
+      if (prepared && !(await this.configurePrepared(next, prepared))) {
+        next.configured = false;
+        await this.app.store.put('devices', next as Device & { id: string });
+      }
+    } finally {
+      this.app.reconfigurer.finishInline(committed.jobs);
+    }
+    if (old?.config && old.config !== next.config) await this.dropTransientConfig(old.config);
     return next;
+  }
+
+  /** Deletes the stored `device` (one transaction recording the removal of its files), then removes its files. */
+  async deleteDevice(device: Device): Promise<void> {
+    const deconfigure = device.configured ? [device as Device & { id: string }] : [];
+    const committed = await this.app.store.commit({
+      writes: [{ op: 'delete', kind: 'devices', id: device.id, expect: 'present' }],
+      jobs: deconfigure.length > 0 ? [{ reason: `device "${device.id}" deleted`, selector: { id: device.id }, deconfigure }] : [],
+    });
+    this.app.reconfigurer.add(committed.jobs, true);
+    try {
+      if (device.configured) await this.deconfigure(device);
+    } finally {
+      this.app.reconfigurer.finishInline(committed.jobs);
+    }
+    if (device.config) await this.dropTransientConfig(device.config);
   }
 
   /** Deletes the transient config `configId` when no device uses it any more. */
   async dropTransientConfig(configId: string): Promise<void> {
-    const config = this.app.configs.get(configId);
-    if (config?.transient && this.app.devices.findBy('config', configId).length === 0) await this.rawConfigs.change(configId);
-  }
-
-  /** Reconfigures the devices of config `id` and of every config inheriting from it. */
-  async reconfigureConfigDevices(id: string): Promise<void> {
-    await this.reconfigureDevicesOf(id);
-    for (const child of configDescendants(id, this.app.configs.all())) await this.reconfigureDevicesOf(child);
-  }
-
-  /** Reconfigures the devices pointing at config `configId` whose plugin is loaded. */
-  async reconfigureDevicesOf(configId: string): Promise<void> {
-    for (const device of this.app.devices.findBy('config', configId)) {
-      if (!device.plugin || !this.app.plugins.get(device.plugin)) continue;
-      await this.withDevice(device.id, (d) => this.reconfigureLocked(d));
+    const config = await this.app.configs.get(configId);
+    if (config?.transient && (await this.app.devices.count({ config: configId })) === 0) {
+      await this.app.store.delete('configs', configId);
+      this.rawConfigs.invalidate();
     }
   }
 }

@@ -20,14 +20,7 @@ export class DeviceOperations {
     const read = readDeviceInput(input);
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: read.errors });
     const device = { ...read.device, id: read.device.id ?? randomUUID().replaceAll('-', '') } as Device;
-    return this.app.deviceLock.run(device.id, async () => {
-      if (this.app.devices.has(device.id)) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: device.id });
-      device.configured = false;
-      await this.app.devices.put(device);
-      device.configured = await this.configuration.configure(device);
-      if (device.configured) await this.app.devices.put(device);
-      return device;
-    });
+    return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device));
   }
 
   /**
@@ -44,11 +37,7 @@ export class DeviceOperations {
 
   /** Deletes device `id` (deconfiguring it when configured) and the transient config only it used. */
   async delete(id: string): Promise<void> {
-    await this.configuration.withDevice(id, async (device) => {
-      await this.app.devices.delete(id);
-      if (device.configured) await this.configuration.deconfigure(device);
-      if (device.config) await this.configuration.dropTransientConfig(device.config);
-    });
+    await this.configuration.withDevice(id, (device) => this.configuration.deleteDevice(device));
   }
 
   /** Configures device `id` again (deconfigured only if that fails). */
@@ -58,12 +47,12 @@ export class DeviceOperations {
 
   /** Asks device `id` to fetch its configuration again, through its plugin's `synchronize`. */
   async synchronize(id: string): Promise<void> {
-    const device = this.app.devices.get(id);
+    const device = await this.app.devices.get(id);
     if (!device) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
     if (!device.configured) throw hostError('PROVD_HOST_DEVICE_NOT_CONFIGURED', { device: id });
     const plugin = this.app.plugins.get(device.plugin);
     if (!plugin) throw hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: device.plugin ?? '', device: id });
-    await plugin.synchronize(device, this.rawConfigs.forDevice(device) ?? {});
+    await plugin.synchronize(device, (await this.rawConfigs.forDevice(device)) ?? {});
   }
 
   /** Sends the standard SIP `check-sync` to a device through the host's sync service (for plugins and tests). */

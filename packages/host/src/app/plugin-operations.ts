@@ -9,35 +9,50 @@ export class PluginOperations {
     private readonly configuration: DeviceConfiguration,
   ) {}
 
-  /** Loads every installed plugin; a plugin that fails is logged and left out. No device is configured at start. */
+  /**
+   * Loads every installed plugin (a plugin that fails is logged and left out), then resumes the background
+   * reconfigurations left unfinished. No other device is configured at start.
+   */
   async start(): Promise<void> {
     const { failed } = await this.app.options.plugins.loadAll();
     for (const { id, error } of failed) this.app.log(`plugin "${id}" could not be loaded: ${error.message}`);
     this.app.plugins.changed();
+    await this.app.reconfigurer.start();
   }
 
-  /** Unloads every plugin. */
+  /** Stops the background work (it resumes at the next start), then unloads every plugin. */
   async close(): Promise<void> {
+    await this.app.reconfigurer.stop();
     await this.app.options.plugins.closeAll();
     this.app.plugins.changed();
   }
 
-  /** Installs (or upgrades) plugin `id`, then configures every device that uses it with the new instance. */
+  /**
+   * Installs (or upgrades) plugin `id`, then records a background job configuring every device that uses it with the
+   * new instance; resolves once the job is recorded (devices are configured in the background, or on demand).
+   */
   async install(id: string): Promise<void> {
     try {
       await this.app.options.plugins.install(id);
     } finally {
       this.app.plugins.changed();
     }
-    for (const device of this.app.devices.findBy('plugin', id)) {
-      await this.configuration.withDevice(device.id, (d) => this.configuration.reconfigureLocked(d));
-    }
+    const committed = await this.app.store.commit({ jobs: [{ reason: `plugin "${id}" installed`, selector: { plugin: id } }] });
+    this.app.reconfigurer.add(committed.jobs);
   }
 
   /** Deconfigures the devices of plugin `id`, then unloads and removes it. Devices keep their records. */
   async uninstall(id: string): Promise<void> {
-    for (const device of this.app.devices.findBy('plugin', id)) {
-      await this.configuration.withDevice(device.id, (d) => this.configuration.unconfigureLocked(d));
+    for (let after: string | undefined; ; ) {
+      const ids = await this.app.devices.idsAfter({ plugin: id }, after, 256);
+      if (ids.length === 0) break;
+      for (const deviceId of ids) {
+        await this.app.deviceLock.run(deviceId, async () => {
+          const device = await this.app.devices.get(deviceId);
+          if (device) await this.configuration.unconfigureLocked(device);
+        });
+      }
+      after = ids[ids.length - 1];
     }
     try {
       await this.app.options.plugins.uninstall(id);

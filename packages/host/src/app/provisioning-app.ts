@@ -1,7 +1,9 @@
-import { join } from 'node:path';
 import type { AnyRequest, Device, DhcpRequest, ProvdPlugin, RawConfig, RequestType, TftpRequest } from '@provd/sdk';
 import type { HttpRoute, ProvisioningHttpRequest } from '../http/server';
-import { DocumentStore } from '../store/document-store';
+import { BackgroundReconfigurer, type JobStatus } from '../reconfigure/background-reconfigurer';
+import { refuseOldFormat } from '../store/import-data';
+import { openStore } from '../store/open-store';
+import type { Collection, ConfigRecord, DeviceRecord, Store } from '../store/store';
 import { tftpFileReply } from '../tftp/file-reply';
 import { TftpErrorCode } from '../tftp/packet';
 import type { TftpReadReply } from '../tftp/server';
@@ -30,10 +32,14 @@ import { SecurityGuard } from './security-guard';
  * and TFTP serve from).
  */
 export class ProvisioningApp {
-  /** The devices. */
-  readonly devices: DocumentStore<Device>;
-  /** The configs. */
-  readonly configs: DocumentStore<StoredConfig>;
+  /** The store holding devices, configs, settings and the background jobs. */
+  readonly store: Store;
+  /** The devices (read access; changes go through the app's methods). */
+  readonly devices: Collection<DeviceRecord>;
+  /** The configs (read access; changes go through the app's methods). */
+  readonly configs: Collection<ConfigRecord>;
+  /** The background reconfigurations of this host. */
+  readonly reconfigurer: BackgroundReconfigurer;
   private readonly options: ProvisioningAppOptions;
   private readonly loaded: LoadedPlugins;
   private readonly rawConfigs: RawConfigs;
@@ -41,33 +47,57 @@ export class ProvisioningApp {
   private readonly configOps: ConfigOperations;
   private readonly pluginOps: PluginOperations;
   private readonly requests: RequestProcessing;
+  private readonly stopWatching: () => void;
 
-  private constructor(options: ProvisioningAppOptions, devices: DocumentStore<Device>, configs: DocumentStore<StoredConfig>) {
+  private constructor(options: ProvisioningAppOptions, store: Store) {
     this.options = options;
-    this.devices = devices;
-    this.configs = configs;
+    this.store = store;
+    this.devices = store.devices;
+    this.configs = store.configs;
     const log = (line: string): void => options.log?.(line);
     this.loaded = new LoadedPlugins(options.plugins, log);
-    const context: AppContext = { options, devices, configs, plugins: this.loaded, deviceLock: new KeyedLock(), log };
+    let configuration: DeviceConfiguration | undefined;
+    this.reconfigurer = new BackgroundReconfigurer({
+      store,
+      concurrency: options.reconfigureConcurrency,
+      log,
+      target: {
+        reconfigure: (id, writeFlag) => configuration!.reconfigureStored(id, writeFlag),
+        deconfigure: (device) => configuration!.deconfigure(device),
+      },
+    });
+    const context: AppContext = { options, store, devices: store.devices, configs: store.configs, plugins: this.loaded, deviceLock: new KeyedLock(), reconfigurer: this.reconfigurer, log };
     this.rawConfigs = new RawConfigs(context);
-    const configuration = new DeviceConfiguration(context, this.rawConfigs);
+    configuration = new DeviceConfiguration(context, this.rawConfigs);
     const security = new SecurityGuard({
       log: options.securityLog ?? options.log ?? (() => {}),
       limit: options.sensitiveLimit?.limit,
       windowMs: options.sensitiveLimit?.windowMs,
     });
     this.deviceOps = new DeviceOperations(context, configuration, this.rawConfigs);
-    this.configOps = new ConfigOperations(context, configuration, this.rawConfigs);
+    this.configOps = new ConfigOperations(context, this.rawConfigs);
     this.pluginOps = new PluginOperations(context, configuration);
     this.requests = new RequestProcessing(context, configuration, this.rawConfigs, security, new KeyedLock());
+    // A config changed by another host sharing the store: forget the flattenings made from the old one.
+    this.stopWatching = store.watch((change) => {
+      if (change.writes.some((w) => w.kind === 'configs')) this.rawConfigs.invalidate();
+    });
   }
 
-  /** Opens the stores under `options.dataDir`; call {@link ProvisioningApp.start} to load the plugins. */
+  /**
+   * Opens the store (`options.store`, by default the SQLite file of `options.dataDir`; refused with
+   * `PROVD_HOST_OLD_DATA_FORMAT` when the data folder still holds documents of an old format); call
+   * {@link ProvisioningApp.start} to load the plugins. Nothing is read per device.
+   */
   static async open(options: ProvisioningAppOptions): Promise<ProvisioningApp> {
-    const log = options.log;
-    const devices = await DocumentStore.open<Device>(join(options.dataDir, 'devices'), { kind: 'device', indexes: ['mac', 'sn', 'uuid', 'ip', 'plugin', 'config'], log });
-    const configs = await DocumentStore.open<StoredConfig>(join(options.dataDir, 'configs'), { kind: 'config', indexes: ['role'], log });
-    return new ProvisioningApp(options, devices, configs);
+    await refuseOldFormat(options.dataDir);
+    const store = await openStore(options.store ?? { engine: 'sqlite', dataDir: options.dataDir }, { dataDir: options.dataDir, log: options.log });
+    return new ProvisioningApp(options, store);
+  }
+
+  /** The progress of the background reconfigurations of this host. */
+  reconfigureStatus(): JobStatus[] {
+    return this.reconfigurer.status();
   }
 
   /** The plugin manager. */
@@ -87,9 +117,14 @@ export class ProvisioningApp {
     return this.pluginOps.start();
   }
 
-  /** Unloads every plugin. */
-  close(): Promise<void> {
-    return this.pluginOps.close();
+  /** Stops the background work, unloads every plugin and closes the store. */
+  async close(): Promise<void> {
+    this.stopWatching();
+    try {
+      await this.pluginOps.close();
+    } finally {
+      await this.store.close();
+    }
   }
 
   /** The loaded plugins, sorted by id (the stable order extraction and association use). */
@@ -110,7 +145,7 @@ export class ProvisioningApp {
   // ── configs ────────────────────────────────────────────────────────────────────────────────────────────────────
 
   /** The flattened raw config of config `id` over the base raw config, or `undefined` when `id` is unknown. */
-  flattenedRawConfig(id: string): RawConfig | undefined {
+  flattenedRawConfig(id: string): Promise<RawConfig | undefined> {
     return this.rawConfigs.flattened(id);
   }
 

@@ -5,42 +5,103 @@ import type { StoredConfig } from './config-input';
 
 /**
  * The raw configs devices are configured with: configs flattened over the base raw config (cached until a config
- * changes), then defaulted, with the tenant's URL key.
+ * changes, on this host or another one sharing the store), then defaulted, with the tenant's URL key. Only the
+ * configs a flattening needs are read (a config and its ancestors), never all of them.
  */
 export class RawConfigs {
   /** Flattened raw configs by config id, dropped whenever a config changes. */
-  private readonly flatCache = new Map<string, RawConfig | undefined>();
+  private readonly flatCache = new Map<string, Promise<RawConfig | undefined>>();
+  private generation = 0;
 
   /** Works on the configs of `app`. */
   constructor(private readonly app: AppContext) {}
 
   /** The flattened raw config of config `id` over the base raw config, or `undefined` when `id` is unknown. */
-  flattened(id: string): RawConfig | undefined {
-    const flat = this.cachedFlat(id);
+  async flattened(id: string): Promise<RawConfig | undefined> {
+    const flat = await this.cachedFlat(id);
     return flat === undefined ? undefined : structuredClone(flat);
   }
 
   /** The cached flattened raw config of `id`: shared, never to be mutated. */
-  cachedFlat(id: string): RawConfig | undefined {
-    if (!this.flatCache.has(id)) {
+  cachedFlat(id: string): Promise<RawConfig | undefined> {
+    let flat = this.flatCache.get(id);
+    if (!flat) {
       if (this.flatCache.size > 10_000) this.flatCache.clear();
-      this.flatCache.set(id, flattenConfig(id, (cid) => this.app.configs.get(cid), this.app.options.baseRawConfig ?? {}));
+      const generation = this.generation;
+      flat = this.flatten(id);
+      this.flatCache.set(id, flat);
+      // A config changed while this one was read: do not keep what may mix old and new.
+      void flat.then(
+        () => generation !== this.generation && this.flatCache.get(id) === flat && this.flatCache.delete(id),
+        () => this.flatCache.get(id) === flat && this.flatCache.delete(id),
+      );
     }
-    return this.flatCache.get(id);
+    return flat;
   }
 
-  /** Writes (or, without `config`, deletes) config `id` and forgets every cached flattening. */
-  async change(id: string, config?: StoredConfig): Promise<void> {
-    this.flatCache.clear();
-    if (config) await this.app.configs.put(config);
-    else await this.app.configs.delete(id);
+  private async flatten(id: string): Promise<RawConfig | undefined> {
+    const configs = await this.ancestry(id);
+    return flattenConfig(id, (cid) => configs.get(cid), this.app.options.baseRawConfig ?? {});
+  }
+
+  private async flattenWith(id: string, pending: readonly StoredConfig[]): Promise<RawConfig | undefined> {
+    const extra = new Map(pending.map((c) => [c.id, c]));
+    const configs = new Map<string, StoredConfig>();
+    for (const config of extra.values()) {
+      configs.set(config.id, config);
+      for (const parent of config.parent_ids) for (const [k, v] of await this.ancestry(parent)) if (!extra.has(k)) configs.set(k, v);
+    }
+    for (const [k, v] of await this.ancestry(id)) if (!extra.has(k)) configs.set(k, v);
+    return flattenConfig(id, (cid) => configs.get(cid), this.app.options.baseRawConfig ?? {});
+  }
+
+  /** Config `id` and every config it inherits from, read level by level. */
+  async ancestry(id: string): Promise<Map<string, StoredConfig>> {
+    const found = new Map<string, StoredConfig>();
+    let wanted = [id];
+    while (wanted.length > 0) {
+      const batch = await this.app.configs.getMany(wanted);
+      wanted = [];
+      for (const config of batch) {
+        found.set(config.id, config);
+        for (const parent of config.parent_ids ?? []) if (!found.has(parent) && !wanted.includes(parent)) wanted.push(parent);
+      }
+      wanted = wanted.filter((w) => !found.has(w));
+    }
+    return found;
+  }
+
+  /** The ids of every config inheriting from `id`, directly or not (read through the store's parent index). */
+  async descendants(id: string): Promise<Set<string>> {
+    const found = new Set<string>();
+    let level = [id];
+    while (level.length > 0) {
+      const next: string[] = [];
+      for (const parent of level) {
+        for (const child of (await this.app.configs.find({ parent_ids: { $contains: parent } })).items) {
+          if (child.id === id || found.has(child.id)) continue;
+          found.add(child.id);
+          next.push(child.id);
+        }
+      }
+      level = next;
+    }
+    return found;
+  }
+
+  /** Forgets every cached flattening (a config changed here or on another host). */
+  invalidate(): void {
+    this.generation += 1;
     this.flatCache.clear();
   }
 
-  /** The raw config a device is configured with: flattened, defaulted, with the tenant's URL key. */
-  forDevice(device: Device): RawConfig | undefined {
+  /**
+   * The raw config a device is configured with: flattened, defaulted, with the tenant's URL key. `pending`: configs
+   * about to be stored with the device (e.g. its new transient config), used before the stored ones.
+   */
+  async forDevice(device: Device, pending: readonly StoredConfig[] = []): Promise<RawConfig | undefined> {
     if (!device.config) return undefined;
-    const flat = this.flattened(device.config);
+    const flat = pending.length === 0 ? await this.flattened(device.config) : await this.flattenWith(device.config, pending);
     if (!flat) return undefined;
     const raw = applyRawConfigDefaults(flat) as RawConfig;
     const key = device.tenant_uuid !== undefined ? this.app.options.urlKeys?.[device.tenant_uuid] : undefined;

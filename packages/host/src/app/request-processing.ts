@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AnyRequest, Device, DevInfo, ProvdPlugin, RequestType } from '@provd/sdk';
 import { associatePlugin, requestFilename, retrieveDevice, updateDeviceInfo } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
+import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
 import type { DeviceConfiguration } from './device-configuration';
 import type { RawConfigs } from './raw-configs';
@@ -39,6 +40,11 @@ export class RequestProcessing {
     private readonly identityLock: { run<T>(key: string, task: () => Promise<T>): Promise<T> },
   ) {}
 
+  /** Lookups of the retriever, on the store's indexed columns. */
+  private readonly lookup = {
+    findBy: async (key: 'mac' | 'sn' | 'uuid' | 'ip', value: string) => (await this.app.devices.find({ [key]: value }, { limit: 16 })).items,
+  };
+
   /**
    * Runs the identification pipeline on one request: extract (every plugin votes, then the standard extractor) →
    * retrieve by MAC, serial, UUID or IP, else create → update → associate a plugin → configure when needed →
@@ -50,17 +56,22 @@ export class RequestProcessing {
     const clientIp = devInfo.ip ?? '';
     const identity = devInfo.mac ?? devInfo.sn ?? devInfo.uuid ?? devInfo.ip ?? 'anonymous';
     return this.identityLock.run(identity, async () => {
-      let device = retrieveDevice(devInfo, this.app.devices);
+      let device = await retrieveDevice(devInfo, this.lookup);
       const known = this.app.plugins.get(device?.plugin) !== undefined;
       if (!known && filename !== undefined && this.isSensitiveAnywhere(filename)) {
         if (!this.security.recordSensitive(clientIp, filename)) return { refused: true };
       }
       if (!device) {
         if (this.app.options.autoCreate === false || this.security.isLimited(clientIp)) return {};
-        device = await this.autoCreate(devInfo, tenantUuid);
+        device = await this.autoCreate(devInfo, filename, tenantUuid);
         if (!device) return {};
+      } else {
+        device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, devInfo, filename));
       }
-      device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, devInfo, filename));
+      // Outside the device's lock: a task never holds two device locks, so two phones trading IPs cannot deadlock.
+      if (devInfo.ip && !this.app.options.nat) await this.takeIpFromOthers(devInfo.ip, device.id);
+      // A recorded change (a config edit, a plugin upgrade) has not reached this device yet: configure it first.
+      await this.app.reconfigurer.ensureFresh(device as Device & { id: string });
       const plugin = this.app.plugins.get(device.plugin);
       return plugin ? { device, plugin } : { device };
     });
@@ -84,20 +95,26 @@ export class RequestProcessing {
     });
   }
 
-  private async autoCreate(devInfo: DevInfo, tenantUuid: string | undefined): Promise<Device | undefined> {
+  /**
+   * Creates the device of an unknown requester, already updated, associated and with its transient config, in one
+   * transaction; `undefined` when it could not be stored (logged).
+   */
+  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined): Promise<Device | undefined> {
     const device: Device = { ...structuredClone(devInfo), id: randomUUID().replaceAll('-', ''), added: 'auto', is_new: true, configured: false };
     if (tenantUuid !== undefined) device.tenant_uuid = tenantUuid;
+    let created: Device;
     try {
-      await this.app.devices.put(device);
+      created = await this.app.deviceLock.run(device.id, () => this.updateFromRequest(device, devInfo, filename, true));
     } catch (err) {
       this.app.log(`could not create a device for ${JSON.stringify(devInfo)}: ${reasonOf(err)}`);
       return undefined;
     }
-    if (devInfo.ip) this.security.line('New device created automatically', devInfo.ip, device.id);
-    return device;
+    if (devInfo.ip) this.security.line('New device created automatically', devInfo.ip, created.id);
+    return created;
   }
 
-  private async updateFromRequest(device: Device, devInfo: DevInfo, filename: string | undefined): Promise<Device> {
+  private async updateFromRequest(device: Device, devInfo: DevInfo, filename: string | undefined, isNew = false): Promise<Device> {
+    const old = isNew ? undefined : structuredClone(device);
     let changed = updateDeviceInfo(device, devInfo);
     if (device.plugin === undefined) {
       const plugins = this.app.plugins.sorted().map((plugin) => ({ id: plugin.id, plugin }));
@@ -108,42 +125,50 @@ export class RequestProcessing {
         changed = true;
       }
     }
-    if (device.config === undefined) changed = (await this.autocreateConfig(device)) || changed;
-    if (devInfo.ip && !this.app.options.nat) await this.takeIpFromOthers(devInfo.ip, device.id);
-    changed = this.trackRemoteState(device, filename) || changed;
-    if (!changed) return device;
-    return this.configuration.replaceDevice(this.app.devices.get(device.id) ?? device, device);
+    const extra: DocumentWrite[] = [];
+    if (device.config === undefined) {
+      const config = await this.autocreateConfig(device);
+      if (config) {
+        extra.push({ op: 'put', kind: 'configs', doc: config, expect: 'absent' });
+        changed = true;
+      }
+    }
+    changed = (await this.trackRemoteState(device, filename)) || changed;
+    if (!changed && !isNew) return device;
+    const stored = await this.configuration.replaceDevice(old, device, extra);
+    if (extra.length > 0) this.rawConfigs.invalidate();
+    return stored;
   }
 
-  /** Gives a device without config a transient child of the `autocreate` config, when that config has a line 1. */
-  private async autocreateConfig(device: Device): Promise<boolean> {
-    const autocreate = this.app.configs.findBy('role', 'autocreate')[0];
-    if (!autocreate?.raw_config.sip_lines?.['1']) return false;
+  /** A transient child of the `autocreate` config for a device without config, when that config has a line 1. */
+  private async autocreateConfig(device: Device): Promise<StoredConfig | undefined> {
+    const autocreate = await this.app.configs.findOne({ role: 'autocreate' });
+    if (!autocreate?.raw_config.sip_lines?.['1']) return undefined;
     const config: StoredConfig = {
       id: `${autocreate.id}-${randomUUID()}`,
       parent_ids: [autocreate.id],
       raw_config: structuredClone(autocreate.raw_config),
       transient: true,
     };
-    await this.rawConfigs.change(config.id, config);
+    if (autocreate.tenant_uuid !== undefined) config.tenant_uuid = autocreate.tenant_uuid;
     device.config = config.id;
-    return true;
+    return config;
   }
 
   private async takeIpFromOthers(ip: string, keep: string): Promise<void> {
-    const holders = this.app.devices.idsBy('ip', ip);
-    if (holders.length === 0 || (holders.length === 1 && holders[0] === keep)) return;
-    for (const other of this.app.devices.findBy('ip', ip)) {
-      if (other.id === keep) continue;
-      await this.configuration.withDevice(other.id, async (d) => {
-        const { ip: _dropped, ...rest } = d;
-        await this.app.devices.put(rest as Device);
+    const others = (await this.app.devices.find({ ip, id: { $ne: keep } })).items;
+    for (const other of others) {
+      await this.app.deviceLock.run(other.id, async () => {
+        const current = await this.app.devices.get(other.id);
+        if (current?.ip !== ip) return;
+        const { ip: _dropped, ...rest } = current;
+        await this.app.store.put('devices', rest as Device & { id: string });
       });
     }
   }
 
   /** Records the SIP user of line 1 when the device fetches its plugin's trigger file (contract §3.8); tells if it changed. */
-  private trackRemoteState(device: Device, filename: string | undefined): boolean {
+  private async trackRemoteState(device: Device, filename: string | undefined): Promise<boolean> {
     if (!filename || !device.configured || !device.config) return false;
     const plugin = this.app.plugins.get(device.plugin);
     let trigger: string | undefined;
@@ -153,7 +178,7 @@ export class RequestProcessing {
       return false;
     }
     if (!trigger || trigger !== filename) return false;
-    const username = this.rawConfigs.cachedFlat(device.config)?.sip_lines?.['1']?.username;
+    const username = (await this.rawConfigs.cachedFlat(device.config))?.sip_lines?.['1']?.username;
     if (typeof username !== 'string' || username === '' || username === device.remote_state_sip_username) return false;
     device.remote_state_sip_username = username;
     return true;

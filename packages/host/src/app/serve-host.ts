@@ -1,3 +1,4 @@
+import type { StoreLocation } from '../store/store';
 import type { KeyObject } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -20,6 +21,8 @@ export interface ServeHostOptions {
   pluginsDir: string;
   /** The folder of devices and configs. */
   dataDir: string;
+  /** Where devices and configs are stored. @defaultValue the SQLite file of `dataDir` */
+  store?: StoreLocation;
   /** The plugin repository (folder or `http(s)://` URL) plugins are installed from. */
   repo?: string;
   /** Ed25519 public keys; when given, the repository's `plugins.db` must be signed by one of them. */
@@ -128,7 +131,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
             port: options.sipPort ?? 5060,
             // provd is no registrar: the "registered contact" of a SIP peer is the IP of the device that last fetched
             // its trigger file with that line-1 username (contract §3.8). Resolved when a NOTIFY is sent.
-            contactOf: async (peer) => app?.devices.peekBy('remote_state_sip_username', peer).find((d) => d.ip)?.ip,
+            contactOf: async (peer) => (await app?.devices.findOne({ remote_state_sip_username: peer, ip: { $exists: true } }))?.ip,
           });
   const logger: PluginLogger = { debug: () => {}, info: log, warn: log, error: log };
   const plugins = new PluginManager({
@@ -145,6 +148,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   try {
     const opened = await ProvisioningApp.open({
       dataDir: options.dataDir,
+      store: options.store,
       plugins,
       baseRawConfig: base,
       syncService: sync,

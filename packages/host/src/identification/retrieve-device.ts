@@ -1,9 +1,9 @@
 import type { Device, DevInfo } from '@provd/sdk';
 
-/** How the pipeline looks devices up (the device store's indexes). */
+/** How the pipeline looks devices up (on the store's indexes). */
 export interface DeviceLookup {
-  /** The devices whose `key` equals `value` (read only). */
-  peekBy(key: 'mac' | 'sn' | 'uuid' | 'ip', value: string): readonly Readonly<Device>[];
+  /** The devices whose `key` equals `value`, sorted by id. */
+  findBy(key: 'mac' | 'sn' | 'uuid' | 'ip', value: string): Promise<readonly Device[]>;
 }
 
 /**
@@ -11,15 +11,15 @@ export interface DeviceLookup {
  * serial number, else UUID, else IP. By IP, candidates whose `mac`, `vendor` or `model` contradicts `devInfo` are
  * dropped, and only a single remaining candidate is returned.
  */
-export function retrieveDevice(devInfo: DevInfo, devices: DeviceLookup): Readonly<Device> | undefined {
+export async function retrieveDevice(devInfo: DevInfo, devices: DeviceLookup): Promise<Device | undefined> {
   for (const key of ['mac', 'sn', 'uuid'] as const) {
     const value = devInfo[key];
     if (value === undefined) continue;
-    const found = devices.peekBy(key, value)[0];
+    const found = (await devices.findBy(key, value))[0];
     if (found) return found;
   }
   if (devInfo.ip === undefined) return undefined;
-  const candidates = devices.peekBy('ip', devInfo.ip).filter((device) =>
+  const candidates = (await devices.findBy('ip', devInfo.ip)).filter((device) =>
     (['mac', 'vendor', 'model'] as const).every(
       (key) => device[key] === undefined || devInfo[key] === undefined || device[key] === devInfo[key],
     ),

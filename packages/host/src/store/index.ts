@@ -1,5 +1,3 @@
-export { DOCUMENT_ID, DocumentStore } from './document-store';
-export type { DocumentStoreOptions, StoredDocument } from './document-store';
 export { SELECTOR_OPERATORS } from './store';
 export type {
   ChangeSet,
@@ -24,3 +22,13 @@ export type {
   StoreOpenOptions,
   WriteExpectation,
 } from './store';
+export { HOST_ID_FILE, hostIdOf, openStore } from './open-store';
+export type { OpenStoreOptions } from './open-store';
+export { SQLITE_FILE, SqliteStore } from './sqlite-store';
+export { CHANGE_CHANNEL, PostgresStore } from './postgres-store';
+export { parseSelector, projectFields } from './selector';
+export type { SelectorOperator, SelectorTerm } from './selector';
+export { selectorMatcher } from './selector-match';
+export { RECORD_ID } from './records';
+export { detectOldFormat, importDataFolder, refuseOldFormat } from './import-data';
+export type { DataFolderFormat, ImportOptions, ImportProblem, ImportReport } from './import-data';

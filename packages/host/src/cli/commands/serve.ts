@@ -6,12 +6,13 @@
 import { startHost } from '../../app/serve-host';
 import { VERSION } from '../../index';
 import type { CliCommand } from '../command';
+import { STORE_FLAG_HELP, storeLocation, type StoreFlags } from '../store-options';
 import { writeJson } from '../command';
 import { repeatedOption } from '../read-json';
 import { readTrustedKeys } from '../../repository/index';
 import { hostError } from '../../errors';
 
-interface ServeOptions {
+interface ServeOptions extends StoreFlags {
   pluginsDir?: string;
   dataDir?: string;
   httpPort?: string | number;
@@ -112,6 +113,8 @@ export const serveCommand: CliCommand = {
       .option('--url-key <tenant=key>', 'URL-key mode: phones of TENANT fetch /KEY/... (repeatable)')
       .option('--security-log <file>', 'File the security lines are appended to (for fail2ban)')
       .option('--sensitive-limit <n>', 'Sensitive files unknown devices may request per client IP and minute, 0: no limit (default: 10)')
+      .option(STORE_FLAG_HELP[0]![0], STORE_FLAG_HELP[0]![1])
+      .option(STORE_FLAG_HELP[1]![0], STORE_FLAG_HELP[1]![1])
       .option('--json', 'Print {"http","tftp","api"} ports as one JSON document once listening')
       .action(async (options: ServeOptions) => {
         if (!options.pluginsDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
@@ -126,6 +129,7 @@ export const serveCommand: CliCommand = {
         const running = await startHost({
           pluginsDir: options.pluginsDir,
           dataDir: options.dataDir,
+          store: storeLocation(options, options.dataDir),
           repo: options.repo,
           trustedKeys: await readTrustedKeys(repeatedOption(options.trustedKey, '--trusted-key FILE')),
           host: options.host,

@@ -1,0 +1,2 @@
+export { BackgroundReconfigurer } from './background-reconfigurer';
+export type { BackgroundReconfigurerOptions, JobStatus, ReconfigureTarget } from './background-reconfigurer';

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { changePayload, checkId, columnValues, INDEXED_COLUMNS, parentIds } from './records';
+import { announceTo, changePayload, checkId, columnValues, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
@@ -53,18 +53,7 @@ CREATE TABLE IF NOT EXISTS job_progress (job BIGINT NOT NULL, host TEXT NOT NULL
 `;
 };
 
-const tableColumns = (kind: DocumentKind): TableColumns => ({
-  table: kind,
-  indexed: new Set(INDEXED_COLUMNS[kind]),
-  special:
-    kind === 'configs'
-      ? (term, p) => {
-          const only = term.ops[0];
-          if (term.key !== 'parent_ids' || term.ops.length !== 1 || only?.op !== '$contains' || typeof only.value !== 'string') return undefined;
-          return `id IN (SELECT config_id FROM config_parents WHERE parent_id = ${p(only.value)}::text)`;
-        }
-      : undefined,
-});
+const tableColumns = (kind: DocumentKind): TableColumns => storeTableColumns(kind, '::text');
 
 const dollar = (i: number): string => `$${i}`;
 
@@ -166,13 +155,7 @@ export class PostgresStore implements Store {
   }
 
   private announce(change: StoreChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        this.log(`store: a change listener failed: ${(err as Error).message}`);
-      }
-    }
+    announceTo(this.listeners, change, this.log);
   }
 
   private failed(err: unknown) {

@@ -1,4 +1,5 @@
 import { hostError } from '../errors';
+import type { TableColumns } from './sql-selector';
 import type { DocumentKind, StoreChange } from './store';
 
 /** The ids a store accepts: letters, digits, `.`, `_`, `-`, starting with a letter or digit, at most 128 characters. */
@@ -31,4 +32,34 @@ export const kindName = (kind: DocumentKind): string => (kind === 'devices' ? 'd
 /** The JSON payload stored in the change log for `change` (without its seq). */
 export function changePayload(change: Omit<StoreChange, 'seq'>): string {
   return JSON.stringify({ origin: change.origin, writes: change.writes, settings: change.settings, jobs: change.jobs });
+}
+
+/**
+ * The columns of `kind`'s table for the selector compiler: its indexed keys, and for configs `parent_ids` with one
+ * `$contains` answered from the `config_parents` table. `cast` is appended to the parameter (e.g. `::text`).
+ */
+export function storeTableColumns(kind: DocumentKind, cast = ''): TableColumns {
+  return {
+    table: kind,
+    indexed: new Set(INDEXED_COLUMNS[kind]),
+    special:
+      kind === 'configs'
+        ? (term, p) => {
+            const only = term.ops[0];
+            if (term.key !== 'parent_ids' || term.ops.length !== 1 || only?.op !== '$contains' || typeof only.value !== 'string') return undefined;
+            return `id IN (SELECT config_id FROM config_parents WHERE parent_id = ${p(only.value)}${cast})`;
+          }
+        : undefined,
+  };
+}
+
+/** Calls every listener with `change`; a listener that throws is logged and the others still run. */
+export function announceTo(listeners: Iterable<(change: StoreChange) => void>, change: StoreChange, log: (line: string) => void): void {
+  for (const listener of listeners) {
+    try {
+      listener(change);
+    } catch (err) {
+      log(`store: a change listener failed: ${(err as Error).message}`);
+    }
+  }
 }

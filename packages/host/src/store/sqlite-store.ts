@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { changePayload, checkId, columnValues, INDEXED_COLUMNS, kindName, parentIds } from './records';
+import { announceTo, changePayload, checkId, columnValues, INDEXED_COLUMNS, kindName, parentIds, storeTableColumns } from './records';
 import { parseSelector, projectFields, type SelectorTerm } from './selector';
 import { sqliteDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
@@ -57,18 +57,7 @@ const CHANGE_LOG_KEEP = 10_000;
 /** Rows read per chunk by large finds, between which the event loop gets a turn. */
 const CHUNK = 500;
 
-const tableColumns = (kind: DocumentKind): TableColumns => ({
-  table: kind,
-  indexed: new Set(INDEXED_COLUMNS[kind]),
-  special:
-    kind === 'configs'
-      ? (term, p) => {
-          const only = term.ops[0];
-          if (term.key !== 'parent_ids' || term.ops.length !== 1 || only?.op !== '$contains' || typeof only.value !== 'string') return undefined;
-          return `id IN (SELECT config_id FROM config_parents WHERE parent_id = ${p(only.value)})`;
-        }
-      : undefined,
-});
+const tableColumns = (kind: DocumentKind): TableColumns => storeTableColumns(kind);
 
 /** The named placeholder of parameter `index` (better-sqlite3 binds positional `?` only in textual order). */
 const named = (index: number): string => `@p${index}`;
@@ -368,13 +357,7 @@ export class SqliteStore implements Store {
   }
 
   private announce(change: StoreChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch (err) {
-        this.log(`store: a change listener failed: ${(err as Error).message}`);
-      }
-    }
+    announceTo(this.listeners, change, this.log);
   }
 
   async setting<T = unknown>(key: string): Promise<T | undefined> {

@@ -8,10 +8,11 @@
 // TFTP: a 50 MB file with blksize 1468 fetched by curl from provd and from tftpd-hpa (`in.tftpd -L`) serving the same
 // folder. Goal: provd's time <= tftpd-hpa's.
 //
-// BENCH_PROFILE=1 runs the host under `node --cpu-prof` and prints the profile's top entries.
+// BENCH_PROFILE=1 profiles the host (V8 CPU profiler) during its HTTP rounds at 64 connections and prints the top
+// entries.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -71,18 +72,37 @@ async function etagsAt(port) {
 async function startProvd(dir, profileDir) {
   const optionsFile = join(dir, 'host-options.json');
   await writeFile(optionsFile, JSON.stringify({ hostModule: join(root, 'packages/host/dist/index.js'), dir, phones: PHONES, bigFile: { name: BIG, from: join(dir, 'big.bin') } }));
-  const args = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), join(here, 'lib/host-child.mjs'), optionsFile];
-  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-  const info = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
-    });
-    child.once('exit', (code) => reject(new Error(`the provd host exited (${code}) before it was ready`)));
+  const child = spawn(process.execPath, [join(here, 'lib/host-child.mjs'), optionsFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  let waiting;
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    for (let at = out.indexOf('\n'); at >= 0; at = out.indexOf('\n')) {
+      lines.push(out.slice(0, at));
+      out = out.slice(at + 1);
+    }
+    if (lines.length > 0) waiting?.();
   });
+  const nextLine = () => new Promise((resolve, reject) => {
+    if (lines.length > 0) return resolve(lines.shift());
+    waiting = () => ((waiting = undefined), resolve(lines.shift()));
+    child.once('exit', (code) => reject(new Error(`the provd host exited (${code})`)));
+  });
+  const info = JSON.parse(await nextLine());
+  let profiles = 0;
+  const profiled = async (task) => {
+    if (!profileDir) return task();
+    child.stdin.write('profile-start\n');
+    try {
+      return await task();
+    } finally {
+      child.stdin.write(`profile-stop ${join(profileDir, `http-${profiles++}.cpuprofile`)}\n`);
+      await nextLine();
+    }
+  };
   const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
-  return { ...info, pid: child.pid, stop };
+  return { ...info, pid: child.pid, stop, profiled };
 }
 
 /** Seconds curl takes to fetch the big file over TFTP with blksize 1468; checks the size it got. */
@@ -100,6 +120,7 @@ const pct = (r) => `${(r * 100).toFixed(1)}%`;
 export default async function bench() {
   const dir = await mkdtemp(join(tmpdir(), 'provd-bench-serve-'));
   const profileDir = process.env.BENCH_PROFILE ? join(dir, 'profile') : undefined;
+  if (profileDir) await mkdir(profileDir);
   let provd, nginx, tftpd;
   try {
     console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores, shared)`);
@@ -127,7 +148,7 @@ export default async function bench() {
     await wrk(nginx.port, script);
     const r = { provd: [], nginx: [], provd1: [], nginx1: [], provdCond: [], nginxCond: [], provdTftp: [], hpaTftp: [] };
     for (let i = 0; i < ROUNDS; i++) {
-      r.provd.push(await wrk(provd.http, script));
+      r.provd.push(await provd.profiled(() => wrk(provd.http, script)));
       r.nginx.push(await wrk(nginx.port, script));
       r.provd1.push(await wrk(provd.http, script, { connections: 1, threads: 1 }));
       r.nginx1.push(await wrk(nginx.port, script, { connections: 1, threads: 1 }));
@@ -165,7 +186,7 @@ export default async function bench() {
     return non2xx === 0;
   } finally {
     await Promise.allSettled([provd?.stop(), nginx?.stop(), tftpd?.stop()]);
-    if (profileDir) await printTop('provd host CPU profile, top entries', profileDir).catch((e) => console.log(`no profile: ${e.message}`));
+    if (profileDir) await printTop('provd host CPU profile of its HTTP rounds at 64 connections, top entries', profileDir, 25).catch((e) => console.log(`no profile: ${e.message}`));
     if (!process.env.BENCH_KEEP) await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,9 +1,12 @@
-// The provd host of the serve benchmark, in its own process (so `--cpu-prof` profiles the host alone and the load
-// generator never shares its event loop). Usage: node host-child.mjs <options.json>; prints one JSON line with the
-// ports and the tftpboot folder once `phones` devices are configured, and exits (writing its profile) on SIGTERM or
-// when stdin closes.
+// The provd host of the serve benchmark, in its own process (the load generator never shares its event loop).
+// Usage: node host-child.mjs <options.json>; prints one JSON line with the ports and the tftpboot folder once
+// `phones` devices are configured. Commands on stdin, one a line: `profile-start` starts the V8 CPU profiler,
+// `profile-stop <file>` writes the profile taken since (so only the measured rounds are profiled) and answers
+// `profiled`. Exits on SIGTERM or when stdin closes.
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { createInterface } from 'node:readline';
 
 const o = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const host = await import(o.hostModule);
@@ -46,5 +49,17 @@ const stop = async () => {
   process.exit(0);
 };
 process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+const session = new Session();
+session.connect();
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  const [command, file] = line.trim().split(' ');
+  if (command === 'profile-start') {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 500 });
+    await session.post('Profiler.start');
+  } else if (command === 'profile-stop') {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    process.stdout.write('profiled\n');
+  }
+}).on('close', stop);

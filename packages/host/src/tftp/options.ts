@@ -26,7 +26,7 @@ export interface NegotiationLimits {
   maxWindowsize?: number;
   /**
    * The most bytes in flight (block size × window size); the window is lowered to stay within it, since a transfer
-   * holds its window in memory. @defaultValue 262144
+   * holds its window in memory and a client's receive buffer must hold it too. @defaultValue 65536
    */
   maxWindowBytes?: number;
   /** Whether `tsize` is answered: the size is not known up front for a netascii transfer. @defaultValue true */
@@ -79,7 +79,7 @@ export function negotiateOptions(
   if (windowsize !== undefined) {
     const n = DECIMAL.test(windowsize) ? Number(windowsize) : NaN;
     if (!(n >= 1 && n <= 65535)) return { refused: `windowsize "${windowsize}" is not a number from 1 to 65535` };
-    const byBytes = Math.max(1, Math.floor((limits.maxWindowBytes ?? 256 * 1024) / result.blksize));
+    const byBytes = Math.max(1, Math.floor((limits.maxWindowBytes ?? 64 * 1024) / result.blksize));
     result.windowsize = Math.min(n, limits.maxWindowsize ?? 64, byBytes);
     result.oack.windowsize = String(result.windowsize);
   }

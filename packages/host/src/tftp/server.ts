@@ -33,7 +33,7 @@ export interface TftpServerOptions {
   maxBlksize?: number;
   /** The largest window (RFC 7440 `windowsize`) granted to a client. @defaultValue 64 */
   maxWindowsize?: number;
-  /** The most bytes a transfer has in flight (block size × window); the window is lowered to fit. @defaultValue 262144 */
+  /** The most bytes a transfer has in flight (block size × window); the window is lowered to fit. @defaultValue 65536 */
   maxWindowBytes?: number;
   /** Retransmission timeout when the client asks for none, in ms. @defaultValue 2000 */
   timeoutMs?: number;
@@ -106,7 +106,7 @@ export class TftpServer {
       port: 69,
       maxBlksize: 65464,
       maxWindowsize: 64,
-      maxWindowBytes: 256 * 1024,
+      maxWindowBytes: 64 * 1024,
       timeoutMs: 2000,
       maxTimeoutS: 10,
       retries: 5,

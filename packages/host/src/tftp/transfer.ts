@@ -46,6 +46,8 @@ export class Transfer {
   /** The highest block sent. */
   private sentUpTo = 0;
   private sending = false;
+  /** The window position last sent again because of a duplicate ACK. */
+  private resentFor = 0;
 
   /**
    * @param settings - the server's settings.
@@ -200,6 +202,14 @@ export class Transfer {
     }
     // the unwrapped block number this ACK names, within the blocks sent: [base - 1, sentUpTo]
     const acked = this.base - 1 + ((wire - ((this.base - 1) & 0xffff) + 0x10000) & 0xffff);
+    if (acked === this.base - 1 && this.windowsize > 1 && this.sentUpTo >= this.base && this.resentFor !== this.base) {
+      // RFC 7440: a receiver that lost part of a window acknowledges again the last block it got in order; send the
+      // window again at once (once per window position: a stream of duplicates cannot make it send more)
+      this.resentFor = this.base;
+      this.sentUpTo = this.base - 1;
+      void this.sendWindow();
+      return;
+    }
     if (acked < this.base || acked > this.sentUpTo) return; // duplicate or stale: the timer resends if needed
     const reader = this.reader!;
     if (reader.isLast(acked)) return this.abort();

@@ -1,96 +1,192 @@
-// Config fetches by 1,000 distinct phones over HTTP: the provd host (identification on every request: extraction by
-// every plugin, retrieval by MAC, update, association, routing) against a plain static file server of the same files,
-// both measured with wrk on loopback in the same run. Goal: provd >= 70% of the static server's requests per second.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+// Serving, against real anchors in the same run, in interleaved rounds (the machine is shared: alternating spreads
+// the noise over both sides; the figures quoted are per-round ratios).
+//
+// HTTP: config fetches by 1,000 distinct phones (identification on every request: extraction by every plugin,
+// retrieval by MAC, update, association, routing), wrk at 64 connections, against Debian nginx (one worker) serving
+// the same tftpboot folder. Goals: provd >= 50% of nginx's requests per second; median latency on one connection
+// <= 2x nginx's. Also the revalidation of those files (If-None-Match with each server's own ETag: 304s).
+// TFTP: a 50 MB file with blksize 1468 fetched by curl from provd and from tftpd-hpa (`in.tftpd -L`) serving the same
+// folder. Goal: provd's time <= tftpd-hpa's.
+//
+// BENCH_PROFILE=1 profiles the host (V8 CPU profiler) during its HTTP rounds at 64 connections and prints the top
+// entries.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
+import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { startNginx, startTftpdHpa } from './lib/anchors.mjs';
+import { printTop } from './lib/cpu-profile.mjs';
 import { exec } from './lib/exec.mjs';
+import { ratioLine, spread } from './lib/stats.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
 const PHONES = 1000;
-const DURATION = '5s';
-const ROUNDS = 3;
+const DURATION = process.env.BENCH_DURATION ?? '4s';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 64;
+const BIG = 'Digium/firmware/bench-50m.eff';
 
-/** A plain static file server, the baseline: the file read whole (open, fstat, read, close) and sent in one write. */
-function staticServer(dir) {
-  return createServer(async (req, res) => {
-    const file = join(dir, decodeURIComponent(req.url.split('?')[0]).replace(/\.\.+/g, ''));
-    const body = await readFile(file).catch(() => undefined);
-    if (!body) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': body.length }).end(body);
-  });
-}
-
-async function wrk(port, script) {
-  const out = await exec('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${DURATION}`, '-s', script, `http://127.0.0.1:${port}/`]);
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  return { rps, non2xx };
-}
-
-const mac = (i) => `00:0f:d3:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+const hex = (n) => n.toString(16).padStart(2, '0');
+const mac = (i) => `00:0f:d3:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)}`;
 const ipOf = (i) => `10.1.${i >> 8}.${i & 255}`;
+const phones = Array.from({ length: PHONES }, (_, i) => ({ path: `/Digium/${mac(i).replaceAll(':', '')}.cfg`, ip: ipOf(i) }));
+
+/** A wrk script cycling through the phones, each with its X-Forwarded-For (and its If-None-Match when given). */
+function luaScript(etags) {
+  const rows = phones.map((p, i) => `  {"${p.path}", "${p.ip}"${etags ? `, ${JSON.stringify(etags[i])}` : ''}},`);
+  return (
+    `local phones = {\n${rows.join('\n')}\n}\nlocal i = 0\n` +
+    'request = function()\n  i = i + 1\n  local p = phones[(i % #phones) + 1]\n' +
+    '  local h = { ["X-Forwarded-For"] = p[2], ["User-Agent"] = "Digium D65 2.8.1" }\n' +
+    (etags ? '  h["If-None-Match"] = p[3]\n' : '') +
+    '  return wrk.format("GET", p[1], h)\nend\n'
+  );
+}
+
+const toMs = (value, unit) => Number(value) * { us: 0.001, ms: 1, s: 1000 }[unit];
+
+async function wrk(port, script, { connections = CONNECTIONS, threads = 2 } = {}) {
+  const out = await exec('wrk', [`-t${threads}`, `-c${connections}`, `-d${DURATION}`, '--latency', '-s', script, `http://127.0.0.1:${port}/`]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const p50 = /\n\s+50%\s+([\d.]+)(us|ms|s)\b/.exec(out);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors:.*/.exec(out)?.[0];
+  return { rps, p50: p50 ? toMs(p50[1], p50[2]) : NaN, non2xx, errors };
+}
+
+/** Each phone's ETag at a server (a first plain fetch), for the revalidation rounds. */
+async function etagsAt(port) {
+  const tags = [];
+  for (const p of phones) {
+    const r = await fetch(`http://127.0.0.1:${port}${p.path}`, { headers: { 'X-Forwarded-For': p.ip, 'User-Agent': 'Digium D65 2.8.1' } });
+    await r.arrayBuffer();
+    tags.push(r.headers.get('etag') ?? '');
+  }
+  return tags;
+}
+
+async function startProvd(dir, profileDir) {
+  const optionsFile = join(dir, 'host-options.json');
+  await writeFile(optionsFile, JSON.stringify({ hostModule: join(root, 'packages/host/dist/index.js'), dir, phones: PHONES, bigFile: { name: BIG, from: join(dir, 'big.bin') } }));
+  const child = spawn(process.execPath, [join(here, 'lib/host-child.mjs'), optionsFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = [];
+  let waiting;
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += d;
+    for (let at = out.indexOf('\n'); at >= 0; at = out.indexOf('\n')) {
+      lines.push(out.slice(0, at));
+      out = out.slice(at + 1);
+    }
+    if (lines.length > 0) waiting?.();
+  });
+  const nextLine = () => new Promise((resolve, reject) => {
+    if (lines.length > 0) return resolve(lines.shift());
+    waiting = () => ((waiting = undefined), resolve(lines.shift()));
+    child.once('exit', (code) => reject(new Error(`the provd host exited (${code})`)));
+  });
+  const info = JSON.parse(await nextLine());
+  let profiles = 0;
+  const profiled = async (task) => {
+    if (!profileDir) return task();
+    child.stdin.write('profile-start\n');
+    try {
+      return await task();
+    } finally {
+      child.stdin.write(`profile-stop ${join(profileDir, `http-${profiles++}.cpuprofile`)}\n`);
+      await nextLine();
+    }
+  };
+  const stop = () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+  return { ...info, pid: child.pid, stop, profiled };
+}
+
+/** Seconds curl takes to fetch the big file over TFTP with blksize 1468; checks the size it got. */
+async function tftpFetch(port, size) {
+  const started = performance.now();
+  const out = await exec('curl', ['-sS', '--tftp-blksize', '1468', '-o', '/dev/null', '-w', '%{size_download}', `tftp://127.0.0.1:${port}/${BIG}`]);
+  const seconds = (performance.now() - started) / 1000;
+  if (Number(out) !== size) throw new Error(`TFTP fetch from port ${port} got ${out} bytes, not ${size}`);
+  return seconds;
+}
+
+const ms = (v) => `${v.toFixed(3)} ms`;
+const pct = (r) => `${(r * 100).toFixed(1)}%`;
 
 export default async function bench() {
-  const host = await import(join(root, 'packages/host/dist/index.js'));
   const dir = await mkdtemp(join(tmpdir(), 'provd-bench-serve-'));
+  const profileDir = process.env.BENCH_PROFILE ? join(dir, 'profile') : undefined;
+  if (profileDir) await mkdir(profileDir);
+  let provd, nginx, tftpd;
   try {
-    await exec('node', [join(root, 'packages/build/dist/cli.js'), 'build', 'digium', '--out', join(dir, 'repo')], { cwd: root });
-    const running = await host.startHost({
-      pluginsDir: join(dir, 'plugins'),
-      dataDir: join(dir, 'data'),
-      repo: join(dir, 'repo'),
-      httpPort: 0,
-      tftpPort: 0,
-      apiPort: 0,
-      trustedProxies: 1,
-      sync: 'none',
-    });
-    const { app } = running;
-    await app.installPlugin('digium-2.8.1');
-    await app.insertConfig({ id: 'phones', parent_ids: [], raw_config: { sip_lines: { 1: { username: 'u', password: 'p', proxy_ip: '10.0.0.2' } } } });
-    const started = Date.now();
-    for (let i = 0; i < PHONES; i++) {
-      await app.insertDevice({ mac: mac(i), ip: ipOf(i), vendor: 'Digium', model: 'D65', version: '2.8.1', plugin: 'digium-2.8.1', config: 'phones' });
-    }
-    console.log(`configured ${PHONES} phones in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const paths = Array.from({ length: PHONES }, (_, i) => [`/Digium/${mac(i).replaceAll(':', '')}.cfg`, ipOf(i)]);
+    console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores, shared)`);
+    await exec(process.execPath, [join(root, 'packages/build/dist/cli.js'), 'build', 'digium', '--out', join(dir, 'repo')], { cwd: root });
+    const bigSize = 50 * 1024 * 1024;
+    await writeFile(join(dir, 'big.bin'), randomBytes(bigSize));
+    provd = await startProvd(dir, profileDir);
+    console.log(`provd host: ${PHONES} phones configured in ${provd.configureSeconds.toFixed(1)} s`);
+    nginx = await startNginx(provd.tftpboot, join(dir, 'nginx'));
+    tftpd = await startTftpdHpa(provd.tftpboot);
+    if ((await stat(join(provd.tftpboot, BIG))).size !== bigSize) throw new Error('the big file is not in place');
+
     const script = join(dir, 'phones.lua');
-    await writeFile(
-      script,
-      `local phones = {\n${paths.map(([p, ip]) => `  {"${p}", "${ip}"},`).join('\n')}\n}\n` +
-        'local i = 0\n' +
-        'request = function()\n  i = i + 1\n  local p = phones[(i % #phones) + 1]\n' +
-        '  return wrk.format("GET", p[1], { ["X-Forwarded-For"] = p[2], ["User-Agent"] = "Digium D65 2.8.1" })\nend\n',
-    );
-    const tftpboot = app.plugins.loaded().get('digium-2.8.1').tftpbootDir;
-    const baseline = staticServer(tftpboot);
-    await new Promise((resolve) => baseline.listen(0, '127.0.0.1', resolve));
-    // warm both up, then alternate rounds (the machine is shared: alternating spreads the noise over both), median
-    await wrk(running.ports.http, script);
-    await wrk(baseline.address().port, script);
-    const rounds = { provd: [], plain: [] };
-    for (let r = 0; r < ROUNDS; r++) {
-      rounds.provd.push(await wrk(running.ports.http, script));
-      rounds.plain.push(await wrk(baseline.address().port, script));
+    await writeFile(script, luaScript());
+    const condProvd = join(dir, 'cond-provd.lua');
+    const condNginx = join(dir, 'cond-nginx.lua');
+    const provdTags = await etagsAt(provd.http);
+    const nginxTags = await etagsAt(nginx.port);
+    const conditional = provdTags.every((t) => t !== '');
+    await writeFile(condProvd, luaScript(conditional ? provdTags : undefined));
+    await writeFile(condNginx, luaScript(nginxTags));
+
+    // warm-up, then interleaved rounds
+    await wrk(provd.http, script);
+    await wrk(nginx.port, script);
+    const r = { provd: [], nginx: [], provd1: [], nginx1: [], provdCond: [], nginxCond: [], provdTftp: [], hpaTftp: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      r.provd.push(await provd.profiled(() => wrk(provd.http, script)));
+      r.nginx.push(await wrk(nginx.port, script));
+      r.provd1.push(await wrk(provd.http, script, { connections: 1, threads: 1 }));
+      r.nginx1.push(await wrk(nginx.port, script, { connections: 1, threads: 1 }));
+      r.provdCond.push(await wrk(provd.http, condProvd));
+      r.nginxCond.push(await wrk(nginx.port, condNginx));
+      if (i < 3) {
+        r.provdTftp.push(await tftpFetch(provd.tftp, bigSize));
+        r.hpaTftp.push(await tftpFetch(tftpd.port, bigSize));
+      }
     }
-    const median = (list) => [...list].sort((a, b) => a.rps - b.rps)[Math.floor(list.length / 2)];
-    const provd = median(rounds.provd);
-    const plain = median(rounds.plain);
-    const non2xx = [...rounds.provd, ...rounds.plain].reduce((n, r) => n + r.non2xx, 0);
-    await new Promise((resolve) => baseline.close(resolve));
-    const devices = app.devices.size;
-    await running.close();
-    const ratio = provd.rps / plain.rps;
-    const list = (key) => rounds[key].map((r) => r.rps.toFixed(0)).join(', ');
-    console.log(`provd host (identification on every request): ${provd.rps.toFixed(0)} req/s (median of ${list('provd')})`);
-    console.log(`plain static file server:                     ${plain.rps.toFixed(0)} req/s (median of ${list('plain')})`);
-    console.log(`ratio: ${(ratio * 100).toFixed(1)}% (goal >= 70%); non-2xx responses: ${non2xx}; devices after the run: ${devices}`);
-    return non2xx === 0 && devices === PHONES;
+    const rps = (list) => list.map((x) => x.rps);
+    const p50 = (list) => list.map((x) => x.p50);
+    console.log(`HTTP, ${CONNECTIONS} connections, ${DURATION} per round, ${ROUNDS} interleaved rounds:`);
+    console.log(`  provd (identification on every request): ${spread(rps(r.provd))} req/s`);
+    console.log(`  nginx (one worker, same tftpboot):        ${spread(rps(r.nginx))} req/s`);
+    const tput = ratioLine(rps(r.provd), rps(r.nginx), pct);
+    console.log(`  ratio provd / nginx: ${tput.text} (goal >= 50%)`);
+    console.log(`HTTP, one connection, median latency:`);
+    console.log(`  provd: ${spread(p50(r.provd1), ms)}`);
+    console.log(`  nginx: ${spread(p50(r.nginx1), ms)}`);
+    const lat = ratioLine(p50(r.provd1), p50(r.nginx1), (x) => `${x.toFixed(2)}x`);
+    console.log(`  ratio provd / nginx: ${lat.text} (goal <= 2x)`);
+    console.log(`HTTP revalidation (If-None-Match, each server's own ETag), ${CONNECTIONS} connections:`);
+    if (!conditional) console.log('  provd sends no ETag: its rounds are plain fetches');
+    console.log(`  provd: ${spread(rps(r.provdCond))} req/s; nginx: ${spread(rps(r.nginxCond))} req/s; ratio ${ratioLine(rps(r.provdCond), rps(r.nginxCond), pct).text}`);
+    console.log(`TFTP, 50 MiB, blksize 1468, curl:`);
+    console.log(`  provd:     ${spread(r.provdTftp, (s) => `${s.toFixed(2)} s`)}`);
+    console.log(`  tftpd-hpa: ${spread(r.hpaTftp, (s) => `${s.toFixed(2)} s`)}`);
+    const tftpRatio = ratioLine(r.hpaTftp, r.provdTftp, pct);
+    console.log(`  throughput provd / tftpd-hpa: ${tftpRatio.text} (goal >= 100%)`);
+    const non2xx = [...r.provd, ...r.nginx, ...r.provd1, ...r.nginx1].reduce((n, x) => n + x.non2xx, 0);
+    const errors = [...r.provd, ...r.provd1, ...r.provdCond].map((x) => x.errors).filter(Boolean);
+    console.log(`non-2xx responses to plain fetches: ${non2xx}${errors.length ? `; socket errors: ${errors.join(' | ')}` : ''}`);
+    console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    return non2xx === 0;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await Promise.allSettled([provd?.stop(), nginx?.stop(), tftpd?.stop()]);
+    if (profileDir) await printTop('provd host CPU profile of its HTTP rounds at 64 connections, top entries', profileDir, 25).catch((e) => console.log(`no profile: ${e.message}`));
+    if (!process.env.BENCH_KEEP) await rm(dir, { recursive: true, force: true });
   }
 }

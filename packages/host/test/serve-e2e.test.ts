@@ -106,6 +106,36 @@ describe('provd serve end to end, with the built Digium plugin and real clients'
     expect(await readFile(out, 'utf8')).toBe(http.stdout);
   }, 60_000);
 
+  it('answers revalidations with 304 until a config change rewrites the file, then the new file with a new ETag', async () => {
+    const url = `http://127.0.0.1:${ports.http}/Digium/000fd3054848.cfg`;
+    const fetchWith = async (...headers: string[]) => {
+      const r = await run('curl', ['-sS', '-D', dir.join('headers.out'), ...headers.flatMap((h) => ['-H', h]), url]);
+      const head = await readFile(dir.join('headers.out'), 'utf8');
+      const field = (name: string) => new RegExp(`^${name}: (.*)\\r$`, 'mi').exec(head)?.[1];
+      return { status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]), body: r.stdout, etag: field('ETag'), lastModified: field('Last-Modified') };
+    };
+    const first = await fetchWith();
+    expect(first.status).toBe(200);
+    expect(first.etag).toMatch(/^"[^"]+"$/);
+    expect(first.lastModified).toMatch(/GMT$/);
+    expect(await fetchWith(`If-None-Match: ${first.etag}`)).toMatchObject({ status: 304, body: '', etag: first.etag });
+    expect((await fetchWith(`If-Modified-Since: ${first.lastModified}`)).status).toBe(304);
+    expect((await fetchWith('If-None-Match: "something-else"')).status).toBe(200);
+    expect((await fetchWith('If-Modified-Since: Thu, 01 Jan 2004 00:00:00 GMT')).status).toBe(200);
+
+    const device = (await api('GET', '/devices?mac=00:0f:d3:05:48:48')).json.devices[0];
+    const { json } = await api('GET', `/configs/${device.config}`);
+    const raw = json.config.raw_config;
+    raw.sip_lines['1'].password = 'n3w-secret';
+    const changed = await api('PUT', `/configs/${device.config}`, { ...json.config, raw_config: raw });
+    expect(changed.status, JSON.stringify(changed.json)).toBeLessThan(300);
+    const after = await fetchWith(`If-None-Match: ${first.etag}`);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatch(/password="n3w-secret"/);
+    expect(after.etag).not.toBe(first.etag);
+    expect((await fetchWith(`If-None-Match: ${after.etag}`)).status).toBe(304);
+  }, 60_000);
+
   it('refuses traversal over HTTP and TFTP and keeps serving', async () => {
     for (const path of ['/Digium/../../../etc/passwd', '/Digium/%2e%2e/%2e%2e/plugin-info', '/%2e%2e%2fplugin-info']) {
       const r = await run('curl', ['-sS', '--path-as-is', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${ports.http}${path}`]);

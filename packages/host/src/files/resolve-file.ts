@@ -17,6 +17,10 @@ export interface OpenedFile {
   size: number;
   /** Its last modification time. */
   mtime: Date;
+  /** Its last modification time in ms (sub-millisecond precision). */
+  mtimeMs: number;
+  /** Its inode number (an atomic replace gives a new one). */
+  ino: number;
 }
 
 /** Why a name did not resolve to a servable file: refused (outside the root, `..`, NUL) or simply not there. */
@@ -112,7 +116,7 @@ export async function openServedFile(root: string, name: string): Promise<OpenRe
     await closeFd(fd).catch(() => {});
     return { ok: false, reason: 'not-found' };
   }
-  return { ok: true, file: { fd, path, size: info.size, mtime: info.mtime } };
+  return { ok: true, file: { fd, path, size: info.size, mtime: info.mtime, mtimeMs: info.mtimeMs, ino: info.ino } };
 }
 
 /** Closes a descriptor from {@link openServedFile}, ignoring errors. */

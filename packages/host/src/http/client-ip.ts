@@ -1,8 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { clientIpFromForwardedFor } from '@provd/sdk';
 
-/** Strips the `::ffff:` prefix of an IPv4-mapped IPv6 address. */
+/**
+ * The IPv4 address a client is identified by: an IPv4-mapped IPv6 address (`::ffff:10.0.0.5`) without its prefix,
+ * and the IPv6 loopback `::1` as `127.0.0.1` (the same host: devices hold IPv4 addresses only, contract §3.4).
+ * Other addresses are returned as they are.
+ */
 export function unmapIpv4(address: string): string {
+  if (address === '::1') return '127.0.0.1';
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 

@@ -1,7 +1,9 @@
-import { createReadStream, read } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { contentTypeOf } from '../files/content-type';
-import { closeServedFile, type OpenedFile } from '../files/resolve-file';
+import { closeServedFile } from '../files/resolve-file';
+import { notModified, rangeApplies } from './conditional';
+import type { CachedFile, StreamedFile } from './served-file-cache';
 
 /** Parses a single `bytes=` range against `size`: the range, `undefined` (ignore the header) or `'unsatisfiable'`. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -23,64 +25,82 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-/** Files up to this size are read whole and sent in one write. */
-const SMALL_FILE = 256 * 1024;
+/**
+ * `Cache-Control` of provisioning files: a phone may keep a copy but must revalidate it on every fetch (with
+ * `If-None-Match` or `If-Modified-Since`, answered 304 while the file is unchanged); shared caches must not keep
+ * it (config files hold SIP passwords).
+ */
+const CACHE_CONTROL = 'private, no-cache';
 
-/** Reads `length` bytes at `position` of `fd`. */
-function readAll(fd: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(length);
-  return new Promise((resolve, reject) => {
-    const step = (done: number) => {
-      if (done >= length) return resolve(buffer);
-      read(fd, buffer, done, length - done, done, (err, n) => {
-        if (err) reject(err);
-        else if (n === 0) resolve(buffer.subarray(0, done));
-        else step(done + n);
-      });
-    };
-    step(0);
-  });
+function baseHeaders(contentType: string, etag: string, lastModified: string): OutgoingHttpHeaders {
+  return {
+    'Content-Type': contentType,
+    ETag: etag,
+    'Last-Modified': lastModified,
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': CACHE_CONTROL,
+    'X-Content-Type-Options': 'nosniff',
+  };
 }
 
 /**
- * Sends an opened file (from `openServedFile`, which it closes) as the response to a GET or HEAD request, with its
- * content type, length, `Last-Modified` and single byte-range support. The file was opened before, so a file
+ * Answers a GET or HEAD from a file held in memory: 304 for a matching conditional request, a single byte range
+ * (206, or 416 when unsatisfiable), else the whole file in one write. Costs no file-system call.
+ */
+export function sendCached(req: IncomingMessage, res: ServerResponse, file: CachedFile): void {
+  const headers = baseHeaders(file.contentType, file.etag, file.lastModified);
+  if (notModified(req.headers, file.etag, file.mtime)) {
+    delete headers['Content-Type'];
+    res.writeHead(304, headers).end();
+    return;
+  }
+  const size = file.data.length;
+  const range = req.headers.range !== undefined && rangeApplies(req.headers, file.etag, file.lastModified) ? parseRange(req.headers.range, size) : undefined;
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 }).end();
+    return;
+  }
+  const body = range ? file.data.subarray(range.start, range.end + 1) : file.data;
+  if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
+  headers['Content-Length'] = body.length;
+  res.writeHead(range ? 206 : 200, headers);
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
+
+/**
+ * Streams an opened file (closing it) as the response to a GET or HEAD, with its content type, length, `ETag`,
+ * `Last-Modified`, conditional requests (304) and single byte ranges. The file was opened before, so a file
  * replaced by an atomic rename meanwhile is sent whole, in one version.
  */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: OpenedFile): Promise<void> {
+export async function sendFile(req: IncomingMessage, res: ServerResponse, streamed: StreamedFile): Promise<void> {
+  const { file, etag } = streamed;
   const { fd, size, mtime } = file;
-  const range = parseRange(req.headers.range, size);
-  res.setHeader('Content-Type', contentTypeOf(file.path));
-  res.setHeader('Last-Modified', mtime.toUTCString());
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('X-Content-Type-Options', 'nosniff');
+  const lastModified = mtime.toUTCString();
+  const headers = baseHeaders(contentTypeOf(file.path), etag, lastModified);
+  if (notModified(req.headers, etag, mtime)) {
+    await closeServedFile(fd);
+    delete headers['Content-Type'];
+    res.writeHead(304, headers).end();
+    return;
+  }
+  const range = req.headers.range !== undefined && rangeApplies(req.headers, etag, lastModified) ? parseRange(req.headers.range, size) : undefined;
   if (range === 'unsatisfiable') {
     await closeServedFile(fd);
-    res.writeHead(416, { 'Content-Range': `bytes */${size}`, 'Content-Length': 0 }).end();
+    res.writeHead(416, { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': 0 }).end();
     return;
   }
   const start = range?.start ?? 0;
   const end = range?.end ?? size - 1;
-  if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${size}`);
+  if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
   const length = Math.max(0, end - start + 1);
+  headers['Content-Length'] = length;
   if (req.method === 'HEAD' || length === 0) {
     await closeServedFile(fd);
-    res.writeHead(range ? 206 : 200, { 'Content-Length': length }).end();
+    res.writeHead(range ? 206 : 200, headers).end();
     return;
   }
-  if (!range && size <= SMALL_FILE) {
-    let body: Buffer;
-    try {
-      body = await readAll(fd, size);
-    } finally {
-      await closeServedFile(fd);
-    }
-    res.writeHead(200, { 'Content-Length': body.length }).end(body);
-    return;
-  }
-  res.writeHead(range ? 206 : 200, { 'Content-Length': length });
-  const stream = createReadStream('', { fd, start, end, autoClose: true });
+  res.writeHead(range ? 206 : 200, headers);
+  const stream = createReadStream('', { fd, start, end, autoClose: true, highWaterMark: 256 * 1024 });
   stream.on('error', () => res.destroy());
   res.on('close', () => stream.destroy());
   stream.pipe(res);

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpRequest } from '@provd/sdk';
-import { openServedFile } from '../files/resolve-file';
 import { unmapIpv4 } from './client-ip';
 import { MAX_URL_LENGTH, parseRequestPath } from './request-path';
-import { sendFile } from './send-file';
+import { sendCached, sendFile } from './send-file';
+import { ServedFileCache } from './served-file-cache';
 import { closeServer, listenServer } from './listen';
 
 /** A provisioning request as the router sees it. */
@@ -32,6 +32,8 @@ export interface ProvisioningHttpServerOptions {
   urlKeyTenant?: (key: string) => string | undefined;
   /** Receives a line for each request that failed inside the host. */
   log?: (line: string) => void;
+  /** The served files (shared with the TFTP server); the server makes its own, closed with it, when absent. */
+  files?: ServedFileCache;
 }
 
 function plain(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
@@ -52,14 +54,20 @@ function plain(res: ServerResponse, status: number, message: string, headers: Re
 /**
  * The provisioning HTTP server: GET and HEAD only, no directory listing, content types by extension, 404 for unknown
  * files, traversal (plain, encoded or absolute) refused, bounded request size, and an optional URL key per tenant.
+ * Files come from a {@link ServedFileCache} (small files from memory, kept current by watching their folders) with
+ * `ETag`, `Last-Modified` and conditional requests answered 304.
  */
 export class ProvisioningHttpServer {
   private readonly options: ProvisioningHttpServerOptions;
   private readonly server: Server;
+  private readonly files: ServedFileCache;
+  private readonly ownFiles: boolean;
 
   /** Creates a server; call {@link ProvisioningHttpServer.start} to listen. */
   constructor(options: ProvisioningHttpServerOptions) {
     this.options = options;
+    this.ownFiles = options.files === undefined;
+    this.files = options.files ?? new ServedFileCache();
     this.server = createServer({ maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
       this.handle(req, res).catch((err: Error) => {
         this.options.log?.(`http: ${req.method} ${req.url}: ${err.message}`);
@@ -82,6 +90,7 @@ export class ProvisioningHttpServer {
   /** Stops listening and closes idle connections. */
   async close(): Promise<void> {
     await closeServer(this.server);
+    if (this.ownFiles) this.files.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -104,13 +113,18 @@ export class ProvisioningHttpServer {
     const clientIp = this.options.clientIp ? this.options.clientIp(req) : req.socket.remoteAddress && unmapIpv4(req.socket.remoteAddress);
     if (!clientIp) return plain(res, 400, 'cannot tell the client address');
     const headers: Record<string, string | undefined> = {};
-    for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    const raw = req.headers;
+    for (const name in raw) {
+      const value = raw[name];
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
     const request: ProvisioningHttpRequest = { path, segments, headers, clientIp, method: req.method };
     if (tenantUuid !== undefined) request.tenantUuid = tenantUuid;
     const route = await this.options.route(request);
     if ('status' in route) return plain(res, route.status, route.message);
-    const found = await openServedFile(route.root, segments.join('/'));
+    const found = await this.files.lookup(route.root, segments.join('/'));
     if (!found.ok) return plain(res, 404, 'not found');
-    await sendFile(req, res, found.file);
+    if ('cached' in found) sendCached(req, res, found.cached);
+    else await sendFile(req, res, found.streamed);
   }
 }

@@ -1,5 +1,6 @@
-export { bufferSource, fileSource, toNetascii } from './block-source';
-export type { BlockSource } from './block-source';
+export { BlockReader, fdChunks, memoryChunks } from './block-reader';
+export type { ChunkSource } from './block-reader';
+export { toNetascii } from './netascii';
 export { negotiateOptions } from './options';
 export type { NegotiatedOptions, NegotiationLimits, NegotiationRefusal } from './options';
 export {
@@ -17,3 +18,5 @@ export type { ParsedPacket, TftpRequestPacket } from './packet';
 export { tftpFileReply } from './file-reply';
 export { TftpServer } from './server';
 export type { TftpReadHandler, TftpReadReply, TftpServerOptions } from './server';
+export { Transfer } from './transfer';
+export type { OpenedSource, TransferSettings } from './transfer';

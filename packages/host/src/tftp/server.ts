@@ -1,10 +1,15 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { readFile } from 'node:fs/promises';
+import { fstat, open } from 'node:fs';
 import { isIPv6 } from 'node:net';
+import { promisify } from 'node:util';
 import type { TftpRequest } from '@provd/sdk';
-import { bufferSource, fdSource, fileSource, toNetascii, type BlockSource } from './block-source';
-import { negotiateOptions } from './options';
-import { dataPacket, errorPacket, oackPacket, parsePacket, TftpErrorCode } from './packet';
+import { unmapIpv4 } from '../http/client-ip';
+import { BlockReader, fdChunks, memoryChunks, type ChunkSource } from './block-reader';
+import { errorPacket, parsePacket, TftpErrorCode } from './packet';
+import { Transfer, type OpenedSource } from './transfer';
+
+const openFd = promisify(open);
+const fstatFd = promisify(fstat);
 
 /** What a read handler answers: a file to send (by path, or open: the server closes it), bytes, or an error. */
 export type TftpReadReply =
@@ -20,26 +25,63 @@ export type TftpReadHandler = (request: TftpRequest) => Promise<TftpReadReply>;
 export interface TftpServerOptions {
   /** Answers each read request. */
   handler: TftpReadHandler;
-  /** Address to listen on. @defaultValue "127.0.0.1" */
+  /** Address to listen on (`::` listens on IPv6 and IPv4). @defaultValue "127.0.0.1" */
   host?: string;
   /** UDP port (0 picks a free one). @defaultValue 69 */
   port?: number;
   /** The largest block size granted to a client. @defaultValue 65464 */
   maxBlksize?: number;
+  /** The largest window (RFC 7440 `windowsize`) granted to a client. @defaultValue 64 */
+  maxWindowsize?: number;
+  /** The most bytes a transfer has in flight (block size × window); the window is lowered to fit. @defaultValue 65536 */
+  maxWindowBytes?: number;
   /** Retransmission timeout when the client asks for none, in ms. @defaultValue 2000 */
   timeoutMs?: number;
+  /** The longest `timeout` option accepted, in seconds; a longer one is not acknowledged. @defaultValue 10 */
+  maxTimeoutS?: number;
   /** How many times a packet is sent again before the transfer is abandoned. @defaultValue 5 */
   retries?: number;
-  /** The most transfers running at once; more requests get an error. @defaultValue 1024 */
+  /** How long a transfer may go without a valid ACK before it is abandoned, in ms. @defaultValue 30000 */
+  maxIdleMs?: number;
+  /** The most transfers running at once; more requests get "server busy". @defaultValue 1024 */
   maxTransfers?: number;
+  /**
+   * The most transfers running at once for one client IP (phones behind one NAT share it), so that one client cannot
+   * take every slot. @defaultValue half of `maxTransfers`
+   */
+  maxTransfersPerIp?: number;
+  /** The most transfers running at once for one client socket (address and port). @defaultValue 4 */
+  maxTransfersPerSocket?: number;
+  /** Bytes read from a file at once, ahead of the blocks being sent. @defaultValue 131072 */
+  readAheadBytes?: number;
   /** Receives a line for each failed request or transfer. */
   log?: (line: string) => void;
 }
 
+type Settings = Required<Omit<TftpServerOptions, 'log'>> & Pick<TftpServerOptions, 'log'>;
+
+/** Counts running transfers per key. */
+class Counter {
+  private readonly counts = new Map<string, number>();
+  get(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+  add(key: string): void {
+    this.counts.set(key, this.get(key) + 1);
+  }
+  remove(key: string): void {
+    const n = this.get(key) - 1;
+    if (n <= 0) this.counts.delete(key);
+    else this.counts.set(key, n);
+  }
+}
+
 /**
- * A read-only TFTP server (RFC 1350) that negotiates the `blksize`, `tsize` and `timeout` options (RFC 2347, 2348,
- * 2349), sends each transfer from its own port, retransmits on timeout and refuses writes and malformed packets with
- * a clean ERROR packet.
+ * A read-only TFTP server (RFC 1350) that negotiates the `blksize`, `tsize`, `timeout` and `windowsize` options
+ * (RFC 2347, 2348, 2349, 7440), sends each transfer from its own port out of a read-ahead buffer (no file read per
+ * block), converts netascii while reading, retransmits on timeout, and refuses writes and malformed packets with a
+ * clean ERROR packet. Resources are bounded: transfers in all, per client IP and per client socket; option values
+ * that hold memory or time (block size × window, timeout) are capped; an idle transfer ends after `maxIdleMs`.
  *
  * @example
  * ```ts
@@ -48,26 +90,43 @@ export interface TftpServerOptions {
  * ```
  */
 export class TftpServer {
-  private readonly options: Required<Omit<TftpServerOptions, 'log'>> & Pick<TftpServerOptions, 'log'>;
+  private readonly options: Settings;
   private socket: Socket | undefined;
   private readonly transfers = new Set<Transfer>();
+  private readonly perIp = new Counter();
+  private readonly perSocket = new Counter();
+  /** The file names being sent to each client socket: a repeated RRQ (the client's retransmission) is ignored. */
+  private readonly active = new Map<string, Set<string>>();
 
   /** Creates a server; call {@link TftpServer.start} to listen. */
   constructor(options: TftpServerOptions) {
+    const maxTransfers = options.maxTransfers ?? 1024;
     this.options = {
       host: '127.0.0.1',
       port: 69,
       maxBlksize: 65464,
+      maxWindowsize: 64,
+      maxWindowBytes: 64 * 1024,
       timeoutMs: 2000,
+      maxTimeoutS: 10,
       retries: 5,
-      maxTransfers: 1024,
+      maxIdleMs: 30_000,
+      maxTransfersPerIp: Math.max(1, Math.floor(maxTransfers / 2)),
+      maxTransfersPerSocket: 4,
+      readAheadBytes: 128 * 1024,
       ...options,
+      maxTransfers,
     };
   }
 
   /** The port the server listens on (after {@link TftpServer.start}). */
   get port(): number {
     return this.socket?.address().port ?? this.options.port;
+  }
+
+  /** How many transfers are running. */
+  get running(): number {
+    return this.transfers.size;
   }
 
   /** Starts listening. */
@@ -114,50 +173,51 @@ export class TftpServer {
       this.reply(rinfo, errorPacket(TftpErrorCode.ILLEGAL_OPERATION, `mode "${packet.mode}" not supported`));
       return;
     }
-    if (this.transfers.size >= this.options.maxTransfers) {
+    const ip = unmapIpv4(rinfo.address);
+    const socketKey = `${ip}|${rinfo.port}`;
+    const names = this.active.get(socketKey);
+    if (names?.has(packet.filename)) return; // the client sent its RRQ again: the running transfer answers it
+    if (
+      this.transfers.size >= this.options.maxTransfers ||
+      this.perIp.get(ip) >= this.options.maxTransfersPerIp ||
+      this.perSocket.get(socketKey) >= this.options.maxTransfersPerSocket
+    ) {
       this.reply(rinfo, errorPacket(TftpErrorCode.UNDEFINED, 'server busy, try again'));
       return;
     }
-    const request: TftpRequest = {
-      filename: packet.filename,
-      mode: packet.mode,
-      options: packet.options,
-      address: { ip: rinfo.address, port: rinfo.port },
+    const request: TftpRequest = { filename: packet.filename, mode: packet.mode, options: packet.options, address: { ip, port: rinfo.port } };
+    const settings = {
+      host: this.options.host,
+      limits: {
+        maxBlksize: this.options.maxBlksize,
+        defaultTimeoutMs: this.options.timeoutMs,
+        maxTimeoutS: this.options.maxTimeoutS,
+        maxWindowsize: this.options.maxWindowsize,
+        maxWindowBytes: this.options.maxWindowBytes,
+      },
+      retries: this.options.retries,
+      maxIdleMs: this.options.maxIdleMs,
+      log: this.options.log,
     };
-    const transfer = new Transfer(this.options, rinfo, () => this.transfers.delete(transfer));
+    this.perIp.add(ip);
+    this.perSocket.add(socketKey);
+    const sending = names ?? new Set<string>();
+    sending.add(packet.filename);
+    this.active.set(socketKey, sending);
+    const transfer = new Transfer(settings, rinfo, () => {
+      this.transfers.delete(transfer);
+      this.perIp.remove(ip);
+      this.perSocket.remove(socketKey);
+      sending.delete(packet.filename);
+      if (sending.size === 0 && this.active.get(socketKey) === sending) this.active.delete(socketKey);
+    });
     this.transfers.add(transfer);
-    void transfer.run(request);
-  }
-}
-
-/** One read transfer, from its own socket (its TID). */
-class Transfer {
-  private socket: Socket | undefined;
-  private source: BlockSource | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private finished = false;
-  private blksize = 512;
-  private timeoutMs: number;
-  private lastPacket: Buffer | undefined;
-  private attempts = 0;
-  /** The block number (unwrapped) whose ACK is awaited; 0 while waiting for the ACK of the OACK. */
-  private block = 0;
-  private lastBlock = 0;
-
-  constructor(
-    private readonly options: Required<Omit<TftpServerOptions, 'log'>> & Pick<TftpServerOptions, 'log'>,
-    private readonly peer: RemoteInfo,
-    private readonly onDone: () => void,
-  ) {
-    this.timeoutMs = options.timeoutMs;
+    void this.run(transfer, request);
   }
 
-  async run(request: TftpRequest): Promise<void> {
+  private async run(transfer: Transfer, request: TftpRequest): Promise<void> {
     try {
-      this.socket = createSocket({ type: this.peer.family === 'IPv6' ? 'udp6' : 'udp4' });
-      this.socket.on('error', () => this.abort());
-      this.socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-      await new Promise<void>((resolve) => this.socket!.bind(0, this.options.host, resolve));
+      await transfer.open();
       let reply: TftpReadReply;
       try {
         reply = await this.options.handler(request);
@@ -165,103 +225,37 @@ class Transfer {
         this.options.log?.(`tftp: handler failed for "${request.filename}": ${(err as Error).message}`);
         reply = { error: { code: TftpErrorCode.UNDEFINED, message: 'internal processing error' } };
       }
-      if ('error' in reply) return this.fail(reply.error.code, reply.error.message);
-      this.source = await this.openSource(reply, request.mode === 'netascii');
-      if (this.finished) return void this.source.close().catch(() => {});
-      const negotiated = negotiateOptions(request.options, this.source.size, {
-        maxBlksize: this.options.maxBlksize,
-        defaultTimeoutMs: this.options.timeoutMs,
-      });
-      if ('refused' in negotiated) return this.fail(TftpErrorCode.OPTION_REFUSED, negotiated.refused);
-      this.blksize = negotiated.blksize;
-      this.timeoutMs = negotiated.timeoutMs;
-      this.lastBlock = Math.floor(this.source.size / this.blksize) + 1;
-      if (Object.keys(negotiated.oack).length > 0) this.send(oackPacket(negotiated.oack));
-      else await this.sendBlock(1);
+      if ('error' in reply) return transfer.fail(reply.error.code, reply.error.message);
+      const source = await this.openSource(reply);
+      if (transfer.done) return source.close();
+      const netascii = request.mode === 'netascii';
+      const opened: OpenedSource = {
+        size: netascii ? undefined : source.size,
+        reader: (blksize, windowsize) => new BlockReader(source.chunks, blksize, Math.max(this.options.readAheadBytes, blksize * windowsize), netascii),
+      };
+      transfer.start(request.options, opened);
     } catch (err) {
       this.options.log?.(`tftp: transfer of "${request.filename}" failed: ${(err as Error).message}`);
-      this.fail(TftpErrorCode.FILE_NOT_FOUND, 'file not found');
+      transfer.fail(TftpErrorCode.FILE_NOT_FOUND, 'file not found');
     }
   }
 
-  private async openSource(reply: Exclude<TftpReadReply, { error: unknown }>, netascii: boolean): Promise<BlockSource> {
-    if ('data' in reply) return bufferSource(netascii ? toNetascii(reply.data) : reply.data);
+  private async openSource(reply: Exclude<TftpReadReply, { error: unknown }>): Promise<{ chunks: ChunkSource; size: number; close(): void }> {
+    if ('data' in reply) {
+      const chunks = memoryChunks(reply.data);
+      return { chunks, size: reply.data.length, close: () => chunks.close() };
+    }
     if ('fd' in reply) {
-      const source = fdSource(reply.fd, reply.size);
-      if (!netascii) return source;
-      try {
-        return bufferSource(toNetascii(await source.read(0, reply.size)));
-      } finally {
-        await source.close();
-      }
+      const chunks = fdChunks(reply.fd);
+      return { chunks, size: reply.size, close: () => chunks.close() };
     }
-    if (netascii) return bufferSource(toNetascii(await readFile(reply.file)));
-    return fileSource(reply.file);
-  }
-
-  private async sendBlock(block: number): Promise<void> {
-    const source = this.source!;
-    const payload = await source.read((block - 1) * this.blksize, this.blksize);
-    if (this.finished) return;
-    this.block = block;
-    this.attempts = 0;
-    this.send(dataPacket(block, payload));
-  }
-
-  private send(packet: Buffer): void {
-    this.lastPacket = packet;
-    this.socket?.send(packet, this.peer.port, this.peer.address);
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.onTimeout(), this.timeoutMs);
-  }
-
-  private onTimeout(): void {
-    if (this.finished || !this.lastPacket) return;
-    this.attempts += 1;
-    if (this.attempts > this.options.retries) {
-      this.options.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port} timed out`);
-      this.abort();
-      return;
-    }
-    this.socket?.send(this.lastPacket, this.peer.port, this.peer.address);
-    this.timer = setTimeout(() => this.onTimeout(), this.timeoutMs);
-  }
-
-  private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
-    if (this.finished) return;
-    if (rinfo.address !== this.peer.address || rinfo.port !== this.peer.port) {
-      this.socket?.send(errorPacket(TftpErrorCode.UNKNOWN_TID, 'unknown transfer id'), rinfo.port, rinfo.address);
-      return;
-    }
-    const parsed = parsePacket(msg);
-    if (parsed.kind === 'error') return this.abort();
-    if (parsed.kind !== 'ack') return this.fail(TftpErrorCode.ILLEGAL_OPERATION, 'expected an ACK');
-    if (parsed.block !== (this.block & 0xffff)) return; // duplicate or stale ACK: the timer resends if needed
-    if (this.block === this.lastBlock) return this.abort();
-    clearTimeout(this.timer);
-    this.sendBlock(this.block + 1).catch((err: Error) => {
-      this.options.log?.(`tftp: read failed: ${err.message}`);
-      this.fail(TftpErrorCode.UNDEFINED, 'read error');
-    });
-  }
-
-  private fail(code: number, message: string): void {
-    if (this.finished) return;
-    this.socket?.send(errorPacket(code, message), this.peer.port, this.peer.address, () => this.abort());
-    if (!this.socket) this.abort();
-  }
-
-  /** Ends the transfer and releases its socket and file. */
-  abort(): void {
-    if (this.finished) return;
-    this.finished = true;
-    clearTimeout(this.timer);
+    const fd = await openFd(reply.file, 'r');
+    const chunks = fdChunks(fd); // closes the descriptor
     try {
-      this.socket?.close();
-    } catch {
-      // already closed
+      return { chunks, size: (await fstatFd(fd)).size, close: () => chunks.close() };
+    } catch (err) {
+      chunks.close();
+      throw err;
     }
-    void this.source?.close().catch(() => {});
-    this.onDone();
   }
 }

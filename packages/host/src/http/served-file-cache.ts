@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import { read, stat, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { contentTypeOf } from '../files/content-type';
+import { closeServedFile, openServedFile, type OpenedFile, type ResolveFailure } from '../files/resolve-file';
+
+const statPath = promisify(stat);
+
+/** A small served file held in memory, with the validators and headers it is answered with. */
+export interface CachedFile {
+  /** The real path of the file. */
+  readonly path: string;
+  /** Its bytes. */
+  readonly data: Buffer;
+  /** Its modification time. */
+  readonly mtime: Date;
+  /** The `Last-Modified` value (second precision, as HTTP dates are). */
+  readonly lastModified: string;
+  /** The strong `ETag` value, quoted: a hash of the bytes, so the same bytes written again keep their tag. */
+  readonly etag: string;
+  /** The `Content-Type` by extension. */
+  readonly contentType: string;
+}
+
+/** A file too large to hold in memory, opened for streaming (the caller closes `file.fd`), with its `ETag`. */
+export interface StreamedFile {
+  /** The opened file. */
+  readonly file: OpenedFile;
+  /** The strong `ETag` value, quoted: size, modification time and inode (an atomic replace gives a new inode). */
+  readonly etag: string;
+}
+
+/** The outcome of {@link ServedFileCache.lookup}. */
+export type ServedLookup =
+  | { ok: true; cached: CachedFile }
+  | { ok: true; streamed: StreamedFile }
+  | { ok: false; reason: ResolveFailure };
+
+/** Options of a {@link ServedFileCache}. */
+export interface ServedFileCacheOptions {
+  /** Files up to this size are read whole and kept in memory. @defaultValue 262144 */
+  maxFileBytes?: number;
+  /** The bytes held at most; the least recently used files are dropped past it. @defaultValue 67108864 */
+  maxTotalBytes?: number;
+  /**
+   * How long a file is answered from memory before its path checks and metadata are taken again (a backstop for
+   * changes the folder watch cannot see, such as a parent folder swapped for a symlink). @defaultValue 5000
+   */
+  maxAgeMs?: number;
+  /** The most folders watched; files of further folders are served from disk, not cached. @defaultValue 1024 */
+  maxWatchedFolders?: number;
+}
+
+interface Entry {
+  key: string;
+  root: string;
+  name: string;
+  /** The paths whose change drops the entry: the name as asked (inside its real folder) and the real file. */
+  paths: string[];
+  file: CachedFile;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  until: number;
+}
+
+/** The strong ETag of a file from its metadata, for files served by streaming. */
+export function metadataEtag(info: { size: number; mtimeMs: number; ino: number }): string {
+  return `"${info.size.toString(16)}-${Math.round(info.mtimeMs * 1000).toString(16)}-${info.ino.toString(16)}"`;
+}
+
+function readWhole(fd: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    const step = (done: number): void => {
+      if (done >= length) return resolve(buffer);
+      read(fd, buffer, done, length - done, done, (err, n) => {
+        if (err) reject(err);
+        else if (n === 0) resolve(buffer.subarray(0, done));
+        else step(done + n);
+      });
+    };
+    step(0);
+  });
+}
+
+function cachedFileOf(path: string, data: Buffer, mtime: Date): CachedFile {
+  const etag = `"${createHash('sha1').update(data).digest('base64url').slice(0, 22)}"`;
+  return { path, data, mtime, lastModified: mtime.toUTCString(), etag, contentType: contentTypeOf(path) };
+}
+
+/**
+ * The provisioning files served over HTTP (and TFTP), looked up with the real path checks of `openServedFile` and
+ * the small ones held in memory, so that a config fetch costs no file-system call at all. Each cached file's folder
+ * is watched (`fs.watch`, inotify): a write, rename or removal of the file (an atomic replace by `configure`, a
+ * file dropped in by an administrator) drops it from memory at once, and a folder that moves or disappears drops
+ * every file of it. A fill that raced with a change is not kept, and every entry is checked again after
+ * `maxAgeMs`. Files above `maxFileBytes` are opened for streaming, with an `ETag` from their metadata.
+ *
+ * @example
+ * ```ts
+ * const files = new ServedFileCache();
+ * const found = await files.lookup(tftpbootDir, 'Digium/000fd3054848.cfg');
+ * if (found.ok && 'cached' in found) console.log(found.cached.etag, found.cached.data.length);
+ * ```
+ */
+export class ServedFileCache {
+  private readonly maxFileBytes: number;
+  private readonly maxTotalBytes: number;
+  private readonly maxAgeMs: number;
+  private readonly maxWatchedFolders: number;
+  private readonly entries = new Map<string, Entry>();
+  /** Entry keys by watched path (file paths and folder paths). */
+  private readonly byPath = new Map<string, Set<string>>();
+  private readonly watchers = new Map<string, FSWatcher>();
+  private totalBytes = 0;
+  /** Bumped on every change seen: a fill that started before a change is not kept. */
+  private epoch = 0;
+  private closed = false;
+
+  /** Creates an empty cache. */
+  constructor(options: ServedFileCacheOptions = {}) {
+    this.maxFileBytes = options.maxFileBytes ?? 256 * 1024;
+    this.maxTotalBytes = options.maxTotalBytes ?? 64 * 1024 * 1024;
+    this.maxAgeMs = options.maxAgeMs ?? 5_000;
+    this.maxWatchedFolders = options.maxWatchedFolders ?? 1024;
+  }
+
+  /** How many files are held in memory. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /**
+   * Finds `name` (a `/`-separated name as a client sent it, percent-decoded) inside `root`: a small file from memory
+   * (read and kept on the first request), a larger one opened for streaming, or why it cannot be served (`refused`
+   * for a name that leaves the root, `not-found`).
+   */
+  async lookup(root: string, name: string): Promise<ServedLookup> {
+    const key = `${root}\0${name}`;
+    const entry = this.entries.get(key);
+    const now = Date.now();
+    if (entry && entry.until > now) {
+      // least recently used last
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return { ok: true, cached: entry.file };
+    }
+    const epoch = this.epoch;
+    const found = await openServedFile(root, name);
+    if (!found.ok) {
+      if (entry) this.drop(entry);
+      return found;
+    }
+    const { file } = found;
+    const info = file;
+    if (info.size > this.maxFileBytes) {
+      if (entry) this.drop(entry);
+      return { ok: true, streamed: { file, etag: metadataEtag(info) } };
+    }
+    if (entry && entry.ino === info.ino && entry.size === info.size && entry.mtimeMs === info.mtimeMs && this.epoch === epoch) {
+      await closeServedFile(file.fd);
+      entry.until = now + this.maxAgeMs;
+      return { ok: true, cached: entry.file };
+    }
+    let data: Buffer;
+    try {
+      data = await readWhole(file.fd, info.size);
+    } finally {
+      await closeServedFile(file.fd);
+    }
+    const cached = cachedFileOf(file.path, data, info.mtime);
+    if (entry) this.drop(entry);
+    await this.keep(epoch, { key, root, name, file: cached, ino: info.ino, size: info.size, mtimeMs: info.mtimeMs, until: now + this.maxAgeMs, paths: [] }, name);
+    return { ok: true, cached };
+  }
+
+  /** Forgets every file (they are read again on their next request). */
+  clear(): void {
+    this.epoch++;
+    this.entries.clear();
+    this.byPath.clear();
+    this.totalBytes = 0;
+  }
+
+  /** Forgets every file and stops watching folders. */
+  close(): void {
+    this.closed = true;
+    this.clear();
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
+  }
+
+  /**
+   * Keeps `entry` once its folders are watched, unless something changed since the lookup started (`epoch`) or the
+   * file at its path is no longer the one read.
+   */
+  private async keep(epoch: number, entry: Entry, name: string): Promise<void> {
+    if (this.closed || entry.size > this.maxTotalBytes) return;
+    const real = entry.file.path;
+    const asked = join(dirname(real), basename(name));
+    const folders = new Set([dirname(real), dirname(join(entry.root, name))]);
+    for (const folder of folders) if (!this.watch(folder)) return;
+    // The watch may have started after a change: the file at both paths must still be the one read.
+    for (const path of new Set([real, asked])) {
+      const now = await statPath(path).catch(() => undefined);
+      if (!now || now.ino !== entry.ino || now.size !== entry.size || now.mtimeMs !== entry.mtimeMs) return;
+    }
+    if (this.epoch !== epoch || this.closed) return;
+    entry.paths = [...new Set([real, asked, ...folders])];
+    for (const path of entry.paths) {
+      let keys = this.byPath.get(path);
+      if (!keys) this.byPath.set(path, (keys = new Set()));
+      keys.add(entry.key);
+    }
+    this.entries.set(entry.key, entry);
+    this.totalBytes += entry.size;
+    for (const old of this.entries.values()) {
+      if (this.totalBytes <= this.maxTotalBytes) break;
+      this.drop(old);
+    }
+  }
+
+  /** Watches `folder` (once); false when it cannot be watched. */
+  private watch(folder: string): boolean {
+    if (this.watchers.has(folder)) return true;
+    if (this.watchers.size >= this.maxWatchedFolders) return false;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(folder, { persistent: false }, (_event, filename) => this.changed(folder, filename === null ? null : String(filename)));
+    } catch {
+      return false;
+    }
+    watcher.on('error', () => this.unwatch(folder));
+    this.watchers.set(folder, watcher);
+    return true;
+  }
+
+  private unwatch(folder: string): void {
+    this.watchers.get(folder)?.close();
+    this.watchers.delete(folder);
+    this.dropPath(folder);
+  }
+
+  /** A change in `folder`: the file named drops its entries; an unnamed change or the folder itself drops them all. */
+  private changed(folder: string, filename: string | null): void {
+    this.epoch++;
+    if (filename === null || filename === basename(folder)) {
+      this.dropPath(folder);
+      if (filename !== null) this.unwatch(folder);
+      return;
+    }
+    this.dropPath(join(folder, filename));
+  }
+
+  private dropPath(path: string): void {
+    const keys = this.byPath.get(path);
+    if (!keys) return;
+    for (const key of [...keys]) {
+      const entry = this.entries.get(key);
+      if (entry) this.drop(entry);
+    }
+    this.byPath.delete(path);
+  }
+
+  private drop(entry: Entry): void {
+    if (this.entries.get(entry.key) !== entry) return;
+    this.entries.delete(entry.key);
+    this.totalBytes -= entry.size;
+    for (const path of entry.paths) {
+      const keys = this.byPath.get(path);
+      keys?.delete(entry.key);
+      if (keys?.size === 0) this.byPath.delete(path);
+    }
+  }
+}

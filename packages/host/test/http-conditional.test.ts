@@ -1,0 +1,118 @@
+import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { testdir, type TestDir } from '@provd/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProvisioningHttpServer, ServedFileCache } from '../src/http/index';
+import { run } from './serve-helpers';
+
+// Conditional requests and the in-memory file cache of the provisioning HTTP server, with curl: every change of a
+// served file (atomic replace, rewrite in place, removal, a new file) is seen on the next request, no restart.
+
+let dir: TestDir;
+let server: ProvisioningHttpServer;
+let files: ServedFileCache;
+
+beforeAll(async () => {
+  dir = await testdir({ 'root/Digium/000fd3054848.cfg': '<config v="1"/>\n', 'root/big.bin': Buffer.alloc(300_000, 1) });
+  files = new ServedFileCache();
+  server = new ProvisioningHttpServer({ port: 0, files, route: async () => ({ root: dir.join('root') }) });
+  await server.start();
+});
+
+afterAll(async () => {
+  await server.close();
+  files.close();
+  await dir.cleanup();
+});
+
+async function get(path: string, ...headers: string[]): Promise<{ status: number; body: string; etag?: string; lastModified?: string; cacheControl?: string }> {
+  const out = dir.join('body.out');
+  await rm(out, { force: true });
+  const r = await run('curl', ['-sS', '-D', '-', '-o', out, ...headers.flatMap((h) => ['-H', h]), `http://127.0.0.1:${server.port}${path}`]);
+  const field = (name: string) => new RegExp(`^${name}: (.*)\\r$`, 'mi').exec(r.stdout)?.[1];
+  return {
+    status: Number(/^HTTP\/1\.1 (\d+)/.exec(r.stdout)?.[1]),
+    body: await readFile(out, 'utf8').catch(() => ''),
+    etag: field('ETag'),
+    lastModified: field('Last-Modified'),
+    cacheControl: field('Cache-Control'),
+  };
+}
+
+const CFG = '/Digium/000fd3054848.cfg';
+
+describe('conditional requests', () => {
+  it('gives ETag and Last-Modified, and answers 304 to a matching If-None-Match or If-Modified-Since', async () => {
+    const first = await get(CFG);
+    expect(first).toMatchObject({ status: 200, body: '<config v="1"/>\n', cacheControl: 'private, no-cache' });
+    expect(first.etag).toMatch(/^"[\w-]+"$/);
+    expect(await get(CFG, `If-None-Match: ${first.etag}`)).toMatchObject({ status: 304, body: '', etag: first.etag });
+    expect((await get(CFG, `If-None-Match: "other", W/${first.etag}`)).status).toBe(304);
+    expect((await get(CFG, 'If-None-Match: *')).status).toBe(304);
+    expect((await get(CFG, `If-Modified-Since: ${first.lastModified}`)).status).toBe(304);
+    expect((await get(CFG, 'If-Modified-Since: Thu, 01 Jan 2004 00:00:00 GMT')).status).toBe(200);
+    // If-None-Match wins over If-Modified-Since (RFC 9110 §13.2.2)
+    expect((await get(CFG, 'If-None-Match: "other"', `If-Modified-Since: ${first.lastModified}`)).status).toBe(200);
+    expect((await get(CFG, 'If-Modified-Since: not a date')).status).toBe(200);
+  });
+
+  it('serves a large (streamed) file with an ETag, 304 and ranges under If-Range', async () => {
+    const first = await get('/big.bin');
+    expect(first.status).toBe(200);
+    expect(first.body.length).toBe(300_000);
+    expect((await get('/big.bin', `If-None-Match: ${first.etag}`)).status).toBe(304);
+    expect((await get('/big.bin', 'Range: bytes=0-9', `If-Range: ${first.etag}`)).status).toBe(206);
+    expect((await get('/big.bin', 'Range: bytes=0-9', 'If-Range: "stale"')).status).toBe(200);
+  });
+});
+
+describe('the in-memory file cache follows every change without a restart', () => {
+  it('sees an atomic replace at once: new bytes, new ETag, and the old ETag gets 200', async () => {
+    const before = await get(CFG);
+    await writeFile(dir.join('root/Digium/.tmp-new'), '<config v="2"/>\n');
+    await rename(dir.join('root/Digium/.tmp-new'), dir.join('root/Digium/000fd3054848.cfg'));
+    const after = await get(CFG, `If-None-Match: ${before.etag}`);
+    expect(after).toMatchObject({ status: 200, body: '<config v="2"/>\n' });
+    expect(after.etag).not.toBe(before.etag);
+  });
+
+  it('sees a rewrite in place and a removal, and serves a file dropped in later', async () => {
+    await get(CFG);
+    await writeFile(dir.join('root/Digium/000fd3054848.cfg'), '<config v="3"/>\n');
+    expect((await get(CFG)).body).toBe('<config v="3"/>\n');
+    await rm(dir.join('root/Digium/000fd3054848.cfg'));
+    expect((await get(CFG)).status).toBe(404);
+    expect((await get('/Digium/new/file.cfg')).status).toBe(404);
+    await mkdir(dir.join('root/Digium/new'));
+    await writeFile(dir.join('root/Digium/new/file.cfg'), 'new');
+    expect((await get('/Digium/new/file.cfg')).body).toBe('new');
+    await rm(dir.join('root/Digium/new'), { recursive: true });
+    expect((await get('/Digium/new/file.cfg')).status).toBe(404);
+  });
+
+  it('keeps the ETag of the same bytes written again (a reconfigure that changes nothing)', async () => {
+    await writeFile(dir.join('root/Digium/000fd3054848.cfg'), '<config v="4"/>\n');
+    const before = await get(CFG);
+    await writeFile(dir.join('root/Digium/.tmp-same'), '<config v="4"/>\n');
+    await rename(dir.join('root/Digium/.tmp-same'), dir.join('root/Digium/000fd3054848.cfg'));
+    expect((await get(CFG, `If-None-Match: ${before.etag}`)).status).toBe(304);
+  });
+
+  it('holds small files in memory (no file-system call on a hit) and drops them when they change', async () => {
+    const cache = new ServedFileCache();
+    try {
+      await writeFile(dir.join('root/a.cfg'), 'a1');
+      const first = await cache.lookup(dir.join('root'), 'a.cfg');
+      const second = await cache.lookup(dir.join('root'), 'a.cfg');
+      expect(first.ok && 'cached' in first && second.ok && 'cached' in second && second.cached === first.cached).toBe(true);
+      expect(cache.size).toBe(1);
+      await writeFile(dir.join('root/a.cfg'), 'a2');
+      // the watch event arrives on the event loop: wait for it without sleeping a fixed time
+      for (let i = 0; i < 200 && cache.size > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(cache.size).toBe(0);
+      const third = await cache.lookup(dir.join('root'), 'a.cfg');
+      expect(third.ok && 'cached' in third && third.cached.data.toString()).toBe('a2');
+    } finally {
+      cache.close();
+    }
+  });
+});

@@ -1,0 +1,57 @@
+// The provd configure path for the configure benchmark, in its own process: the plugin loaded as the host loads it
+// (from its tarball, in a working copy), then for every device what the host does before and in `configure`
+// (ProvisioningApp: its own copy of the flattened raw config with the defaults applied, validated, then
+// `plugin.configure(device copy, raw)`: template look-up, render, atomic write), 64 devices in flight.
+// Usage: node configure-node.mjs <options.json>; prints one JSON line: seconds and CPU seconds (user + system, every
+// thread of the process) of the loop over the devices, the plugin folder, and the files written.
+// BENCH_CPU_PROFILE=<file> writes a V8 CPU profile of the loop.
+import { readFile, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const o = JSON.parse(await readFile(process.argv[2], 'utf8'));
+const host = await import(pathToFileURL(join(o.root, 'packages/host/dist/index.js')).href);
+// the defaults helpers live in @provd/core once the layering landed, in @provd/sdk before
+const core = await import(pathToFileURL(join(o.root, 'packages/core/dist/index.js')).href).catch(() => undefined);
+const sdk = await import(pathToFileURL(join(o.root, 'packages/sdk/dist/index.js')).href);
+const applyRawConfigDefaults = core?.applyRawConfigDefaults ?? sdk.applyRawConfigDefaults;
+const validateRawConfig = sdk.validateRawConfig ?? core?.validateRawConfig;
+
+const devices = JSON.parse(await readFile(o.devices, 'utf8'));
+const flattened = JSON.parse(await readFile(o.config, 'utf8'));
+const opened = await host.openPlugin(o.plugin, { writeDurability: o.durability, copyFolder: true });
+const { plugin } = opened;
+await plugin.configureCommon(structuredClone(flattened));
+const session = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
+if (session) {
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+}
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let next = 0;
+const worker = async () => {
+  while (next < devices.length) {
+    const device = devices[next++];
+    const raw = applyRawConfigDefaults(flattened);
+    const { valid, errors } = validateRawConfig(raw);
+    if (!valid) throw new Error(`invalid raw config: ${errors.join('; ')}`);
+    await plugin.configure(structuredClone(device), raw);
+  }
+};
+await Promise.all(Array.from({ length: 64 }, worker));
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+if (session) {
+  const { profile } = await session.post('Profiler.stop');
+  await writeFile(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
+}
+const tftpboot = plugin.tftpbootDir;
+process.stdout.write(`${JSON.stringify({ seconds, cpu: (cpu.user + cpu.system) / 1e6, tftpboot, files: 2 * devices.length })}\n`);
+if (o.keep) {
+  // the caller compares the files and then removes the working copy
+  await new Promise((resolve) => process.stdin.once('data', resolve).resume());
+}
+await opened.dispose();

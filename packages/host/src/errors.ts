@@ -18,19 +18,18 @@ export const hostErrors = defineErrors('@provd/host', {
   PROVD_HOST_DEVICE_NOT_FOUND: {
     status: 404,
     message: (a: { device: string }) => ({
-      message: `no device ${q(a.device)}; list the devices with GET /devices`,
+      message: `no device ${q(a.device)}; list the devices with GET /0.2/dev_mgr/devices`,
       device: a.device,
     }),
   },
   PROVD_HOST_CONFIG_NOT_FOUND: {
     status: 404,
     message: (a: { config: string; key?: string }) => ({
-      message: `no config ${q(a.config)}; create it first, or list the configs with GET /configs`,
+      message: `no config ${q(a.config)}; create it first, or list the configs with GET /0.2/cfg_mgr/configs`,
       key: a.key,
     }),
   },
   PROVD_HOST_DUPLICATE_ID: {
-    status: 409,
     message: (a: { kind: string; id: string }) => ({
       message: `a ${a.kind} ${q(a.id)} already exists; choose another "id", or update it with PUT instead`,
       key: 'id',
@@ -78,7 +77,7 @@ export const hostErrors = defineErrors('@provd/host', {
     }),
   },
   PROVD_HOST_CONFIG_NOT_DELETABLE: {
-    status: 409,
+    status: 403,
     message: (a: { config: string }) => ({
       message: `config ${q(a.config)} has "deletable": false and cannot be deleted; set "deletable" to true first if you really mean it`,
     }),
@@ -114,6 +113,85 @@ export const hostErrors = defineErrors('@provd/host', {
   PROVD_HOST_LISTEN_FAILED: {
     message: (a: { what: string; address: string; reason: string }) => ({
       message: `cannot listen for ${a.what} on ${q(a.address)}: ${a.reason}; choose another port (or free this one), or run with the rights the port needs`,
+    }),
+  },
+  // ── host REST API (the established provd API 0.2) ─────────────────────────────────────────────────────────────
+  PROVD_API_UNAUTHORIZED: {
+    status: 401,
+    message: (a: { reason: string }) => ({
+      message: `unauthorized: ${a.reason}; send a token the host knows in the X-Auth-Token header (see docs/api.md, "Tokens")`,
+    }),
+  },
+  PROVD_API_FORBIDDEN: {
+    status: 403,
+    message: (a: { acl: string }) => ({
+      message: `the token does not hold the ACL ${q(a.acl)} this endpoint requires; give the token that ACL (or "provd.#") in the tokens file`,
+    }),
+  },
+  PROVD_API_UNAUTHORIZED_TENANT: {
+    status: 401,
+    message: (a: { tenant: string }) => ({
+      message: `the token may not act for tenant ${q(a.tenant)} (Wazo-Tenant): it is neither the token's tenant nor one of its sub-tenants; send a tenant the token owns, or none`,
+    }),
+  },
+  PROVD_API_INVALID_SELECTOR: {
+    message: (a: { parameter: string; reason: string }) => ({
+      message: `invalid "${a.parameter}" parameter: ${a.reason}; send a JSON object such as {"mac": "00:11:22:33:44:55"} (q) or its base64 (q64), with the operators $ne, $in, $nin, $gt, $ge, $lt, $le, $contains, $exists`,
+      key: a.parameter,
+    }),
+  },
+  PROVD_API_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    message: (a: { received: string }) => ({
+      message: `the request body must be JSON sent with "Content-Type: application/vnd.proformatique.provd+json" (or "application/json"), not ${q(a.received)}`,
+    }),
+  },
+  PROVD_API_NOT_ACCEPTABLE: {
+    status: 406,
+    message: (a: { accept: string }) => ({
+      message: `the API answers "application/vnd.proformatique.provd+json" (JSON), which the request's "Accept: ${a.accept}" excludes; accept it (or */*)`,
+    }),
+  },
+  PROVD_API_HOST_REFUSED: {
+    status: 421,
+    message: (a: { host: string; allowed: readonly string[] }) => ({
+      message: `the API does not serve the host name ${q(a.host)} (a DNS rebinding attempt?); call it as one of ${a.allowed.map(q).join(', ')}, an IP address, or add the name with --api-allowed-host`,
+    }),
+  },
+  PROVD_API_CROSS_ORIGIN: {
+    status: 403,
+    message: (a: { origin: string }) => ({
+      message: `cross-origin request from ${q(a.origin)} refused: the API takes browser requests only from its own origin, with a JSON content type`,
+    }),
+  },
+  PROVD_API_UNKNOWN_PARAMETER: {
+    status: 404,
+    message: (a: { parameter: string }) => ({
+      message: `no configuration parameter ${q(a.parameter)}; GET /0.2/configure lists the parameters`,
+      key: a.parameter,
+    }),
+  },
+  PROVD_API_INVALID_PARAMETER: {
+    message: (a: { parameter: string; reason: string }) => ({
+      message: `invalid value for parameter ${q(a.parameter)}: ${a.reason}`,
+      key: a.parameter,
+    }),
+  },
+  PROVD_API_OPERATION_NOT_FOUND: {
+    status: 404,
+    message: (a: { operation: string }) => ({
+      message: `no operation in progress at ${q(a.operation)} (finished monitors are kept until deleted; this one was deleted or never existed)`,
+    }),
+  },
+  PROVD_API_REMOTE: {
+    message: (a: { url: string; status: number; code: string; message: string }) => ({
+      message: `the host at ${q(a.url)} answered ${a.status} ${a.code}: ${a.message}`,
+    }),
+  },
+  PROVD_API_INVALID_TOKENS: {
+    message: (a: { file: string; errors: readonly string[] }) => ({
+      message: `the API tokens file ${q(a.file)} is not valid: ${a.errors.join('; ')}; see docs/api.md, "Tokens"`,
+      file: a.file,
     }),
   },
   PROVD_REPO_UNREACHABLE: {

@@ -26,7 +26,11 @@ describe('error catalogs', () => {
 
   it('answers an API error with the status of its code definition, 400 for other user errors, 500 for bugs', () => {
     expect(errorStatus(hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: 'd' }))).toBe(404);
-    expect(errorStatus(hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: 'd' }))).toBe(409);
+    // the established host answers a duplicate with 400 and a non-deletable config with 403 (api.yml)
+    expect(errorStatus(hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: 'd' }))).toBe(400);
+    expect(errorStatus(hostError('PROVD_HOST_CONFIG_NOT_DELETABLE', { config: 'c' }))).toBe(403);
+    expect(errorStatus(hostError('PROVD_API_FORBIDDEN', { acl: 'provd.read' }))).toBe(403);
+    expect(errorStatus(hostError('PROVD_API_UNAUTHORIZED', { reason: 'x' }))).toBe(401);
     expect(errorStatus(hostError('PROVD_REPO_UNREACHABLE', { repo: 'r', file: 'f', reason: 'x' }))).toBe(502);
     expect(errorStatus(sdkErrors.create('PROVD_INTERNAL', { what: 'x' }))).toBe(500);
     const user = hostError('PROVD_HOST_INVALID_DEVICE', { errors: ['mac: bad'] });

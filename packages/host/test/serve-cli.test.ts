@@ -56,7 +56,7 @@ beforeAll(async () => {
   const sink = { out: '' };
   serving = runCli(
     ['node', 'provd', 'serve', '--plugins-dir', dir.join('plugins'), '--data-dir', dir.join('data'), '--http-port', '0', '--tftp-port', '0',
-      '--api-port', '0', '--url-key', 'tenant-1=s3cretKey1', '--sync', 'none', '--json'],
+      '--api-port', '0', '--url-key', 'tenant-1=s3cretKey1', '--sync', 'none', '--api-insecure-loopback', '--json'],
     [serveCommand],
     io(sink),
   );
@@ -71,16 +71,18 @@ afterAll(async () => {
   await dir.cleanup();
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
+const api = async (method: string, path: string, body?: unknown, tenant?: string) => {
   const args = ['-sS', '-X', method, '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${ports.api}${path}`];
+  if (tenant) args.push('-H', `Wazo-Tenant: ${tenant}`);
   if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(body));
   return (await run('curl', args)).stdout;
 };
 
 describe('provd serve', () => {
   it('loads the installed plugins at start and serves per-tenant URL keys', async () => {
-    expect(await api('POST', '/configs', { id: 'c', parent_ids: [], raw_config: { sip_lines: { '1': { username: 'kim' } } } })).toBe('201');
-    expect(await api('POST', '/devices', { mac: '00:11:22:33:44:55', plugin: 'acme-test', config: 'c', tenant_uuid: 'tenant-1' })).toBe('201');
+    expect(stderr.join('')).toContain('API mode: INSECURE LOOPBACK');
+    expect(await api('POST', '/0.2/cfg_mgr/configs', { config: { id: 'c', parent_ids: [], raw_config: { sip_lines: { '1': { username: 'kim' } } } } })).toBe('201');
+    expect(await api('POST', '/0.2/dev_mgr/devices', { device: { mac: '00:11:22:33:44:55', plugin: 'acme-test', config: 'c' } }, 'tenant-1')).toBe('201');
     const base = `http://127.0.0.1:${ports.http}`;
     const ok = await run('curl', ['-sS', '-f', `${base}/s3cretKey1/acme/001122334455.cfg`]);
     expect(ok.stdout, stderr.join('') + ok.stderr).toBe(`url=${base}/s3cretKey1\nuser=kim\n`);

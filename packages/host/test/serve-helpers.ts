@@ -6,11 +6,12 @@ import { promisify } from 'node:util';
 export async function run(
   cmd: string,
   args: readonly string[],
-  options: { cwd?: string; input?: string; timeoutMs?: number } = {},
+  options: { cwd?: string; input?: string; timeoutMs?: number; env?: Record<string, string> } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await promisify(execFile)(cmd, args, {
       cwd: options.cwd,
+      env: options.env ? { ...process.env, ...options.env } : undefined,
       timeout: options.timeoutMs ?? 30_000,
       maxBuffer: 64 * 1024 * 1024,
       encoding: 'utf8',

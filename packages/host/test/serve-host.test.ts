@@ -1,10 +1,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freeUdpPort, testdir, untilUdpBound, type TestDir } from '@provd/test-utils';
+import { freeUdpPort, testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHost, type RunningHost } from '../src/app/serve-host';
+import { startSippUas } from './serve-process';
 
 // Tests of `startHost` (what `provd serve` runs) for options that reach past the HTTP/TFTP servers: trusted
 // repository keys and direct SIP synchronization.
@@ -30,6 +30,7 @@ async function serve(trusted: ReturnType<typeof generateKeyPairSync>['publicKey'
     httpPort: 0,
     tftpPort: 0,
     apiPort: 0,
+    apiInsecureLoopback: true,
     sync: 'none',
     log: () => undefined,
   });
@@ -37,11 +38,11 @@ async function serve(trusted: ReturnType<typeof generateKeyPairSync>['publicKey'
 
 interface Answer {
   status: number;
-  body: { error?: { code: string }; plugins?: unknown[] };
+  body: { error?: { code: string }; pkgs?: Record<string, unknown> };
 }
 
 async function installable(api: number): Promise<Answer> {
-  const res = await fetch(`http://127.0.0.1:${api}/plugins/installable`);
+  const res = await fetch(`http://127.0.0.1:${api}/0.2/pg_mgr/install/installable`);
   return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
@@ -63,7 +64,7 @@ describe('provd serve with trusted keys', () => {
     await writeFile(dir.join('repo', 'plugins.db.sig'), `${sign(null, Buffer.from(INDEX), trusted.privateKey).toString('base64')}\n`);
     const good = await installable(host.ports.api);
     expect(good.status).toBe(200);
-    expect(good.body.plugins).toHaveLength(1);
+    expect(Object.keys(good.body.pkgs ?? {})).toEqual(['acme-1']);
   });
 });
 
@@ -72,14 +73,7 @@ describe('provd serve synchronizing phones straight over SIP/UDP', () => {
     dir = await testdir();
     const port = await freeUdpPort();
     const log = dir.join('sipp.log');
-    const sipp = spawn(
-      'sipp',
-      ['-sf', join(import.meta.dirname, 'fixtures', 'sipp', 'notify-uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-m', '1', '-nostdin',
-        '-trace_msg', '-message_file', log, '-timeout', '20s'],
-      { cwd: dir.path, stdio: 'ignore' },
-    );
-    const done = new Promise<number | null>((resolve) => sipp.on('exit', (code) => resolve(code)));
-    await untilUdpBound(port);
+    const { exit: done } = await startSippUas(dir.path, port, log);
     host = await startHost({
       pluginsDir: dir.join('plugins'),
       dataDir: dir.join('data'),

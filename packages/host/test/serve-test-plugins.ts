@@ -127,6 +127,11 @@ export class MemoryPluginHost implements PluginHost {
     return this.load(id);
   }
 
+  async reload(id: string): Promise<ProvdPlugin> {
+    await this.plugins.get(id)?.close();
+    return this.load(id);
+  }
+
   async uninstall(id: string): Promise<void> {
     await this.plugins.get(id)?.close();
     this.plugins.delete(id);

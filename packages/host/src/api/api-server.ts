@@ -1,123 +1,81 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createProvdError, isProvdError, type Device } from '@provd/sdk';
+import { hostname } from 'node:os';
+import { createProvdError, isProvdError } from '@provd/sdk';
 import type { ProvisioningApp } from '../app/provisioning-app';
-import { parseDhcpInfo } from '../identification/dhcp-info';
-import { errorStatus } from './error-status';
-import { readJsonBody, unwrap } from './json-body';
-import { openApiDocument } from './openapi';
-import { closeServer, listenServer } from '../http/listen';
 import { hostError } from '../errors';
+import { closeServer, listenServer } from '../http/listen';
+import type { AccessControl, Caller } from './access';
+import { serialQueue, type ApiServices } from './api-services';
+import { errorStatus } from './error-status';
+import { checkAccept, checkBrowserSafety, checkJsonContentType, hostName, PROVD_MIME } from './http-guard';
+import { readJsonBody } from './json-body';
+import { openApiDocument } from './openapi';
+import { OperationMonitors } from './operations';
+import type { HostParameters } from './parameters';
+import { matchRoute, requiredAcl, type Route } from './router';
+import { configRoutes } from './routes-configs';
+import { deviceRoutes } from './routes-devices';
+import { generalRoutes } from './routes-general';
+import { pluginRoutes } from './routes-plugins';
+
+/** The path prefix of the API (the established API's version). */
+export const API_PREFIX = '/0.2';
 
 /** Options of {@link ApiServer}. */
 export interface ApiServerOptions {
   /** The application the API manages. */
   app: ProvisioningApp;
+  /** Tokens, ACLs and tenants. */
+  access: AccessControl;
+  /** The `/0.2/configure` parameters. */
+  parameters: HostParameters;
   /** Address to listen on. @defaultValue "127.0.0.1" */
   host?: string;
   /** TCP port (0 picks a free one). @defaultValue 8666 */
   port?: number;
+  /** Host names (besides IP addresses, `localhost` and this machine's name) the API answers to. */
+  allowedHosts?: readonly string[];
   /** The host version shown in the OpenAPI document. @defaultValue "0.0.0" */
   version?: string;
   /** Receives a line for each request that failed inside the host. */
   log?: (line: string) => void;
 }
 
-type Handler = (ctx: { req: IncomingMessage; params: string[]; query: URLSearchParams }) => Promise<[number, unknown?]>;
-
 /**
- * The host's JSON API (loopback by default): devices, configs, plugins and DHCP information, described by the
- * OpenAPI document at `GET /openapi.json`. Errors answer `{"error": {"code", "message", ...}}`.
+ * The host's REST API: the established provd REST API 0.2 (`api.yml` of wazo-provd) under `/0.2`, every endpoint
+ * behind `X-Auth-Token` and the ACL `api.yml` names, tenants through `Wazo-Tenant`. Errors answer
+ * `{"message", "error": {"code", "message", ...}}` with a stable `PROVD_*` code (see docs/errors.md).
  */
 export class ApiServer {
   private readonly server: Server;
-  private readonly routes: [string, RegExp, Handler][];
+  /** Every route, with paths as `api.yml` writes them (without the `/0.2` prefix). */
+  readonly routes: readonly Route[];
+  private readonly services: ApiServices;
+  private readonly allowedNames: Set<string>;
 
   /** Creates the server; call {@link ApiServer.start} to listen. */
   constructor(private readonly options: ApiServerOptions) {
-    const app = options.app;
-    const seg = '([^/]+)';
-    const device = async (id: string) => {
-      const d = await app.devices.get(id);
-      if (!d) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
-      return d;
+    const log = options.log ?? (() => {});
+    this.services = {
+      app: options.app,
+      access: options.access,
+      parameters: options.parameters,
+      monitors: new OperationMonitors(),
+      deviceWrites: serialQueue(),
+      version: options.version ?? '0.0.0',
+      log,
     };
-    const config = async (id: string) => {
-      const c = await app.configs.get(id);
-      if (!c) throw hostError('PROVD_HOST_CONFIG_NOT_FOUND', { config: id });
-      return c;
-    };
-    const sameId = (body: unknown, id: string) => {
-      const doc = body as Record<string, unknown>;
-      if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw hostError('PROVD_HOST_BAD_REQUEST', { reason: 'the body must be a JSON object' });
-      if (doc.id !== undefined && doc.id !== id) throw hostError('PROVD_HOST_BAD_REQUEST', { reason: `the body's "id" ("${String(doc.id)}") differs from the URL's ("${id}")` });
-      return { ...doc, id };
-    };
-    this.routes = [
-      ['GET', /^\/openapi\.json$/, async () => [200, openApiDocument(options.version ?? '0.0.0')]],
-      ['GET', /^\/devices$/, async ({ query }) => {
-        const filters = ['mac', 'ip', 'plugin', 'config'].flatMap((k) => (query.has(k) ? [[k, query.get(k)] as const] : []));
-        const { items: devices } = await app.devices.find(Object.fromEntries(filters));
-        return [200, { devices }];
-      }],
-      ['POST', /^\/devices$/, async ({ req }) => [201, { device: await app.insertDevice(unwrap(await readJsonBody(req), 'device')) }]],
-      ['GET', new RegExp(`^/devices/${seg}$`), async ({ params }) => [200, { device: await device(params[0]!) }]],
-      ['PUT', new RegExp(`^/devices/${seg}$`), async ({ req, params }) => {
-        const body = sameId(unwrap(await readJsonBody(req), 'device'), params[0]!);
-        return [200, { device: await app.updateDevice(body as Device) }];
-      }],
-      ['DELETE', new RegExp(`^/devices/${seg}$`), async ({ params }) => {
-        await app.deleteDevice(params[0]!);
-        return [204];
-      }],
-      ['POST', new RegExp(`^/devices/${seg}/reconfigure$`), async ({ params }) => [200, { device: await app.reconfigureDevice(params[0]!) }]],
-      ['POST', new RegExp(`^/devices/${seg}/synchronize$`), async ({ params }) => {
-        await app.synchronizeDevice(params[0]!);
-        return [204];
-      }],
-      ['GET', /^\/configs$/, async () => [200, { configs: (await app.configs.find()).items }]],
-      ['POST', /^\/configs$/, async ({ req }) => [201, { config: await app.insertConfig(unwrap(await readJsonBody(req), 'config')) }]],
-      ['GET', new RegExp(`^/configs/${seg}$`), async ({ params }) => [200, { config: await config(params[0]!) }]],
-      ['GET', new RegExp(`^/configs/${seg}/raw$`), async ({ params }) => {
-        await config(params[0]!);
-        return [200, { raw_config: await app.flattenedRawConfig(params[0]!) }];
-      }],
-      ['PUT', new RegExp(`^/configs/${seg}$`), async ({ req, params }) => {
-        await config(params[0]!);
-        const body = sameId(unwrap(await readJsonBody(req), 'config'), params[0]!);
-        return [200, { config: await app.updateConfig(body) }];
-      }],
-      ['DELETE', new RegExp(`^/configs/${seg}$`), async ({ params }) => {
-        await app.deleteConfig(params[0]!);
-        return [204];
-      }],
-      ['GET', /^\/reconfigure$/, async () => [200, { jobs: app.reconfigureStatus() }]],
-      ['GET', /^\/plugins$/, async () => {
-        const installed = await app.plugins.installed();
-        const loaded = app.plugins.loaded();
-        const plugins = Object.fromEntries(
-          Object.keys(installed).sort().map((id) => [id, { version: installed[id]!.version, description: installed[id]!.description, loaded: loaded.has(id) }]),
-        );
-        return [200, { plugins }];
-      }],
-      ['GET', /^\/plugins\/installable$/, async () => [200, { plugins: await app.plugins.installable() }]],
-      ['POST', new RegExp(`^/plugins/${seg}/install$`), async ({ params }) => {
-        await app.installPlugin(params[0]!);
-        const info = (await app.plugins.installed())[params[0]!];
-        return [200, { plugin: { id: params[0], version: info?.version, description: info?.description, loaded: app.plugins.loaded().has(params[0]!) } }];
-      }],
-      ['DELETE', new RegExp(`^/plugins/${seg}$`), async ({ params }) => {
-        if (!(params[0]! in (await app.plugins.installed()))) throw Object.assign(hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: params[0]! }), { status: 404 });
-        await app.uninstallPlugin(params[0]!);
-        return [204];
-      }],
-      ['POST', /^\/dhcp$/, async ({ req }) => {
-        const info = parseDhcpInfo(await readJsonBody(req));
-        if ('errors' in info) throw hostError('PROVD_HOST_BAD_REQUEST', { reason: info.errors.join('; ') });
-        if (info.op === 'commit') await app.dhcpCommit(info.request);
-        return [204];
-      }],
-    ];
+    const routes: Route[] = [];
+    routes.push(
+      ...generalRoutes(this.services, () => openApiDocument(this.services.version, routes)),
+      ...deviceRoutes(this.services),
+      ...configRoutes(this.services),
+      ...pluginRoutes(this.services),
+    );
+    this.routes = routes;
+    this.allowedNames = new Set(['localhost', hostname().toLowerCase(), ...(options.allowedHosts ?? []).map((h) => hostName(h))]);
+    if (options.host && !['0.0.0.0', '::'].includes(options.host)) this.allowedNames.add(hostName(options.host));
     this.server = createServer({ maxHeaderSize: 16_384, requestTimeout: 120_000 }, (req, res) => void this.handle(req, res));
   }
 
@@ -139,39 +97,59 @@ export class ApiServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let status: number;
     let body: unknown;
+    let headers: Record<string, string> = {};
     try {
+      checkBrowserSafety(req, this.allowedNames);
       const url = new URL(req.url ?? '/', 'http://api.invalid');
-      const path = url.pathname.replace(/\/+$/, '') || '/';
-      const matching = this.routes.filter(([, pattern]) => pattern.test(path));
-      const route = matching.find(([method]) => method === req.method);
-      if (!route) {
-        req.resume();
-        if (matching.length > 0) {
-          res.setHeader('Allow', [...new Set(matching.map(([m]) => m))].join(', '));
-          throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `method ${req.method} is not allowed on ${path}` }), { status: 405 });
-        }
-        throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `no such endpoint: ${req.method} ${path} (see GET /openapi.json)` }), { status: 404 });
+      if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
+        throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `no such endpoint: ${req.method} ${url.pathname} (the API lives under ${API_PREFIX}/, see GET ${API_PREFIX}/openapi.json)` }), { status: 404 });
       }
-      let params: string[];
+      let segments: string[];
       try {
-        params = (route[1].exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+        segments = url.pathname.slice(API_PREFIX.length).split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
       } catch {
         throw hostError('PROVD_HOST_BAD_REQUEST', { reason: 'invalid percent-encoding in the path' });
       }
-      [status, body] = await route[2]({ req, params, query: url.searchParams });
+      const found = matchRoute(this.routes, req.method ?? 'GET', segments);
+      if (!found) throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `no such endpoint: ${req.method} ${url.pathname} (see GET ${API_PREFIX}/openapi.json)` }), { status: 404 });
+      if ('allowed' in found) {
+        headers = { Allow: found.allowed.join(', ') };
+        throw Object.assign(hostError('PROVD_HOST_BAD_REQUEST', { reason: `method ${req.method} is not allowed on ${url.pathname}` }), { status: 405 });
+      }
+      const tenantHeader = req.headers['wazo-tenant'];
+      const caller: Caller = this.services.access.authenticate(
+        req.headers['x-auth-token'] as string | undefined,
+        Array.isArray(tenantHeader) ? tenantHeader[0] : tenantHeader,
+        req.socket.remoteAddress,
+      );
+      this.services.access.authorize(caller, requiredAcl(found.route, found.params, caller.tenant));
+      checkAccept(req);
+      const reply = await found.route.handle({
+        req,
+        params: found.params,
+        query: url.searchParams,
+        caller,
+        body: async () => {
+          checkJsonContentType(req);
+          return readJsonBody(req);
+        },
+      });
+      status = reply.status;
+      body = reply.body;
+      headers = { ...headers, ...reply.headers };
     } catch (err) {
       status = errorStatus(err);
       if (!isProvdError(err)) this.options.log?.(`api: ${req.method} ${req.url}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
       const provd = isProvdError(err) ? err : createProvdError('PROVD_INTERNAL', { what: err instanceof Error ? err.message : String(err) });
-      body = { error: provd.toJSON() };
-      req.resume();
+      body = { message: provd.message, error: provd.toJSON() };
     }
-    if (status === 204 || body === undefined) {
-      res.writeHead(status).end();
+    req.resume();
+    if (body === undefined) {
+      res.writeHead(status, headers).end();
       return;
     }
-    const text = `${JSON.stringify(body, null, 2)}\n`;
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+    const text = `${JSON.stringify(body)}\n`;
+    res.writeHead(status, { ...headers, 'Content-Type': PROVD_MIME, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
     res.end(text);
   }
 }

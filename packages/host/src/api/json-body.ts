@@ -5,7 +5,7 @@ import { hostError } from '../errors';
 /** The largest API request body accepted, in bytes. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads and parses a JSON request body (at most {@link MAX_BODY_BYTES}); throws `PROVD_HOST_BAD_REQUEST`. */
+/** Reads and parses a JSON request body (at most {@link MAX_BODY_BYTES}); throws `PROVD_HOST_BAD_REQUEST` (413 when too large). */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) {
@@ -28,13 +28,4 @@ export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
   } catch (err) {
     throw hostError('PROVD_HOST_BAD_REQUEST', { reason: `the body is not JSON (${(err as Error).message})` });
   }
-}
-
-/** Takes `body[key]` when the body wraps the document (`{"device": {...}}`), else the body itself. */
-export function unwrap(body: unknown, key: string): unknown {
-  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
-    const keys = Object.keys(body);
-    if (keys.length === 1 && keys[0] === key) return (body as Record<string, unknown>)[key];
-  }
-  return body;
 }

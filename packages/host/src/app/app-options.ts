@@ -20,6 +20,8 @@ export interface ProvisioningAppOptions {
   autoCreate?: boolean;
   /** Devices sit behind NAT (several may share an IP), so an IP is not taken away from other devices. @defaultValue false */
   nat?: boolean;
+  /** The tenant of the devices the host creates for phones it does not know (the API's top tenant). */
+  defaultTenant?: string;
   /** URL-key mode: the key of each tenant (`tenant uuid → key`), prefixed to `http_base_url` when configuring. */
   urlKeys?: Readonly<Record<string, string>>;
   /** The rate limit of sensitive files requested by unknown devices, per client IP. */

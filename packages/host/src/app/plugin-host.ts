@@ -30,6 +30,10 @@ export interface PluginHost {
   installable(): Promise<InstallablePlugin[]>;
   /** Installs (or upgrades) `id` from the repository and loads it; an already loaded instance is closed first. */
   install(id: string): Promise<ProvdPlugin>;
+  /** Unloads the installed plugin `id` if it is loaded, then loads it again from its folder. */
+  reload(id: string): Promise<ProvdPlugin>;
+  /** Sets the plugin repository installs come from (`undefined`: the one the host was started with). */
+  setRepo?(repo: string | undefined): void;
   /** Unloads (`close`) and removes `id`. */
   uninstall(id: string): Promise<void>;
   /** Unloads every plugin (`close`). */

@@ -32,8 +32,17 @@ export class PluginOperations {
    * new instance; resolves once the job is recorded (devices are configured in the background, or on demand).
    */
   async install(id: string): Promise<void> {
+    await this.replace(id, () => this.app.options.plugins.install(id));
+  }
+
+  /** Loads plugin `id` again from its folder (unloading the running instance), then reconfigures its devices. */
+  async reload(id: string): Promise<void> {
+    await this.replace(id, () => this.app.options.plugins.reload(id));
+  }
+
+  private async replace(id: string, change: () => Promise<unknown>): Promise<void> {
     try {
-      await this.app.options.plugins.install(id);
+      await change();
     } finally {
       this.app.plugins.changed();
     }

@@ -137,6 +137,11 @@ export class ProvisioningApp {
     return this.pluginOps.install(id);
   }
 
+  /** Loads plugin `id` again from its folder (unloading the running instance), then reconfigures its devices. */
+  reloadPlugin(id: string): Promise<void> {
+    return this.pluginOps.reload(id);
+  }
+
   /** Deconfigures the devices of plugin `id`, then unloads and removes it. Devices keep their records. */
   uninstallPlugin(id: string): Promise<void> {
     return this.pluginOps.uninstall(id);

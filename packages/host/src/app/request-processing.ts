@@ -101,7 +101,8 @@ export class RequestProcessing {
    */
   private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined): Promise<Device | undefined> {
     const device: Device = { ...structuredClone(devInfo), id: randomUUID().replaceAll('-', ''), added: 'auto', is_new: true, configured: false };
-    if (tenantUuid !== undefined) device.tenant_uuid = tenantUuid;
+    const tenant = tenantUuid ?? this.app.options.defaultTenant;
+    if (tenant !== undefined) device.tenant_uuid = tenant;
     let created: Device;
     try {
       created = await this.app.deviceLock.run(device.id, () => this.updateFromRequest(device, devInfo, filename, true));

@@ -1,11 +1,14 @@
 import type { StoreLocation } from '../store/store';
 import type { KeyObject } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { type PluginLogger, type RawConfig } from '@provd/sdk';
 import { baseRawConfig } from '@provd/core';
+import { AccessControl, readTokensFile } from '../api/access';
 import { ApiServer } from '../api/api-server';
+import { adoptTenantless } from '../api/api-services';
+import { HostParameters } from '../api/parameters';
 import { clientIpResolver } from '../http/client-ip';
 import { ProvisioningHttpServer } from '../http/server';
 import { PluginManager } from '../plugins/plugin-manager';
@@ -13,6 +16,7 @@ import { AmiSyncService, type AmiSyncOptions } from '../sync/ami-sync-service';
 import { UdpSipSyncService } from '../sync/udp-sync-service';
 import { TftpServer } from '../tftp/server';
 import { ProvisioningApp } from './provisioning-app';
+import type { ProvisioningAppOptions } from './app-options';
 import { hostError } from '../errors';
 
 /** Options of {@link startHost} (what `provd serve` takes). */
@@ -51,8 +55,21 @@ export interface ServeHostOptions {
   ami?: AmiSyncOptions;
   /** The SIP port of the phones. @defaultValue 5060 */
   sipPort?: number;
-  /** URL-key mode: the provisioning key of each tenant (`tenant uuid → key`); phones then fetch `/<key>/...`. */
+  /**
+   * Provisioning keys to set at start (`tenant uuid → key`, kept with the `provisioning_key` parameters); giving any
+   * turns URL-key mode on. Keys set later through the API take effect at once.
+   */
   urlKeys?: Readonly<Record<string, string>>;
+  /** URL-key mode (phones fetch `/<key>/...`, the key naming their tenant) even without `urlKeys`. @defaultValue false */
+  urlKeyMode?: boolean;
+  /** The API tokens file (see docs/api.md, "Tokens"). */
+  apiTokensFile?: string;
+  /** A token holding every ACL in the top tenant (`PROVD_API_TOKEN`). */
+  apiToken?: string;
+  /** Requests to the API from loopback without a token get every ACL (for development). @defaultValue false */
+  apiInsecureLoopback?: boolean;
+  /** Host names the API answers to besides IP addresses, `localhost` and the machine's name. */
+  apiAllowedHosts?: readonly string[];
   /** The file security lines are appended to (a fail2ban jail can watch it). @defaultValue the log */
   securityLog?: string;
   /**
@@ -72,6 +89,8 @@ export interface RunningHost {
   app: ProvisioningApp;
   /** The ports really listened on. */
   ports: { http: number; tftp: number; api: number };
+  /** The API's authentication mode, as announced at start. */
+  apiMode: string;
   /** Stops the servers and unloads the plugins. */
   close(): Promise<void>;
 }
@@ -96,15 +115,17 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const securityLog = options.securityLog
     ? (line: string) => appendFileSync(resolve(options.securityLog!), `${line}\n`)
     : log;
-  const urlKeys = options.urlKeys && Object.keys(options.urlKeys).length > 0 ? options.urlKeys : undefined;
-  const tenantOfKey = new Map(Object.entries(urlKeys ?? {}).map(([tenant, key]) => [key, tenant]));
+  const urlKeyMode = options.urlKeyMode === true || Object.keys(options.urlKeys ?? {}).length > 0;
+  // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
+  const liveKeys: Record<string, string> = {};
+  const tokensFile = options.apiTokensFile ? await readTokensFile(options.apiTokensFile) : undefined;
   const fileRaw = options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {};
   // the advertised URL needs the real HTTP port: with port 0, start HTTP first and complete the base raw config after
   const http = new ProvisioningHttpServer({
     host,
     port: httpPort,
     clientIp: clientIpResolver(options.trustedProxies ?? 0),
-    urlKeyTenant: urlKeys ? (key) => tenantOfKey.get(key) : undefined,
+    urlKeyTenant: urlKeyMode ? (key) => Object.keys(liveKeys).find((tenant) => liveKeys[tenant] === key) : undefined,
     route: async (req) => (app ? app.httpRoute(req) : { status: 503, message: 'starting, try again' }),
     log,
   });
@@ -145,22 +166,64 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   });
   let app: ProvisioningApp | undefined;
   let api: ApiServer | undefined;
+  let apiMode = '';
   try {
-    const opened = await ProvisioningApp.open({
+    // the app keeps this object: the NAT parameter and the provisioning keys change it while the host runs
+    const appOptions: ProvisioningAppOptions = {
       dataDir: options.dataDir,
       store: options.store,
       plugins,
       baseRawConfig: base,
       syncService: sync,
       autoCreate: options.autoCreate,
-      urlKeys,
+      urlKeys: urlKeyMode ? liveKeys : undefined,
       sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
       log,
       securityLog,
+    };
+    await mkdir(options.dataDir, { recursive: true });
+    const parameters = await HostParameters.open(join(options.dataDir, 'api-parameters.json'), {
+      pluginServer: (url) => {
+        plugins.setRepo(url);
+        log(url ? `plugin_server: installs come from ${url}` : 'plugin_server unset: installs come from --repo');
+      },
+      nat: (enabled) => {
+        appOptions.nat = enabled;
+      },
+      provisioningKey: async (tenant, key) => {
+        if (key === undefined) delete liveKeys[tenant];
+        else liveKeys[tenant] = key;
+        // the devices of the tenant get the new key in their URLs
+        if (urlKeyMode && app) {
+          for (const device of (await app.devices.find({ tenant_uuid: tenant })).items) await app.reconfigureDevice(device.id).catch(() => undefined);
+        }
+      },
     });
+    for (const [tenant, key] of Object.entries(options.urlKeys ?? {})) await parameters.set('provisioning_key', key, tenant);
+    const access = new AccessControl({
+      file: tokensFile,
+      envToken: options.apiToken,
+      defaultTopTenant: parameters.topTenant,
+      insecureLoopback: options.apiInsecureLoopback,
+    });
+    apiMode = access.describeMode();
+    log(apiMode);
+    appOptions.defaultTenant = access.tenants.top;
+    const opened = await ProvisioningApp.open(appOptions);
+    const adopted = await adoptTenantless(opened, access.tenants.top);
+    if (adopted > 0) log(`${adopted} device(s) and config(s) without a tenant now belong to the top tenant ${access.tenants.top}`);
     await opened.start();
     app = opened;
-    api = new ApiServer({ app, host: options.apiHost ?? '127.0.0.1', port: options.apiPort ?? 8666, version: options.version, log });
+    api = new ApiServer({
+      app,
+      access,
+      parameters,
+      host: options.apiHost ?? '127.0.0.1',
+      port: options.apiPort ?? 8666,
+      allowedHosts: options.apiAllowedHosts,
+      version: options.version,
+      log,
+    });
     await listen('the API', `${options.apiHost ?? '127.0.0.1'}:${options.apiPort ?? 8666}`, () => api!.start());
   } catch (err) {
     await Promise.allSettled([http.close(), tftp.close(), app?.close()]);
@@ -170,6 +233,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   return {
     app: running,
     ports: { http: http.port, tftp: tftp.port, api: api.port },
+    apiMode,
     async close() {
       await Promise.allSettled([http.close(), tftp.close(), api!.close()]);
       await running.close();

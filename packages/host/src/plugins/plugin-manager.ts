@@ -53,6 +53,7 @@ export class PluginManager implements PluginHost {
   private readonly busy = new Set<string>();
   private readonly listeners = new Set<(change: PluginChange) => void>();
   private readonly pluginsDir: string;
+  private repoOverride: string | undefined;
 
   constructor(private readonly options: PluginManagerOptions) {
     this.pluginsDir = resolve(options.pluginsDir);
@@ -152,6 +153,19 @@ export class PluginManager implements PluginHost {
     });
   }
 
+  /** Unloads `id` if it is loaded, then loads it again from its folder (after a change made by hand, say). */
+  async reload(id: string): Promise<ProvdPlugin> {
+    return this.exclusive(id, async () => {
+      if (this.instances.has(id)) await this.unload(id);
+      return this.load(id);
+    });
+  }
+
+  /** Sets the repository `installable` and `install` use from now on (`undefined`: back to the `repo` option). */
+  setRepo(repo: string | undefined): void {
+    this.repoOverride = repo;
+  }
+
   /** Unloads `id` if it is loaded, then removes its folder. */
   async uninstall(id: string): Promise<void> {
     await this.exclusive(id, async () => {
@@ -166,10 +180,11 @@ export class PluginManager implements PluginHost {
   }
 
   private repository(): RepositorySource {
-    if (!this.options.repo) {
-      throw hostError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo)' });
+    const repo = this.repoOverride ?? this.options.repo;
+    if (!repo) {
+      throw hostError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo, or set plugin_server through the API)' });
     }
-    return openRepository(this.options.repo);
+    return openRepository(repo);
   }
 
   private async exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { listInstalledPlugins } from '../../plugins/index';
 import { fetchPluginIndex, openRepository, readTrustedKeys } from '../../repository/index';
+import { hostApi } from '../api-client';
 import { writeJson, type CliCommand } from '../command';
 import { optionalOption, repeatedOption, requiredOption } from '../read-json';
 
@@ -7,6 +8,7 @@ interface ListFlags {
   pluginsDir?: unknown;
   repo?: unknown;
   trustedKey?: unknown;
+  api?: unknown;
   json?: boolean;
 }
 
@@ -27,6 +29,7 @@ const listed = (id: string, info: { version?: unknown; description?: unknown }):
  * `provd list --plugins-dir DIR [--repo URL_OR_DIR] [--json]` (cli.md). `--json` prints
  * `{"installed": [{id, version, description}], "installable": [{id, version, description, installed}] | null,
  * "broken": [{id, code, message}]}`, where `installed` of an installable plugin is its installed version or `null`.
+ * With `--api URL`, the lists are a running host's (installable: from its `plugin_server`), through its REST API.
  */
 export const listCommand: CliCommand = {
   register(cli, io) {
@@ -35,19 +38,32 @@ export const listCommand: CliCommand = {
       .option('--plugins-dir <dir>', 'The plugins folder')
       .option('--repo <urlOrDir>', 'Also list the plugins of this repository')
       .option('--trusted-key <file>', 'An Ed25519 public key (PEM); plugins.db must be signed by one (repeatable)')
+      .option('--api <url>', 'List the plugins of the running host at this API URL (token in PROVD_API_TOKEN)')
       .option('--json', 'Print the lists as one JSON document')
       .action(async (flags: ListFlags) => {
-        const pluginsDir = requiredOption(flags.pluginsDir, '--plugins-dir DIR');
+        const api = hostApi(flags.api);
+        let plugins: Record<string, { version?: unknown; description?: unknown }>;
+        let broken: { plugin?: string; code: string; message: string }[] = [];
+        let remoteInstallable: Record<string, { version?: unknown; description?: unknown }> | undefined;
+        if (api) {
+          plugins = (await api.request('GET', '/pg_mgr/install/installed')).json?.pkgs ?? {};
+          remoteInstallable = (await api.request('GET', '/pg_mgr/install/installable')).json?.pkgs ?? {};
+        } else {
+          ({ plugins, broken } = await listInstalledPlugins(requiredOption(flags.pluginsDir, '--plugins-dir DIR')));
+        }
         const repo = optionalOption(flags.repo, '--repo URL_OR_DIR');
         const trustedKeys = await readTrustedKeys(repeatedOption(flags.trustedKey, '--trusted-key FILE'));
-        const { plugins, broken } = await listInstalledPlugins(pluginsDir);
-        const installed = Object.entries(plugins).map(([id, info]) => listed(id, info));
+        const installed = Object.keys(plugins).sort().map((id) => listed(id, plugins[id]!));
         let installable: (Listed & { installed: string | null })[] | null = null;
-        if (repo !== undefined) {
+        if (remoteInstallable) {
+          installable = Object.keys(remoteInstallable)
+            .sort()
+            .map((id) => ({ ...listed(id, remoteInstallable[id] ?? {}), installed: String(plugins[id]?.version ?? '') || null }));
+        } else if (repo !== undefined) {
           const index = await fetchPluginIndex(openRepository(repo), { trustedKeys });
           installable = Object.keys(index)
             .sort()
-            .map((id) => ({ ...listed(id, index[id] ?? {}), installed: plugins[id]?.version ?? null }));
+            .map((id) => ({ ...listed(id, index[id] ?? {}), installed: String(plugins[id]?.version ?? '') || null }));
         }
         const brokenList = broken.map((e) => ({ id: e.plugin ?? '', code: e.code, message: e.message }));
         if (flags.json) {

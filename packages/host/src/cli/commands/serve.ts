@@ -34,6 +34,10 @@ interface ServeOptions extends StoreFlags {
   securityLog?: string;
   sensitiveLimit?: string | number;
   urlKey?: string | string[];
+  urlKeyMode?: boolean;
+  apiTokens?: string;
+  apiInsecureLoopback?: boolean;
+  apiAllowedHost?: string | string[];
   json?: boolean;
 }
 
@@ -111,6 +115,10 @@ export const serveCommand: CliCommand = {
       .option('--ami-port <n>', 'Asterisk manager interface port (default: 5038)')
       .option('--ami-user <user>', 'Asterisk manager user; the secret comes from PROVD_AMI_SECRET')
       .option('--url-key <tenant=key>', 'URL-key mode: phones of TENANT fetch /KEY/... (repeatable)')
+      .option('--url-key-mode', 'URL-key mode with the provisioning keys set through the API (provisioning_key)')
+      .option('--api-tokens <file>', 'JSON file of API tokens, their tenants and ACLs (docs/api.md); PROVD_API_TOKEN adds one with every ACL')
+      .option('--api-insecure-loopback', 'Let API requests from loopback without a token act with every ACL (development only)')
+      .option('--api-allowed-host <name>', 'A host name the API answers to, besides IP addresses and localhost (repeatable)')
       .option('--security-log <file>', 'File the security lines are appended to (for fail2ban)')
       .option('--sensitive-limit <n>', 'Sensitive files unknown devices may request per client IP and minute, 0: no limit (default: 10)')
       .option(STORE_FLAG_HELP[0]![0], STORE_FLAG_HELP[0]![1])
@@ -152,6 +160,11 @@ export const serveCommand: CliCommand = {
           securityLog: options.securityLog,
           sensitiveLimit: sensitiveLimit(options.sensitiveLimit),
           urlKeys: urlKeys(options.urlKey),
+          urlKeyMode: options.urlKeyMode === true,
+          apiTokensFile: options.apiTokens,
+          apiToken: process.env.PROVD_API_TOKEN || undefined,
+          apiInsecureLoopback: options.apiInsecureLoopback === true,
+          apiAllowedHosts: options.apiAllowedHost === undefined ? undefined : ([] as string[]).concat(options.apiAllowedHost).map(String),
           log,
           version: VERSION,
         });

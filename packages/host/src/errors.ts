@@ -119,7 +119,7 @@ export const hostErrors = defineErrors('@provd/host', {
   PROVD_API_UNAUTHORIZED: {
     status: 401,
     message: (a: { reason: string }) => ({
-      message: `unauthorized: ${a.reason}; send a token the host knows in the X-Auth-Token header (see docs/api.md, "Tokens")`,
+      message: `unauthorized: ${a.reason}; send a token the host knows in the X-Auth-Token header (see docs/rest-api.md, "Tokens")`,
     }),
   },
   PROVD_API_FORBIDDEN: {
@@ -190,7 +190,7 @@ export const hostErrors = defineErrors('@provd/host', {
   },
   PROVD_API_INVALID_TOKENS: {
     message: (a: { file: string; errors: readonly string[] }) => ({
-      message: `the API tokens file ${q(a.file)} is not valid: ${a.errors.join('; ')}; see docs/api.md, "Tokens"`,
+      message: `the API tokens file ${q(a.file)} is not valid: ${a.errors.join('; ')}; see docs/rest-api.md, "Tokens"`,
       file: a.file,
     }),
   },

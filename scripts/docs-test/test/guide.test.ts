@@ -26,7 +26,7 @@ describe('the guide', () => {
     expect(guide.map((name) => parseInt(name))).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const index = await readFile(join(docs, 'README.md'), 'utf8');
     const listed = relativeLinks(index).filter((target) => !target.includes('/'));
-    expect(listed).toEqual([...guide, 'glossary.md', 'errors.md', 'decisions.md', 'host.md', 'api.md']);
+    expect(listed).toEqual([...guide, 'glossary.md', 'errors.md', 'decisions.md', 'host.md', 'rest-api.md']);
   });
 
   it('walks through every source file of examples/1.minimal-plugin on page 2', async () => {

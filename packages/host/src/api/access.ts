@@ -27,7 +27,7 @@ export interface TenantEntry {
   name?: string;
 }
 
-/** The tokens file: `{"tenants": [...], "tokens": [...]}` (see docs/api.md, "Tokens"). */
+/** The tokens file: `{"tenants": [...], "tokens": [...]}` (see docs/rest-api.md, "Tokens"). */
 export interface TokensFile {
   /** The tenant tree; absent: one top tenant (the host's own). */
   tenants?: TenantEntry[];

@@ -13,7 +13,7 @@ export function openApiDocument(version: string, routes: readonly Route[]): Reco
       summary: route.summary,
       description: `**Required ACL:** \`${route.acl}\``,
       'x-required-acl': route.acl,
-      responses: { default: { description: 'See docs/api.md; errors are {"message", "error": {"code", "message"}}' } },
+      responses: { default: { description: 'See docs/rest-api.md; errors are {"message", "error": {"code", "message"}}' } },
     };
   }
   return {

@@ -62,7 +62,7 @@ export interface ServeHostOptions {
   urlKeys?: Readonly<Record<string, string>>;
   /** URL-key mode (phones fetch `/<key>/...`, the key naming their tenant) even without `urlKeys`. @defaultValue false */
   urlKeyMode?: boolean;
-  /** The API tokens file (see docs/api.md, "Tokens"). */
+  /** The API tokens file (see docs/rest-api.md, "Tokens"). */
   apiTokensFile?: string;
   /** A token holding every ACL in the top tenant (`PROVD_API_TOKEN`). */
   apiToken?: string;

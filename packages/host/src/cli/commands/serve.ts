@@ -116,7 +116,7 @@ export const serveCommand: CliCommand = {
       .option('--ami-user <user>', 'Asterisk manager user; the secret comes from PROVD_AMI_SECRET')
       .option('--url-key <tenant=key>', 'URL-key mode: phones of TENANT fetch /KEY/... (repeatable)')
       .option('--url-key-mode', 'URL-key mode with the provisioning keys set through the API (provisioning_key)')
-      .option('--api-tokens <file>', 'JSON file of API tokens, their tenants and ACLs (docs/api.md); PROVD_API_TOKEN adds one with every ACL')
+      .option('--api-tokens <file>', 'JSON file of API tokens, their tenants and ACLs (docs/rest-api.md); PROVD_API_TOKEN adds one with every ACL')
       .option('--api-insecure-loopback', 'Let API requests from loopback without a token act with every ACL (development only)')
       .option('--api-allowed-host <name>', 'A host name the API answers to, besides IP addresses and localhost (repeatable)')
       .option('--security-log <file>', 'File the security lines are appended to (for fail2ban)')

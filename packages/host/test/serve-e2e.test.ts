@@ -87,11 +87,11 @@ describe('provd serve end to end, with the built Digium plugin and real clients'
     expect((await fetchWith('If-None-Match: "something-else"')).status).toBe(200);
     expect((await fetchWith('If-Modified-Since: Thu, 01 Jan 2004 00:00:00 GMT')).status).toBe(200);
 
-    const device = (await api('GET', '/devices?mac=00:0f:d3:05:48:48')).json.devices[0];
-    const { json } = await api('GET', `/configs/${device.config}`);
+    const device = (await api('GET', `/0.2/dev_mgr/devices?q=${encodeURIComponent('{"mac":"00:0f:d3:05:48:48"}')}`)).json.devices[0];
+    const { json } = await api('GET', `/0.2/cfg_mgr/configs/${device.config}`);
     const raw = json.config.raw_config;
     raw.sip_lines['1'].password = 'n3w-secret';
-    const changed = await api('PUT', `/configs/${device.config}`, { ...json.config, raw_config: raw });
+    const changed = await api('PUT', `/0.2/cfg_mgr/configs/${device.config}`, { config: { ...json.config, raw_config: raw } });
     expect(changed.status, JSON.stringify(changed.json)).toBeLessThan(300);
     const after = await fetchWith(`If-None-Match: ${first.etag}`);
     expect(after.status).toBe(200);

@@ -36,7 +36,7 @@ export function configRoutes(services: ApiServices): Route[] {
         const { selector, options } = parseFindQuery(query, CONFIG_FIELDS);
         const tenants = access.tenants.scope(caller.tenant, readRecurse(query));
         const found = await app.configs.find(selector, tenants ? { ...options, tenants } : options);
-        return { status: 200, body: { configs: found.items.map((c) => withTenant(c, access.tenants.top)) } };
+        return { status: 200, body: { configs: options.fields ? found.items : found.items.map((c) => withTenant(c, access.tenants.top)) } };
       },
     },
     {

@@ -58,7 +58,7 @@ export function deviceRoutes(services: ApiServices): Route[] {
         const { selector, options } = parseFindQuery(query, DEVICE_FIELDS);
         const tenants = access.tenants.scope(caller.tenant, readRecurse(query));
         const found = await app.devices.find(selector, tenants ? { ...options, tenants } : options);
-        return { status: 200, body: { devices: found.items.map((d) => withTenant(d, top())) } };
+        return { status: 200, body: { devices: options.fields ? found.items : found.items.map((d) => withTenant(d, top())) } };
       },
     },
     {

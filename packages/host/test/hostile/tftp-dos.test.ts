@@ -119,7 +119,7 @@ describe('TFTP over IPv6 loopback', () => {
       const hpa = await run('tftp', ['-6', '-m', 'binary', '::1', String(tftp.port), '-c', 'get', 'acme/001122334455.cfg', out]);
       expect(hpa.code, hpa.stdout + hpa.stderr).toBe(0);
       expect(await readFile(out, 'utf8')).toContain('user=alice\n');
-      expect(app.devices.size).toBe(1); // no anonymous device created for the IPv6 asker
+      expect(await app.devices.count()).toBe(1); // no anonymous device created for the IPv6 asker
     } finally {
       await tftp.close();
       await app.close();

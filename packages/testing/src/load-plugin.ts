@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openPlugin, prepareRawConfig, renderPlugin, type OpenedPlugin, type OpenPluginOptions } from '@provd/host';
+import { openPlugin, prepareRawConfig, renderPlugin, toRenderDevice, type OpenedPlugin, type OpenPluginOptions } from '@provd/host';
 import type { Device, RawConfig } from '@provd/sdk';
 
 /** A built plugin loaded for a test, exactly as a host loads it; `dispose` closes it and removes its copy. */
@@ -29,8 +29,11 @@ export async function loadPlugin(path: string, options: OpenPluginOptions = {}):
 
 /** Options of {@link renderFiles}. */
 export interface RenderFilesOptions extends OpenPluginOptions {
-  /** The devices to configure. */
-  devices: readonly Device[];
+  /**
+   * The devices to configure, as `provd render --devices` reads them: `mac`, `vendor` and `model` required, `id`
+   * defaulting to the MAC without separators.
+   */
+  devices: readonly (Omit<Device, 'id'> & { id?: string })[];
   /** The flattened raw config each device is configured with (defaults applied and validated as the host does). */
   config: RawConfig;
 }
@@ -49,7 +52,8 @@ export async function renderFiles(path: string, options: RenderFilesOptions): Pr
   const out = await mkdtemp(join(tmpdir(), 'provd-render-'));
   try {
     const { devices, config, ...environment } = options;
-    const result = await renderPlugin({ ...environment, plugin: path, devices, rawConfig: prepareRawConfig(config), outDir: out });
+    const checked = devices.map((device, i) => toRenderDevice(device, 'devices', `[${i}]`));
+    const result = await renderPlugin({ ...environment, plugin: path, devices: checked, rawConfig: prepareRawConfig(config), outDir: out });
     const files: Record<string, string> = {};
     for (const file of result.files) files[file] = await readFile(join(out, file), 'utf8');
     return files;

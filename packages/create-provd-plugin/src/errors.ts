@@ -8,7 +8,7 @@ const messages = {
     message: `the answers cannot make a plugin family: ${a.problems.join('; ')}`,
   }),
   PROVD_CREATE_MISSING_ANSWERS: (a: { flags: readonly string[] }) => ({
-    message: `no terminal to ask on, and ${a.flags.join(', ')} ${a.flags.length === 1 ? 'is' : 'are'} missing: give ${a.flags.length === 1 ? 'it' : 'them'} as flags (run "create-provd-plugin --help")`,
+    message: `no terminal to ask on, and ${a.flags.join(', ')} ${a.flags.length === 1 ? 'is' : 'are'} missing: give ${a.flags.length === 1 ? 'it as a flag' : 'them as flags'} (run "create-provd-plugin --help")`,
   }),
   PROVD_CREATE_TARGET_NOT_EMPTY: (a: { dir: string }) => ({
     message: `the folder ${q(a.dir)} exists and is not empty: nothing was written; give another folder (as the first argument) or remove that one`,

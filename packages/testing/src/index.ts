@@ -21,5 +21,3 @@ export type { GoldenOptions } from './golden';
 export { installForTest } from './install-for-test';
 export { testingError } from './errors';
 export type { TestingErrorCode } from './errors';
-/** The version of this package. */
-export const VERSION: string = '0.1.0';

@@ -44,6 +44,8 @@ export function packageJson(n: FamilyNames, placement: Placement): string {
       '@provd/testing': provd,
       ...TOOL_VERSIONS,
     };
+    // esbuild (behind provd-build) ships its binary as an optional dependency; its install script only checks it.
+    pkg.pnpm = { onlyBuiltDependencies: ['esbuild'] };
   }
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

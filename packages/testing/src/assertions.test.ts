@@ -3,7 +3,7 @@ import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectGolden, UPDATE_GOLDEN_ENV } from './golden';
 import { assertKeyValue, parseKeyValue } from './key-value';
-import { assertWellFormedXml, parseXml } from './xml';
+import { assertWellFormedXml, parseXml, parseXmlTree, strayXmlText, xmlElement, xmlProblems } from './xml';
 
 let dir: TestDir | undefined;
 afterEach(async () => {
@@ -20,11 +20,28 @@ describe('assertWellFormedXml', () => {
   });
 
   it.each([
-    ['an unclosed tag', '<config>\n  <line>\n</config>', /a\.xml:\d+:\d+: not well-formed XML/],
-    ['an unescaped &', '<config>\n<name>Alice & Bob</name>\n</config>', /a\.xml:2:\d+: not well-formed XML/],
-    ['an unquoted attribute', '<config model=A10></config>', /a\.xml:1:\d+: not well-formed XML/],
+    ['an unclosed tag', '<config>\n  <line>\n</config>', /line 3, column \d+: /],
+    ['an unescaped & in text', '<config>\n<name>Alice & Bob</name>\n</config>', /line 2: raw "&" in text/],
+    ['an unescaped & in an attribute value (which lenient validators accept)', '<config>\n\n<a v="Alice & Bob"/></config>', /line 3: raw "&" in an attribute value/],
+    ['a raw < in an attribute value', '<config v="a<b"/>', /line 1: raw "<" in an attribute value/],
+    ['a character XML forbids', '<config v="\u0001"/>', /line 1: the character U\+0001 is not allowed/],
+    ['an unquoted attribute', '<config model=A10></config>', /line 1, column \d+: /],
   ])('names the line of %s', (_what, xml, message) => {
-    expect(() => assertWellFormedXml(xml, 'a.xml')).toThrow(message);
+    expect(() => assertWellFormedXml(xml, 'a.xml')).toThrow(/^a\.xml is not well-formed XML:/);
+    expect(xmlProblems(xml).join('\n')).toMatch(message);
+  });
+
+  it('accepts references, comments, CDATA and quotes of the other kind, and can require the UTF-8 declaration', () => {
+    const xml = '<?xml version="1.0" encoding="UTF-8"?>\n<!-- a & b < c --><c a=\'say "hi" &amp; go\' b="&#x41;&lt;"><![CDATA[x & y < z]]></c>';
+    expect(xmlProblems(xml, { utf8Declaration: true })).toEqual([]);
+    expect(xmlProblems('<c/>', { utf8Declaration: true })).toEqual(['line 1: no <?xml version="1.0" encoding="UTF-8"?> declaration']);
+  });
+
+  it('parses a document into its ordered element tree, and finds stray text between elements', () => {
+    const xml = '<?xml version="1.0"?>\n<config>\n  <setting id="a" value="1 &amp; 2"/>\n  <accounts><account index="0"/></accounts>\n</config>';
+    expect(parseXmlTree(xml)).toEqual(xmlElement('config', {}, [xmlElement('setting', { id: 'a', value: '1 & 2' }), xmlElement('accounts', {}, [xmlElement('account', { index: '0' })])]));
+    expect(strayXmlText(xml)).toBe('');
+    expect(strayXmlText('<config>None<a/></config>')).toBe('None');
   });
 });
 

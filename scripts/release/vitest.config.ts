@@ -1,6 +1,7 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
+  ssr: { resolve: { conditions: ['source'] } },
   test: {
     name: 'release',
     // Packing, installing from tarballs and running a scaffolded family's own build and tests takes a while on a

@@ -7,7 +7,7 @@
 
 export { ANSWER_DEFAULTS, defaultFamily, parseLayout, splitModels, validateAnswers } from './answers';
 export type { Answers, FileLayout } from './answers';
-export { createError } from './errors';
+export { createError, createErrors } from './errors';
 export type { CreateErrorCode } from './errors';
 export { generateFamily } from './generate/generate-family';
 export type { Placement } from './generate/package-files';

@@ -20,5 +20,5 @@ export type { KeyValueFormat } from './key-value';
 export { expectGolden, UPDATE_GOLDEN_ENV } from './golden';
 export type { GoldenOptions } from './golden';
 export { installForTest } from './install-for-test';
-export { testingError } from './errors';
+export { testingError, testingErrors } from './errors';
 export type { TestingErrorCode } from './errors';

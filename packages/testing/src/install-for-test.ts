@@ -1,7 +1,7 @@
 import { cp, lstat, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
-import { PLUGIN_PACKAGE_LIMITS } from '@provd/host';
-import { createProvdError, extractArchive } from '@provd/sdk';
+import { extractArchive } from '@provd/firmware';
+import { hostError, PLUGIN_PACKAGE_LIMITS } from '@provd/host';
 
 /** Folders of a plugin whose contents a test installation leaves out: generated files and downloaded firmware. */
 const RUNTIME_CONTENTS = ['var/tftpboot', 'var/cache', 'var/installed'];
@@ -24,14 +24,14 @@ export async function installForTest(source: string, pluginsDir: string): Promis
     });
     return id;
   }
-  if (!stats?.isFile()) throw createProvdError('PROVD_PLUGIN_NOT_FOUND', { path: source });
+  if (!stats?.isFile()) throw hostError('PROVD_PLUGIN_NOT_FOUND', { path: source });
   const unpacked = join(pluginsDir, `.unpack-${process.pid}-${Date.now()}`);
   try {
     await extractArchive(path, unpacked, PLUGIN_PACKAGE_LIMITS);
     const top = await readdir(unpacked);
     const id = top[0];
     if (top.length !== 1 || id === undefined || !(await lstat(join(unpacked, id))).isDirectory()) {
-      throw createProvdError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id ?? basename(path), file: source, found: top });
+      throw hostError('PROVD_PLUGIN_WRONG_TOP_FOLDER', { plugin: id ?? basename(path), file: source, found: top });
     }
     await rename(join(unpacked, id), join(pluginsDir, id));
     return id;

@@ -13,7 +13,8 @@ import {
   type TftpReadReply,
   type TypedRequest,
 } from '@provd/host';
-import { baseRawConfig, normMac, type Device, type DevInfo, type PluginLogger, type RawConfig } from '@provd/sdk';
+import { baseRawConfig } from '@provd/core';
+import { normMac, type Device, type DevInfo, type PluginLogger, type RawConfig } from '@provd/sdk';
 import { testingError } from './errors';
 import { installForTest } from './install-for-test';
 

@@ -114,7 +114,7 @@ export interface TestHost {
   /** Simulates a phone's TFTP read of a file. */
   tftp(request: SimulatedTftp): Promise<Simulated>;
   /** The device of `mac`, if the host has one. */
-  device(mac: string): Device | undefined;
+  device(mac: string): Promise<Device | undefined>;
   /** Every file in the tftpboot folder of plugin `pluginId`, by relative path, as text. */
   files(pluginId: string): Promise<Record<string, string>>;
   /** Unloads the plugins and removes the host's folders. */
@@ -210,7 +210,8 @@ function makeHost(app: ProvisioningApp, manager: PluginManager, pluginIds: strin
       }
     });
   };
-  const deviceOf = (devInfo: DevInfo): Device | undefined => (devInfo.mac ? app.devices.findBy('mac', devInfo.mac)[0] : undefined);
+  const deviceOf = async (devInfo: DevInfo): Promise<Device | undefined> => (devInfo.mac ? app.devices.findOne({ mac: devInfo.mac }) : undefined);
+  const deviceAt = (ip: string): Promise<Device | undefined> => app.devices.findOne({ ip });
   const outcome = (found: IdentifyResult, device: Device | undefined): Simulated => ({
     devInfo: found.devInfo,
     scores: found.scores,
@@ -236,7 +237,7 @@ function makeHost(app: ProvisioningApp, manager: PluginManager, pluginIds: strin
       const dhcp = { ip: request.ip ?? DEFAULT_IP, mac: macOf(request.mac, 'DHCP'), options };
       const found = await identify({ type: 'dhcp', request: dhcp });
       const device = await app.dhcpCommit(dhcp);
-      return outcome(found, device ?? deviceOf(found.devInfo));
+      return outcome(found, device ?? (await deviceOf(found.devInfo)));
     },
     async http(request) {
       if (!request.path.startsWith('/')) {
@@ -251,7 +252,7 @@ function makeHost(app: ProvisioningApp, manager: PluginManager, pluginIds: strin
       const http = { path: parsed.path, segments: parsed.segments, headers, clientIp: request.ip ?? DEFAULT_IP, method: 'GET' };
       const found = await identify({ type: 'http', request: http });
       const route = await app.httpRoute(http);
-      const device = deviceOf(found.devInfo) ?? app.devices.findBy('ip', http.clientIp)[0];
+      const device = (await deviceOf(found.devInfo)) ?? (await deviceAt(http.clientIp));
       const result = outcome(found, device);
       if ('status' in route) return { ...result, status: route.status };
       const name = parsed.segments.join('/');
@@ -268,7 +269,7 @@ function makeHost(app: ProvisioningApp, manager: PluginManager, pluginIds: strin
       const tftp = { filename: request.filename, mode: 'octet', options: { ...request.options }, address: { ip: request.ip ?? DEFAULT_IP, port: 1024 } };
       const found = await identify({ type: 'tftp', request: tftp });
       const reply = await app.tftpReply(tftp);
-      const device = deviceOf(found.devInfo) ?? app.devices.findBy('ip', tftp.address.ip)[0];
+      const device = (await deviceOf(found.devInfo)) ?? (await deviceAt(tftp.address.ip));
       const result = outcome(found, device);
       if ('error' in reply) return { ...result, status: reply.error.code };
       const bytes = Buffer.from(await readReply(reply));
@@ -276,7 +277,7 @@ function makeHost(app: ProvisioningApp, manager: PluginManager, pluginIds: strin
       return { ...result, status: 0, file: { name, bytes, text: bytes.toString('utf8'), sensitive: sensitive(name) } };
     },
     device(mac) {
-      return app.devices.findBy('mac', normMac(mac))[0];
+      return app.devices.findOne({ mac: normMac(mac) });
     },
     async files(pluginId) {
       const plugin = manager.loaded().get(pluginId);

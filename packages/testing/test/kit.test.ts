@@ -70,7 +70,7 @@ describe('startTestHost', () => {
     expect(served.plugin).toBe('minimal-1.0');
     expect(served.status).toBe(200);
     expect(served.file?.text).toContain('line1.password = secret');
-    expect(host.device('00:0F:D3:05:48:48')).toMatchObject({ plugin: 'minimal-1.0', configured: true });
+    expect(await host.device('00:0F:D3:05:48:48')).toMatchObject({ plugin: 'minimal-1.0', configured: true });
     expect(Object.keys(await host.files('minimal-1.0'))).toEqual(['Acme/000fd3054848.cfg']);
   });
 

@@ -44,8 +44,9 @@ export function packageJson(n: FamilyNames, placement: Placement): string {
       '@provd/testing': provd,
       ...TOOL_VERSIONS,
     };
-    // esbuild (behind provd-build) ships its binary as an optional dependency; its install script only checks it.
-    pkg.pnpm = { onlyBuiltDependencies: ['esbuild'] };
+    // The install scripts pnpm may run: better-sqlite3 (the host's store, behind the test kit) builds its native
+    // module; esbuild (behind provd-build) checks its binary.
+    pkg.pnpm = { onlyBuiltDependencies: ['better-sqlite3', 'esbuild'] };
   }
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }

@@ -1,13 +1,15 @@
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import type { Device, PluginContext, PluginLogger } from '@provd/sdk';
-import { testdir, type TestDir } from '@provd/test-utils';
-import Tinkertel31Plugin from '../v3_1/entry';
-import { buildBin, PLUGIN_ID, run, TARBALL } from './cli';
+import { join } from 'node:path';
+import type { Device, PluginLogger } from '@provd/sdk';
+import { buildFamily, loadPlugin as loadBuiltPlugin } from '@provd/testing';
+import { repoRoot } from '@provd/test-utils';
+import type Tinkertel31Plugin from '../v3_1/entry';
+import { PLUGIN_ID } from './cli';
 
-/** The plugin constructed from its sources, in the folder its built tarball unpacks to, as a host lays it out. */
+/** The built plugin, loaded from its folder as a host loads it (with the test kit). */
 export interface PluginFixture {
-  dir: TestDir;
+  /** Removes the build and the plugin's working copy. */
+  dir: { cleanup(): Promise<void> };
   plugin: Tinkertel31Plugin;
   /** The plugin folder. */
   pluginDir: string;
@@ -17,22 +19,26 @@ export interface PluginFixture {
   read(name: string): Promise<string | undefined>;
 }
 
-/** Builds the family, unpacks the tarball and constructs the plugin class of `v3_1/entry.ts` on that folder. */
+/** Builds the family as `pnpm build-plugins tinkertel` does and loads its plugin as a host does. */
 export async function loadPlugin(): Promise<PluginFixture> {
-  const dir = await testdir();
-  const built = run(buildBin, ['build', 'tinkertel', '--out', dir.join('repo')]);
-  if (built.status !== 0) throw new Error(`build failed: ${built.stderr}`);
-  execFileSync('tar', ['xzf', dir.join('repo', TARBALL), '-C', dir.path]);
+  const family = await buildFamily(join(repoRoot, 'examples', '2.multi-model'));
   const warnings: string[] = [];
   const logger: PluginLogger = { debug() {}, info() {}, warn: (m) => void warnings.push(m), error() {} };
-  const pluginDir = dir.join(PLUGIN_ID);
-  const context: PluginContext = { id: PLUGIN_ID, pluginDir, generalConfig: {}, pluginConfig: {}, services: { logger } };
+  const loaded = await loadBuiltPlugin(family.folder(PLUGIN_ID), { services: { logger } });
   return {
-    dir,
-    plugin: new Tinkertel31Plugin(context),
-    pluginDir,
+    dir: {
+      async cleanup() {
+        try {
+          await loaded.dispose();
+        } finally {
+          await family.cleanup();
+        }
+      },
+    },
+    plugin: loaded.plugin as unknown as Tinkertel31Plugin,
+    pluginDir: loaded.dir,
     warnings,
-    read: (name) => readFile(dir.join(PLUGIN_ID, 'var', 'tftpboot', 'tinkertel', name), 'utf8').catch(() => undefined),
+    read: (name) => readFile(join(loaded.dir, 'var', 'tftpboot', 'tinkertel', name), 'utf8').catch(() => undefined),
   };
 }
 

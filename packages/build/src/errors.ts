@@ -133,6 +133,20 @@ export const buildErrors = defineErrors('@provd/build', {
       message: `${a.problems} problem${a.problems === 1 ? '' : 's'} found (listed above); nothing was written to ${q(a.out)}`,
     }),
   },
+
+  // ── provd-build dev ──────────────────────────────────────────────────────────────────────────────────────────────
+  PROVD_BUILD_DEV_RELOAD_FAILED: {
+    status: 502,
+    message: (a: { plugin: string; url: string; reason: string }) => ({
+      message: `the host at ${q(a.url)} did not reload plugin ${q(a.plugin)}: ${a.reason}; is "provd serve" running with this API address, its plugins folder the one given with --plugins-dir, and PROVD_API_TOKEN a token of it?`,
+      plugin: a.plugin,
+    }),
+  },
+  PROVD_BUILD_DEV_FAILED: {
+    message: (a: { family: string; reason: string }) => ({
+      message: `the dev round of family ${q(a.family)} failed: ${a.reason}; the loop goes on with the next change`,
+    }),
+  },
 });
 
 /** A code of `@provd/build`. */

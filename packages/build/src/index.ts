@@ -13,6 +13,7 @@ export * from './offline/index';
 export * from './repo/index';
 export * from './sign/index';
 export * from './tarball/index';
+export * from './dev/index';
 export { runCli } from './cli/index';
 export { VERSION } from './version';
 export { buildError, buildErrors } from './errors';

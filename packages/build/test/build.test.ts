@@ -183,9 +183,18 @@ describe('build of a good fixture repository', () => {
 
   it('succeeds without writing anything when the repository has no family', async () => {
     const { root, tmp } = await fixture('good');
-    const result = await buildRepository({ root: `${root}/packages/acme`, out: '../../../out' });
+    // packages/ itself holds no provd.family.ts, and no packages/ or examples/ of its own.
+    const result = await buildRepository({ root: `${root}/packages`, out: '../../out' });
     expect(result).toMatchObject({ ok: true, familiesFound: 0, plugins: [], written: [] });
     expect(await readdir(tmp.path)).toEqual(['repo']);
+  });
+
+  it('builds a family at the root of a folder of its own, as create-provd-plugin writes it outside the repository', async () => {
+    const { root, tmp } = await fixture('good');
+    const result = await buildRepository({ root: `${root}/packages/acme`, out: '../../../out' });
+    expect(result).toMatchObject({ ok: true, familiesFound: 1 });
+    expect(result.plugins.length).toBeGreaterThan(0);
+    expect((await readdir(tmp.join('out'))).filter((f) => f.endsWith('.tar.gz'))).toEqual(result.plugins.map((p) => p.filename).sort());
   });
 
   it('keeps the highest version when the folder holds another tarball of a plugin, warning with both names', async () => {

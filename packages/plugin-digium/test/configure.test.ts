@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TARGETS } from './expected';
 import { device, loadPlugin, type PluginFixture } from './plugin-fixture';
 import { FULL, MINIMAL } from './raw-configs';
-import { parseXml } from './xml-tree';
+import { parseXmlTree as parseXml } from '@provd/testing';
 
 const MAC = '000fd3054848';
 

@@ -3,7 +3,7 @@
  * to compare with the parsed output.
  */
 import type { FuncKey, RawConfig, SipLine } from '@provd/sdk';
-import { el, type XmlElement } from './xml-tree';
+import { xmlElement, type XmlElement } from '@provd/testing';
 
 /** One build target of the family, as the spec lists it. */
 export interface Target {
@@ -39,7 +39,7 @@ const byNumber = <T>(record: Record<string, T> | null | undefined): [number, T][
     .sort((a, b) => a[0] - b[0]);
 
 const host = (name: string, server: unknown, port: unknown): XmlElement =>
-  el(name, {
+  xmlElement(name, {
     server: str(server),
     port: port === undefined || port === null ? '5060' : String(port),
     transport: 'udp',
@@ -51,7 +51,7 @@ const host = (name: string, server: unknown, port: unknown): XmlElement =>
 function account(number: number, line: SipLine, raw: RawConfig): XmlElement {
   const hosts = [host('host_primary', line.proxy_ip, line.proxy_port)];
   if (line.backup_proxy_ip) hosts.push(host('host_alternate', line.backup_proxy_ip, line.backup_proxy_port));
-  return el(
+  return xmlElement(
     'account',
     {
       index: String(number - 1),
@@ -71,7 +71,7 @@ function account(number: number, line: SipLine, raw: RawConfig): XmlElement {
   );
 }
 
-const setting = (id: string, value: unknown): XmlElement => el('setting', { id, value: str(value) });
+const setting = (id: string, value: unknown): XmlElement => xmlElement('setting', { id, value: str(value) });
 
 /** The expected root of `<mac>.cfg`. */
 export function expectedConfig(target: Target, mac: string, raw: RawConfig): XmlElement {
@@ -95,11 +95,11 @@ export function expectedConfig(target: Target, mac: string, raw: RawConfig): Xml
   }
   if (raw.locale) settings.push(setting('locale', raw.locale));
   const alert = (alert_info: string, ringtone_id: string, ring_type: string) =>
-    el('alert', { alert_info, ringtone_id, ring_type });
-  return el('config', {}, [
+    xmlElement('alert', { alert_info, ringtone_id, ring_type });
+  return xmlElement('config', {}, [
     ...settings,
-    el('ringtones', {}, [
-      el('alerts', {}, [
+    xmlElement('ringtones', {}, [
+      xmlElement('alerts', {}, [
         alert('normal', 'Digium', 'normal'),
         alert('answer', '', 'answer'),
         alert('ring-answer', 'Digium', 'answer'),
@@ -107,17 +107,17 @@ export function expectedConfig(target: Target, mac: string, raw: RawConfig): Xml
         alert('visual', '', 'visual'),
       ]),
     ]),
-    el('contacts', { url: `${url}/Digium/${mac}-contacts.xml`, id: 'internal' }),
-    el(
+    xmlElement('contacts', { url: `${url}/Digium/${mac}-contacts.xml`, id: 'internal' }),
+    xmlElement(
       'accounts',
       {},
       byNumber(raw.sip_lines).map(([number, line]) => account(number, line, raw)),
     ),
-    el(
+    xmlElement(
       'firmwares',
       {},
       target.models.map((model) =>
-        el('firmware', {
+        xmlElement('firmware', {
           model,
           version: target.firmwareAttr,
           url: `${url}/Digium/firmware/${target.firmwareAttr}_${model}_firmware.eff`,
@@ -133,12 +133,12 @@ export function expectedContacts(raw: RawConfig): XmlElement {
   const contact = (key: FuncKey): XmlElement => {
     const attrs: Record<string, string> = { first_name: key.label ? str(key.label) : str(key.value), last_name: '' };
     if (key.type === 'blf') attrs.subscribe_to = `sip:${str(key.value)}@${mainProxy}`;
-    return el('contact', attrs, [
-      el('numbers', {}, [el('number', { dial: str(key.value), label: 'Extension', primary: '1' })]),
+    return xmlElement('contact', attrs, [
+      xmlElement('numbers', {}, [xmlElement('number', { dial: str(key.value), label: 'Extension', primary: '1' })]),
     ]);
   };
-  return el('phonebooks', {}, [
-    el(
+  return xmlElement('phonebooks', {}, [
+    xmlElement(
       'contacts',
       { group_name: 'Default', editable: '0' },
       byNumber(raw.funckeys).map(([, key]) => contact(key)),

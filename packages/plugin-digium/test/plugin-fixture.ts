@@ -1,55 +1,52 @@
-/** Builds a plugin folder the way the build tool lays it out (common/ then the version folder), in a temp folder. */
-import { cp, mkdir, readFile } from 'node:fs/promises';
-import { firmwareServiceFor } from '@provd/firmware';
+/**
+ * The Digium plugins as a host runs them: the family is built once per test file with the test kit (as
+ * `pnpm build-plugins digium` builds it), and each fixture loads one built plugin folder as a host loads it.
+ */
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Device, PluginConstructor, PluginContext, SyncService } from '@provd/sdk';
-import { testdir, type TestDir } from '@provd/test-utils';
+import type { Device, SyncService } from '@provd/sdk';
+import { buildFamily, loadPlugin as loadBuiltPlugin, type BuiltFamily } from '@provd/testing';
+import { afterAll } from 'vitest';
 import type { BaseDigiumPlugin } from '../common/digium-plugin';
 import type { Target } from './expected';
 
-/** The package folder (holding `common/` and the version folders). */
+/** The package folder (holding `provd.family.ts`, `common/` and the version folders). */
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** A plugin of one target, laid out in a temp folder, and its instance. */
+let built: Promise<BuiltFamily> | undefined;
+
+/** The family, built once for the test file that imports this module (removed after its last test). */
+export function builtFamily(): Promise<BuiltFamily> {
+  built ??= buildFamily(packageDir);
+  return built;
+}
+
+afterAll(async () => {
+  if (built) await (await built).cleanup();
+});
+
+/** A built plugin of one target, loaded in a working copy of its folder, and its instance. */
 export interface PluginFixture {
-  dir: TestDir;
+  /** The plugin's working folder. */
+  dir: { path: string; join(...rel: string[]): string };
   plugin: BaseDigiumPlugin;
   /** Reads a file of the plugin's `var/tftpboot/Digium/`, or `undefined` when it does not exist. */
   read(name: string): Promise<string | undefined>;
+  /** Closes the plugin and removes its working folder. */
   cleanup(): Promise<void>;
 }
 
-/** Lays out `target` in a temp folder (sources layered, `.ts` files left out, standard `var/` folders). */
-export async function layOutPlugin(target: Target): Promise<TestDir> {
-  const dir = await testdir();
-  for (const source of ['common', target.dir]) {
-    await cp(join(packageDir, source), dir.path, {
-      recursive: true,
-      filter: (src) => !src.endsWith('.ts') && !src.split('/').pop()!.startsWith('.'),
-    });
-  }
-  for (const sub of ['tftpboot', 'templates', 'cache', 'installed']) await mkdir(dir.join('var', sub), { recursive: true });
-  return dir;
-}
-
-/** Lays out `target` and constructs its plugin from the version's entry, as a host would. */
+/** Loads the built plugin of `target` as a host does (the firmware installer injected, `sync` as its sync service). */
 export async function loadPlugin(target: Target, sync?: SyncService): Promise<PluginFixture> {
-  const dir = await layOutPlugin(target);
-  const entry = (await import(`../${target.dir}/entry.ts`)) as { default: PluginConstructor };
-  const context: PluginContext = {
-    id: target.pluginId,
-    pluginDir: dir.path,
-    generalConfig: {},
-    pluginConfig: {},
-    services: { installService: firmwareServiceFor, ...(sync ? { sync } : {}) },
-  };
-  const plugin = new entry.default(context) as BaseDigiumPlugin;
+  const family = await builtFamily();
+  const loaded = await loadBuiltPlugin(family.folder(target.pluginId), { services: sync ? { sync } : {} });
+  const path = loaded.dir;
   return {
-    dir,
-    plugin,
-    read: (name) => readFile(dir.join('var', 'tftpboot', 'Digium', name), 'utf8').catch(() => undefined),
-    cleanup: () => dir.cleanup(),
+    dir: { path, join: (...rel) => join(path, ...rel) },
+    plugin: loaded.plugin as unknown as BaseDigiumPlugin,
+    read: (name) => readFile(join(path, 'var', 'tftpboot', 'Digium', name), 'utf8').catch(() => undefined),
+    cleanup: () => loaded.dispose(),
   };
 }
 

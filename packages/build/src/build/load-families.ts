@@ -55,7 +55,7 @@ export interface LoadFamiliesOptions {
 
 /**
  * Discovers, loads and checks the family files of a repository and selects the named families (with no names, every
- * family under `packages/`, plus the examples with `includeExamples`). Problems of families that are not selected are left out, except for files that could not be loaded at all
+ * family under `packages/` and one at the root itself, plus the examples with `includeExamples`). Problems of families that are not selected are left out, except for files that could not be loaded at all
  * when a named family is missing (it may be the broken one) and DHCP prefixes that overlap a selected family's.
  *
  * @example
@@ -76,7 +76,8 @@ export async function loadFamilies(root: string, names: readonly string[], optio
   }
 
   let selected: FileOutcome[];
-  const byDefault = (o: FileOutcome): boolean => options.includeExamples === true || o.file.startsWith('packages/');
+  // A family at the root (a plugin folder of its own) is built by default, like those under packages/.
+  const byDefault = (o: FileOutcome): boolean => options.includeExamples === true || !o.file.startsWith('examples/');
   if (names.length === 0) selected = outcomes.filter(byDefault);
   else {
     selected = [];

@@ -3,6 +3,7 @@ import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerBundle } from './commands/bundle';
 import { registerCheck } from './commands/check';
+import { registerDev } from './commands/dev';
 import { registerKeygen } from './commands/keygen';
 import { registerPromote } from './commands/promote';
 import { registerReindex } from './commands/reindex';
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   registerPromote(cli, setExit);
   registerBundle(cli, setExit);
   registerKeygen(cli, setExit);
+  registerDev(cli, setExit);
   cli.help();
   cli.version(VERSION);
   try {

@@ -7,9 +7,12 @@ export const FAMILY_FILE = 'provd.family.ts';
 /** The folders (relative to the repository root) whose sub-folders may hold a family file. */
 export const FAMILY_ROOTS: readonly string[] = ['packages', 'examples'];
 
+const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() === true;
+
 /**
- * Lists the family files of a repository: `packages/<x>/provd.family.ts` and `examples/<x>/provd.family.ts`, sorted,
- * as paths relative to `root`.
+ * Lists the family files of a repository, as paths relative to `root`: `provd.family.ts` at the root itself (a
+ * plugin family in a folder of its own, as `pnpm create provd-plugin` writes it outside this repository), then
+ * `packages/<x>/provd.family.ts` and `examples/<x>/provd.family.ts`, sorted.
  *
  * @example
  * ```ts
@@ -18,12 +21,13 @@ export const FAMILY_ROOTS: readonly string[] = ['packages', 'examples'];
  */
 export async function discoverFamilyFiles(root: string): Promise<string[]> {
   const found: string[] = [];
+  if (await isFile(join(root, FAMILY_FILE))) found.push(FAMILY_FILE);
   for (const top of FAMILY_ROOTS) {
     const names = await readdir(join(root, top)).catch(() => [] as string[]);
     for (const name of names.sort()) {
       if (name.startsWith('.')) continue;
       const rel = `${top}/${name}/${FAMILY_FILE}`;
-      if ((await stat(join(root, rel)).catch(() => undefined))?.isFile()) found.push(rel);
+      if (await isFile(join(root, rel))) found.push(rel);
     }
   }
   return found;

@@ -67,7 +67,7 @@ export function registerBuild(cli: CAC, setExit: (code: number) => void): void {
       if (!result.ok) printError(buildError('PROVD_BUILD_FAILED', { problems: result.errors.length, out: flags.out }));
       if (flags.json) printJson({ ok: result.ok, out: flags.out, plugins: result.plugins, written: result.written, errors: result.errors.map((e) => e.toJSON()) });
       else if (result.ok && result.familiesFound === 0) {
-        process.stdout.write('no plugin family found (no provd.family.ts under packages/ or examples/): nothing to build\n');
+        process.stdout.write('no plugin family found (no provd.family.ts at the root, under packages/ or examples/): nothing to build\n');
       } else if (result.ok) {
         process.stdout.write(`built ${result.plugins.length} plugin${result.plugins.length === 1 ? '' : 's'} of ${result.families.length} famil${result.families.length === 1 ? 'y' : 'ies'} into ${flags.out}\n`);
       }

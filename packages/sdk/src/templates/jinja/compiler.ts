@@ -4,7 +4,7 @@
  */
 import { TemplateSyntaxError } from './lexer';
 import type { Node } from './parser';
-import { Symbols, findAll, findUndeclared, visitSymbols } from './symbols';
+import { Symbols, childNodes, findAll, findUndeclared, visitSymbols } from './symbols';
 
 /** What the generated code needs to know about a filter or a test. */
 export interface CallableSpec {
@@ -30,6 +30,10 @@ interface Frame {
   toplevel: boolean;
   /** A block's top level. */
   block?: boolean;
+  /** Inside an `if` or an inline `if`: an unknown filter or test is an error only when it runs (Jinja2's soft frame). */
+  soft?: boolean;
+  /** A constant `{{ }}` expression, which Jinja2 evaluates at compile time: a failed slice gives undefined. */
+  folded?: boolean;
 }
 
 interface Fn {
@@ -130,14 +134,15 @@ export class Compiler {
         for (const c of n.nodes as Node[]) {
           if (c.k === 'TemplateData') {
             if (c.data !== '') code += this.emitOut(js(c.data));
-          } else code += `ln=${c.line};${this.emitOut(`P(${this.expr(c, frame)})`)}`;
+          } else code += `ln=${c.line};${this.emitOut(`P(${this.expr(c, isConstant(c) ? { ...frame, folded: true } : frame)})`)}`;
         }
         return code;
       }
       case 'If': {
-        let code = `${ln}if(r.truthy(${this.expr(n.test, frame)})){${this.stmts(n.body, frame)}}`;
-        for (const e of n.elif as Node[]) code += `else if(r.truthy(${this.expr(e.test, frame)})){${this.stmts(e.body, frame)}}`;
-        if ((n.else_ as Node[]).length > 0) code += `else{${this.stmts(n.else_, frame)}}`;
+        const soft: Frame = { ...frame, soft: true };
+        let code = `${ln}if(r.truthy(${this.expr(n.test, soft)})){${this.stmts(n.body, soft)}}`;
+        for (const e of n.elif as Node[]) code += `else if(r.truthy(${this.expr(e.test, soft)})){${this.stmts(e.body, soft)}}`;
+        if ((n.else_ as Node[]).length > 0) code += `else{${this.stmts(n.else_, soft)}}`;
         return code;
       }
       case 'For':
@@ -187,7 +192,7 @@ export class Compiler {
         this.fn.guard = saved;
         const buf = this.temp();
         const value = this.filter(n.filter, inner, `(ae?new r.Markup(o):o)`);
-        return `${ln}{const ${buf}=o;o="";${this.enterFrame(sym)}${body}const v=${value};o=${buf};${this.emitOut('r.s(v)')}}`;
+        return `${ln}{const ${buf}=o;o="";${this.enterFrame(sym)}${body}const v=${value};o=${buf};${this.emitOut('r.written(v)')}}`;
       }
       case 'Block':
         return ln + this.block(n, frame);
@@ -383,8 +388,10 @@ export class Compiler {
         return `[${(n.items as Node[]).map((x) => this.expr(x, frame)).join(',')}]`;
       case 'Dict':
         return `r.dict([${(n.items as [Node, Node][]).map(([k, v]) => `[${this.expr(k, frame)},${this.expr(v, frame)}]`).join(',')}])`;
-      case 'CondExpr':
-        return `(r.truthy(${this.expr(n.test, frame)})?${this.expr(n.expr1, frame)}:${n.expr2 ? this.expr(n.expr2, frame) : 'undefined'})`;
+      case 'CondExpr': {
+        const soft: Frame = { ...frame, soft: true };
+        return `(r.truthy(${this.expr(n.test, soft)})?${this.expr(n.expr1, soft)}:${n.expr2 ? this.expr(n.expr2, soft) : 'undefined'})`;
+      }
       case 'And': {
         const t = this.temp();
         return `(r.truthy(${t}=${this.expr(n.left, frame)})?${this.expr(n.right, frame)}:${t})`;
@@ -428,7 +435,8 @@ export class Compiler {
         if (n.arg.k === 'Slice') {
           const s = n.arg;
           const part = (x: Node | null): string => (x ? this.expr(x, frame) : 'null');
-          return `r.slice(${this.expr(n.node, frame)},${part(s.start)},${part(s.stop)},${part(s.step)})`;
+          // Jinja2 folds a constant `{{ }}` at compile time, slicing through its lenient getitem: an error gives undefined.
+          return `r.slice(${this.expr(n.node, frame)},${part(s.start)},${part(s.stop)},${part(s.step)}${frame.folded ? ',true' : ''})`;
         }
         if (n.arg.k === 'Const' && typeof n.arg.value === 'string' && n.arg.value.startsWith('__')) this.fail(`unsupported: the Python attribute ${n.arg.value}`, n.line);
         return `r.getitem(${this.expr(n.node, frame)},${this.expr(n.arg, frame)})`;
@@ -463,28 +471,40 @@ export class Compiler {
     return `r.call(ec,${this.expr(n.node, frame)},${args},${kwargs})`;
   }
 
-  private checkSpec(kind: 'filter' | 'test', n: Node): void {
+  /**
+   * Checks a filter or test call: an unknown name is a compile error (outside `if`, as in Jinja2), a construct provd
+   * refuses always is; wrong arguments are an error when the call runs (a Python TypeError in Jinja2). Returns the
+   * code that throws instead of the call, if any.
+   */
+  private checkSpec(kind: 'filter' | 'test', n: Node, frame: Frame): string | null {
     const table = kind === 'filter' ? this.specs.filters : this.specs.tests;
     const spec = Object.hasOwn(table, n.name) ? table[n.name] : undefined;
-    if (!spec) this.fail(`No ${kind} named '${n.name}'.`, n.line);
+    const raise = (message: string): string => `r.raise(${js(message)})`;
+    if (!spec) {
+      const message = `No ${kind} named '${n.name}'.`;
+      if (frame.soft) return raise(message);
+      this.fail(message, n.line);
+    }
     if (spec.unsupported) this.fail(`unsupported: the ${kind} '${n.name}' (${spec.unsupported})`, n.line);
-    if (spec.varargs || n.dynArgs || n.dynKwargs) return;
+    if (spec.varargs || n.dynArgs || n.dynKwargs) return null;
     const args = n.args as Node[];
     const kw = n.kwargs as [string, Node][];
-    if (args.length > spec.params.length) this.fail(`the ${kind} '${n.name}' takes at most ${spec.params.length} argument(s), ${args.length} given`, n.line);
+    if (args.length > spec.params.length) return raise(`the ${kind} '${n.name}' takes at most ${spec.params.length} argument(s), ${args.length} given`);
     for (const [k] of kw) {
       const at = spec.params.indexOf(k);
-      if (at < 0) this.fail(`the ${kind} '${n.name}' has no argument '${k}'`, n.line);
-      if (at < args.length) this.fail(`the ${kind} '${n.name}' got multiple values for argument '${k}'`, n.line);
+      if (at < 0) return raise(`the ${kind} '${n.name}' has no argument '${k}'`);
+      if (at < args.length) return raise(`the ${kind} '${n.name}' got multiple values for argument '${k}'`);
     }
     for (let i = args.length; i < spec.required; i++) {
-      if (!kw.some(([k]) => k === spec.params[i])) this.fail(`the ${kind} '${n.name}' is missing its argument '${spec.params[i]}'`, n.line);
+      if (!kw.some(([k]) => k === spec.params[i])) return raise(`the ${kind} '${n.name}' is missing its argument '${spec.params[i]}'`);
     }
+    return null;
   }
 
   private filter(n: Node, frame: Frame, input: string | null): string {
-    this.checkSpec('filter', n);
     const value = n.node ? (n.node.k === 'Filter' ? this.filter(n.node, frame, input) : this.expr(n.node, frame)) : (input as string);
+    const bad = this.checkSpec('filter', n, frame);
+    if (bad) return `(${value},${bad})`;
     const spec = this.specs.filters[n.name] as CallableSpec;
     const { args, kwargs, simple } = this.args(n, frame);
     if (spec.varargs) return `F[${js(n.name)}](ec,${value},${args},${kwargs})`;
@@ -493,13 +513,43 @@ export class Compiler {
   }
 
   private test(n: Node, frame: Frame): string {
-    this.checkSpec('test', n);
-    const spec = this.specs.tests[n.name] as CallableSpec;
     const value = this.expr(n.node, frame);
+    const bad = this.checkSpec('test', n, frame);
+    if (bad) return `(${value},${bad})`;
+    const spec = this.specs.tests[n.name] as CallableSpec;
     const { args, kwargs, simple } = this.args(n, frame);
     if (spec.varargs) return `T[${js(n.name)}](ec,${value},${args},${kwargs})`;
     if (simple) return `T[${js(n.name)}](ec,${value}${(n.args as Node[]).map((a) => `,${this.expr(a, frame)}`).join('')})`;
     return `r.callFilter(T,${js(n.name)},ec,${value},${args},${kwargs})`;
+  }
+}
+
+/** Filters Jinja2's optimizer cannot fold (they take the render context). */
+const CONTEXT_FILTERS = new Set(['map', 'select', 'reject', 'selectattr', 'rejectattr', 'random']);
+
+/** Whether Jinja2's optimizer folds `n` to a constant at compile time (names and context filters prevent it). */
+function isConstant(n: Node): boolean {
+  switch (n.k) {
+    case 'Const':
+      return true;
+    case 'Tuple':
+    case 'List':
+      return (n.items as Node[]).every(isConstant);
+    case 'Dict':
+      return (n.items as [Node, Node][]).every(([k, v]) => isConstant(k) && isConstant(v));
+    case 'Filter':
+    case 'Test':
+    case 'Call':
+      if (n.k === 'Filter' && CONTEXT_FILTERS.has(n.name)) return false;
+      return (n.node === null || isConstant(n.node)) && (n.args as Node[]).every(isConstant) && (n.kwargs as [string, Node][]).every(([, v]) => isConstant(v)) && !n.dynArgs && !n.dynKwargs;
+    case 'Slice':
+      return [n.start, n.stop, n.step].every((x: Node | null) => x === null || isConstant(x));
+    case 'CondExpr':
+      return isConstant(n.test) && isConstant(n.expr1) && (n.expr2 === null || isConstant(n.expr2));
+    default: {
+      const kids = childNodes(n);
+      return ['BinOp', 'Concat', 'Compare', 'And', 'Or', 'Not', 'Neg', 'Pos', 'Getattr', 'Getitem'].includes(n.k) && kids.every(isConstant);
+    }
   }
 }
 

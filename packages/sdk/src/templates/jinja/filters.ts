@@ -5,7 +5,7 @@
 import type { CallableSpec } from './compiler';
 import { fixedDigits, percentFormat } from './format';
 import { PY_WS, pyCapitalize, pyCenter, pyIsLower, pyReplace, pySplitlines, stripChars } from './methods';
-import { add, callFilter, escapeValue, getitem, htmlEscape, iter, type EvalContext, type FilterFn } from './runtime';
+import { add, callFilter, escapeValue, getitem, htmlEscape, iter, unpack, type EvalContext, type FilterFn } from './runtime';
 import {
   DictView,
   Markup,
@@ -275,7 +275,10 @@ function truncate(s: unknown, length: unknown, killwords: unknown, end: unknown,
   if (len < strLen(e)) fail(`expected length >= ${strLen(e)}, got ${len}`);
   if (lw < 0) fail(`expected leeway >= 0, got ${lw}`);
   if (s === undefined) return '';
-  if (!isStr(s)) fail(`object of type '${typeName(s)}' has no len()`);
+  if (!isStr(s)) {
+    if (pyLen(s) <= len + lw) return s as string;
+    fail(`'${typeName(s)}' object has no attribute 'rsplit'`);
+  }
   const c = chars(str);
   if (c.length <= len + lw) return str;
   if (truthy(killwords)) return c.slice(0, len - strLen(e)).join('') + e;
@@ -703,7 +706,7 @@ const DEFS: Record<string, Def> = {
   upper: def([], 0, (_ec, v) => keepMarkup(v, text(v).toUpperCase())),
   urlencode: def([], 0, (_ec, v) => {
     if (isStr(v) || !(Array.isArray(v) || isDict(v) || v instanceof PyIter || v instanceof DictView || v instanceof PyRange || v === undefined)) return urlQuote(v, false);
-    const pairs = isDict(v) ? dictKeys(v).map((k) => [k, dictGet(v, k)]) : iter(v).map((p) => iter(p));
+    const pairs = isDict(v) ? dictKeys(v).map((k) => [k, dictGet(v, k)]) : iter(v).map((p) => unpack(p, 2));
     return pairs.map(([k, x]) => `${urlQuote(k, true)}=${urlQuote(x, true)}`).join('&');
   }),
   urlize: unsupported('it recognises URLs with rules provd does not reproduce'),

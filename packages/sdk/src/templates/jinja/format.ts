@@ -2,7 +2,7 @@
  * Python's string formatting: `%` (printf-style, also the `format` filter) and `str.format()`, with Python's
  * correctly rounded float conversions (round half to even on the exact binary value).
  */
-import { DictView, Markup, PyFloat, Tuple, dictGet, dictHas, fail, floatRepr, isDict, isFloat, isStr, numValue, pyRepr, pyStr, strLen, typeName, chars } from './values';
+import { DictView, Markup, PyFloat, PyRange, Tuple, dictGet, dictHas, fail, floatRepr, isDict, isFloat, isStr, numValue, pyRepr, pyStr, strLen, typeName, chars } from './values';
 
 /** `|x|` as an exact decimal: `int / 10**scale`. */
 function exact(x: number): { int: bigint; scale: number } {
@@ -181,7 +181,8 @@ export function percentFormat(template: string, args: readonly unknown[], mappin
     return width < 0 ? text.padEnd(-width) : text;
   });
   void usedMapping;
-  const isMapping = mapping !== undefined || (args.length === 1 && (Array.isArray(args[0]) && !(args[0] instanceof Tuple)));
+  const only = args.length === 1 ? args[0] : null;
+  const isMapping = mapping !== undefined || (args.length === 1 && (only === undefined || (Array.isArray(only) && !(only instanceof Tuple)) || isDict(only) || only instanceof PyRange));
   if (next < args.length && !isMapping) fail('not all arguments converted during string formatting');
   return out;
 }

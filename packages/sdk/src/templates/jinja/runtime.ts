@@ -151,8 +151,8 @@ export function undefinedError(what = 'a value'): never {
 }
 
 function checkInt(n: number): number {
-  if (!Number.isSafeInteger(n)) fail('integer result too large for provd (beyond 2**53)');
-  return n;
+  if (!Number.isSafeInteger(n)) fail('unsupported: an integer result beyond 2**53 (Python integers have no limit)');
+  return n === 0 ? 0 : n;
 }
 
 function numbers(a: unknown, b: unknown, op: string): [number, number, boolean] {
@@ -234,7 +234,7 @@ export function mod(a: unknown, b: unknown): unknown {
   if (y === 0) fail(f ? 'float modulo' : 'integer division or modulo by zero');
   let r = x % y;
   if (r !== 0 && r < 0 !== y < 0) r += y;
-  return f ? float(r === 0 ? (y < 0 ? -0 : 0) : r) : r;
+  return f ? float(r === 0 ? (y < 0 ? -0 : 0) : r) : checkInt(r);
 }
 
 /** `a ** b`. */
@@ -243,6 +243,8 @@ export function pow(a: unknown, b: unknown): unknown {
   if (!f && y >= 0) return checkInt(x ** y);
   if (x === 0 && y < 0) fail('0.0 cannot be raised to a negative power');
   if (x < 0 && !Number.isInteger(y)) fail('unsupported: a negative number to a fractional power is a complex number');
+  // C's pow() is correctly rounded for these; 1 / x**n is too, where V8's x ** -n is not always.
+  if (Number.isInteger(y) && y < 0 && Number.isSafeInteger(x ** -y)) return float(1 / x ** -y);
   return float(x ** y);
 }
 
@@ -299,7 +301,7 @@ export function contains(container: unknown, item: unknown): boolean {
   }
   if (Array.isArray(container)) return container.some((x) => pyEq(x, item));
   if (isDict(container)) {
-    if (Array.isArray(item) && !(item instanceof Tuple)) fail(`unhashable type: '${typeName(item)}'`);
+    if ((Array.isArray(item) && !(item instanceof Tuple)) || isDict(item)) fail(`unhashable type: '${typeName(item)}'`);
     return dictHas(container, item);
   }
   if (container === undefined) return false;
@@ -415,7 +417,14 @@ export function sliceIndices(len: number, start: unknown, stop: unknown, step: u
 }
 
 /** `obj[start:stop:step]`. */
-export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown, lenient = false): unknown {
+  if (lenient) {
+    try {
+      return slice(obj, start, stop, step);
+    } catch {
+      return undefined;
+    }
+  }
   if (obj === undefined) undefinedError();
   if (Array.isArray(obj) || isStr(obj) || obj instanceof PyRange) {
     const items = Array.isArray(obj) ? obj : obj instanceof PyRange ? obj.list() : chars(obj.toString());
@@ -654,6 +663,18 @@ export function where(e: unknown, ctx: Context, line: number): unknown {
 /** A runtime error. */
 export function error(message: string): TemplateRuntimeError {
   return new TemplateRuntimeError(message);
+}
+
+/** Throws a runtime error (from an expression). */
+export function raise(message: string): never {
+  throw new TemplateRuntimeError(message);
+}
+
+/** What a filter block writes: Jinja2 joins the output, so the filter must give a str. */
+export function written(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v instanceof Markup) return v.s;
+  return fail(`sequence item: expected str instance, ${typeName(v)} found`);
 }
 
 function templateName(v: unknown): string {

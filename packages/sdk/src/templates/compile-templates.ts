@@ -1,5 +1,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BUILTIN_FILTERS, BUILTIN_TESTS } from './jinja/environment';
 import { normalizeNewlines } from './jinja/lexer';
 import { parse, type Node } from './jinja/parser';
 import { findAll } from './jinja/symbols';
@@ -70,8 +71,14 @@ export async function compileTemplates(dir: string, options: CompileTemplatesOpt
       errors.push(`${rel}: ${at}${message}`);
       continue;
     }
-    if (!checkRefs) continue;
     const tree = parse(normalizeNewlines(text));
+    // Inside an `if`, Jinja2 (and provd) accept an unknown filter or test until it runs; it fails then.
+    for (const [kind, known] of [['Filter', BUILTIN_FILTERS], ['Test', BUILTIN_TESTS]] as const) {
+      for (const node of findAll(tree, kind)) {
+        if (!known.has(node.name)) errors.push(`${rel}: ${where(node)}: No ${kind.toLowerCase()} named '${node.name}'.`);
+      }
+    }
+    if (!checkRefs) continue;
     for (const kind of Object.keys(REFERENCES)) {
       for (const node of findAll(tree, kind)) {
         const target = node.template as Node;

@@ -150,17 +150,10 @@ export class Compiler {
       case 'Assign':
         return ln + this.assign(n.target, this.expr(n.node, frame), frame);
       case 'AssignBlock': {
-        const sym = frame.sym.inner();
-        for (const c of n.body as Node[]) visitSymbols(sym, c);
-        const inner: Frame = { sym, toplevel: false };
-        const saved = this.fn.guard;
-        this.fn.guard = false;
-        const body = this.stmts(n.body, inner);
-        this.fn.guard = saved;
-        const buf = this.temp();
+        const { inner, open, buf } = this.buffered(n.body, frame);
         let value = `(ae?new r.Markup(o):o)`;
         if (n.filter) value = this.filter(n.filter, inner, value);
-        return `${ln}{const ${buf}=o;o="";${this.enterFrame(sym)}${body}const v=(ae?r.markup(${value}):${value});o=${buf};${this.assign(n.target, 'v', frame)}}`;
+        return `${ln}{${open}const v=(ae?r.markup(${value}):${value});o=${buf};${this.assign(n.target, 'v', frame)}}`;
       }
       case 'With': {
         const sym = frame.sym.inner();
@@ -183,16 +176,9 @@ export class Compiler {
         return `${ln}${this.emitOut(`r.s(${call})`)}`;
       }
       case 'FilterBlock': {
-        const sym = frame.sym.inner();
-        for (const c of n.body as Node[]) visitSymbols(sym, c);
-        const inner: Frame = { sym, toplevel: false };
-        const saved = this.fn.guard;
-        this.fn.guard = false;
-        const body = this.stmts(n.body, inner);
-        this.fn.guard = saved;
-        const buf = this.temp();
+        const { inner, open, buf } = this.buffered(n.body, frame);
         const value = this.filter(n.filter, inner, `(ae?new r.Markup(o):o)`);
-        return `${ln}{const ${buf}=o;o="";${this.enterFrame(sym)}${body}const v=${value};o=${buf};${this.emitOut('r.written(v)')}}`;
+        return `${ln}{${open}const v=${value};o=${buf};${this.emitOut('r.written(v)')}}`;
       }
       case 'Block':
         return ln + this.block(n, frame);
@@ -224,6 +210,19 @@ export class Compiler {
       default:
         return this.fail(`unsupported: ${n.k}`, n.line);
     }
+  }
+
+  /** The code rendering `body` in a frame of its own into a fresh `o` (the outer text kept in `buf`). */
+  private buffered(body: readonly Node[], frame: Frame): { inner: Frame; open: string; buf: string } {
+    const sym = frame.sym.inner();
+    for (const c of body) visitSymbols(sym, c);
+    const inner: Frame = { sym, toplevel: false };
+    const saved = this.fn.guard;
+    this.fn.guard = false;
+    const code = this.stmts(body, inner);
+    this.fn.guard = saved;
+    const buf = this.temp();
+    return { inner, buf, open: `const ${buf}=o;o="";${this.enterFrame(sym)}${code}` };
   }
 
   /** The object of the local variables stored so far (what `include` and scoped blocks see). */

@@ -1,7 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createJinjaEnvironment, knownFiltersAndTests } from './jinja-environment';
-import { forEachNode, parseTemplate, type NunjucksNode } from './nunjucks-internals';
+import { BUILTIN_FILTERS, BUILTIN_TESTS } from './jinja/environment';
+import { normalizeNewlines } from './jinja/lexer';
+import { parse, type Node } from './jinja/parser';
+import { findAll } from './jinja/symbols';
 import { TemplateLoader, tryCompileSource } from './template-loader';
 import { isValidTemplateName } from './template-name';
 
@@ -29,13 +31,15 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
   return files;
 }
 
-function where(node: NunjucksNode): string {
-  return `line ${node.lineno + 1}`;
+function where(node: Node): string {
+  return `line ${node.line}`;
 }
 
+const REFERENCES: Record<string, string> = { Extends: 'extends', Include: 'include', Import: 'import', FromImport: 'import' };
+
 /**
- * Checks every template in `dir` (recursively) the way provd will render it: syntax (Jinja2 as nunjucks parses
- * it), UTF-8, known filters and tests, and, unless turned off, that literal `extends`/`include` names exist in
+ * Checks every template in `dir` (recursively) the way provd will render it: it compiles (Jinja2 syntax, known
+ * filters and tests, no construct provd does not implement), UTF-8, and, unless turned off, that literal `extends`/`include` names exist in
  * `dir` and have no `..`. Returns one `path: message` string per problem (paths relative to `dir`); an empty list
  * means every template compiles. The build tool calls it on every plugin's templates.
  *
@@ -49,7 +53,6 @@ export async function compileTemplates(dir: string, options: CompileTemplatesOpt
   const match = options.match ?? defaultMatch;
   const checkRefs = options.references ?? true;
   const loader = new TemplateLoader([dir], dir);
-  const { filters, tests } = knownFiltersAndTests(createJinjaEnvironment(loader));
   const files = (await listFiles(dir)).filter(match);
   const errors: string[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -68,24 +71,29 @@ export async function compileTemplates(dir: string, options: CompileTemplatesOpt
       errors.push(`${rel}: ${at}${message}`);
       continue;
     }
-    forEachNode(parseTemplate(text), (node) => {
-      if (node.typename === 'Filter') {
-        const name = (node.name as NunjucksNode | undefined)?.value;
-        if (typeof name === 'string' && !filters.has(name)) errors.push(`${rel}: ${where(node)}: unknown filter "${name}"`);
-      } else if (node.typename === 'Is') {
-        const right = node.right as NunjucksNode & { name?: NunjucksNode };
-        const name = right.name ? right.name.value : right.value;
-        if (typeof name === 'string' && !tests.has(name)) errors.push(`${rel}: ${where(node)}: unknown test "${name}"`);
-      } else if (checkRefs && ['Extends', 'Include', 'Import', 'FromImport'].includes(node.typename)) {
-        const target = node.template as NunjucksNode | undefined;
-        if (target?.typename !== 'Literal' || typeof target.value !== 'string') return;
-        const name = target.value;
-        if (!isValidTemplateName(name)) errors.push(`${rel}: ${where(node)}: template name "${name}" is not allowed (no "..", no absolute path)`);
-        else if (!loader.find(name) && !(node.typename === 'Include' && node.ignoreMissing === true)) {
-          errors.push(`${rel}: ${where(node)}: ${node.typename.toLowerCase()} of "${name}", which is not in the folder`);
+    const tree = parse(normalizeNewlines(text));
+    // Inside an `if`, Jinja2 (and provd) accept an unknown filter or test until it runs; it fails then.
+    for (const [kind, known] of [['Filter', BUILTIN_FILTERS], ['Test', BUILTIN_TESTS]] as const) {
+      for (const node of findAll(tree, kind)) {
+        if (!known.has(node.name)) errors.push(`${rel}: ${where(node)}: No ${kind.toLowerCase()} named '${node.name}'.`);
+      }
+    }
+    if (!checkRefs) continue;
+    for (const kind of Object.keys(REFERENCES)) {
+      for (const node of findAll(tree, kind)) {
+        const target = node.template as Node;
+        const names = target.k === 'Const' ? [target.value] : target.k === 'List' || target.k === 'Tuple' ? (target.items as Node[]).map((i) => (i.k === 'Const' ? i.value : undefined)) : [];
+        const literal = names.filter((n): n is string => typeof n === 'string');
+        for (const name of literal) {
+          if (!isValidTemplateName(name)) errors.push(`${rel}: ${where(node)}: template name "${name}" is not allowed (no "..", no absolute path)`);
+        }
+        const ok = literal.filter(isValidTemplateName);
+        if (ok.length === 0 || ok.length !== names.length || (kind === 'Include' && node.ignoreMissing === true)) continue;
+        if (!ok.some((name) => loader.find(name))) {
+          errors.push(`${rel}: ${where(node)}: ${REFERENCES[kind]} of ${ok.map((n) => `"${n}"`).join(' or ')}, which is not in the folder`);
         }
       }
-    });
+    }
   }
   return errors;
 }

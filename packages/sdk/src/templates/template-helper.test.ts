@@ -132,12 +132,14 @@ describe('TemplateHelper errors', () => {
     const err = catchError(() => helper.render('call.tpl', {}));
     expect(isProvdError(err, 'PROVD_TEMPLATE_RENDER_FAILED')).toBe(true);
     expect((err as Error).message).toContain('templates/call.tpl');
-    expect((err as Error).message).toMatch(/Line 2/);
+    expect((err as Error).message).toMatch(/line 2: .*undefined/);
   });
 
-  it('reports an unknown filter when rendering', async () => {
+  it('reports an unknown filter as a syntax error, as Jinja2 does', async () => {
     await writeFile(dir.join('templates/f.tpl'), '{{ a|nosuch }}');
-    expect(isProvdError(catchError(() => helper.render('f.tpl', { a: 1 })), 'PROVD_TEMPLATE_RENDER_FAILED')).toBe(true);
+    const err = catchError(() => helper.render('f.tpl', { a: 1 }));
+    expect(isProvdError(err, 'PROVD_TEMPLATE_SYNTAX')).toBe(true);
+    expect((err as Error).message).toContain("No filter named 'nosuch'");
   });
 });
 

@@ -2,7 +2,8 @@ import { join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
 import { ProvdError, isProvdError } from '../errors/provd-error';
 import { AtomicWriter } from '../files/atomic-write';
-import { createJinjaEnvironment, type JinjaEnvironment } from './jinja-environment';
+import { JinjaEnvironment } from './jinja/environment';
+import { withoutNulls } from './without-nulls';
 import { TemplateLoader } from './template-loader';
 import { isValidTemplateName } from './template-name';
 import { escapeXml } from './xml-escape';
@@ -51,35 +52,28 @@ export interface TemplateDevice {
 }
 
 /**
- * Renders a plugin's Jinja2-style templates (nunjucks with Jinja semantics, as the established provd renders them)
- * and writes the results atomically.
+ * Renders a plugin's Jinja2 templates (provd's own Jinja2 3.1 engine, checked against real Jinja2 by a differential
+ * test) and writes the results atomically.
  *
  * Templates are looked up in `<pluginDir>/var/templates/` (an administrator's overrides) before
- * `<pluginDir>/templates/` (the plugin's own), for direct loads and for `extends`/`include` alike, so a custom
- * `base.tpl` also becomes the parent of every shipped template that extends `base.tpl`. A template dropped into
- * the custom folder takes effect on the next render. Names with `..` are refused.
+ * `<pluginDir>/templates/` (the plugin's own), for direct loads and for `extends`/`include`/`import` alike, so a
+ * custom `base.tpl` also becomes the parent of every shipped template that extends `base.tpl`. A template dropped
+ * into the custom folder takes effect on the next render. Names with `..` are refused. Each file is compiled once to
+ * JavaScript functions and reused while it is unchanged.
  *
- * Semantics follow Jinja2 3.1 with its defaults (recorded vectors in `test/fixtures/templates/jinja-vectors.json`):
- * no autoescape, no `trim_blocks`/`lstrip_blocks`; one trailing newline of each template file is dropped and line
- * breaks become `\n`; `-%}`/`{%-`/`{#-` trim whitespace; `extends`, `include`, `block`, `super()`, `macro`, `set`
- * (lasting one iteration inside a loop), `if`/`elif`/`else`, `for` (one variable over a dict gives its keys;
- * `loop.index`, `index0`, `first`, `last`, `length`, `revindex`, `previtem`, `nextitem`), `range()`; Python truthiness
- * (empty lists and dicts are false) and `and`/`or` returning an operand; `==` without coercion (`'1' == 1` is false);
- * `in`; `+` concatenating lists; `%` and `|format` printf-style formatting; `~`; tuples `(a, b)`; negative indexes;
- * the methods `items() values() keys() get()` on dicts and `zfill() format() upper() lower() strip() lstrip()
- * rstrip() startswith() endswith() split() replace() join()` on strings; the filters `d`/`default`, `e`/`escape`
- * (Jinja's entities), `int`, `format`, `string`, `dictsort`, `sort` (Python ordering), `first` and the other nunjucks
- * built-ins (`join`, `length`, `list`, `lower`, `upper`, `replace`...); the tests `defined`, `none` and nunjucks'.
- * Booleans print as `True`/`False`, lists and dicts in Python notation.
+ * The environment is Jinja2's default one, as the established provd uses it: no autoescape, no
+ * `trim_blocks`/`lstrip_blocks`, one trailing newline of each file dropped, lenient undefined values (`{{ missing }}`
+ * prints nothing, `{{ missing.attr }}` is an error). The whole template language is implemented (statements, loop
+ * filters, `loop.*`, macros and `call`, `extends`/`super()`, `include`, `import`, every expression form, every
+ * built-in filter and test, Python's printing of values such as `None`, `True`, `2.0`, `(1, 2)` and `{'a': 1}`);
+ * what is not (the `urlize` and `wordwrap` filters, `\N{...}` escapes, dunder attributes) is a compile error
+ * (`PROVD_TEMPLATE_SYNTAX`) naming the template, line and construct. `docs/3.templates.md` lists it all.
  *
- * Deliberate differences from Jinja2: a missing value prints as empty and so does `null` (Jinja prints `None`); `null`
- * counts as missing for `|d` (so `port|d(5060)` gives `5060` for a `null` port); an attribute of a missing value is
- * missing too instead of raising. Not supported (used by no provd plugin): slices `x[1:]`, `namespace()`, loop
- * filters `for x in l if c`. Numbers print as JavaScript does (`4 / 2` gives `2`, Jinja `2.0`), and a dict's
- * integer-like keys (`"1"`, `"10"`) come first in numeric order, as JavaScript orders object keys.
+ * A key of the context whose value is `null` counts as absent (it prints as nothing and `|d` replaces it), as
+ * provd's configs treat `null` as "not set"; inside lists `null` stays `None`.
  *
- * With `escape: 'xml'` (per helper or per render) every printed value is escaped (`& < > " '` become `&amp; &lt;
- * &gt; &#34; &#39;`) while the template's own text is not; `|safe` opts a value out, `|e` never escapes twice.
+ * With `escape: 'xml'` (per helper or per render) every printed value is escaped (Jinja2's autoescape, with
+ * {@link escapeXml}) while the template's own text is not; `|safe` opts a value out, `|e` never escapes twice.
  *
  * @example
  * ```ts
@@ -114,7 +108,7 @@ export class TemplateHelper {
     this.defaultDir = join(this.pluginDir, TemplateHelper.DEFAULT_DIR);
     this.escape = options.escape ?? 'none';
     this.loader = new TemplateLoader([this.customDir, this.defaultDir], this.pluginDir);
-    this.env = createJinjaEnvironment(this.loader);
+    this.env = new JinjaEnvironment((name) => this.loader.load(name));
     this.writer = options.writer ?? new AtomicWriter();
   }
 
@@ -180,20 +174,14 @@ export class TemplateHelper {
    * ```
    */
   render(template: TemplateRef | string, context: object, options: RenderOptions = {}): string {
-    const escape = options.escape ?? this.escape;
-    const runtime = this.env.provd;
-    const saved = runtime.escape;
-    runtime.escape = escape === 'xml' ? escapeXml : undefined;
+    const escape = (options.escape ?? this.escape) === 'xml' ? escapeXml : undefined;
+    const ref = typeof template === 'string' ? this.findTemplate(template) : template;
+    if (!ref) throw this.notFound(template as string);
+    const compiled = this.loader.compile(ref.path, ref.name);
     try {
-      // A name is looked up once, by the environment; the template is found again only to explain a failure.
-      const compiled = this.env.getTemplate(typeof template === 'string' ? template : template.name, true);
-      return compiled.render(context as Record<string, unknown>);
+      return this.env.render(compiled, withoutNulls(context), escape);
     } catch (err) {
-      if (typeof template !== 'string') throw this.renderError(template, err);
-      const found = isProvdError(err) ? undefined : this.findTemplate(template);
-      throw found ? this.renderError(found, err) : isProvdError(err) ? err : this.notFound(template);
-    } finally {
-      runtime.escape = saved;
+      throw this.renderError(ref, err);
     }
   }
 
@@ -238,12 +226,9 @@ export class TemplateHelper {
 
   private renderError(ref: TemplateRef, err: unknown): ProvdError {
     for (let e: unknown = err; e instanceof Error; e = e.cause) if (isProvdError(e)) return e;
-    const raw = err instanceof Error ? err.message : String(err);
-    const reason = raw
-      .replace(/^Template render error:\s*/, '')
-      .replace(/^\(([^)]*)\)/, (_m, path: string) => `(${this.loaderDisplay(path)})`)
-      .replace(/\s*\n\s*/g, ' ')
-      .trim();
+    const e = err as { message?: string; templateName?: string; templateLine?: number };
+    const where = e.templateName !== undefined ? `${e.templateName === ref.name ? '' : `${e.templateName}, `}line ${e.templateLine ?? '?'}: ` : '';
+    const reason = `${where}${String(e.message ?? err)}`.replace(/\s*\n\s*/g, ' ').trim();
     return createProvdError('PROVD_TEMPLATE_RENDER_FAILED', { file: this.loaderDisplay(ref.path), reason }, { cause: err });
   }
 

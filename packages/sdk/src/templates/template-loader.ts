@@ -1,13 +1,14 @@
 /**
  * The template loader: finds a template by name in an ordered list of folders (custom before default), reads it
- * as strict UTF-8, and compiles it with Jinja semantics. Compiled templates are cached per file and reused while
+ * as strict UTF-8, and compiles it with provd's Jinja2 engine (`jinja/`). Compiled templates are cached per file and reused while
  * the file's size and modification time are unchanged, and every lookup checks the folders again, so a template
  * dropped into the custom folder takes effect on the next render without a restart.
  */
 import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
-import { compileJinja, normalizeSource, type CompiledTemplate } from './jinja-compiler';
+import { compileTemplate, TemplateSyntaxError } from './jinja/environment';
+import { TemplateNotFound, type CompiledTemplate } from './jinja/runtime';
 import { normalizeTemplateName } from './template-name';
 
 /** Where a template name resolved to. */
@@ -39,10 +40,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** How many names a loader remembers the candidate paths of before it forgets them all. */
 const MAX_REMEMBERED_NAMES = 1024;
 
-/** Loads and compiles templates from ordered search folders; used as the nunjucks loader of a helper. */
+/** Loads and compiles templates from ordered search folders. */
 export class TemplateLoader {
-  /** Compiled templates by name, as nunjucks expects of a loader (unused: every source is marked `noCache`). */
-  cache: Record<string, unknown> = {};
   private readonly compiled = new Map<string, CacheEntry>();
   /** Per name as given: its normal form and its path in each search folder (pure string work, kept to save it). */
   private readonly candidates = new Map<string, { normal: string; paths: string[] }>();
@@ -103,11 +102,14 @@ export class TemplateLoader {
     return compiled;
   }
 
-  /** The nunjucks loader entry point: the compiled template named `name`, or `null` when not found. */
-  getSource(name: string): { src: { type: 'code'; obj: CompiledTemplate }; path: string; noCache: true } | null {
+  /**
+   * The compiled template `name`, for `extends`/`include`/`import` at render time. Throws `TemplateNotFound` when
+   * no folder has it (an `include ... ignore missing` skips it), or the `PROVD_TEMPLATE_*` error of a bad file.
+   */
+  load(name: string): CompiledTemplate {
     const found = this.find(name);
-    if (!found) return null;
-    return { src: { type: 'code', obj: this.compile(found.path, found.name, found.stats) }, path: found.path, noCache: true };
+    if (!found) throw new TemplateNotFound(name);
+    return this.compile(found.path, found.name, found.stats);
   }
 
   /** The sorted union of the template names found in all search folders. */
@@ -144,15 +146,10 @@ export interface TemplateSyntaxProblem {
 /** Compiles template text, returning the compiled form or the syntax problem. */
 export function tryCompileSource(text: string, name: string): { compiled: CompiledTemplate } | { problem: TemplateSyntaxProblem } {
   try {
-    return { compiled: compileJinja(normalizeSource(text), name) };
+    return { compiled: compileTemplate(text, name) };
   } catch (err) {
-    const e = err as { message?: string; lineno?: number; colno?: number };
-    const message = String(e.message ?? err).replace(/^\(unknown path\)\s*(\[Line \d+, Column \d+\])?\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
-    const problem: TemplateSyntaxProblem = { message };
-    if (typeof e.lineno === 'number' && e.lineno > 0) problem.line = e.lineno;
-    if (typeof e.colno === 'number' && e.colno > 0) problem.column = e.colno;
-    if (problem.line === undefined && /end of file/.test(message)) problem.line = normalizeSource(text).split('\n').length;
-    return { problem };
+    if (!(err instanceof TemplateSyntaxError)) throw err;
+    return { problem: { message: err.message, line: err.line } };
   }
 }
 

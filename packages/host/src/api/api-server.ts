@@ -40,6 +40,11 @@ export interface ApiServerOptions {
   version?: string;
   /** Receives a line for each request that failed inside the host. */
   log?: (line: string) => void;
+  /**
+   * Answers what the host serves on the API port outside the REST API, without a token (`GET /health`,
+   * `GET /metrics`), before any API route; returns whether it answered.
+   */
+  health?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -76,7 +81,9 @@ export class ApiServer {
     this.routes = routes;
     this.allowedNames = new Set(['localhost', hostname().toLowerCase(), ...(options.allowedHosts ?? []).map((h) => hostName(h))]);
     if (options.host && !['0.0.0.0', '::'].includes(options.host)) this.allowedNames.add(hostName(options.host));
-    this.server = createServer({ maxHeaderSize: 16_384, requestTimeout: 120_000 }, (req, res) => void this.handle(req, res));
+    this.server = createServer({ maxHeaderSize: 16_384, requestTimeout: 120_000 }, (req, res) => {
+      if (!options.health?.(req, res)) void this.handle(req, res);
+    });
   }
 
   /** The port the server listens on (after {@link ApiServer.start}). */

@@ -6,7 +6,7 @@ import type { ProvisioningApp } from '../app/provisioning-app';
 import { hostError } from '../errors';
 import { closeServer, listenServer } from '../http/listen';
 import type { AccessControl, Caller } from './access';
-import { serialQueue, type ApiServices } from './api-services';
+import { macLock, type ApiServices } from './api-services';
 import { errorStatus } from './error-status';
 import { checkAccept, checkBrowserSafety, checkJsonContentType, hostName, PROVD_MIME } from './http-guard';
 import { readJsonBody } from './json-body';
@@ -67,7 +67,7 @@ export class ApiServer {
       access: options.access,
       parameters: options.parameters,
       monitors: new OperationMonitors(),
-      deviceWrites: serialQueue(),
+      deviceWrites: macLock(),
       version: options.version ?? '0.0.0',
       log,
     };

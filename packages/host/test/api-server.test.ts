@@ -154,6 +154,12 @@ describe('devices, configs and selectors', () => {
     const put = await call('PUT', `/0.2/dev_mgr/devices/${first!.id}`, { body: { device: { ...first, mac: '00:11:22:33:44:02' } } });
     expect([put.status, put.json.message]).toEqual([400, expect.stringContaining('is already the MAC address')]);
     expect((await app.devices.find()).items).toHaveLength(3);
+    // ten clients creating the same phone at once: one gets it, the others a duplicate-MAC refusal
+    const racing = await Promise.all(Array.from({ length: 10 }, () => call('POST', '/0.2/dev_mgr/devices', { body: { device: { mac: '00:11:22:33:44:77' } } })));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(400)]);
+    expect((await app.devices.find({ mac: '00:11:22:33:44:77' })).items).toHaveLength(1);
+    const created = racing.find((r) => r.status === 201)!;
+    expect((await call('DELETE', `/0.2/dev_mgr/devices/${created.json.id}`)).status).toBe(204);
   });
 
   it('updates, reconfigures and synchronizes (an operation) a device, then deletes it', async () => {

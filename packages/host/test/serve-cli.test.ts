@@ -91,6 +91,18 @@ describe('provd serve', () => {
     }
   });
 
+  it('takes a tenant\'s provisioning key from the API at once: new URLs, the old key refused, a second tenant keyed', async () => {
+    const base = `http://127.0.0.1:${ports.http}`;
+    const get = async (path: string) => (await run('curl', ['-sS', '-w', '\n%{http_code}', `${base}${path}`])).stdout;
+    expect(await api('PUT', '/0.2/configure/provisioning_key', { param: { value: 'n3wKeyOfT1' } }, 'tenant-1')).toBe('204');
+    expect(await get('/n3wKeyOfT1/acme/001122334455.cfg')).toBe(`url=${base}/n3wKeyOfT1\nuser=kim\n\n200`);
+    expect(await get('/s3cretKey1/acme/001122334455.cfg')).toMatch(/\n404$/);
+    expect(await api('PUT', '/0.2/configure/provisioning_key', { param: { value: 'n3wKeyOfT1' } }, 'tenant-2')).toBe('400');
+    expect(await api('PUT', '/0.2/configure/provisioning_key', { param: { value: 'keyOfT2xyz' } }, 'tenant-2')).toBe('204');
+    expect(await api('POST', '/0.2/dev_mgr/devices', { device: { mac: '00:11:22:33:44:66', plugin: 'acme-test', config: 'c' } }, 'tenant-2')).toBe('201');
+    expect(await get('/keyOfT2xyz/acme/001122334466.cfg')).toBe(`url=${base}/keyOfT2xyz\nuser=kim\n\n200`);
+  });
+
   it('refuses bad usage with exit status 2 and a port in use with PROVD_HOST_LISTEN_FAILED', async () => {
     const sink = { out: '' };
     stderr.length = 0;

@@ -6,7 +6,7 @@ import type { ProvisioningApp } from '../app/provisioning-app';
 import { hostError } from '../errors';
 import { closeServer, listenServer } from '../http/listen';
 import type { AccessControl, Caller } from './access';
-import { serialQueue, type ApiServices } from './api-services';
+import { macLock, type ApiServices } from './api-services';
 import { errorStatus } from './error-status';
 import { checkAccept, checkBrowserSafety, checkJsonContentType, hostName, PROVD_MIME } from './http-guard';
 import { readJsonBody } from './json-body';
@@ -40,6 +40,11 @@ export interface ApiServerOptions {
   version?: string;
   /** Receives a line for each request that failed inside the host. */
   log?: (line: string) => void;
+  /**
+   * Answers what the host serves on the API port outside the REST API, without a token (`GET /health`,
+   * `GET /metrics`), before any API route; returns whether it answered.
+   */
+  health?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
 /**
@@ -62,7 +67,7 @@ export class ApiServer {
       access: options.access,
       parameters: options.parameters,
       monitors: new OperationMonitors(),
-      deviceWrites: serialQueue(),
+      deviceWrites: macLock(),
       version: options.version ?? '0.0.0',
       log,
     };
@@ -76,7 +81,9 @@ export class ApiServer {
     this.routes = routes;
     this.allowedNames = new Set(['localhost', hostname().toLowerCase(), ...(options.allowedHosts ?? []).map((h) => hostName(h))]);
     if (options.host && !['0.0.0.0', '::'].includes(options.host)) this.allowedNames.add(hostName(options.host));
-    this.server = createServer({ maxHeaderSize: 16_384, requestTimeout: 120_000 }, (req, res) => void this.handle(req, res));
+    this.server = createServer({ maxHeaderSize: 16_384, requestTimeout: 120_000 }, (req, res) => {
+      if (!options.health?.(req, res)) void this.handle(req, res);
+    });
   }
 
   /** The port the server listens on (after {@link ApiServer.start}). */

@@ -1,5 +1,6 @@
 import { type Device } from '@provd/sdk';
 import type { StoredConfig } from '../app/config-input';
+import { KeyedLock } from '../app/keyed-lock';
 import type { ProvisioningApp } from '../app/provisioning-app';
 import { hostError } from '../errors';
 import type { AccessControl, Caller } from './access';
@@ -40,22 +41,21 @@ export interface ApiServices {
   monitors: OperationMonitors;
   /** The installable plugins last fetched by `update` (by id, without file names). */
   installable?: Record<string, Record<string, unknown>>;
-  /** Serialises device writes, so that a MAC check and the write that follows it cannot interleave. */
-  deviceWrites: <T>(task: () => Promise<T>) => Promise<T>;
+  /**
+   * Runs the device writes of one MAC address one after the other, so that a duplicate-MAC check and the write that
+   * follows it cannot interleave with another's (writes of different MACs still run at once, and group in the store).
+   */
+  deviceWrites: <T>(mac: string | undefined, task: () => Promise<T>) => Promise<T>;
   /** The host version. */
   version: string;
   /** Receives operational log lines. */
   log: (line: string) => void;
 }
 
-/** A serial queue: each task starts when the previous one has settled. */
-export function serialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>) => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+/** A lock per MAC address (no lock for a device without one). */
+export function macLock(): <T>(mac: string | undefined, task: () => Promise<T>) => Promise<T> {
+  const lock = new KeyedLock();
+  return (mac, task) => (mac ? lock.run(mac, task) : task());
 }
 
 /** The tenant of a stored device or config. */

@@ -69,8 +69,12 @@ export class OperationMonitors {
   private readonly monitors = new Map<string, Map<string, Operation>>();
   private next = new Map<string, number>();
 
+  /** Keeps at most `limit` monitors: past it, the oldest finished ones are forgotten (clients that never delete). */
+  constructor(private readonly limit = 10_000) {}
+
   /** Registers `op` under `resource` and returns its location (`<resource>/<n>`). */
   add(resource: string, op: Operation): string {
+    if (this.size >= this.limit) this.dropFinished();
     const n = this.next.get(resource) ?? 1;
     this.next.set(resource, n + 1);
     let ops = this.monitors.get(resource);
@@ -90,6 +94,19 @@ export class OperationMonitors {
   delete(resource: string, id: string): void {
     this.get(resource, id);
     this.monitors.get(resource)!.delete(id);
+  }
+
+  private dropFinished(): void {
+    let excess = this.size - this.limit + 1;
+    for (const ops of this.monitors.values()) {
+      for (const [id, op] of ops) {
+        if (excess <= 0) return;
+        if (op.state === 'success' || op.state === 'fail') {
+          ops.delete(id);
+          excess--;
+        }
+      }
+    }
   }
 
   /** How many monitors are kept (for the status). */

@@ -68,7 +68,7 @@ export function deviceRoutes(services: ApiServices): Route[] {
         const read = readDeviceInput(input);
         if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: typeof input.id === 'string' ? input.id : undefined, errors: read.errors });
         const device = { ...read.device, tenant_uuid: caller.tenant, is_new: caller.tenant === top() };
-        const created = await services.deviceWrites(async () => {
+        const created = await services.deviceWrites(device.mac, async () => {
           if (device.id !== undefined && (await app.devices.get(device.id))) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: device.id });
           await checkReferences(services, device, caller.tenant);
           return app.insertDevice(device);
@@ -85,7 +85,9 @@ export function deviceRoutes(services: ApiServices): Route[] {
       handle: async ({ params, body, caller }) => {
         const id = params.device_id!;
         const input = { ...objectAt(await body(), 'device'), id };
-        await services.deviceWrites(async () => {
+        const read = readDeviceInput(input);
+        if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: id, errors: read.errors });
+        await services.deviceWrites(read.device.mac, async () => {
           const stored = await app.devices.get(id);
           if (!stored) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
           // a device the host created for a phone it did not know sits in the top tenant, flagged is_new: the first
@@ -93,8 +95,6 @@ export function deviceRoutes(services: ApiServices): Route[] {
           const claim = stored.is_new === true && tenantOf(services, stored) === top();
           if (!claim && !access.tenants.isWithin(tenantOf(services, stored), caller.tenant)) throw hostError('PROVD_HOST_DEVICE_NOT_FOUND', { device: id });
           const tenant = claim ? caller.tenant : tenantOf(services, stored);
-          const read = readDeviceInput(input);
-          if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: id, errors: read.errors });
           const next = { ...read.device, id, tenant_uuid: tenant, is_new: tenant === top() };
           await checkReferences(services, next, tenant, stored);
           await app.updateDevice(next);
@@ -106,7 +106,7 @@ export function deviceRoutes(services: ApiServices): Route[] {
       method: 'DELETE', path: '/dev_mgr/devices/{device_id}', acl: 'provd.dev_mgr.devices.{device_id}.delete', summary: 'Delete a device (its files are removed)',
       handle: async ({ params, caller }) => {
         await visibleDevice(services, caller, params.device_id!);
-        await services.deviceWrites(() => app.deleteDevice(params.device_id!));
+        await app.deleteDevice(params.device_id!);
         return { status: 204 };
       },
     },

@@ -2,7 +2,8 @@ import { defineFamily } from '@provd/build';
 
 /**
  * The Digium family: one plugin per firmware version, each made of `common/` (code and templates shared by every
- * version) overlaid by its version folder (entry, plugin-info, firmware package, model templates, firmware list).
+ * version) overlaid by its version folder (entry, plugin-info, firmware package, firmware list). Every model renders
+ * from `base.tpl`; an administrator's `var/templates/<model>.tpl` overrides one model.
  *
  * DHCP: Digium phones send option 60 `digium_<MODEL>_<firmware version with _>` (e.g. `digium_D65_2_8_1`) and
  * fetch their configuration from the URL given in option 66, to which `/Digium` is appended. The prefixes list

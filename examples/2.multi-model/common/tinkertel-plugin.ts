@@ -59,8 +59,8 @@ export class TinkertelPlugin extends BasePlugin {
     if (device.mac) await this.removeFiles(this.tftpbootPath(DIR, configFile(device.mac)));
   }
 
-  /** A device's configuration file holds its SIP passwords. */
+  /** A device's configuration file `<mac>.cfg` holds its SIP passwords (the host passes the base name, no folder). */
   override isSensitiveFilename(filename: string): boolean {
-    return /^\/?tinkertel\/[0-9a-f]{12}\.cfg$/.test(filename);
+    return /^[0-9a-f]{12}\.cfg$/.test(filename);
   }
 }

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeviceSupport, type RawConfig } from '@provd/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestFilename } from '@provd/host';
 import { device, loadPlugin, type PluginFixture } from './plugin-fixture';
 
 const line = (n: number) => ({ username: `10${n}0`, password: `pw${n}`, proxy_ip: '10.0.0.1' });
@@ -94,9 +95,14 @@ describe('configure, per model', () => {
     expect(await fx.read('001a2b3c4d88.cfg')).toBeUndefined();
   });
 
-  it('marks device files as sensitive', () => {
-    expect(fx.plugin.isSensitiveFilename('tinkertel/001a2b3c4d5e.cfg')).toBe(true);
-    expect(fx.plugin.isSensitiveFilename('tinkertel/firmware/T40-3.1.0.bin')).toBe(false);
+  it('marks device files as sensitive by the base name the host passes', () => {
+    // The host passes the last segment of the requested path (requestFilename), never the folder.
+    const http = requestFilename({ path: '/tinkertel/001a2b3c4d5e.cfg', headers: {}, clientIp: '10.0.0.5', method: 'GET' }, 'http');
+    const tftp = requestFilename({ filename: 'tinkertel/001a2b3c4d5e.cfg', mode: 'octet', options: {}, address: { ip: '10.0.0.5', port: 69 } }, 'tftp');
+    expect([http, tftp]).toEqual(['001a2b3c4d5e.cfg', '001a2b3c4d5e.cfg']);
+    expect(fx.plugin.isSensitiveFilename(http!)).toBe(true);
+    expect(fx.plugin.isSensitiveFilename('T40-3.1.0.bin')).toBe(false);
+    expect(fx.plugin.isSensitiveFilename('001a2b3c4d5e.cfg.bak')).toBe(false);
   });
 });
 

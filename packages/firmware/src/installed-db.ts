@@ -37,6 +37,20 @@ export function recordFor(pkg: FirmwarePackage, files: string[]): InstalledRecor
   return record;
 }
 
+/**
+ * What a record lacks of the keys the established installer requires to load it (`id`, `description`, `version`,
+ * `files`, `explicit_install`), each as `key: what it must be`.
+ */
+function recordProblems(record: unknown): string[] {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return ['the record must be a JSON object'];
+  const r = record as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of ['id', 'description', 'version'] as const) if (typeof r[key] !== 'string') problems.push(`${key}: must be a string`);
+  if (!Array.isArray(r.files) || r.files.some((f) => typeof f !== 'string')) problems.push('files: must be a list of strings');
+  if (typeof r.explicit_install !== 'boolean') problems.push('explicit_install: must be true or false');
+  return problems;
+}
+
 /** Reads and writes the records of one plugin's `var/installed/` folder. */
 export class InstalledStore {
   /** The folder of the records. */
@@ -63,9 +77,8 @@ export class InstalledStore {
       } catch (err) {
         throw firmwareError('PROVD_FETCHFW_INSTALLED_RECORD_INVALID', { file, reason: (err as Error).message }, { cause: err });
       }
-      if (typeof record !== 'object' || record === null || typeof record.version !== 'string' || !Array.isArray(record.files) || record.files.some((f) => typeof f !== 'string')) {
-        throw firmwareError('PROVD_FETCHFW_INSTALLED_RECORD_INVALID', { file, reason: 'expected an object with a string "version" and a "files" list of strings' });
-      }
+      const missing = recordProblems(record);
+      if (missing.length > 0) throw firmwareError('PROVD_FETCHFW_INSTALLED_RECORD_INVALID', { file, reason: missing.join('; ') });
       out[name] = { ...record, id: name };
     }
     return out;

@@ -35,8 +35,11 @@ export function manifestFromDeclaration<F extends string, G extends string>(decl
     manifest.graphs[id] = graph;
   }
   for (const [id, p] of Object.entries(declaration.packages)) {
-    const [graph, ...args] = typeof p.install === 'string' ? [p.install] : p.install;
-    const pkg: FirmwarePackage = { id, description: p.description, descriptions: { ...p.descriptions }, version: p.version, files: [...p.files], install: { graph, args }, depends: [...(p.depends ?? [])], extra: {}, source };
+    const pkg: FirmwarePackage = { id, description: p.description, descriptions: { ...p.descriptions }, version: p.version, files: [...p.files], depends: [...(p.depends ?? [])], extra: {}, source };
+    if (p.install !== undefined) {
+      const [graph, ...args] = typeof p.install === 'string' ? [p.install] : p.install;
+      pkg.install = { graph, args };
+    }
     manifest.packages[id] = pkg;
   }
   const diagnostics = validateManifest(manifest);

@@ -185,7 +185,8 @@ export function validateManifest(manifest: FirmwareManifest): ManifestDiagnostic
       if (!manifest.packages[dep]) out.push({ severity: 'warning', ...at, key: 'depends', message: `package "${dep}" is not defined in this manifest; the dependency is ignored` });
     }
     if (!pkg.install) {
-      out.push({ severity: 'error', ...at, key: 'install', message: 'the package has no install graph ("install" key), so installing it would put no file in place; add "install: <graph id>"' });
+      // Accepted, as by the established installer: installing downloads and checks the files, places none, records it.
+      out.push({ severity: 'warning', ...at, key: 'install', message: 'the package has no install graph ("install" key): installing it downloads and checks its files but puts no file in place, and records it as installed; add "install: <graph id>" if it should install files' });
     } else if (!manifest.graphs[pkg.install.graph]) {
       out.push({ severity: 'error', ...at, key: 'install', message: `install graph "${pkg.install.graph}" is not defined; add a "[install_${pkg.install.graph}]" section or fix the id (defined: ${Object.keys(manifest.graphs).map((g) => `"${g}"`).join(', ') || 'none'})` });
     } else {

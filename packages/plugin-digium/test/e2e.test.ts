@@ -64,7 +64,6 @@ describe('pnpm build-plugins digium', { timeout: 60_000 }, () => {
         `${top}/templates/base.tpl`,
         `${top}/templates/contacts.tpl`,
         `${top}/templates/firmware.tpl`,
-        ...target.models.map((m) => `${top}/templates/${m}.tpl`),
         `${top}/var`,
         `${top}/var/cache`,
         `${top}/var/installed`,

@@ -1,5 +1,5 @@
 /** The family declaration and the plugin-info of every version, against the spec. */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validatePluginInfo, type PluginInfo } from '@provd/sdk';
 import { describe, expect, it } from 'vitest';
@@ -60,9 +60,12 @@ describe.each(TARGETS)('$pluginId plugin-info', (target) => {
     );
   });
 
-  it('has a model template for each model and a firmware list', async () => {
-    for (const model of target.models) {
-      expect(await readFile(join(packageDir, target.dir, 'templates', `${model}.tpl`), 'utf8')).toContain("{% extends 'base.tpl' %}");
+  it('ships no template that only extends base.tpl (the look-up falls back to it), and a firmware list', async () => {
+    const onlyExtends = /^(?:\s|\{#[\s\S]*?#\})*\{%-?\s*extends\s+['"]base\.tpl['"]\s*-?%\}\s*$/;
+    for (const folder of ['common', target.dir]) {
+      for (const name of await readdir(join(packageDir, folder, 'templates'))) {
+        expect([name, onlyExtends.test(await readFile(join(packageDir, folder, 'templates', name), 'utf8'))]).toEqual([name, false]);
+      }
     }
     expect(await readFile(join(packageDir, target.dir, 'templates', 'firmware.tpl'), 'utf8')).toContain(target.firmwareAttr);
   });

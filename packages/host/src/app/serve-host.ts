@@ -119,6 +119,10 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
   const liveKeys: Record<string, string> = {};
   const tokensFile = options.apiTokensFile ? await readTokensFile(options.apiTokensFile) : undefined;
+  // Declared before the servers: their handlers run as soon as HTTP listens, and answer 503 until the app is open.
+  let app: ProvisioningApp | undefined;
+  let api: ApiServer | undefined;
+  let apiMode = '';
   const fileRaw = options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {};
   // the advertised URL needs the real HTTP port: with port 0, start HTTP first and complete the base raw config after
   const http = new ProvisioningHttpServer({
@@ -164,9 +168,6 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     services: { sync, logger },
     onError: (e) => log(e.message),
   });
-  let app: ProvisioningApp | undefined;
-  let api: ApiServer | undefined;
-  let apiMode = '';
   try {
     // the app keeps this object: the NAT parameter and the provisioning keys change it while the host runs
     const appOptions: ProvisioningAppOptions = {

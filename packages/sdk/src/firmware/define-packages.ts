@@ -41,8 +41,11 @@ export interface PackageDeclaration<F extends string, G extends string> {
   version: string;
   /** The files it needs, in `$FILE1..n` order. */
   files: readonly F[];
-  /** The install graph, or `[graph, ...$ARGn values]`. */
-  install: G | readonly [G, ...string[]];
+  /**
+   * The install graph, or `[graph, ...$ARGn values]`. Without one, installing the package downloads and checks its
+   * files, places none, and records it as installed (as the established installer does).
+   */
+  install?: G | readonly [G, ...string[]];
   /** Packages it depends on. */
   depends?: readonly string[];
 }

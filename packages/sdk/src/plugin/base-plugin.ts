@@ -265,7 +265,10 @@ export abstract class BasePlugin implements ProvdPlugin {
     return undefined;
   }
 
-  /** Whether a requested file name holds secrets, so that the host logs who asks for it; `false` by default. */
+  /**
+   * Whether a requested file holds secrets, so that the host logs who asks for it; `false` by default. The host
+   * passes the **base name** of the request (the last path segment, no folder), e.g. `000fd3054848.cfg`.
+   */
   isSensitiveFilename(_filename: string): boolean {
     return false;
   }

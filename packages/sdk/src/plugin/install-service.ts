@@ -1,9 +1,7 @@
 /**
- * The firmware-package service as plugins and hosts see it: what a host's installer offers, and the factory through
- * which the host gives one to a plugin (so the SDK carries no installer of its own).
+ * The firmware-package service as plugins and hosts see it: what a host's installer offers. The host gives one to a
+ * plugin through the context's `installService` factory, so the SDK carries no installer of its own.
  */
-import type { PackagesDeclaration } from '../firmware/define-packages';
-import type { GeneralConfig } from './plugin-context';
 
 /** A file that must be placed in the cache by hand. */
 export interface ManualFile {
@@ -43,8 +41,8 @@ export interface InstalledInfo {
 
 /**
  * The firmware-package service of a plugin (`services.install`), as a host drives it. The host's installer
- * (`FirmwareService` of `@provd/firmware`) implements it; {@link BasePlugin} asks the host's
- * {@link InstallServiceFactory} for one when the plugin declares packages.
+ * (`FirmwareService` of `@provd/firmware`) implements it; `BasePlugin` asks the host's
+ * `InstallServiceFactory` for one when the plugin declares packages.
  */
 export interface InstallService {
   /** The packages the plugin declares, by id. */
@@ -58,24 +56,3 @@ export interface InstallService {
   /** Removes exactly the files a package installed. */
   uninstall(id: string): Promise<unknown>;
 }
-
-/** What {@link BasePlugin} tells the host's {@link InstallServiceFactory} about a plugin. */
-export interface InstallServiceRequest {
-  /** The plugin id, e.g. `digium-2.8.1`. */
-  id: string;
-  /** The absolute plugin folder (holding `pkgs/` and `var/`). */
-  pluginDir: string;
-  /** The host's general configuration (download proxies). */
-  generalConfig: GeneralConfig;
-  /** The plugin's own configuration (`username`/`password` for authenticated downloads). */
-  pluginConfig: Record<string, unknown>;
-  /** Packages the plugin declares in TypeScript (`definePackages`), if any. */
-  packages?: PackagesDeclaration<string, string>;
-}
-
-/**
- * How a host creates the firmware service of a plugin (`PluginContext.services.installService`): `undefined` when
- * the plugin declares no package (no `pkgs/` folder and no declaration). The host's `firmwareServiceFor`
- * (`@provd/firmware`) is one.
- */
-export type InstallServiceFactory = (request: InstallServiceRequest) => InstallService | undefined;

@@ -1,6 +1,7 @@
 import type { WriteDurability } from '../files/atomic-write';
 import type { SyncService } from '../sync/sync-service';
-import type { InstallServiceFactory } from './install-service';
+import type { PackagesDeclaration } from '../firmware/define-packages';
+import type { InstallService } from './install-service';
 
 /** Logging functions the host gives a plugin. */
 export interface PluginLogger {
@@ -67,3 +68,24 @@ export interface PluginContext {
    */
   writeDurability?: WriteDurability;
 }
+
+/** What `BasePlugin` tells the host's {@link InstallServiceFactory} about a plugin. */
+export interface InstallServiceRequest {
+  /** The plugin id, e.g. `digium-2.8.1`. */
+  id: string;
+  /** The absolute plugin folder (holding `pkgs/` and `var/`). */
+  pluginDir: string;
+  /** The host's general configuration (download proxies). */
+  generalConfig: GeneralConfig;
+  /** The plugin's own configuration (`username`/`password` for authenticated downloads). */
+  pluginConfig: Record<string, unknown>;
+  /** Packages the plugin declares in TypeScript (`definePackages`), if any. */
+  packages?: PackagesDeclaration<string, string>;
+}
+
+/**
+ * How a host creates the firmware service of a plugin (`PluginContext.services.installService`): `undefined` when
+ * the plugin declares no package (no `pkgs/` folder and no declaration). The host's `firmwareServiceFor`
+ * (`@provd/firmware`) is one.
+ */
+export type InstallServiceFactory = (request: InstallServiceRequest) => InstallService | undefined;

@@ -47,7 +47,12 @@ export interface ProvdPlugin {
   synchronize(device: Device, rawConfig: RawConfig): Promise<void>;
   /** The file whose fetch tells that the device applied its configuration (contract §3.8), if any. */
   getRemoteStateTriggerFilename(device: Device): string | undefined;
-  /** Whether a file name holds secrets (passwords), so that the host logs who asks for it. */
+  /**
+   * Whether a requested file holds secrets (passwords), so that the host logs who asks for it and rate-limits unknown
+   * devices asking for it. `filename` is the **base name** of the request: the last segment of the HTTP path
+   * (percent-decoded) or of the TFTP file name, without any folder: `/tinkertel/001a2b3c4d5e.cfg` is asked as
+   * `001a2b3c4d5e.cfg`.
+   */
   isSensitiveFilename(filename: string): boolean;
   /** Called last, when the host unloads the plugin. */
   close(): Promise<void>;

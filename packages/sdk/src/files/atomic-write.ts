@@ -30,8 +30,10 @@ export interface AtomicWriterOptions {
   /** Whether files and folders are fsynced. @defaultValue "fsync" */
   durability?: WriteDurability;
   /**
-   * Where the file system calls run: `threads` (default) does each multi-file write as one task of a small pool of
-   * writer threads (synchronous calls there, several fsyncs in flight); `event-loop` uses Node's asynchronous calls.
+   * Where the file-system calls run: `event-loop` (default) uses Node's asynchronous calls (libuv's thread pool);
+   * `threads` does each multi-file write as one task of a small pool of writer threads (synchronous calls there, up
+   * to 8 fsyncs in flight instead of libuv's 4), for bulk durable writes.
+   * @defaultValue "event-loop"
    */
   mode?: 'threads' | 'event-loop';
   /** Called with each file and folder fsynced (diagnostics and tests). */
@@ -113,7 +115,7 @@ export class AtomicWriter {
   /** Creates a writer; durable (`fsync`) unless `options.durability` is `none`. */
   constructor(options: AtomicWriterOptions = {}) {
     this.durability = options.durability === 'none' ? 'none' : 'fsync';
-    this.mode = options.mode === 'event-loop' ? 'event-loop' : 'threads';
+    this.mode = options.mode === 'threads' ? 'threads' : 'event-loop';
     this.onSync = options.onSync;
   }
 

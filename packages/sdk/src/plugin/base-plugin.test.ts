@@ -152,9 +152,7 @@ describe('BasePlugin', () => {
     await probe.close();
     try {
       await new AcmePlugin(context).configure(device, rawConfig);
-      // the folder here (the two files are fsynced by the writer threads: see the AtomicWriter tests)
-      expect(sync.mock.calls.length).toBeGreaterThanOrEqual(1);
-      expect(new AcmePlugin(context).writer.durability).toBe('fsync');
+      expect(sync.mock.calls.length).toBeGreaterThanOrEqual(3); // two files, then their folder
       sync.mockClear();
       const relaxed = new AcmePlugin({ ...context, writeDurability: 'none' });
       expect(relaxed.writer.durability).toBe('none');

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, waitOperation } from './api-helpers';
@@ -98,6 +98,20 @@ describe('provd serve end to end, with the built Digium plugin and real clients'
     expect(after.body).toMatch(/password="n3w-secret"/);
     expect(after.etag).not.toBe(first.etag);
     expect((await fetchWith(`If-None-Match: ${after.etag}`)).status).toBe(304);
+  }, 60_000);
+
+  it('uses a template dropped into var/templates at the next configure, without a restart', async () => {
+    const device = (await api('GET', `/0.2/dev_mgr/devices?q=${encodeURIComponent('{"mac":"00:0f:d3:05:48:48"}')}`)).json.devices[0];
+    const custom = dir.join('plugins/digium-2.8.1/var/templates');
+    const fetchCfg = async () => (await run('curl', ['-sS', `http://127.0.0.1:${ports.http}/Digium/000fd3054848.cfg`])).stdout;
+    await mkdir(custom, { recursive: true });
+    await writeFile(`${custom}/D65.tpl`, "{% extends 'base.tpl' %}{% block suffix %}\n  <setting id=\"custom\" value=\"{{ XX_mac }}\"/>{% endblock %}\n");
+    const reconfigured = await api('POST', '/0.2/dev_mgr/reconfigure', { id: device.id });
+    expect(reconfigured.status, JSON.stringify(reconfigured.json)).toBeLessThan(300);
+    expect(await fetchCfg()).toContain('<setting id="custom" value="000fd3054848"/>\n</config>');
+    await rm(`${custom}/D65.tpl`);
+    await api('POST', '/0.2/dev_mgr/reconfigure', { id: device.id });
+    expect(await fetchCfg()).not.toContain('id="custom"');
   }, 60_000);
 
   it('refuses traversal over HTTP and TFTP and keeps serving', async () => {

@@ -22,6 +22,8 @@ const devices = JSON.parse(await readFile(o.devices, 'utf8'));
 const flattened = JSON.parse(await readFile(o.config, 'utf8'));
 const opened = await host.openPlugin(o.plugin, { writeDurability: o.durability, copyFolder: true });
 const { plugin } = opened;
+// BENCH_WRITE_MODE=event-loop|threads: where the plugin's atomic writes run (to compare the two in one run)
+if (process.env.BENCH_WRITE_MODE && plugin.writer) Object.defineProperty(plugin.writer, 'mode', { value: process.env.BENCH_WRITE_MODE });
 await plugin.configureCommon(structuredClone(flattened));
 const session = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;
 if (session) {

@@ -1,12 +1,12 @@
 import type { StoreLocation } from '../store/store';
 import type { KeyObject } from 'node:crypto';
-import { appendFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type PluginLogger, type RawConfig } from '@provd/sdk';
 import { baseRawConfig } from '@provd/core';
 import { AccessControl, readTokensFile } from '../api/access';
 import { ApiServer } from '../api/api-server';
+import { appendLines } from '../files/line-appender';
 import { adoptTenantless } from '../api/api-services';
 import { HostParameters } from '../api/parameters';
 import { clientIpResolver } from '../http/client-ip';
@@ -112,9 +112,6 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const log = options.log ?? (() => {});
   const host = options.host ?? '127.0.0.1';
   const httpPort = options.httpPort ?? 8667;
-  const securityLog = options.securityLog
-    ? (line: string) => appendFileSync(resolve(options.securityLog!), `${line}\n`)
-    : log;
   const urlKeyMode = options.urlKeyMode === true || Object.keys(options.urlKeys ?? {}).length > 0;
   // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
   const liveKeys: Record<string, string> = {};
@@ -141,6 +138,9 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     await http.close();
     throw err;
   }
+  // appended by the event loop, never with a synchronous write on the request path
+  const securityFile = options.securityLog ? appendLines(options.securityLog, log) : undefined;
+  const securityLog = securityFile ? (line: string) => securityFile.write(line) : log;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const base = baseRawConfig({
     rawConfig: fileRaw,
@@ -227,7 +227,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     });
     await listen('the API', `${options.apiHost ?? '127.0.0.1'}:${options.apiPort ?? 8666}`, () => api!.start());
   } catch (err) {
-    await Promise.allSettled([http.close(), tftp.close(), app?.close()]);
+    await Promise.allSettled([http.close(), tftp.close(), app?.close(), securityFile?.close()]);
     throw err;
   }
   const running = app;
@@ -238,6 +238,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     async close() {
       await Promise.allSettled([http.close(), tftp.close(), api!.close()]);
       await running.close();
+      await securityFile?.close();
     },
   };
 }

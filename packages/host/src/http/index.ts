@@ -4,7 +4,7 @@ export { MAX_URL_LENGTH, parseRequestPath } from './request-path';
 export type { RequestPath } from './request-path';
 export { etagMatches, notModified, rangeApplies } from './conditional';
 export { parseRange, sendCached, sendFile } from './send-file';
-export { metadataEtag, ServedFileCache } from './served-file-cache';
+export { metadataEtag, ServedFileCache, servedFileHeaders } from './served-file-cache';
 export type { CachedFile, ServedFileCacheOptions, ServedLookup, StreamedFile } from './served-file-cache';
 export { ProvisioningHttpServer } from './server';
 export type { HttpRoute, ProvisioningHttpRequest, ProvisioningHttpServerOptions } from './server';

@@ -19,12 +19,15 @@ export function parseRequestPath(target: string): RequestPath | undefined {
   const q = target.search(/[?#]/);
   const path = q < 0 ? target : target.slice(0, q);
   const segments: string[] = [];
+  const encoded = path.includes('%');
   for (const raw of path.split('/')) {
-    let segment: string;
-    try {
-      segment = decodeURIComponent(raw);
-    } catch {
-      return undefined;
+    let segment = raw;
+    if (encoded) {
+      try {
+        segment = decodeURIComponent(raw);
+      } catch {
+        return undefined;
+      }
     }
     if (segment === '' || segment === '.') continue;
     if (segment === '..' || /[/\\\0]/.test(segment)) return undefined;

@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import { contentTypeOf } from '../files/content-type';
 import { closeServedFile } from '../files/resolve-file';
 import { notModified, rangeApplies } from './conditional';
-import type { CachedFile, StreamedFile } from './served-file-cache';
+import { servedFileHeaders, type CachedFile, type StreamedFile } from './served-file-cache';
 
 /** Parses a single `bytes=` range against `size`: the range, `undefined` (ignore the header) or `'unsatisfiable'`. */
 export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
@@ -26,29 +26,17 @@ export function parseRange(header: string | undefined, size: number): { start: n
 }
 
 /**
- * `Cache-Control` of provisioning files: a phone may keep a copy but must revalidate it on every fetch (with
- * `If-None-Match` or `If-Modified-Since`, answered 304 while the file is unchanged); shared caches must not keep
- * it (config files hold SIP passwords).
- */
-const CACHE_CONTROL = 'private, no-cache';
-
-function baseHeaders(contentType: string, etag: string, lastModified: string): OutgoingHttpHeaders {
-  return {
-    'Content-Type': contentType,
-    ETag: etag,
-    'Last-Modified': lastModified,
-    'Accept-Ranges': 'bytes',
-    'Cache-Control': CACHE_CONTROL,
-    'X-Content-Type-Options': 'nosniff',
-  };
-}
-
-/**
  * Answers a GET or HEAD from a file held in memory: 304 for a matching conditional request, a single byte range
  * (206, or 416 when unsatisfiable), else the whole file in one write. Costs no file-system call.
  */
 export function sendCached(req: IncomingMessage, res: ServerResponse, file: CachedFile): void {
-  const headers = baseHeaders(file.contentType, file.etag, file.lastModified);
+  if (req.headers['if-none-match'] === undefined && req.headers['if-modified-since'] === undefined && req.headers.range === undefined) {
+    // the usual fetch: headers built once per file, one write
+    res.writeHead(200, file.fullHeaders as OutgoingHttpHeaders);
+    res.end(req.method === 'HEAD' ? undefined : file.data);
+    return;
+  }
+  const headers: OutgoingHttpHeaders = servedFileHeaders(file.contentType, file.etag, file.lastModified);
   if (notModified(req.headers, file.etag, file.mtime)) {
     delete headers['Content-Type'];
     res.writeHead(304, headers).end();
@@ -76,7 +64,7 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, stream
   const { file, etag } = streamed;
   const { fd, size, mtime } = file;
   const lastModified = mtime.toUTCString();
-  const headers = baseHeaders(contentTypeOf(file.path), etag, lastModified);
+  const headers: OutgoingHttpHeaders = servedFileHeaders(contentTypeOf(file.path), etag, lastModified);
   if (notModified(req.headers, etag, mtime)) {
     await closeServedFile(fd);
     delete headers['Content-Type'];

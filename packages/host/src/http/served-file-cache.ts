@@ -21,6 +21,8 @@ export interface CachedFile {
   readonly etag: string;
   /** The `Content-Type` by extension. */
   readonly contentType: string;
+  /** The headers of a `200` with the whole file, built once (never to be changed). */
+  readonly fullHeaders: Readonly<Record<string, string | number>>;
 }
 
 /** A file too large to hold in memory, opened for streaming (the caller closes `file.fd`), with its `ETag`. */
@@ -87,7 +89,29 @@ function readWhole(fd: number, length: number): Promise<Buffer> {
 
 function cachedFileOf(path: string, data: Buffer, mtime: Date): CachedFile {
   const etag = `"${createHash('sha1').update(data).digest('base64url').slice(0, 22)}"`;
-  return { path, data, mtime, lastModified: mtime.toUTCString(), etag, contentType: contentTypeOf(path) };
+  const lastModified = mtime.toUTCString();
+  const contentType = contentTypeOf(path);
+  const fullHeaders = Object.freeze({ ...servedFileHeaders(contentType, etag, lastModified), 'Content-Length': data.length });
+  return { path, data, mtime, lastModified, etag, contentType, fullHeaders };
+}
+
+/**
+ * `Cache-Control` of provisioning files: a phone may keep a copy but must revalidate it on every fetch (with
+ * `If-None-Match` or `If-Modified-Since`, answered 304 while the file is unchanged); shared caches must not keep
+ * it (config files hold SIP passwords).
+ */
+const CACHE_CONTROL = 'private, no-cache';
+
+/** The headers every answer with a served file carries (content type, validators, caching, ranges). */
+export function servedFileHeaders(contentType: string, etag: string, lastModified: string): Record<string, string | number> {
+  return {
+    'Content-Type': contentType,
+    ETag: etag,
+    'Last-Modified': lastModified,
+    'Accept-Ranges': 'bytes',
+    'Cache-Control': CACHE_CONTROL,
+    'X-Content-Type-Options': 'nosniff',
+  };
 }
 
 /**

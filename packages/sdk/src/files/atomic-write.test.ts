@@ -1,25 +1,12 @@
-import { mkdir, open, readFile, readdir, readlink, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { testdir, type TestDir } from '@provd/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AtomicWriter, writeFileAtomic, writeFilesAtomic } from './atomic-write';
 
-/** Runs `task` and returns the paths of the files and folders fsynced meanwhile (through FileHandle.sync). */
-async function fsyncedDuring(task: () => Promise<void>): Promise<string[]> {
-  const probe = await open(dir.path, 'r');
-  const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
-  await probe.close();
+/** A writer of `mode` recording the paths of the files and folders it fsyncs. */
+function recordingWriter(mode: 'threads' | 'event-loop', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
   const synced: string[] = [];
-  const original = proto.sync;
-  const spy = vi.spyOn(proto, 'sync').mockImplementation(async function (this: { fd: number }) {
-    synced.push(await readlink(`/proc/self/fd/${this.fd}`));
-    return original.call(this);
-  });
-  try {
-    await task();
-  } finally {
-    spy.mockRestore();
-  }
-  return synced;
+  return { writer: new AtomicWriter({ mode, durability, onSync: (path) => synced.push(path) }), synced };
 }
 
 let dir: TestDir;
@@ -74,14 +61,15 @@ describe('writeFilesAtomic', () => {
   });
 });
 
-describe('AtomicWriter', () => {
+describe.each(['threads', 'event-loop'] as const)('AtomicWriter (%s)', (mode) => {
   const files = () => [
     { path: dir.join('p/a.cfg'), data: 'a' },
     { path: dir.join('p/b.xml'), data: 'b' },
   ];
 
   it('fsyncs every file before its rename and the folder after, by default', async () => {
-    const synced = await fsyncedDuring(() => new AtomicWriter().writeFiles(files()));
+    const { writer, synced } = recordingWriter(mode);
+    await writer.writeFiles(files());
     expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
     expect(synced).toContain(dir.join('p'));
     expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('a');
@@ -90,15 +78,33 @@ describe('AtomicWriter', () => {
   it('with durability "none" fsyncs nothing and still replaces atomically, leaving nothing behind', async () => {
     await mkdir(dir.join('p'));
     await writeFile(dir.join('p/a.cfg'), 'old');
-    const writer = new AtomicWriter({ durability: 'none' });
+    const { writer, synced } = recordingWriter(mode, 'none');
     expect(writer.durability).toBe('none');
-    expect(await fsyncedDuring(() => writer.writeFiles(files()))).toEqual([]);
+    await writer.writeFiles(files());
+    expect(synced).toEqual([]);
     expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('a');
     expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
   });
 
   it('treats an unknown durability as "fsync"', () => {
-    expect(new AtomicWriter({ durability: 'sometimes' as 'none' }).durability).toBe('fsync');
+    expect(new AtomicWriter({ durability: 'sometimes' as 'none', mode }).durability).toBe('fsync');
+  });
+
+  it('fails with PROVD_FILE_WRITE_FAILED naming the file when a temporary file cannot be written, leaving nothing', async () => {
+    await mkdir(dir.join('ro'));
+    await writeFile(dir.join('ro/a.cfg'), 'old');
+    const { chmod } = await import('node:fs/promises');
+    await chmod(dir.join('ro'), 0o500);
+    try {
+      const writer = new AtomicWriter({ mode, durability: 'none' });
+      const failure = writer.writeFiles([{ path: dir.join('ro/a.cfg'), data: 'new' }]);
+      // root ignores the folder's mode: then the write goes through, which is what root asked for
+      if (process.getuid?.() === 0) await failure;
+      else await expect(failure).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('ro/a.cfg') });
+    } finally {
+      await chmod(dir.join('ro'), 0o700);
+    }
+    expect((await readdir(dir.join('ro'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('puts the very same old file back when a later rename fails, and removes its kept copy on success', async () => {
@@ -106,7 +112,7 @@ describe('AtomicWriter', () => {
     await writeFile(dir.join('p/a.cfg'), 'old a', { mode: 0o600 });
     const { ino } = await stat(dir.join('p/a.cfg'));
     await mkdir(dir.join('p/b.xml/inner'), { recursive: true });
-    const writer = new AtomicWriter({ durability: 'none' });
+    const writer = new AtomicWriter({ durability: 'none', mode });
     await expect(writer.writeFiles(files())).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('p/b.xml') });
     const restored = await stat(dir.join('p/a.cfg'));
     expect([restored.ino, restored.mode & 0o777, restored.nlink]).toEqual([ino, 0o600, 1]);
@@ -120,7 +126,7 @@ describe('AtomicWriter', () => {
   });
 
   it('creates a folder again when it was removed after an earlier write', async () => {
-    const writer = new AtomicWriter();
+    const writer = new AtomicWriter({ mode });
     await writer.writeFile(dir.join('q/r/x'), '1');
     await rm(dir.join('q'), { recursive: true });
     await writer.writeFile(dir.join('q/r/x'), '2');
@@ -128,14 +134,12 @@ describe('AtomicWriter', () => {
   });
 
   it('writes many files into one folder at the same time, each whole and durable', async () => {
-    const writer = new AtomicWriter();
+    const { writer, synced } = recordingWriter(mode);
     const many = Array.from({ length: 40 }, (_, i) => [
       { path: dir.join(`m/${i}.cfg`), data: `cfg ${i}` },
       { path: dir.join(`m/${i}.xml`), data: `xml ${i}` },
     ]);
-    const synced = await fsyncedDuring(async () => {
-      await Promise.all(many.map((pair) => writer.writeFiles(pair)));
-    });
+    await Promise.all(many.map((pair) => writer.writeFiles(pair)));
     expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(80);
     expect(synced).toContain(dir.join('m'));
     const names = await readdir(dir.join('m'));

@@ -4,11 +4,11 @@
  * old target untouched; a failed multi-file write puts back the targets it had already replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { link, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
 import { isProvdError } from '../errors/provd-error';
+import { PooledWriteError, writePool } from './write-pool';
 
 /** One file for {@link writeFilesAtomic}: where it goes and what it holds (a string is written as UTF-8). */
 export interface FileContent {
@@ -29,6 +29,15 @@ export type WriteDurability = 'fsync' | 'none';
 export interface AtomicWriterOptions {
   /** Whether files and folders are fsynced. @defaultValue "fsync" */
   durability?: WriteDurability;
+  /**
+   * Where the file-system calls run: `event-loop` (default) uses Node's asynchronous calls (libuv's thread pool);
+   * `threads` does each multi-file write as one task of a small pool of writer threads (synchronous calls there, up
+   * to 8 fsyncs in flight instead of libuv's 4), for bulk durable writes.
+   * @defaultValue "event-loop"
+   */
+  mode?: 'threads' | 'event-loop';
+  /** Called with each file and folder fsynced (diagnostics and tests). */
+  onSync?: (path: string) => void;
 }
 
 /** The old file of a target, kept until a multi-file write succeeds: a hard link to it, its bytes, or none. */
@@ -69,7 +78,6 @@ async function fsyncDir(dir: string): Promise<void> {
  * its bytes where links are not supported; `undefined` when there is no such file. Never rejects.
  */
 async function keepPrevious(target: string): Promise<Previous> {
-  if (!existsSync(target)) return undefined; // cheaper than a failing link for the usual new file
   const backup = tempPathFor(target, 'old');
   try {
     await link(target, backup);
@@ -96,6 +104,9 @@ async function keepPrevious(target: string): Promise<Previous> {
 export class AtomicWriter {
   /** Whether this writer fsyncs files and folders. */
   readonly durability: WriteDurability;
+  /** Where the file-system calls run. */
+  readonly mode: 'threads' | 'event-loop';
+  private readonly onSync: ((path: string) => void) | undefined;
 
   private readonly knownFolders = new Set<string>();
   private readonly runningDirSyncs = new Map<string, Promise<void>>();
@@ -104,6 +115,8 @@ export class AtomicWriter {
   /** Creates a writer; durable (`fsync`) unless `options.durability` is `none`. */
   constructor(options: AtomicWriterOptions = {}) {
     this.durability = options.durability === 'none' ? 'none' : 'fsync';
+    this.mode = options.mode === 'threads' ? 'threads' : 'event-loop';
+    this.onSync = options.onSync;
   }
 
   /**
@@ -135,6 +148,7 @@ export class AtomicWriter {
     const dup = targets.find((t, i) => targets.indexOf(t) !== i);
     if (dup !== undefined) throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: dup, reason: 'the same file is given twice' });
 
+    if (this.mode === 'threads' && writePool().usable) return this.writeInPool(targets, files);
     const temps = await this.writeTemps(targets, files);
 
     // The old files, to put back if a later rename fails: the last target has no later rename, so it needs none.
@@ -159,6 +173,21 @@ export class AtomicWriter {
     await this.syncDirsOf(targets);
   }
 
+  /** {@link writeFiles} as one task of the writer threads; the folders are then fsynced here, grouped. */
+  private async writeInPool(targets: readonly string[], files: readonly FileContent[]): Promise<void> {
+    const durable = this.durability === 'fsync';
+    let synced: string[];
+    try {
+      synced = await writePool().write(targets, files.map((f) => f.data), durable);
+    } catch (err) {
+      if (durable) await this.syncDirsOf(targets);
+      const index = err instanceof PooledWriteError ? err.index : 0;
+      throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: targets[index] as string, reason: reasonOf(err) }, { cause: err });
+    }
+    if (this.onSync) for (const path of synced) this.onSync(path);
+    await this.syncDirsOf(targets);
+  }
+
   /** Fsyncs the folders of `targets` when this writer is durable. */
   private async syncDirsOf(targets: readonly string[]): Promise<void> {
     if (this.durability === 'fsync') await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
@@ -180,7 +209,10 @@ export class AtomicWriter {
     const handle = await this.createFile(temp);
     try {
       await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
-      if (this.durability === 'fsync') await handle.sync();
+      if (this.durability === 'fsync') {
+        await handle.sync();
+        this.onSync?.(temp);
+      }
     } catch (err) {
       await handle.close().catch(() => undefined);
       await removeQuietly(temp);
@@ -227,7 +259,7 @@ export class AtomicWriter {
     if (queued) return queued;
     const start = async (): Promise<void> => {
       this.queuedDirSyncs.delete(dir);
-      const sync = fsyncDir(dir);
+      const sync = fsyncDir(dir).then(() => this.onSync?.(dir));
       this.runningDirSyncs.set(dir, sync);
       await sync;
       if (this.runningDirSyncs.get(dir) === sync) this.runningDirSyncs.delete(dir);

@@ -1,14 +1,16 @@
 /**
  * The template loader: finds a template by name in an ordered list of folders (custom before default), reads it
  * as strict UTF-8, and compiles it with provd's Jinja2 engine (`jinja/`). Compiled templates are cached per file and reused while
- * the file's size and modification time are unchanged, and every lookup checks the folders again, so a template
- * dropped into the custom folder takes effect on the next render without a restart.
+ * the file's size and modification time are unchanged. Which file a name resolves to comes from
+ * {@link TemplateFiles} (the folders listed once and watched), so a look-up costs no file-system call and a
+ * template dropped into the custom folder still takes effect on the next render without a restart.
  */
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
 import { compileTemplate, TemplateSyntaxError } from './jinja/environment';
 import { TemplateNotFound, type CompiledTemplate } from './jinja/runtime';
+import { TemplateFiles } from './template-files';
 import { normalizeTemplateName } from './template-name';
 
 /** Where a template name resolved to. */
@@ -45,6 +47,8 @@ export class TemplateLoader {
   private readonly compiled = new Map<string, CacheEntry>();
   /** Per name as given: its normal form and its path in each search folder (pure string work, kept to save it). */
   private readonly candidates = new Map<string, { normal: string; paths: string[] }>();
+  /** The files of the search folders, listed once and watched. */
+  private readonly files: TemplateFiles;
 
   /**
    * @param searchPaths - absolute folders, searched in order.
@@ -53,17 +57,20 @@ export class TemplateLoader {
   constructor(
     readonly searchPaths: readonly string[],
     private readonly displayBase: string,
-  ) {}
+  ) {
+    this.files = new TemplateFiles(searchPaths);
+  }
 
   /** Finds `name` in the search folders; `undefined` when no folder has it. Throws on an invalid name. */
   find(name: string): ResolvedTemplate | undefined {
-    const { normal, paths } = this.candidatesOf(name);
-    for (let index = 0; index < paths.length; index++) {
-      const path = paths[index] as string;
-      const stats = statFile(path);
-      if (stats) return { name: normal, path, index, stats };
-    }
-    return undefined;
+    const { normal } = this.candidatesOf(name);
+    const found = this.files.find(normal);
+    return found && { name: normal, ...found };
+  }
+
+  /** Stops watching the template folders (look-ups then check the files each time). */
+  close(): void {
+    this.files.close();
   }
 
   /** The normal form of `name` and its path in each search folder (the files are looked at by {@link find}). */
@@ -114,22 +121,7 @@ export class TemplateLoader {
 
   /** The sorted union of the template names found in all search folders. */
   list(): string[] {
-    const names = new Set<string>();
-    const walk = (root: string, rel: string): void => {
-      let entries;
-      try {
-        entries = readdirSync(join(root, rel), { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const entry of entries) {
-        const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-        if (entry.isDirectory()) walk(root, child);
-        else if (entry.isFile()) names.add(child);
-      }
-    };
-    for (const dir of this.searchPaths) walk(dir, '');
-    return [...names].sort();
+    return this.files.list();
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { RawConfig } from '../types/raw-config';
 import { compileTemplates } from './compile-templates';
-import { AtomicWriter, writeFileAtomic, writeFilesAtomic, type FileContent, type WriteDurability } from '../files/atomic-write';
+import { AtomicWriter, writeFileAtomic, writeFilesAtomic, type AtomicWriterOptions, type FileContent, type WriteDurability } from '../files/atomic-write';
 import { TemplateHelper, type DumpItem, type TemplateEscape, type TemplateRef } from './template-helper';
 
 describe('the templates API', () => {
@@ -25,7 +25,8 @@ describe('the templates API', () => {
     expectTypeOf(compileTemplates).returns.toEqualTypeOf<Promise<string[]>>();
     expectTypeOf(writeFileAtomic).parameters.toEqualTypeOf<[path: string, data: string | Uint8Array]>();
     expectTypeOf(writeFilesAtomic).parameter(0).toEqualTypeOf<readonly FileContent[]>();
-    expectTypeOf(AtomicWriter).constructorParameters.toEqualTypeOf<[options?: { durability?: WriteDurability }]>();
+    expectTypeOf(AtomicWriter).constructorParameters.toEqualTypeOf<[options?: AtomicWriterOptions]>();
+    expectTypeOf<AtomicWriterOptions['durability']>().toEqualTypeOf<WriteDurability | undefined>();
     expectTypeOf<AtomicWriter['writeFiles']>().parameter(0).toEqualTypeOf<readonly FileContent[]>();
     expectTypeOf<WriteDurability>().toEqualTypeOf<'fsync' | 'none'>();
   });

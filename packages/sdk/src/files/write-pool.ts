@@ -1,0 +1,178 @@
+/**
+ * A few worker threads that do atomic multi-file writes with synchronous file-system calls: one message per write
+ * (every file of a device) instead of a thread-pool hop per open, write, fsync, close, link and rename, and as many
+ * fsyncs in flight as there are workers (libuv's pool has 4 threads, shared with every other file operation of the
+ * process). The main thread only posts the files and waits for the answer.
+ */
+import { Worker } from 'node:worker_threads';
+
+/** What a worker answers for one write. */
+type Reply = { id: number; ok: true; synced: string[] } | { id: number; ok: false; index: number; message: string; code?: string };
+
+/** The failure of a pooled write: which file (index into the targets) and why. */
+export class PooledWriteError extends Error {
+  /** @param index - the target that failed. @param code - the system error code, when there is one. */
+  constructor(
+    message: string,
+    readonly index: number,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+// The worker's code (CommonJS, evaluated): the same protocol as AtomicWriter's in-process path. Temporary files are
+// written beside their targets (fsynced when asked), the old files kept as hard links for a rollback, then renamed.
+const WORKER_SOURCE = String.raw`
+const { parentPort, threadId } = require('node:worker_threads');
+const fs = require('node:fs');
+const path = require('node:path');
+const prefix = process.pid.toString(36) + '-' + require('node:crypto').randomBytes(4).toString('hex') + '-w' + threadId + '-';
+let count = 0;
+const known = new Set();
+const tempPathFor = (p, suffix) => path.join(path.dirname(p), '.' + path.basename(p) + '.' + prefix + (count++).toString(36) + '.' + suffix);
+const quiet = (f) => { try { f(); } catch {} };
+function createFile(file) {
+  const dir = path.dirname(file);
+  if (known.has(dir)) {
+    try { return fs.openSync(file, 'wx', 0o644); } catch (e) { if (e.code !== 'ENOENT') throw e; known.delete(dir); }
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const fd = fs.openSync(file, 'wx', 0o644);
+  if (known.size >= 4096) known.clear();
+  known.add(dir);
+  return fd;
+}
+function writeTemp(target, data, fsync, synced) {
+  const temp = tempPathFor(target, 'tmp');
+  const fd = createFile(temp);
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    let done = 0;
+    while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+    if (fsync) { fs.fsyncSync(fd); synced.push(temp); }
+  } catch (e) {
+    quiet(() => fs.closeSync(fd));
+    quiet(() => fs.unlinkSync(temp));
+    throw e;
+  }
+  fs.closeSync(fd);
+  return temp;
+}
+function keepPrevious(target) {
+  const backup = tempPathFor(target, 'old');
+  try { fs.linkSync(target, backup); return { link: backup }; } catch (e) { if (e.code === 'ENOENT') return undefined; }
+  try { return { data: fs.readFileSync(target) }; } catch { return undefined; }
+}
+function drop(previous) { if (previous && previous.link) quiet(() => fs.unlinkSync(previous.link)); }
+parentPort.on('message', ({ id, targets, datas, fsync }) => {
+  const synced = [];
+  const temps = [];
+  for (let i = 0; i < targets.length; i++) {
+    try { temps.push(writeTemp(targets[i], datas[i], fsync, synced)); } catch (e) {
+      for (const t of temps) quiet(() => fs.unlinkSync(t));
+      return parentPort.postMessage({ id, ok: false, index: i, message: e.message, code: e.code });
+    }
+  }
+  const previous = targets.slice(0, -1).map(keepPrevious);
+  let done = 0;
+  try {
+    for (; done < temps.length; done++) fs.renameSync(temps[done], targets[done]);
+  } catch (e) {
+    for (const t of temps.slice(done)) quiet(() => fs.unlinkSync(t));
+    for (let j = 0; j < done; j++) {
+      const old = previous[j];
+      if (old === undefined) quiet(() => fs.unlinkSync(targets[j]));
+      else if (old.link) { try { fs.renameSync(old.link, targets[j]); } catch { quiet(() => fs.unlinkSync(old.link)); } }
+      else quiet(() => { const t = writeTemp(targets[j], old.data, fsync, synced); fs.renameSync(t, targets[j]); });
+    }
+    for (const p of previous.slice(done)) drop(p);
+    return parentPort.postMessage({ id, ok: false, index: done, message: e.message, code: e.code });
+  }
+  for (const p of previous) drop(p);
+  parentPort.postMessage({ id, ok: true, synced });
+});
+`;
+
+interface PoolWorker {
+  worker: Worker;
+  pending: number;
+}
+
+/** The pool of writer threads (one per process, started on first use). */
+export class WritePool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly waiting = new Map<number, { resolve: (synced: string[]) => void; reject: (err: Error) => void; owner: PoolWorker }>();
+  private nextId = 0;
+  private broken = false;
+
+  /** @param size - the most writer threads. */
+  constructor(private readonly size: number) {}
+
+  /** Whether the pool can take writes (false once a worker could not start: writes then stay in process). */
+  get usable(): boolean {
+    return !this.broken;
+  }
+
+  /**
+   * Writes `datas[i]` to `targets[i]` all-or-nothing (temporary files, fsynced when `fsync`, then renamed; a failed
+   * rename puts back what was replaced). Resolves to the paths fsynced; rejects with a {@link PooledWriteError}.
+   */
+  write(targets: readonly string[], datas: readonly (string | Uint8Array)[], fsync: boolean): Promise<string[]> {
+    const owner = this.pick();
+    const id = this.nextId++;
+    return new Promise<string[]>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject, owner });
+      if (owner.pending++ === 0) owner.worker.ref();
+      owner.worker.postMessage({ id, targets, datas, fsync });
+    });
+  }
+
+  private pick(): PoolWorker {
+    let best: PoolWorker | undefined;
+    for (const w of this.workers) if (!best || w.pending < best.pending) best = w;
+    if (best && (best.pending === 0 || this.workers.length >= this.size)) return best;
+    return this.spawn();
+  }
+
+  private spawn(): PoolWorker {
+    let worker: Worker;
+    try {
+      worker = new Worker(WORKER_SOURCE, { eval: true });
+    } catch (err) {
+      this.broken = true;
+      throw err;
+    }
+    const entry: PoolWorker = { worker, pending: 0 };
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      const job = this.waiting.get(reply.id);
+      if (!job) return;
+      this.waiting.delete(reply.id);
+      if (--entry.pending === 0) worker.unref();
+      if (reply.ok) job.resolve(reply.synced);
+      else job.reject(new PooledWriteError(reply.message, reply.index, reply.code));
+    });
+    const fail = (err: Error) => {
+      const at = this.workers.indexOf(entry);
+      if (at >= 0) this.workers.splice(at, 1);
+      for (const [id, job] of this.waiting) {
+        if (job.owner !== entry) continue;
+        this.waiting.delete(id);
+        job.reject(new PooledWriteError(`the writer thread stopped: ${err.message}`, 0));
+      }
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    this.workers.push(entry);
+    return entry;
+  }
+}
+
+let shared: WritePool | undefined;
+
+/** The process's writer pool (8 threads at most, started as writes come in). */
+export function writePool(): WritePool {
+  shared ??= new WritePool(8);
+  return shared;
+}

@@ -15,22 +15,24 @@ function strip(value: unknown): unknown {
     let copy: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
-      const stripped = item !== null && typeof item === 'object' ? strip(item) : item;
+      if (item === null || typeof item !== 'object') continue;
+      const stripped = strip(item);
       if (stripped !== item) (copy ??= value.slice())[i] = stripped;
     }
     return copy ?? value;
   }
   if (!isPlainObject(value)) return value;
   let copy: Record<string, unknown> | undefined;
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     const item = value[key];
     if (item === null) {
       copy ??= { ...value };
       delete copy[key];
-      continue;
+    } else if (typeof item === 'object') {
+      const stripped = strip(item);
+      if (stripped !== item) (copy ??= { ...value })[key] = stripped;
     }
-    const stripped = typeof item === 'object' ? strip(item) : item;
-    if (stripped !== item) (copy ??= { ...value })[key] = stripped;
   }
   return copy ?? value;
 }

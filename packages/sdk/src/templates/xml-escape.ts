@@ -10,6 +10,9 @@ const XML_ENTITIES: Record<string, string> = {
   '\r': '&#13;',
 };
 
+/** Whether a text has anything {@link escapeXml} changes (most values have not: one scan, no copy). */
+const NEEDS_WORK = /[&<>"'\u0000-\u001f\ufffe\uffff\ud800-\udfff]/;
+
 // Characters XML 1.0 does not allow in a document at all, even as references: C0 controls other than tab, LF and
 // CR, U+FFFE, U+FFFF, and lone surrogates.
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -26,5 +29,6 @@ const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-
  * ```
  */
 export function escapeXml(text: string): string {
+  if (!NEEDS_WORK.test(text)) return text;
   return text.replace(FORBIDDEN, '').replace(/[&<>"'\t\n\r]/g, (ch) => XML_ENTITIES[ch] as string);
 }

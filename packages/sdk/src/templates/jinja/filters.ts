@@ -4,6 +4,7 @@
  */
 import type { CallableSpec } from './compiler';
 import { fixedDigits, percentFormat } from './format';
+import { wrap } from './textwrap';
 import { PY_WS, pyCapitalize, pyCenter, pyIsLower, pyReplace, pySplitlines, stripChars } from './methods';
 import { add, callFilter, escapeValue, getitem, htmlEscape, iter, unpack, type EvalContext, type FilterFn } from './runtime';
 import {
@@ -711,7 +712,14 @@ const DEFS: Record<string, Def> = {
   }),
   urlize: unsupported('it recognises URLs with rules provd does not reproduce'),
   wordcount: def([], 0, (_ec, v) => wordcount(v)),
-  wordwrap: unsupported("Python's textwrap rules are not reproduced"),
+  wordwrap: def(['width', 'break_long_words', 'wrapstring', 'break_on_hyphens'], 0, (_ec, v, w: unknown, blw: unknown, ws: unknown, boh: unknown) => {
+    if (!isStr(v)) fail(v === undefined ? 'the value wrapped is undefined' : `'${typeName(v)}' object has no attribute 'splitlines'`);
+    const width = w === undefined ? 79 : (numValue(w) as number);
+    if (width <= 0) fail(`invalid width ${width} (must be > 0)`);
+    const sep = ws === undefined || ws === null ? '\n' : text(ws);
+    const lines = pySplitlines(text(v)).map((line) => wrap(line, width, blw === undefined ? true : truthy(blw), boh === undefined ? true : truthy(boh)).join(sep));
+    return lines.join(sep);
+  }),
   xmlattr: def(['autospace'], 0, (ec, v, a: unknown) => xmlattr(ec, v, a)),
 };
 

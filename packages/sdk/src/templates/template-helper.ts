@@ -66,7 +66,7 @@ export interface TemplateDevice {
  * prints nothing, `{{ missing.attr }}` is an error). The whole template language is implemented (statements, loop
  * filters, `loop.*`, macros and `call`, `extends`/`super()`, `include`, `import`, every expression form, every
  * built-in filter and test, Python's printing of values such as `None`, `True`, `2.0`, `(1, 2)` and `{'a': 1}`);
- * what is not (the `urlize` filter, `\N{...}` escapes, dunder attributes) is a compile error
+ * what is not (`\N{...}` escapes, attributes such as `__class__`) is a compile error
  * (`PROVD_TEMPLATE_SYNTAX`) naming the template, line and construct. `docs/3.templates.md` lists it all.
  *
  * A key of the context whose value is `null` counts as absent (it prints as nothing and `|d` replaces it), as

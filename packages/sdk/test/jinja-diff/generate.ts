@@ -58,7 +58,7 @@ class Gen {
       case 'str':
         if (leaf) return this.pick(['s', 'u', 'empty', 'num_str', 'padded', 'html', 'csv', 'multiline', "'abc'", "'A b-c'", "'%s:%d'", ...names]);
         return this.pick([
-          () => `(${this.typed('str', depth - 1, names)}|${this.pick(['upper', 'lower', 'title', 'capitalize', 'trim', 'e', "replace('a', 'X')", 'center(12)', 'truncate(6, leeway=0)', 'wordwrap(4)', 'wordwrap(3, false)', 'indent(2)', 'striptags', 'urlencode', 'reverse', 'string', 'tojson', 'forceescape', 'first', 'last', "format(1, 2)"])})`,
+          () => `(${this.typed('str', depth - 1, names)}|${this.pick(['upper', 'lower', 'title', 'capitalize', 'trim', 'e', "replace('a', 'X')", 'center(12)', 'truncate(6, leeway=0)', 'wordwrap(4)', 'wordwrap(3, false)', 'urlize', 'indent(2)', 'striptags', 'urlencode', 'reverse', 'string', 'tojson', 'forceescape', 'first', 'last', "format(1, 2)"])})`,
           () => `(${this.typed('str', depth - 1, names)})${this.pick(['.upper()', '.strip()', ".split(',')|join('+')", '.title()', ".zfill(6)", ".replace(' ', '_')", '[1:4]', '[::-1]', '[0]', ".startswith('H')", ".center(11, '*')", '.swapcase()', ".partition(' ')|join"])}`,
           () => `(${this.typed('str', depth - 1, names)} ~ ${this.typed('any', depth - 1, names)})`,
           () => `(${this.typed('seq', depth - 1, names)}|join(${this.pick(["','", "' '", ''])}))`,

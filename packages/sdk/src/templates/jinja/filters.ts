@@ -5,6 +5,7 @@
 import type { CallableSpec } from './compiler';
 import { fixedDigits, percentFormat } from './format';
 import { wrap } from './textwrap';
+import { urlize } from './urlize';
 import { PY_WS, pyCapitalize, pyCenter, pyIsLower, pyReplace, pySplitlines, stripChars } from './methods';
 import { add, callFilter, escapeValue, getitem, htmlEscape, iter, unpack, type EvalContext, type FilterFn } from './runtime';
 import {
@@ -51,10 +52,6 @@ function def(params: string[], required: number, fn: (ec: EvalContext, value: un
 
 function vdef(fn: (ec: EvalContext, value: unknown, args: unknown[], kwargs: Kw) => unknown): Def {
   return { fn: fn as unknown as FilterFn, spec: { params: [], required: 0, varargs: true } };
-}
-
-function unsupported(why: string): Def {
-  return { fn: (() => fail(why)) as FilterFn, spec: { params: [], required: 0, unsupported: why } };
 }
 
 /** `str()` keeping Markup. */
@@ -710,7 +707,16 @@ const DEFS: Record<string, Def> = {
     const pairs = isDict(v) ? dictKeys(v).map((k) => [k, dictGet(v, k)]) : iter(v).map((p) => unpack(p, 2));
     return pairs.map(([k, x]) => `${urlQuote(k, true)}=${urlQuote(x, true)}`).join('&');
   }),
-  urlize: unsupported('it recognises URLs with rules provd does not reproduce'),
+  urlize: def(['trim_url_limit', 'nofollow', 'target', 'rel', 'extra_schemes'], 0, (ec, v, limit: unknown, nofollow: unknown, target: unknown, rel: unknown, schemes: unknown) => {
+    const parts = new Set(text(rel ?? '').split(/\s+/).filter((x) => x !== ''));
+    if (truthy(nofollow)) parts.add('nofollow');
+    parts.add('noopener');
+    const relText = [...parts].sort((a, b) => pyCmp(a, b)).join(' ') || null;
+    const extra = schemes === undefined || schemes === null ? [] : iter(schemes).map(text);
+    for (const scheme of extra) if (!/^[a-zA-Z][\w+.-]*:(\/\/)?$/.test(scheme)) fail(`'${scheme}' is not a valid URI scheme prefix.`);
+    const out = urlize(text(v), limit === undefined || limit === null ? null : (numValue(limit) as number), relText, target === undefined || target === null ? null : text(target), extra);
+    return ec.ae ? new Markup(out) : out;
+  }),
   wordcount: def([], 0, (_ec, v) => wordcount(v)),
   wordwrap: def(['width', 'break_long_words', 'wrapstring', 'break_on_hyphens'], 0, (_ec, v, w: unknown, blw: unknown, ws: unknown, boh: unknown) => {
     if (!isStr(v)) fail(v === undefined ? 'the value wrapped is undefined' : `'${typeName(v)}' object has no attribute 'splitlines'`);

@@ -194,6 +194,44 @@ export const hostErrors = defineErrors('@provd/host', {
       file: a.file,
     }),
   },
+  PROVD_HOST_ADDRESS_UNAVAILABLE: {
+    message: (a: { what: string; address: string; setting: string }) => ({
+      message: `cannot listen for ${a.what} on ${q(a.address)}: no network interface of this machine has that address; set ${a.setting} to an address of this machine (see "ip -brief address"), or to 0.0.0.0 with advertised_url set`,
+      key: a.setting,
+    }),
+  },
+
+  // ── provd serve settings (config.yml, conf.d, environment, flags) ──────────────────────────────────────────────
+  PROVD_SERVE_SETTINGS_INVALID: {
+    message: (a: { problems: readonly string[] }) => ({
+      message: `invalid settings: ${a.problems.join(' | ')}`,
+    }),
+  },
+  PROVD_SERVE_SETTINGS_UNREADABLE: {
+    message: (a: { file: string; reason: string }) => ({
+      message: `cannot read the settings file ${q(a.file)}: ${a.reason}; give the path of a readable YAML file (--config FILE or PROVD_CONFIG)`,
+      file: a.file,
+    }),
+  },
+  PROVD_SERVE_SETTINGS_SYNTAX: {
+    message: (a: { file: string; line: number; column: number; reason: string }) => ({
+      message: `${q(a.file)} line ${a.line} column ${a.column} is not valid YAML: ${a.reason}; correct the file (a mapping of setting: value)`,
+      file: a.file,
+    }),
+  },
+  PROVD_SERVE_WILDCARD_WITHOUT_URL: {
+    message: (a: { host: string; source: string }) => ({
+      message: `host ${q(a.host)} (${a.source}) listens on every address, so the host cannot tell which URL phones reach it at; set advertised_url (--advertised-url, PROVD_ADVERTISED_URL or advertised_url in config.yml) to e.g. "http://10.0.0.1:8667", or listen on one address`,
+      key: 'advertised_url',
+    }),
+  },
+  PROVD_SERVE_FILE_INVALID: {
+    message: (a: { setting: string; source: string; file: string; reason: string; fix: string }) => ({
+      message: `${a.setting} (${a.source}): ${q(a.file)}: ${a.reason}; ${a.fix}`,
+      file: a.file,
+      key: a.setting,
+    }),
+  },
   PROVD_REPO_UNREACHABLE: {
     status: 502,
     message: (a: { repo: string; file: string; reason: string }) => ({

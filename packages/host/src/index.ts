@@ -18,5 +18,8 @@ export * from './plugins/index';
 export * from './repository/index';
 export * from './render/index';
 export * from './identification/index';
+export * from './log/index';
+export * from './ops/index';
+export * from './settings/index';
 export { hostError, hostErrors } from './errors';
 export type { HostErrorCode } from './errors';

@@ -31,7 +31,7 @@ const io = (sink: { out: string }) => ({
 
 const serveArgs = (...extra: string[]) => [
   'node', 'provd', 'serve', '--plugins-dir', dir.join('plugins'), '--data-dir', dir.join('data'),
-  '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--json', ...extra,
+  '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--ops-port', '0', '--sync', 'none', '--json', ...extra,
 ];
 
 /** Runs `provd serve <extra>` until `body` is done, then stops it with SIGTERM. */
@@ -74,11 +74,14 @@ describe('provd serve --sensitive-limit', () => {
     expect(lines('Rate limit exceeded for sensitive files')).toHaveLength(0);
   });
 
-  it('refuses a value that is not a whole number of requests with exit status 2', async () => {
-    for (const bad of ['-1', '1.5', 'ten', '']) {
+  it('refuses a value that is not a whole number of requests with exit status 1, naming the flag', async () => {
+    for (const bad of ['-1', '1.5', 'ten']) {
       stderr = [];
-      expect(await runCli(serveArgs(`--sensitive-limit=${bad}`), [serveCommand], io({ out: '' })), bad).toBe(2);
-      expect(stderr.join(''), bad).toMatch(/^provd: PROVD_CLI_USAGE: .*--sensitive-limit/);
+      expect(await runCli(serveArgs(`--sensitive-limit=${bad}`), [serveCommand], io({ out: '' })), bad).toBe(1);
+      expect(stderr.join(''), bad).toMatch(/^provd: PROVD_SERVE_SETTINGS_INVALID: .*flag --sensitive-limit: sensitive_limit: must be a whole number/);
     }
+    stderr = [];
+    expect(await runCli(serveArgs('--sensitive-limit='), [serveCommand], io({ out: '' }))).toBe(2); // no value at all: bad usage
+    expect(stderr.join('')).toMatch(/^provd: PROVD_CLI_USAGE: .*--sensitive-limit/);
   });
 });

@@ -56,7 +56,7 @@ beforeAll(async () => {
   const sink = { out: '' };
   serving = runCli(
     ['node', 'provd', 'serve', '--plugins-dir', dir.join('plugins'), '--data-dir', dir.join('data'), '--http-port', '0', '--tftp-port', '0',
-      '--api-port', '0', '--url-key', 'tenant-1=s3cretKey1', '--sync', 'none', '--api-insecure-loopback', '--json'],
+      '--api-port', '0', '--ops-port', '0', '--url-key', 'tenant-1=s3cretKey1', '--sync', 'none', '--api-insecure-loopback', '--json'],
     [serveCommand],
     io(sink),
   );
@@ -103,19 +103,19 @@ describe('provd serve', () => {
     expect(await get('/keyOfT2xyz/acme/001122334466.cfg')).toBe(`url=${base}/keyOfT2xyz\nuser=kim\n\n200`);
   });
 
-  it('refuses bad usage with exit status 2 and a port in use with PROVD_HOST_LISTEN_FAILED', async () => {
+  it('refuses bad settings with exit status 1 and a port in use with PROVD_HOST_LISTEN_FAILED', async () => {
     const sink = { out: '' };
     stderr.length = 0;
-    expect(await runCli(['node', 'provd', 'serve', '--data-dir', dir.join('d2')], [serveCommand], io(sink))).toBe(2);
-    expect(stderr.join('')).toMatch(/^provd: PROVD_CLI_USAGE: .*--plugins-dir/);
+    expect(await runCli(['node', 'provd', 'serve', '--data-dir', dir.join('d2')], [serveCommand], io(sink))).toBe(1);
+    expect(stderr.join('')).toMatch(/^provd: PROVD_SERVE_SETTINGS_INVALID: .*plugins_dir: is required \(--plugins-dir/);
     stderr.length = 0;
-    expect(await runCli(['node', 'provd', 'serve', '--plugins-dir', dir.join('p2'), '--data-dir', dir.join('d2'), '--http-port', '99999'], [serveCommand], io(sink))).toBe(2);
+    expect(await runCli(['node', 'provd', 'serve', '--plugins-dir', dir.join('p2'), '--data-dir', dir.join('d2'), '--http-port', '99999'], [serveCommand], io(sink))).toBe(1);
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const taken = (blocker.address() as { port: number }).port;
     stderr.length = 0;
     const code = await runCli(
-      ['node', 'provd', 'serve', '--plugins-dir', dir.join('p2'), '--data-dir', dir.join('d2'), '--http-port', String(taken), '--tftp-port', '0', '--api-port', '0'],
+      ['node', 'provd', 'serve', '--plugins-dir', dir.join('p2'), '--data-dir', dir.join('d2'), '--http-port', String(taken), '--tftp-port', '0', '--api-port', '0', '--ops-port', '0'],
       [serveCommand],
       io(sink),
     );

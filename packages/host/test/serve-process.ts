@@ -52,7 +52,8 @@ export async function startServe(args: readonly string[]): Promise<ServeRun> {
     stdout: { write: (t: string) => ((stdout += t), ready(), true) },
     stderr: { write: (t: string) => (stderr.push(t), true), isTTY: false },
   };
-  const serving = runCli(['node', 'provd', 'serve', ...args, '--json'], [serveCommand], io);
+  // the health and metrics listener on a free port too: tests run side by side
+  const serving = runCli(['node', 'provd', 'serve', '--ops-port', '0', ...args, '--json'], [serveCommand], io);
   await Promise.race([started, serving.then((code) => Promise.reject(new Error(`serve exited ${code}: ${stderr.join('')}`)))]);
   return {
     ports: JSON.parse(stdout),

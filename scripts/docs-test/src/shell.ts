@@ -12,13 +12,15 @@ export interface ShellResult {
 }
 
 /**
- * The lines put before every shell block: strict mode, and `pnpm` as a function that runs what the root scripts
+ * The lines put before every shell block: strict mode, `pnpm` as a function that runs what the root scripts
  * `build-plugins`, `provd-build` and `provd` run once the workspace is built (the test run builds it first), so that a block does
- * not rebuild every package. Any other `pnpm` command fails, so a page cannot show one the test does not run.
+ * not rebuild every package, and `provd` as the host's executable the README puts on PATH. Any other `pnpm` command
+ * fails, so a page cannot show one the test does not run.
  */
 export function shellPrelude(workspace: string): string {
   const build = JSON.stringify(join(workspace, 'packages', 'build', 'dist', 'cli.js'));
   const host = JSON.stringify(join(workspace, 'packages', 'host', 'dist', 'cli.js'));
+  const bin = JSON.stringify(join(workspace, 'packages', 'host', 'bin', 'provd.js'));
   return [
     'set -euo pipefail',
     'pnpm() {',
@@ -29,6 +31,7 @@ export function shellPrelude(workspace: string): string {
     '    *) echo "docs-test: pnpm ${1-} is not supported" >&2; return 127 ;;',
     '  esac',
     '}',
+    `provd() { ${bin} "$@"; }`,
     '',
   ].join('\n');
 }

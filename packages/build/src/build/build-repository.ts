@@ -1,9 +1,10 @@
-import { cp, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { isProvdError, type ProvdError } from '@provd/sdk';
 import { currentSdkVersion } from '../checks/sdk-version';
+import { renderDhcpHookScript, renderKeaHooks, type DhcpHookOptions } from '../dhcp/dhcp-hooks';
 import { renderIscDhcpd } from '../dhcp/isc-dhcpd';
 import { renderKeaClasses } from '../dhcp/kea-dhcp4';
 import { tempNameIn } from '../fs/temp-name';
@@ -37,6 +38,8 @@ export interface BuildOptions {
   bundle?: string;
   /** The base URL written into the Kea classes. */
   dhcpBaseUrl?: string;
+  /** Also write the DHCP hooks that post leases to the host (ISC `on commit`/`release`/`expiry`, Kea run_script). */
+  dhcpHooks?: DhcpHookOptions;
   /** Also write each built plugin as an unpacked folder `<pluginsDir>/<plugin id>` (replacing an older one). */
   pluginsDir?: string;
   /** Only check, write nothing (`provd-build check`). */
@@ -208,8 +211,14 @@ async function writeRepository(
   written.push(...(await writeIndex(out, [...existing, ...fresh], options)));
   const dhcpFamilies = families.flatMap((f) => (f.definition.dhcp ? [{ name: f.name, dhcp: f.definition.dhcp }] : []));
   await mkdir(join(out, 'dhcp'), { recursive: true });
-  await writeFileAtomic(join(out, 'dhcp', 'isc-dhcpd.conf'), renderIscDhcpd(dhcpFamilies));
+  await writeFileAtomic(join(out, 'dhcp', 'isc-dhcpd.conf'), renderIscDhcpd(dhcpFamilies, options.dhcpHooks));
   await writeFileAtomic(join(out, 'dhcp', 'kea-dhcp4-classes.json'), renderKeaClasses(dhcpFamilies, options.dhcpBaseUrl));
   written.push('dhcp/isc-dhcpd.conf', 'dhcp/kea-dhcp4-classes.json');
+  if (options.dhcpHooks) {
+    await writeFileAtomic(join(out, 'dhcp', 'provd-dhcp-hook'), renderDhcpHookScript(options.dhcpHooks));
+    await chmod(join(out, 'dhcp', 'provd-dhcp-hook'), 0o755);
+    await writeFileAtomic(join(out, 'dhcp', 'kea-dhcp4-hooks.json'), renderKeaHooks(options.dhcpHooks));
+    written.push('dhcp/provd-dhcp-hook', 'dhcp/kea-dhcp4-hooks.json');
+  }
   return written;
 }

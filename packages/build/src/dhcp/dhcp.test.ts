@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderDhcpHookScript, renderKeaHooks } from './dhcp-hooks';
 import { renderIscDhcpd } from './isc-dhcpd';
 import { renderKeaClasses } from './kea-dhcp4';
 import type { DhcpFamily } from './types';
@@ -81,5 +82,34 @@ describe('Kea DHCPv4 classes', () => {
     dir = await testdir({ 'kea.json': JSON.stringify(config) });
     const run = spawnSync('kea-dhcp4', ['-t', dir.join('kea.json')], { encoding: 'utf8' });
     expect(run.status).not.toBe(0);
+  });
+});
+
+describe('DHCP hooks', () => {
+  const hooks = { url: 'http://10.0.0.1:8666', command: '/usr/local/lib/provd/provd-dhcp-hook' };
+
+  it('puts on commit, release and expiry into each class, and dhcpd -t accepts them', async () => {
+    const text = renderIscDhcpd(families, hooks);
+    expect(text.match(/on commit \{/g)).toHaveLength(2);
+    expect(text).toContain('execute("/usr/local/lib/provd/provd-dhcp-hook", "commit", binary-to-ascii(10, 8, ".", leased-address), binary-to-ascii(16, 8, ":", substring(hardware, 1, 6)),');
+    expect(text).toContain('pick-first-value(concat("060", binary-to-ascii(16, 8, ".", option vendor-class-identifier)), "")');
+    expect(renderIscDhcpd(families)).not.toContain('on commit');
+    dir = await testdir({ 'provd.conf': text });
+    await writeFile(
+      dir.join('dhcpd.conf'),
+      [`include "${dir.join('provd.conf')}";`, 'option provd.base-url "http://192.0.2.1:8667";', 'subnet 192.0.2.0 netmask 255.255.255.0 { range 192.0.2.100 192.0.2.199; }', ''].join('\n'),
+    );
+    const run = spawnSync('dhcpd', ['-t', '-4', '-cf', dir.join('dhcpd.conf')], { encoding: 'utf8' });
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.status).toBe(0);
+  });
+
+  it('writes a hook program that sh accepts, and the Kea run_script library entry', () => {
+    const script = renderDhcpHookScript({ ...hooks, tokenFile: '/etc/provd/token' });
+    expect(script).toContain('PROVD_URL="${PROVD_URL:-http://10.0.0.1:8666}"');
+    expect(script).toContain('PROVD_DHCPINFO_PATH="${PROVD_DHCPINFO_PATH:-/0.2/dev_mgr/dhcpinfo}"');
+    expect(spawnSync('sh', ['-n'], { input: script, encoding: 'utf8' }).status).toBe(0);
+    const kea = JSON.parse(renderKeaHooks(hooks)) as { 'hooks-libraries': { library: string; parameters: { name: string; sync: boolean } }[] };
+    expect(kea['hooks-libraries'][0]).toEqual({ library: '/usr/lib/x86_64-linux-gnu/kea/hooks/libdhcp_run_script.so', parameters: { name: hooks.command, sync: false } });
   });
 });

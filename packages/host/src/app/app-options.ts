@@ -30,4 +30,10 @@ export interface ProvisioningAppOptions {
   log?: (line: string) => void;
   /** Receives security lines (fail2ban-friendly). @defaultValue the operational log */
   securityLog?: (line: string) => void;
+  /** Told how identification ended for each phone request (metrics). */
+  onIdentified?: (outcome: 'known' | 'created' | 'ignored' | 'refused') => void;
+  /** Told each plugin association: `new` (the device had none) or `better` (a higher score replaced its plugin). */
+  onAssociated?: (plugin: string, reason: 'new' | 'better') => void;
+  /** Told each configure call: the plugin, its duration in seconds and whether it succeeded (metrics). */
+  onConfigured?: (plugin: string, seconds: number, ok: boolean) => void;
 }

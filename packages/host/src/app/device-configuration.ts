@@ -39,6 +39,7 @@ export class DeviceConfiguration {
     if (!plugin || !raw) return undefined;
     const { valid, errors } = validateRawConfig(raw);
     if (!valid) {
+      this.app.options.onConfigured?.(plugin!.id, 0, false);
       this.app.log(createProvdError('PROVD_INVALID_RAW_CONFIG', { device: device.id, errors }).message);
       return undefined;
     }
@@ -47,10 +48,13 @@ export class DeviceConfiguration {
 
   /** Writes the files of `device` as prepared; resolves to whether the plugin succeeded (logged otherwise). */
   async configurePrepared(device: Device, { plugin, raw }: PreparedConfiguration): Promise<boolean> {
+    const started = performance.now();
     try {
       await plugin.configure(structuredClone(device), raw);
+      this.app.options.onConfigured?.(plugin.id, (performance.now() - started) / 1000, true);
       return true;
     } catch (err) {
+      this.app.options.onConfigured?.(plugin.id, (performance.now() - started) / 1000, false);
       this.app.log(`configure of device "${device.id}" by plugin "${plugin.id}" failed: ${reasonOf(err)}`);
       return false;
     }

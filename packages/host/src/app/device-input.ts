@@ -33,5 +33,6 @@ export function readDeviceInput(input: unknown): { device: Partial<Device> } | {
     errors.push('options: must be an object');
   }
   if (device.is_new !== undefined && typeof device.is_new !== 'boolean') errors.push('is_new: must be true or false');
+  if (device.plugin_pinned !== undefined && typeof device.plugin_pinned !== 'boolean') errors.push('plugin_pinned: must be true or false');
   return errors.length > 0 ? { errors } : { device: device as Partial<Device> };
 }

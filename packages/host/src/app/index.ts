@@ -8,5 +8,5 @@ export type { ProvisioningAppOptions } from './app-options';
 export type { FileLocation, ProcessResult } from './request-processing';
 export { SecurityGuard } from './security-guard';
 export { startHost } from './serve-host';
-export type { RunningHost, ServeHostOptions } from './serve-host';
+export type { RunningHost, RunningPorts, ServeHostOptions } from './serve-host';
 export type { SecurityGuardOptions } from './security-guard';

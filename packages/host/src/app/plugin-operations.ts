@@ -13,11 +13,12 @@ export class PluginOperations {
    * Loads every installed plugin (a plugin that fails is logged and left out), then resumes the background
    * reconfigurations left unfinished. No other device is configured at start.
    */
-  async start(): Promise<void> {
+  async start(): Promise<{ failed: { id: string; error: Error }[] }> {
     const { failed } = await this.app.options.plugins.loadAll();
     for (const { id, error } of failed) this.app.log(`plugin "${id}" could not be loaded: ${error.message}`);
     this.app.plugins.changed();
     await this.app.reconfigurer.start();
+    return { failed: [...failed] };
   }
 
   /** Stops the background work (it resumes at the next start), then unloads every plugin. */

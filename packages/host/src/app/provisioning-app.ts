@@ -112,9 +112,17 @@ export class ProvisioningApp {
 
   // ── plugins ────────────────────────────────────────────────────────────────────────────────────────────────────
 
-  /** Loads every installed plugin; a plugin that fails is logged and left out. No device is configured at start. */
-  start(): Promise<void> {
+  /**
+   * Loads every installed plugin; a plugin that fails is logged and left out (and returned). No device is configured
+   * at start.
+   */
+  start(): Promise<{ failed: { id: string; error: Error }[] }> {
     return this.pluginOps.start();
+  }
+
+  /** The devices the background reconfigurations of this host still have to do (metrics). */
+  pendingWork(): number {
+    return this.reconfigurer.status().reduce((sum, job) => sum + Math.max(0, job.total - job.done), 0);
   }
 
   /** Stops the background work, unloads every plugin and closes the store. */
@@ -216,21 +224,28 @@ export class ProvisioningApp {
   /** Routes an HTTP request: the tftpboot folder of the device's plugin, 404 otherwise, 429 when rate-limited. */
   async httpRoute(request: ProvisioningHttpRequest): Promise<HttpRoute> {
     const location = await this.locateFile(request, 'http', request.tenantUuid);
-    if ('refused' in location) return { status: 429, message: 'too many requests' };
-    if ('unknown' in location) return { status: 404, message: 'not found' };
-    return { root: location.root };
+    const who = identityOf(location);
+    if ('refused' in location) return { status: 429, message: 'too many requests', ...who };
+    if ('unknown' in location) return { status: 404, message: 'not found', ...who };
+    return { root: location.root, ...who };
   }
 
   /** Answers a TFTP read: the file from the device's plugin's tftpboot folder, or an error. */
   async tftpReply(request: TftpRequest): Promise<TftpReadReply> {
     const location = await this.locateFile(request, 'tftp');
-    if ('refused' in location) return { error: { code: TftpErrorCode.ACCESS_VIOLATION, message: 'too many requests' } };
-    if ('unknown' in location) return { error: { code: TftpErrorCode.FILE_NOT_FOUND, message: 'file not found' } };
-    return tftpFileReply(location.root, request.filename);
+    const who = identityOf(location);
+    if ('refused' in location) return { error: { code: TftpErrorCode.ACCESS_VIOLATION, message: 'too many requests' }, ...who };
+    if ('unknown' in location) return { error: { code: TftpErrorCode.FILE_NOT_FOUND, message: 'file not found' }, ...who };
+    return { ...(await tftpFileReply(location.root, request.filename)), ...who };
   }
 
   /** Processes a DHCP lease (identification only: a device may be created and associated, nothing is served). */
   async dhcpCommit(request: DhcpRequest): Promise<Device | undefined> {
     return (await this.process(request, 'dhcp')).device;
   }
+}
+
+/** The device and plugin ids of a file location (for the access log). */
+function identityOf(location: FileLocation): { device?: string; plugin?: string } {
+  return { ...(location.device !== undefined ? { device: location.device } : {}), ...(location.plugin !== undefined ? { plugin: location.plugin } : {}) };
 }

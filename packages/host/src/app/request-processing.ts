@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyRequest, Device, DevInfo, ProvdPlugin, RequestType } from '@provd/sdk';
-import { associatePlugin, requestFilename, retrieveDevice, updateDeviceInfo } from '../identification/index';
+import { associatePlugin, betterPlugin, requestFilename, retrieveDevice, updateDeviceInfo } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
@@ -23,7 +23,12 @@ export interface ProcessResult {
  * device's plugin (`root`, holding the file by its requested name), or why there is none: `refused` (the
  * sensitive-file rate limit) or `unknown` (no device, or no loaded plugin for it).
  */
-export type FileLocation = { root: string } | { refused: true } | { unknown: true };
+export type FileLocation = ({ root: string } | { refused: true } | { unknown: true }) & {
+  /** The id of the device behind the request, when there is one (access log). */
+  device?: string;
+  /** The id of its plugin, when it has a loaded one (access log). */
+  plugin?: string;
+};
 
 /**
  * The request pipeline (contract §3.2): every DHCP, HTTP and TFTP request is identified (the host's identification
@@ -58,14 +63,26 @@ export class RequestProcessing {
     return this.identityLock.run(identity, async () => {
       let device = await retrieveDevice(devInfo, this.lookup);
       const known = this.app.plugins.get(device?.plugin) !== undefined;
+      const outcome = this.app.options.onIdentified;
       if (!known && filename !== undefined && this.isSensitiveAnywhere(filename)) {
-        if (!this.security.recordSensitive(clientIp, filename)) return { refused: true };
+        if (!this.security.recordSensitive(clientIp, filename)) {
+          outcome?.('refused');
+          return { refused: true };
+        }
       }
       if (!device) {
-        if (this.app.options.autoCreate === false || this.security.isLimited(clientIp)) return {};
+        if (this.app.options.autoCreate === false || this.security.isLimited(clientIp)) {
+          outcome?.('ignored');
+          return {};
+        }
         device = await this.autoCreate(devInfo, filename, tenantUuid);
-        if (!device) return {};
+        if (!device) {
+          outcome?.('ignored');
+          return {};
+        }
+        outcome?.('created');
       } else {
+        outcome?.('known');
         device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, devInfo, filename));
       }
       // Outside the device's lock: a task never holds two device locks, so two phones trading IPs cannot deadlock.
@@ -80,9 +97,10 @@ export class RequestProcessing {
   /** Processes an HTTP or TFTP request and tells where its file is to be read from. */
   async locateFile(request: AnyRequest, type: 'http' | 'tftp', tenantUuid?: string): Promise<FileLocation> {
     const result = await this.process(request, type, tenantUuid);
-    if (result.refused) return { refused: true };
-    if (!result.plugin) return { unknown: true };
-    return { root: result.plugin.tftpbootDir };
+    const who = { ...(result.device ? { device: result.device.id } : {}), ...(result.plugin ? { plugin: result.plugin.id } : {}) };
+    if (result.refused) return { refused: true, ...who };
+    if (!result.plugin) return { unknown: true, ...who };
+    return { root: result.plugin.tftpbootDir, ...who };
   }
 
   private isSensitiveAnywhere(filename: string): boolean {
@@ -124,6 +142,16 @@ export class RequestProcessing {
       if (chosen) {
         device.plugin = chosen;
         changed = true;
+        this.app.options.onAssociated?.(chosen, 'new');
+      }
+    } else if (changed && device.plugin_pinned !== true) {
+      // what the device told may now score another plugin higher than its own: move it, unless the operator pinned it
+      const { better, failures } = betterPlugin(device, this.app.plugins.sorted().map((plugin) => ({ id: plugin.id, plugin })));
+      for (const failure of failures) this.app.log(failure.message);
+      if (better) {
+        this.app.log(`device "${device.id}": plugin "${better.plugin}" scores ${better.score} against ${better.current} for "${device.plugin}" with what the device told: re-associated`);
+        device.plugin = better.plugin;
+        this.app.options.onAssociated?.(better.plugin, 'better');
       }
     }
     const extra: DocumentWrite[] = [];

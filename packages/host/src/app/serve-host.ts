@@ -2,22 +2,25 @@ import type { StoreLocation } from '../store/store';
 import type { KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { SecureContextOptions } from 'node:tls';
 import { type PluginLogger, type RawConfig } from '@provd/sdk';
 import { baseRawConfig } from '@provd/core';
+import { hostError } from '../errors';
 import { AccessControl, readTokensFile } from '../api/access';
 import { ApiServer } from '../api/api-server';
 import { appendLines } from '../files/line-appender';
 import { adoptTenantless } from '../api/api-services';
 import { HostParameters } from '../api/parameters';
 import { clientIpResolver } from '../http/client-ip';
-import { ProvisioningHttpServer } from '../http/server';
+import { ProvisioningHttpServer, type HttpRequestDone } from '../http/server';
+import type { HostLogger } from '../log/index';
+import { HostMetrics, opsHandler, OpsServer, type Readiness } from '../ops/index';
 import { PluginManager } from '../plugins/plugin-manager';
 import { AmiSyncService, type AmiSyncOptions } from '../sync/ami-sync-service';
 import { UdpSipSyncService } from '../sync/udp-sync-service';
-import { TftpServer } from '../tftp/server';
+import { TftpServer, type TftpTransferDone } from '../tftp/server';
 import { ProvisioningApp } from './provisioning-app';
 import type { ProvisioningAppOptions } from './app-options';
-import { hostError } from '../errors';
 
 /** Options of {@link startHost} (what `provd serve` takes). */
 export interface ServeHostOptions {
@@ -41,10 +44,20 @@ export interface ServeHostOptions {
   apiHost?: string;
   /** JSON API port (0: any free port). @defaultValue 8666 */
   apiPort?: number;
-  /** The URL phones reach the HTTP server at. @defaultValue `http://<host>:<http port>` */
+  /** The URL phones reach the HTTP server at. @defaultValue `http://<host>:<http port>` (`http://127.0.0.1:<http port>` for a wildcard host) */
   advertisedUrl?: string;
   /** A JSON file with the base raw config every config inherits. */
   baseRawConfigFile?: string;
+  /** The base raw config every config inherits (already read; wins over `baseRawConfigFile`). */
+  baseRawConfig?: RawConfig;
+  /** An HTTPS listener for phones, on `host`: its port, its TLS material (read again by `reload`) and client certificates. */
+  https?: { port: number; tls: () => Promise<SecureContextOptions>; clientCert?: 'off' | 'request' | 'require' };
+  /** The health and metrics listener (`/health`, `/ready`, `/metrics`); none when absent. */
+  ops?: { host?: string; port?: number };
+  /** One log line per phone request (HTTP, HTTPS, TFTP). @defaultValue true when `logger` is given */
+  accessLog?: boolean;
+  /** The structured logs; when given, `log` and `securityLog` are taken from it. */
+  logger?: HostLogger;
   /** The number of reverse proxies in front of the HTTP server (X-Forwarded-For). @defaultValue 0 */
   trustedProxies?: number;
   /** Create a device for every unknown requester. @defaultValue true */
@@ -70,7 +83,7 @@ export interface ServeHostOptions {
   apiInsecureLoopback?: boolean;
   /** Host names the API answers to besides IP addresses, `localhost` and the machine's name. */
   apiAllowedHosts?: readonly string[];
-  /** The file security lines are appended to (a fail2ban jail can watch it). @defaultValue the log */
+  /** The file security lines are appended to (a fail2ban jail can watch it). @defaultValue the log (stderr) */
   securityLog?: string;
   /**
    * How many sensitive files (holding credentials) devices the host does not know may request per client IP and
@@ -83,24 +96,62 @@ export interface ServeHostOptions {
   version?: string;
 }
 
+/** The ports a running host listens on. */
+export interface RunningPorts {
+  /** Provisioning HTTP. */
+  http: number;
+  /** TFTP. */
+  tftp: number;
+  /** REST API. */
+  api: number;
+  /** Health and metrics, when listening. */
+  ops?: number;
+  /** Provisioning HTTPS, when listening. */
+  https?: number;
+}
+
 /** A running host: its ports and how to stop it. */
 export interface RunningHost {
   /** The application. */
   app: ProvisioningApp;
   /** The ports really listened on. */
-  ports: { http: number; tftp: number; api: number };
+  ports: RunningPorts;
+  /** The Prometheus metrics. */
+  metrics: HostMetrics;
   /** The API's authentication mode, as announced at start. */
   apiMode: string;
-  /** Stops the servers and unloads the plugins. */
-  close(): Promise<void>;
+  /** Reads the HTTPS certificate and key again (SIGHUP); the old ones stay in use when that fails. */
+  reload(): Promise<void>;
+  /**
+   * Stops accepting, lets requests and transfers in flight finish for up to `drainMs` (default 0), then closes the
+   * servers and unloads the plugins.
+   */
+  close(options?: { drainMs?: number }): Promise<void>;
 }
 
-async function listen(what: string, address: string, start: () => Promise<void>): Promise<void> {
+async function listen(what: string, address: string, setting: string, start: () => Promise<void>): Promise<void> {
   try {
     await start();
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL') throw hostError('PROVD_HOST_ADDRESS_UNAVAILABLE', { what, address, setting }, { cause: err });
     throw hostError('PROVD_HOST_LISTEN_FAILED', { what, address, reason: err instanceof Error ? err.message : String(err) }, { cause: err });
   }
+}
+
+/** The access log line of one HTTP(S) request or TFTP transfer, and its metric. */
+function accessRecorder(logger: HostLogger | undefined, enabled: boolean, metrics: HostMetrics) {
+  return {
+    http(protocol: 'http' | 'https') {
+      return (done: HttpRequestDone) => {
+        metrics.request(protocol, done.status);
+        if (enabled) logger?.log.info({ access: protocol, ...done }, `${done.client} ${done.method} ${done.file} ${done.status} ${done.bytes}`);
+      };
+    },
+    tftp(done: TftpTransferDone) {
+      metrics.request('tftp', done.status);
+      if (enabled) logger?.log.info({ access: 'tftp', ...done }, `${done.client} RRQ ${done.file} ${done.status} ${done.bytes}`);
+    },
+  };
 }
 
 /**
@@ -109,38 +160,81 @@ async function listen(what: string, address: string, start: () => Promise<void>)
  * the SIP NOTIFY sync service.
  */
 export async function startHost(options: ServeHostOptions): Promise<RunningHost> {
-  const log = options.log ?? (() => {});
+  const logger = options.logger;
+  const log = logger ? (line: string) => logger.log.warn(line) : (options.log ?? (() => {}));
   const host = options.host ?? '127.0.0.1';
   const httpPort = options.httpPort ?? 8667;
+  // without the structured logs, appended by the event loop, never with a synchronous write on the request path
+  const securityFile = !logger && options.securityLog ? appendLines(options.securityLog, log) : undefined;
+  const securityLog = logger ? (line: string) => logger.security(line) : securityFile ? (line: string) => securityFile.write(line) : log;
   const urlKeyMode = options.urlKeyMode === true || Object.keys(options.urlKeys ?? {}).length > 0;
   // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
   const liveKeys: Record<string, string> = {};
   const tokensFile = options.apiTokensFile ? await readTokensFile(options.apiTokensFile) : undefined;
-  // Declared before the servers: their handlers run as soon as HTTP listens, and answer 503 until the app is open.
+  const fileRaw = options.baseRawConfig ?? (options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {});
   let app: ProvisioningApp | undefined;
   let api: ApiServer | undefined;
-  let apiMode = '';
-  const fileRaw = options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {};
+  const readiness: Readiness = {
+    plugins: { loaded: false, ids: [], failed: [] },
+    servers: { http: false, ...(options.https ? { https: false } : {}), tftp: false, api: false },
+  };
+  const metrics = new HostMetrics({
+    storeSize: async () => (app ? { devices: await app.devices.count(), configs: await app.configs.count() } : { devices: 0, configs: 0 }),
+    backgroundQueue: () => app?.pendingWork() ?? 0,
+  });
+  const access = accessRecorder(logger, options.accessLog ?? logger !== undefined, metrics);
+  const ops = options.ops ? new OpsServer({ host: options.ops.host, port: options.ops.port, metrics, readiness: () => structuredClone(readiness) }) : undefined;
+  if (ops) await listen('health and metrics', `${options.ops?.host ?? '127.0.0.1'}:${options.ops?.port ?? 8668}`, 'ops_host', () => ops.start());
+  const route = async (req: Parameters<ProvisioningApp['httpRoute']>[0]) => (app ? app.httpRoute(req) : { status: 503, message: 'starting, try again' });
   // the advertised URL needs the real HTTP port: with port 0, start HTTP first and complete the base raw config after
   const http = new ProvisioningHttpServer({
     host,
     port: httpPort,
     clientIp: clientIpResolver(options.trustedProxies ?? 0),
     urlKeyTenant: urlKeyMode ? (key) => Object.keys(liveKeys).find((tenant) => liveKeys[tenant] === key) : undefined,
-    route: async (req) => (app ? app.httpRoute(req) : { status: 503, message: 'starting, try again' }),
+    route,
     log,
+    onResponse: access.http('http'),
   });
-  await listen('HTTP', `${host}:${httpPort}`, () => http.start());
-  const tftp = new TftpServer({ host, port: options.tftpPort ?? 69, handler: async (req) => (app ? app.tftpReply(req) : { error: { code: 0, message: 'starting, try again' } }), log });
+  const https = options.https
+    ? new ProvisioningHttpServer({
+        host,
+        port: options.https.port,
+        clientIp: clientIpResolver(options.trustedProxies ?? 0),
+        urlKeyTenant: urlKeyMode ? (key) => Object.keys(liveKeys).find((tenant) => liveKeys[tenant] === key) : undefined,
+        route,
+        log,
+        onResponse: access.http('https'),
+        https: { context: await options.https.tls(), clientCert: options.https.clientCert },
+      })
+    : undefined;
+  const tftp = new TftpServer({
+    host,
+    port: options.tftpPort ?? 69,
+    handler: async (req) => (app ? app.tftpReply(req) : { error: { code: 0, message: 'starting, try again' } }),
+    log,
+    onTransferDone: (done) => access.tftp(done),
+  });
+  const closeAll = async (drainMs = 0) => {
+    await Promise.allSettled([http.close({ drainMs }), https?.close({ drainMs }), tftp.close({ drainMs })]);
+    await Promise.allSettled([api?.close()]);
+    await app?.close();
+    await securityFile?.close();
+    await ops?.close();
+  };
   try {
-    await listen('TFTP', `${host}:${options.tftpPort ?? 69}`, () => tftp.start());
+    await listen('HTTP', `${host}:${httpPort}`, 'host', () => http.start());
+    readiness.servers.http = true;
+    if (https) {
+      await listen('HTTPS', `${host}:${options.https!.port}`, 'host', () => https.start());
+      readiness.servers.https = true;
+    }
+    await listen('TFTP', `${host}:${options.tftpPort ?? 69}`, 'host', () => tftp.start());
+    readiness.servers.tftp = true;
   } catch (err) {
-    await http.close();
+    await closeAll();
     throw err;
   }
-  // appended by the event loop, never with a synchronous write on the request path
-  const securityFile = options.securityLog ? appendLines(options.securityLog, log) : undefined;
-  const securityLog = securityFile ? (line: string) => securityFile.write(line) : log;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   const base = baseRawConfig({
     rawConfig: fileRaw,
@@ -158,16 +252,19 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
             // its trigger file with that line-1 username (contract §3.8). Resolved when a NOTIFY is sent.
             contactOf: async (peer) => (await app?.devices.findOne({ remote_state_sip_username: peer, ip: { $exists: true } }))?.ip,
           });
-  const logger: PluginLogger = { debug: () => {}, info: log, warn: log, error: log };
+  const pluginLogger: PluginLogger = logger
+    ? { debug: (m) => logger.log.debug(m), info: (m) => logger.log.info(m), warn: (m) => logger.log.warn(m), error: (m) => logger.log.error(m) }
+    : { debug: () => {}, info: log, warn: log, error: log };
   const plugins = new PluginManager({
     pluginsDir: options.pluginsDir,
     repo: options.repo,
     trustedKeys: options.trustedKeys,
     baseRawConfig: base,
     generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
-    services: { sync, logger },
+    services: { sync, logger: pluginLogger },
     onError: (e) => log(e.message),
   });
+  let apiMode = '';
   try {
     // the app keeps this object: the NAT parameter and the provisioning keys change it while the host runs
     const appOptions: ProvisioningAppOptions = {
@@ -181,6 +278,9 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
       log,
       securityLog,
+      onIdentified: (outcome) => metrics.identification(outcome),
+      onAssociated: (plugin, reason) => metrics.association(plugin, reason),
+      onConfigured: (plugin, seconds, ok) => metrics.configure(plugin, seconds, ok),
     };
     await mkdir(options.dataDir, { recursive: true });
     const parameters = await HostParameters.open(join(options.dataDir, 'api-parameters.json'), {
@@ -208,13 +308,16 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       insecureLoopback: options.apiInsecureLoopback,
     });
     apiMode = access.describeMode();
-    log(apiMode);
+    if (logger) logger.log.info({ api: apiMode }, apiMode);
+    else log(apiMode);
     appOptions.defaultTenant = access.tenants.top;
     const opened = await ProvisioningApp.open(appOptions);
     const adopted = await adoptTenantless(opened, access.tenants.top);
     if (adopted > 0) log(`${adopted} device(s) and config(s) without a tenant now belong to the top tenant ${access.tenants.top}`);
-    await opened.start();
+    const { failed } = await opened.start();
+    readiness.plugins = { loaded: true, ids: opened.loadedPlugins().map((p) => p.id), failed: failed.map((f) => ({ id: f.id, error: f.error.message })) };
     app = opened;
+    const health = opsHandler({ metrics, readiness: () => structuredClone(readiness) }, ['/health']);
     api = new ApiServer({
       app,
       access,
@@ -224,21 +327,29 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       allowedHosts: options.apiAllowedHosts,
       version: options.version,
       log,
+      health,
     });
-    await listen('the API', `${options.apiHost ?? '127.0.0.1'}:${options.apiPort ?? 8666}`, () => api!.start());
+    await listen('the API', `${options.apiHost ?? '127.0.0.1'}:${options.apiPort ?? 8666}`, 'api_host', () => api!.start());
+    readiness.servers.api = true;
   } catch (err) {
-    await Promise.allSettled([http.close(), tftp.close(), app?.close(), securityFile?.close()]);
+    await closeAll();
     throw err;
   }
   const running = app;
+  const ports: RunningPorts = { http: http.port, tftp: tftp.port, api: api.port };
+  if (ops) ports.ops = ops.port;
+  if (https) ports.https = https.port;
   return {
     app: running,
-    ports: { http: http.port, tftp: tftp.port, api: api.port },
+    ports,
+    metrics,
     apiMode,
-    async close() {
-      await Promise.allSettled([http.close(), tftp.close(), api!.close()]);
-      await running.close();
-      await securityFile?.close();
+    async reload() {
+      if (https && options.https) https.setSecureContext(await options.https.tls());
+    },
+    async close(closeOptions = {}) {
+      readiness.stopping = true;
+      await closeAll(closeOptions.drainMs ?? 0);
     },
   };
 }

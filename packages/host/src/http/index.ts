@@ -7,4 +7,4 @@ export { parseRange, sendCached, sendFile } from './send-file';
 export { metadataEtag, ServedFileCache, servedFileHeaders } from './served-file-cache';
 export type { CachedFile, ServedFileCacheOptions, ServedLookup, StreamedFile } from './served-file-cache';
 export { ProvisioningHttpServer } from './server';
-export type { HttpRoute, ProvisioningHttpRequest, ProvisioningHttpServerOptions } from './server';
+export type { HttpRequestDone, HttpRoute, HttpsListenerOptions, ProvisioningHttpRequest, ProvisioningHttpServerOptions, RouteIdentity } from './server';

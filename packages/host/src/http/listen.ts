@@ -11,10 +11,24 @@ export function listenServer(server: Server, port: number, host: string): Promis
   });
 }
 
-/** Stops `server` and closes its connections, idle or not. */
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Stops `server` from accepting connections and closes it: idle connections at once, connections with a request in
+ * flight when their response ends or after `drainMs` (default 0: at once), whichever comes first.
+ */
+export function closeServer(server: Server, drainMs = 0): Promise<void> {
   return new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
+    const timer = setTimeout(() => server.closeAllConnections(), drainMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (drainMs <= 0) server.closeAllConnections();
+    else {
+      server.closeIdleConnections();
+      // a keep-alive connection whose response ended becomes idle: close it then rather than at the deadline
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.once('close', () => clearInterval(sweep));
+      sweep.unref();
+    }
   });
 }

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { HttpRequest } from '@provd/sdk';
 import { unmapIpv4 } from './client-ip';
@@ -15,8 +17,44 @@ export interface ProvisioningHttpRequest extends HttpRequest {
   tenantUuid?: string;
 }
 
-/** Where a request goes: a folder to serve the file from, or a status to answer with. */
-export type HttpRoute = { root: string } | { status: number; message: string };
+/** Who identification found behind a request (for the access log). */
+export interface RouteIdentity {
+  /** The device id. */
+  device?: string;
+  /** The plugin serving it. */
+  plugin?: string;
+}
+
+/** Where a request goes: a folder to serve the file from, or a status to answer with; with who asked. */
+export type HttpRoute = ({ root: string } | { status: number; message: string }) & RouteIdentity;
+
+/** One answered request, as the access log and the metrics see it. */
+export interface HttpRequestDone extends RouteIdentity {
+  /** The client IP (after the reverse-proxy rules). */
+  client: string;
+  /** The method. */
+  method: string;
+  /** The request target as received. */
+  file: string;
+  /** The status sent. */
+  status: number;
+  /** The body bytes handed to the connection (0 for HEAD and 304); fewer than the file when the client went away. */
+  bytes: number;
+  /** Time from the request to the last byte, in ms. */
+  ms: number;
+  /** The response did not complete (the client closed the connection first). */
+  aborted?: boolean;
+  /** The verified client certificate's subject CN, on HTTPS with client certificates. */
+  clientCert?: string;
+}
+
+/** TLS settings of an HTTPS provisioning server. */
+export interface HttpsListenerOptions {
+  /** Certificate, key and (for client certificates) CA. */
+  context: SecureContextOptions;
+  /** Client certificates: not asked for, verified when presented, or required. @defaultValue "off" */
+  clientCert?: 'off' | 'request' | 'require';
+}
 
 /** Options of {@link ProvisioningHttpServer}. */
 export interface ProvisioningHttpServerOptions {
@@ -34,6 +72,15 @@ export interface ProvisioningHttpServerOptions {
   log?: (line: string) => void;
   /** The served files (shared with the TFTP server); the server makes its own, closed with it, when absent. */
   files?: ServedFileCache;
+  /** Called once per request when its response ended (access log, metrics). */
+  onResponse?: (done: HttpRequestDone) => void;
+  /** Serve HTTPS with these TLS settings instead of HTTP. */
+  https?: HttpsListenerOptions;
+}
+
+/** The node:tls options of a client certificate mode. */
+function clientCertOptions(mode: HttpsListenerOptions['clientCert']): { requestCert: boolean; rejectUnauthorized: boolean } {
+  return { requestCert: mode === 'request' || mode === 'require', rejectUnauthorized: mode === 'require' };
 }
 
 function plain(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
@@ -59,8 +106,10 @@ function plain(res: ServerResponse, status: number, message: string, headers: Re
  */
 export class ProvisioningHttpServer {
   private readonly options: ProvisioningHttpServerOptions;
-  private readonly server: Server;
+  private readonly server: Server | HttpsServer;
   private readonly files: ServedFileCache;
+  /** Responses watched for `onResponse` and not reported yet. */
+  private readonly unreported = new Set<Promise<void>>();
   private readonly ownFiles: boolean;
 
   /** Creates a server; call {@link ProvisioningHttpServer.start} to listen. */
@@ -68,13 +117,73 @@ export class ProvisioningHttpServer {
     this.options = options;
     this.ownFiles = options.files === undefined;
     this.files = options.files ?? new ServedFileCache();
-    this.server = createServer({ maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 15_000 }, (req, res) => {
-      this.handle(req, res).catch((err: Error) => {
+    const settings = { maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 15_000 };
+    const listener = (req: IncomingMessage, res: ServerResponse) => {
+      const identity: RouteIdentity = {};
+      if (this.options.onResponse) this.watch(req, res, identity);
+      this.handle(req, res, identity).catch((err: Error) => {
         this.options.log?.(`http: ${req.method} ${req.url}: ${err.message}`);
         plain(res, 500, 'internal processing error');
       });
-    });
+    };
+    this.server = options.https
+      ? createHttpsServer({ ...settings, ...options.https.context, ...clientCertOptions(options.https.clientCert) }, listener)
+      : createServer(settings, listener);
     this.server.keepAliveTimeout = 5_000;
+  }
+
+  /** Replaces the certificate and key of an HTTPS server (new connections use them). */
+  setSecureContext(context: SecureContextOptions): void {
+    if (!this.options.https) return;
+    (this.server as HttpsServer).setSecureContext({ ...context, ...clientCertOptions(this.options.https.clientCert) });
+  }
+
+  /** Reports `res` to `onResponse` once it ended, finished or not. */
+  private watch(req: IncomingMessage, res: ServerResponse, identity: RouteIdentity): void {
+    const started = performance.now();
+    let settle!: () => void;
+    const pending = new Promise<void>((resolve) => (settle = resolve));
+    this.unreported.add(pending);
+    let reported = false;
+    // count the body bytes as they are handed to the socket (headers given to writeHead are not readable back)
+    let bytes = 0;
+    const count = (chunk: unknown, encoding?: unknown) => {
+      if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+      else if (chunk instanceof Uint8Array) bytes += chunk.length;
+    };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      count(chunk, rest[0]);
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (typeof chunk !== 'function') count(chunk, rest[0]);
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+    const report = () => {
+      if (reported) return;
+      reported = true;
+      this.unreported.delete(pending);
+      settle();
+      const socket = req.socket as TLSSocket;
+      const peer = typeof socket.getPeerCertificate === 'function' && socket.authorized ? socket.getPeerCertificate() : undefined;
+      const done: HttpRequestDone = {
+        client: this.options.clientIp?.(req) ?? unmapIpv4(req.socket.remoteAddress ?? ''),
+        method: req.method ?? '',
+        file: req.url ?? '',
+        status: res.statusCode,
+        bytes: req.method === 'HEAD' ? 0 : bytes,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...identity,
+      };
+      if (!res.writableFinished) done.aborted = true;
+      const cn = peer?.subject?.CN;
+      if (cn) done.clientCert = Array.isArray(cn) ? cn.join(',') : cn;
+      this.options.onResponse?.(done);
+    };
+    res.once('finish', report);
+    res.once('close', report);
   }
 
   /** The port the server listens on (after {@link ProvisioningHttpServer.start}). */
@@ -87,13 +196,14 @@ export class ProvisioningHttpServer {
     await listenServer(this.server, this.options.port ?? 8667, this.options.host ?? '127.0.0.1');
   }
 
-  /** Stops listening and closes idle connections. */
-  async close(): Promise<void> {
-    await closeServer(this.server);
+  /** Stops listening; requests in flight get up to `drainMs` (default 0) to finish before their connection closes. */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
+    await closeServer(this.server, options.drainMs);
+    await Promise.all(this.unreported); // the last requests' onResponse calls happen before close resolves
     if (this.ownFiles) this.files.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, identity: RouteIdentity): Promise<void> {
     const target = req.url ?? '';
     if (target.length > MAX_URL_LENGTH) return plain(res, 414, 'request URI too long');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -121,6 +231,8 @@ export class ProvisioningHttpServer {
     const request: ProvisioningHttpRequest = { path, segments, headers, clientIp, method: req.method };
     if (tenantUuid !== undefined) request.tenantUuid = tenantUuid;
     const route = await this.options.route(request);
+    if (route.device !== undefined) identity.device = route.device;
+    if (route.plugin !== undefined) identity.plugin = route.plugin;
     if ('status' in route) return plain(res, route.status, route.message);
     const found = await this.files.lookup(route.root, segments.join('/'));
     if (!found.ok) return plain(res, 404, 'not found');

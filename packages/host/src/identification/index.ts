@@ -2,6 +2,8 @@
 // `provd identify` both extract with pluginExtractor and associate with associatePlugin.
 export { associatePlugin } from './associate-plugin';
 export type { Association } from './associate-plugin';
+export { betterPlugin } from './better-plugin';
+export type { BetterPlugin } from './better-plugin';
 export { parseDhcpInfo } from './dhcp-info';
 export type { DhcpInfo } from './dhcp-info';
 export { identifyRequest } from './identify-request';

@@ -60,7 +60,7 @@ async function copyFolder(dir: string, work: string): Promise<string> {
  *
  * @example
  * ```ts
- * const opened = await openPlugin('dist/repo/digium-2.8.1-1.1.4.tar.gz');
+ * const opened = await openPlugin('dist/repo/digium-2.8.1-1.2.0.tar.gz');
  * try { await opened.plugin.configure(device, rawConfig); } finally { await opened.dispose(); }
  * ```
  */

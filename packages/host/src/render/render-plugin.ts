@@ -66,7 +66,7 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
  *
  * @example
  * ```ts
- * const { files } = await renderPlugin({ plugin: 'dist/repo/digium-2.8.1-1.1.4.tar.gz', devices, rawConfig, outDir: 'out' });
+ * const { files } = await renderPlugin({ plugin: 'dist/repo/digium-2.8.1-1.2.0.tar.gz', devices, rawConfig, outDir: 'out' });
  * ```
  */
 export async function renderPlugin(options: RenderPluginOptions): Promise<RenderPluginResult> {

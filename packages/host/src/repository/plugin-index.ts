@@ -3,7 +3,7 @@ import { hostError } from '../errors';
 
 /** One entry of a repository's `plugins.db`: the plugin's `plugin-info` keys plus the package's file and digests. */
 export interface PluginIndexEntry extends PluginInfo {
-  /** The package's file name in the repository, e.g. `digium-2.8.1-1.1.4.tar.gz`. */
+  /** The package's file name in the repository, e.g. `digium-2.8.1-1.2.0.tar.gz`. */
   filename: string;
   /** The package's size in bytes. */
   dsize: number;

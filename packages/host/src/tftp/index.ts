@@ -17,6 +17,6 @@ export {
 export type { ParsedPacket, TftpRequestPacket } from './packet';
 export { tftpFileReply } from './file-reply';
 export { TftpServer } from './server';
-export type { TftpReadHandler, TftpReadReply, TftpServerOptions } from './server';
+export type { TftpIdentity, TftpReadHandler, TftpReadReply, TftpServerOptions, TftpTransferDone } from './server';
 export { Transfer } from './transfer';
 export type { OpenedSource, TransferSettings } from './transfer';

@@ -11,12 +11,36 @@ import { Transfer, type OpenedSource } from './transfer';
 const openFd = promisify(open);
 const fstatFd = promisify(fstat);
 
+/** Who identification found behind a read request (for the access log). */
+export interface TftpIdentity {
+  /** The device id. */
+  device?: string;
+  /** The plugin serving it. */
+  plugin?: string;
+}
+
 /** What a read handler answers: a file to send (by path, or open: the server closes it), bytes, or an error. */
-export type TftpReadReply =
+export type TftpReadReply = (
   | { file: string }
   | { fd: number; size: number }
   | { data: Uint8Array }
-  | { error: { code: number; message: string } };
+  | { error: { code: number; message: string } }
+) &
+  TftpIdentity;
+
+/** One finished read transfer, as the access log and the metrics see it. */
+export interface TftpTransferDone extends TftpIdentity {
+  /** The client IP. */
+  client: string;
+  /** The file asked for. */
+  file: string;
+  /** `ok`, the TFTP error sent (`file_not_found`, `access_violation`, ...), `timeout` or `aborted` (by the client or a stop). */
+  status: string;
+  /** The bytes of the file sent (acknowledged to the end), 0 otherwise (and for netascii). */
+  bytes: number;
+  /** Time from the request to the end, in ms. */
+  ms: number;
+}
 
 /** Decides what to answer to one read request (identification, routing and path checks happen there). */
 export type TftpReadHandler = (request: TftpRequest) => Promise<TftpReadReply>;
@@ -56,9 +80,11 @@ export interface TftpServerOptions {
   readAheadBytes?: number;
   /** Receives a line for each failed request or transfer. */
   log?: (line: string) => void;
+  /** Called once per read transfer when it ended (access log, metrics). */
+  onTransferDone?: (done: TftpTransferDone) => void;
 }
 
-type Settings = Required<Omit<TftpServerOptions, 'log'>> & Pick<TftpServerOptions, 'log'>;
+type Settings = Required<Omit<TftpServerOptions, 'log' | 'onTransferDone'>> & Pick<TftpServerOptions, 'log' | 'onTransferDone'>;
 
 /** Counts running transfers per key. */
 class Counter {
@@ -144,12 +170,14 @@ export class TftpServer {
     this.socket = socket;
   }
 
-  /** Stops listening and abandons running transfers. */
-  async close(): Promise<void> {
-    for (const transfer of this.transfers) transfer.abort();
+  /** Stops listening, lets running transfers finish for up to `drainMs` (default 0), then abandons those left. */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const deadline = Date.now() + (options.drainMs ?? 0);
+    while (this.transfers.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const transfer of this.transfers) transfer.abort();
   }
 
   private reply(rinfo: RemoteInfo, packet: Buffer): void {
@@ -204,7 +232,10 @@ export class TftpServer {
     const sending = names ?? new Set<string>();
     sending.add(packet.filename);
     this.active.set(socketKey, sending);
+    const started = performance.now();
+    const identity: TftpIdentity = {};
     const transfer = new Transfer(settings, rinfo, () => {
+      this.options.onTransferDone?.({ client: ip, file: request.filename, status: transfer.status, bytes: transfer.bytes, ms: Math.round((performance.now() - started) * 10) / 10, ...identity });
       this.transfers.delete(transfer);
       this.perIp.remove(ip);
       this.perSocket.remove(socketKey);
@@ -212,10 +243,10 @@ export class TftpServer {
       if (sending.size === 0 && this.active.get(socketKey) === sending) this.active.delete(socketKey);
     });
     this.transfers.add(transfer);
-    void this.run(transfer, request);
+    void this.run(transfer, request, identity);
   }
 
-  private async run(transfer: Transfer, request: TftpRequest): Promise<void> {
+  private async run(transfer: Transfer, request: TftpRequest, identity: TftpIdentity): Promise<void> {
     try {
       await transfer.open();
       let reply: TftpReadReply;
@@ -225,6 +256,8 @@ export class TftpServer {
         this.options.log?.(`tftp: handler failed for "${request.filename}": ${(err as Error).message}`);
         reply = { error: { code: TftpErrorCode.UNDEFINED, message: 'internal processing error' } };
       }
+      if (reply.device !== undefined) identity.device = reply.device;
+      if (reply.plugin !== undefined) identity.plugin = reply.plugin;
       if ('error' in reply) return transfer.fail(reply.error.code, reply.error.message);
       const source = await this.openSource(reply);
       if (transfer.done) return source.close();

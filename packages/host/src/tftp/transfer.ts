@@ -3,6 +3,19 @@ import { BlockReader } from './block-reader';
 import { negotiateOptions, type NegotiationLimits } from './options';
 import { errorPacket, oackPacket, parsePacket, TftpErrorCode, TftpOpcode } from './packet';
 
+/** The access-log names of the TFTP error codes. */
+const TFTP_ERROR_NAMES: Readonly<Record<number, string>> = {
+  0: 'undefined',
+  1: 'file_not_found',
+  2: 'access_violation',
+  3: 'disk_full',
+  4: 'illegal_operation',
+  5: 'unknown_tid',
+  6: 'file_exists',
+  7: 'no_such_user',
+  8: 'option_refused',
+};
+
 /** What a transfer needs to know of its server. */
 export interface TransferSettings {
   /** The address transfer sockets bind to. */
@@ -31,6 +44,11 @@ export interface OpenedSource {
  * the previous window arrives, the window sent again on timeout, abandoned after `retries` or `maxIdleMs`.
  */
 export class Transfer {
+  /** How it ended (access log): `ok`, the TFTP error sent (`file_not_found`, ...), `timeout` or `aborted`. */
+  status = 'aborted';
+  /** The bytes of the file sent, once the client acknowledged the last block. */
+  bytes = 0;
+  private size: number | undefined;
   private socket: Socket | undefined;
   private reader: BlockReader | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -92,6 +110,7 @@ export class Transfer {
     if ('refused' in negotiated) return this.fail(TftpErrorCode.OPTION_REFUSED, negotiated.refused);
     this.timeoutMs = negotiated.timeoutMs;
     this.windowsize = negotiated.windowsize;
+    this.size = source.size;
     this.reader = source.reader(negotiated.blksize, negotiated.windowsize);
     this.reader.readAhead(negotiated.windowsize);
     this.timer = setTimeout(() => this.onTimeout(), this.timeoutMs);
@@ -106,6 +125,7 @@ export class Transfer {
   /** Ends the transfer with an ERROR packet to the client. */
   fail(code: number, message: string): void {
     if (this.finished) return;
+    this.status = TFTP_ERROR_NAMES[code] ?? `error_${code}`;
     const socket = this.socket;
     if (!socket) return this.abort();
     socket.send(errorPacket(code, message), this.peer.port, this.peer.address, () => this.abort());
@@ -169,6 +189,7 @@ export class Transfer {
     this.attempts += 1;
     if (this.attempts > this.settings.retries || idle >= this.settings.maxIdleMs) {
       this.settings.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port} timed out`);
+      this.status = 'timeout';
       this.abort();
       return;
     }
@@ -212,7 +233,11 @@ export class Transfer {
     }
     if (acked < this.base || acked > this.sentUpTo) return; // duplicate or stale: the timer resends if needed
     const reader = this.reader!;
-    if (reader.isLast(acked)) return this.abort();
+    if (reader.isLast(acked)) {
+      this.status = 'ok';
+      this.bytes = this.size ?? 0;
+      return this.abort();
+    }
     this.progress(acked);
   }
 

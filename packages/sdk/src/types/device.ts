@@ -43,4 +43,9 @@ export interface Device extends DevInfo {
   description?: string;
   /** The SIP username of line 1 seen when the phone last fetched its trigger file (contract §3.8). */
   remote_state_sip_username?: string;
+  /**
+   * The operator chose `plugin` for good: the host never re-associates the device, even when what it tells later
+   * (DHCP, HTTP, TFTP) scores another plugin higher.
+   */
+  plugin_pinned?: boolean;
 }

@@ -71,7 +71,7 @@ export const identifyCommand: CliCommand = {
       .option('--ip <ip>', 'The client IP address')
       .option('--mac <mac>', 'The client MAC address (the lease MAC for DHCP)')
       .option('--json', 'Print {"devInfo", "scores", "plugin"} as JSON')
-      .example('provd identify dist/repo/digium-2.8.1-1.1.4.tar.gz --dhcp-vci digium_D40_1_4_0_0 --json')
+      .example('provd identify dist/repo/digium-2.8.1-1.2.0.tar.gz --dhcp-vci digium_D40_1_4_0_0 --json')
       .action(async (plugins: string[], flags: IdentifyFlags) => {
         const { typed, extra } = requestOf(flags);
         const opened = await openAll(plugins.map(String));

@@ -39,7 +39,7 @@ export const renderCommand: CliCommand = {
       .option('--out <dir>', 'Where the files go, at their path relative to the plugin tftpboot folder')
       .option('--concurrency <n>', 'How many devices are configured at once (default 64)')
       .option('--json', 'Print {"devices", "files", "seconds"} as JSON')
-      .example('provd render dist/repo/digium-2.8.1-1.1.4.tar.gz --device d40.json --config config.json --out out')
+      .example('provd render dist/repo/digium-2.8.1-1.2.0.tar.gz --device d40.json --config config.json --out out')
       .action(async (plugin: string, flags: RenderFlags) => {
         const configFile = requiredOption(flags.config, '--config FILE');
         const outDir = requiredOption(flags.out, '--out DIR');

@@ -1,179 +1,105 @@
 /**
- * `provd serve --plugins-dir DIR --data-dir DIR [--http-port N] [--tftp-port N] [--host ADDR] [--repo URL_OR_DIR]`:
- * runs the provisioning host (specs/cli.md) until SIGINT or SIGTERM.
+ * `provd serve [--config FILE] [--check-config] [--<setting> VALUE...]`: runs the provisioning host (specs/cli.md)
+ * until SIGINT or SIGTERM. Settings come from the YAML file and its `conf.d/`, then `PROVD_<KEY>` variables, then
+ * flags (see `src/settings/`).
  */
-
+import type { CAC } from 'cac';
 import { startHost } from '../../app/serve-host';
 import { VERSION } from '../../index';
-import type { CliCommand } from '../command';
-import { STORE_FLAG_HELP, storeLocation, type StoreFlags } from '../store-options';
+import { createHostLogger } from '../../log/index';
+import { formatSettings, maskedSettings, prepareStartup, resolveSettings, SETTINGS, settingEnvName, settingFlagName, type ResolvedSettings } from '../../settings/index';
+import type { CliCommand, CliIo } from '../command';
 import { writeJson } from '../command';
-import { repeatedOption } from '../read-json';
-import { readTrustedKeys } from '../../repository/index';
-import { hostError } from '../../errors';
+import { runUntilStopped } from '../run-until-stopped';
 
-interface ServeOptions extends StoreFlags {
-  pluginsDir?: string;
-  dataDir?: string;
-  httpPort?: string | number;
-  tftpPort?: string | number;
-  apiPort?: string | number;
-  host?: string;
-  apiHost?: string;
-  repo?: string;
-  trustedKey?: unknown;
-  advertisedUrl?: string;
-  baseRawConfig?: string;
-  trustedProxies?: string | number;
-  autoCreate?: boolean;
-  sync?: string;
-  sipPort?: string | number;
-  amiHost?: string;
-  amiPort?: string | number;
-  amiUser?: string;
-  securityLog?: string;
-  sensitiveLimit?: string | number;
-  urlKey?: string | string[];
-  urlKeyMode?: boolean;
-  apiTokens?: string;
-  apiInsecureLoopback?: boolean;
-  apiAllowedHost?: string | string[];
-  json?: boolean;
-}
-
-const KEY = /^[A-Za-z0-9\-$~.]{8,256}$/;
-
-/** Reads the `--url-key TENANT=KEY` options into `tenant → key`. */
-function urlKeys(values: string | string[] | undefined): Record<string, string> {
-  const keys: Record<string, string> = {};
-  for (const value of values === undefined ? [] : Array.isArray(values) ? values : [values]) {
-    const at = String(value).indexOf('=');
-    const tenant = String(value).slice(0, at);
-    const key = String(value).slice(at + 1);
-    if (at <= 0 || !KEY.test(key)) {
-      throw hostError('PROVD_CLI_USAGE', { problem: `--url-key must be TENANT=KEY with a key of 8-256 letters, digits, "-", "$", "~" or "." (received "${value}")` });
+/** Declares one flag per setting that has one; cac's own defaults stay unset so a flag not given does not override. */
+function declareSettingFlags(command: ReturnType<CAC['command']>): void {
+  for (const setting of SETTINGS) {
+    const flag = settingFlagName(setting);
+    if (!flag) continue;
+    const env = settingEnvName(setting.key);
+    const shown = setting.default === undefined || (Array.isArray(setting.default) && setting.default.length === 0) ? '' : ` (default: ${String(setting.default)})`;
+    if (setting.type === 'boolean') {
+      command.option(flag, `${setting.description}${shown}; ${env}`);
+      command.option(flag.replace(/^--/, '--no-'), `Turn ${setting.key} off`);
+      for (const option of command.options.slice(-2)) option.config.default = undefined;
+    } else {
+      command.option(`${flag} <${setting.placeholder ?? 'value'}>`, `${setting.description}${shown}; ${env}`);
     }
-    if (Object.values(keys).includes(key)) throw hostError('PROVD_CLI_USAGE', { problem: `--url-key: the key of "${tenant}" is already another tenant's` });
-    keys[tenant] = key;
   }
-  return keys;
 }
 
-/** Reads `--sensitive-limit N`: a whole number, 0 turning the limit off. */
-function sensitiveLimit(value: string | number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (String(value).trim() === '' || !Number.isSafeInteger(n) || n < 0) {
-    throw hostError('PROVD_CLI_USAGE', { problem: `--sensitive-limit must be a whole number of requests per minute, 0 for no limit (received "${value}")` });
+/** Reads the settings of a `provd serve` run and the files they name; throws before anything binds. */
+async function loadSettings(options: Record<string, unknown>): Promise<{ resolved: ResolvedSettings; files: Awaited<ReturnType<typeof prepareStartup>> }> {
+  const configFile = typeof options.config === 'string' ? options.config : process.env.PROVD_CONFIG || undefined;
+  const resolved = await resolveSettings({ configFile, env: process.env, flags: options });
+  return { resolved, files: await prepareStartup(resolved) };
+}
+
+async function serve(options: Record<string, unknown>, io: CliIo): Promise<void> {
+  const { resolved, files } = await loadSettings(options);
+  const s = resolved.settings;
+  if (options.checkConfig) {
+    // the effective settings as one JSON document on stdout; where each came from, for a person, on stderr
+    writeJson(io, maskedSettings(resolved));
+    io.stderr.write(formatSettings(resolved).replace(/^/gm, 'provd: '));
+    return;
   }
-  return n;
-}
-
-function port(value: string | number | undefined, option: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw hostError('PROVD_CLI_USAGE', { problem: `${option} must be a port number 0-65535 (received "${value}")` });
-  return n;
-}
-
-/** Waits for SIGINT or SIGTERM. */
-function stopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const done = (signal: string) => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = () => done('SIGINT');
-    const onTerm = () => done('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+  const logs = createHostLogger({ level: s.log_level, file: s.log_file, securityFile: s.security_log, stream: io.stderr });
+  await runUntilStopped({
+    logs,
+    shutdownTimeoutMs: s.shutdown_timeout * 1000,
+    start: () =>
+      startHost({
+        pluginsDir: s.plugins_dir,
+        dataDir: s.data_dir,
+        store: s.store_url !== undefined && s.store !== 'sqlite' ? { engine: 'postgres', url: s.store_url } : { engine: 'sqlite', dataDir: s.data_dir },
+        repo: s.repo,
+        trustedKeys: files.trustedKeys,
+        host: s.host,
+        httpPort: s.http_port,
+        tftpPort: s.tftp_port,
+        apiHost: s.api_host,
+        apiPort: s.api_port,
+        advertisedUrl: s.advertised_url,
+        baseRawConfig: files.baseRawConfig,
+        trustedProxies: s.trusted_proxies,
+        autoCreate: s.auto_create,
+        sync: s.sync,
+        sipPort: s.sip_port,
+        ami: { host: s.ami_host, port: s.ami_port, username: s.ami_user ?? '', secret: s.ami_secret ?? '' },
+        urlKeys: s.url_keys,
+        urlKeyMode: s.url_key_mode,
+        apiTokensFile: s.api_tokens,
+        apiToken: s.api_token,
+        apiInsecureLoopback: s.api_insecure_loopback,
+        apiAllowedHosts: s.api_allowed_hosts,
+        sensitiveLimit: s.sensitive_limit,
+        https: s.https_port === undefined || !files.tls ? undefined : { port: s.https_port, tls: files.tls, clientCert: s.tls_client_cert },
+        ops: { host: s.ops_host, port: s.ops_port },
+        accessLog: s.access_log,
+        logger: logs,
+        version: VERSION,
+      }),
+    onListening: (ports) => {
+      if (options.json) writeJson(io, ports);
+      else logs.log.info({ ports }, `serving HTTP on port ${ports.http}, TFTP on port ${ports.tftp}, API on port ${ports.api}, health and metrics on port ${ports.ops}${ports.https === undefined ? '' : `, HTTPS on port ${ports.https}`}`);
+    },
   });
 }
 
 /** The `provd serve` command. */
 export const serveCommand: CliCommand = {
   register(cli, io) {
-    cli
-      .command('serve', 'Run the provisioning host: HTTP and TFTP for phones, device identification, JSON API')
-      .option('--plugins-dir <dir>', 'Folder of installed plugins')
-      .option('--data-dir <dir>', 'Folder of devices and configs')
-      .option('--host <addr>', 'Address of the HTTP and TFTP servers (default: 127.0.0.1)')
-      .option('--http-port <n>', 'Provisioning HTTP port (default: 8667)')
-      .option('--tftp-port <n>', 'TFTP port (default: 69)')
-      .option('--api-host <addr>', 'Address of the JSON API (default: 127.0.0.1)')
-      .option('--api-port <n>', 'JSON API port (default: 8666)')
-      .option('--repo <url-or-dir>', 'Plugin repository to install from')
-      .option('--trusted-key <file>', 'An Ed25519 public key (PEM); plugins.db must be signed by one (repeatable)')
-      .option('--advertised-url <url>', 'URL phones reach the HTTP server at (default: http://<host>:<http port>)')
-      .option('--base-raw-config <file>', 'JSON file of the base raw config')
-      .option('--trusted-proxies <n>', 'Reverse proxies in front of the HTTP server, for X-Forwarded-For (default: 0)')
-      .option('--no-auto-create', 'Do not create devices for unknown requesters')
-      .option('--sync <type>', 'How phones are synchronized: sip-udp, asterisk-ami or none (default: sip-udp)')
-      .option('--sip-port <n>', 'SIP port of the phones (default: 5060)')
-      .option('--ami-host <addr>', 'Asterisk manager interface host, for --sync asterisk-ami (default: 127.0.0.1)')
-      .option('--ami-port <n>', 'Asterisk manager interface port (default: 5038)')
-      .option('--ami-user <user>', 'Asterisk manager user; the secret comes from PROVD_AMI_SECRET')
-      .option('--url-key <tenant=key>', 'URL-key mode: phones of TENANT fetch /KEY/... (repeatable)')
-      .option('--url-key-mode', 'URL-key mode with the provisioning keys set through the API (provisioning_key)')
-      .option('--api-tokens <file>', 'JSON file of API tokens, their tenants and ACLs (docs/rest-api.md); PROVD_API_TOKEN adds one with every ACL')
-      .option('--api-insecure-loopback', 'Let API requests from loopback without a token act with every ACL (development only)')
-      .option('--api-allowed-host <name>', 'A host name the API answers to, besides IP addresses and localhost (repeatable)')
-      .option('--security-log <file>', 'File the security lines are appended to (for fail2ban)')
-      .option('--sensitive-limit <n>', 'Sensitive files unknown devices may request per client IP and minute, 0: no limit (default: 10)')
-      .option(STORE_FLAG_HELP[0]![0], STORE_FLAG_HELP[0]![1])
-      .option(STORE_FLAG_HELP[1]![0], STORE_FLAG_HELP[1]![1])
-      .option('--json', 'Print {"http","tftp","api"} ports as one JSON document once listening')
-      .action(async (options: ServeOptions) => {
-        if (!options.pluginsDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
-        if (!options.dataDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --data-dir DIR' });
-        if (options.sync !== undefined && !['sip-udp', 'asterisk-ami', 'none'].includes(options.sync)) {
-          throw hostError('PROVD_CLI_USAGE', { problem: `--sync must be "sip-udp", "asterisk-ami" or "none" (received "${options.sync}")` });
-        }
-        if (options.sync === 'asterisk-ami' && (!options.amiUser || !process.env.PROVD_AMI_SECRET)) {
-          throw hostError('PROVD_CLI_USAGE', { problem: '--sync asterisk-ami needs --ami-user USER and the secret in the PROVD_AMI_SECRET environment variable' });
-        }
-        const log = (line: string) => io.stderr.write(`provd: ${line}\n`);
-        const running = await startHost({
-          pluginsDir: options.pluginsDir,
-          dataDir: options.dataDir,
-          store: storeLocation(options, options.dataDir),
-          repo: options.repo,
-          trustedKeys: await readTrustedKeys(repeatedOption(options.trustedKey, '--trusted-key FILE')),
-          host: options.host,
-          httpPort: port(options.httpPort, '--http-port', 8667),
-          tftpPort: port(options.tftpPort, '--tftp-port', 69),
-          apiHost: options.apiHost,
-          apiPort: port(options.apiPort, '--api-port', 8666),
-          advertisedUrl: options.advertisedUrl,
-          baseRawConfigFile: options.baseRawConfig,
-          trustedProxies: port(options.trustedProxies, '--trusted-proxies', 0),
-          autoCreate: options.autoCreate !== false,
-          sync: options.sync as 'sip-udp' | 'asterisk-ami' | 'none' | undefined,
-          sipPort: port(options.sipPort, '--sip-port', 5060),
-          ami: {
-            host: options.amiHost,
-            port: port(options.amiPort, '--ami-port', 5038),
-            username: options.amiUser ?? '',
-            secret: process.env.PROVD_AMI_SECRET ?? '',
-          },
-          securityLog: options.securityLog,
-          sensitiveLimit: sensitiveLimit(options.sensitiveLimit),
-          urlKeys: urlKeys(options.urlKey),
-          urlKeyMode: options.urlKeyMode === true,
-          apiTokensFile: options.apiTokens,
-          apiToken: process.env.PROVD_API_TOKEN || undefined,
-          apiInsecureLoopback: options.apiInsecureLoopback === true,
-          apiAllowedHosts: options.apiAllowedHost === undefined ? undefined : ([] as string[]).concat(options.apiAllowedHost).map(String),
-          log,
-          version: VERSION,
-        });
-        const { http, tftp, api } = running.ports;
-        if (options.json) writeJson(io, { http, tftp, api });
-        else log(`serving HTTP on port ${http}, TFTP on port ${tftp}, API on port ${api}`);
-        const signal = await stopSignal();
-        log(`${signal}: stopping`);
-        await running.close();
-      });
+    const command = cli
+      .command('serve', 'Run the provisioning host: HTTP, HTTPS and TFTP for phones, device identification, REST API, health and metrics')
+      .option('--config <file>', 'YAML settings file; its conf.d/*.yml are read after it, in name order; PROVD_CONFIG')
+      .option('--check-config', 'Print the effective settings as JSON (secrets masked; where each came from on stderr), and exit');
+    declareSettingFlags(command);
+    command
+      .option('--json', 'Print {"http","tftp","api","ops","https"} ports as one JSON document once listening')
+      .example('provd serve --config /etc/provd/config.yml')
+      .example('provd serve --plugins-dir /var/lib/provd/plugins --data-dir /var/lib/provd/data --host 10.0.0.1')
+      .action((options: Record<string, unknown>) => serve(options, io));
   },
 };

@@ -1,0 +1,2 @@
+export { checkAppendable, createHostLogger } from './host-logger';
+export type { HostLogger, HostLoggerOptions } from './host-logger';

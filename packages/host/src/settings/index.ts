@@ -1,0 +1,10 @@
+export { formatSettings, MASK, maskedSettings } from './print-settings';
+export { resolveSettings, SETTINGS_SCHEMA, settingWays } from './resolve-settings';
+export type { ResolvedSettings, SettingsInput } from './resolve-settings';
+export type { ServeSettings } from './serve-settings';
+export { environmentLayer, flagLayer, readSettingsFile, readSettingsFiles, settingFromText } from './settings-layers';
+export type { SettingsLayer } from './settings-layers';
+export { SETTINGS, settingDefinition, settingEnvName, settingFlagName } from './settings-table';
+export type { SettingDefinition, SettingType } from './settings-table';
+export { prepareStartup } from './prepare-startup';
+export type { StartupFiles } from './prepare-startup';

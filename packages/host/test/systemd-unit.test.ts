@@ -1,0 +1,53 @@
+/** The systemd unit shipped in packages/host/systemd/, checked by systemd's own analyzer. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testdir, type TestDir } from '@provd/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROVD_BIN } from './host-process';
+import { run } from './serve-helpers';
+
+const UNIT = join(import.meta.dirname, '..', 'systemd', 'provd.service');
+let dir: TestDir;
+let unit: string;
+
+beforeAll(async () => {
+  dir = await testdir();
+  // the analyzer checks that ExecStart exists: point it at this checkout's executable instead of /usr/local/bin/provd
+  const text = await readFile(UNIT, 'utf8');
+  expect(text).toMatch(/^ExecStart=\/usr\/local\/bin\/provd serve --config \/etc\/provd\/config\.yml$/m);
+  unit = dir.join('provd.service');
+  await writeFile(unit, text.replace('ExecStart=/usr/local/bin/provd ', `ExecStart=${PROVD_BIN} `));
+});
+
+afterAll(async () => {
+  await dir.cleanup();
+});
+
+describe('the systemd unit', () => {
+  it('passes systemd-analyze verify without a warning', async () => {
+    const verified = await run('systemd-analyze', ['verify', unit]);
+    expect(verified.stderr).toBe('');
+    expect(verified.code).toBe(0);
+  });
+
+  it('is refused by systemd-analyze verify when a directive is misspelt, so the check above means something', async () => {
+    await writeFile(dir.join('bad.service'), (await readFile(unit, 'utf8')).replace('ProtectSystem=strict', 'ProtectSytem=strict'));
+    expect((await run('systemd-analyze', ['verify', dir.join('bad.service')])).stderr).toContain("Unknown key 'ProtectSytem'");
+  });
+
+  it('runs as its own user with the usual hardening, able to bind port 69 and nothing more', async () => {
+    const security = await run('systemd-analyze', ['security', '--offline=yes', '--json=short', unit]);
+    expect(security.code, security.stderr).toBe(0);
+    const checks = new Map((JSON.parse(security.stdout) as { name: string; set: boolean }[]).map((c) => [c.name, c.set]));
+    for (const name of ['User=/DynamicUser=', 'NoNewPrivileges=', 'ProtectSystem=', 'ProtectHome=', 'PrivateTmp=', 'PrivateDevices=', 'RestrictSUIDSGID=']) {
+      expect(checks.get(name), name).toBe(true);
+    }
+    expect(checks.get('CapabilityBoundingSet=~CAP_SYS_ADMIN')).toBe(true);
+    expect(checks.get('CapabilityBoundingSet=~CAP_NET_ADMIN')).toBe(true);
+    const text = await readFile(unit, 'utf8');
+    expect(text).toMatch(/^CapabilityBoundingSet=CAP_NET_BIND_SERVICE$/m);
+    expect(text).toMatch(/^AmbientCapabilities=CAP_NET_BIND_SERVICE$/m);
+    // systemd's overall exposure score (0 safest, 10 worst): 2.0 or less is what it calls "OK"
+    expect((await run('systemd-analyze', ['security', '--offline=yes', '--threshold=20', unit])).code).toBe(0);
+  });
+});

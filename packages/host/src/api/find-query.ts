@@ -25,7 +25,12 @@ export const DEVICE_FIELDS: FieldPolicy = {
 
 /** The fields of a config the API lets callers select on (plus any `X_...` key). */
 export const CONFIG_FIELDS: FieldPolicy = {
-  keys: new Set(['id', 'parent_ids', 'raw_config', 'role', 'transient', 'deletable', 'tenant_uuid', 'label', 'description']),
+  // the established host's config columns, registrar fields included (a registrar config carries them at top level)
+  keys: new Set([
+    'id', 'parent_ids', 'raw_config', 'role', 'transient', 'deletable', 'tenant_uuid', 'label', 'description', 'configdevice', 'type',
+    'registrar_main', 'registrar_main_port', 'registrar_backup', 'registrar_backup_port',
+    'proxy_main', 'proxy_main_port', 'proxy_backup', 'proxy_backup_port', 'proxy_outbound', 'proxy_outbound_port',
+  ]),
   nested: new Set(['raw_config']),
 };
 

@@ -187,6 +187,7 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       for (let i = 0; i < macs.length; i += 25) {
         await Promise.all(macs.slice(i, i + 25).map((mac) => api(host, 'POST', '/devices', { mac, plugin: 'acme-test', config: 'base' })));
       }
+      await idle(host);
       // The change is acknowledged at once; the devices are configured in the background.
       expect((await api(host, 'PUT', '/configs/base', { id: 'base', parent_ids: [], raw_config: line('new-pw') })).status).toBe(200);
       const progress = (await api(host, 'GET', '/reconfigure')).body.jobs;

@@ -78,7 +78,7 @@ async function hostFolder(name: string): Promise<string> {
 
 /** Starts `provd serve` on the host folder `root` and waits until it listens. */
 async function serve(root: string, extra: string[] = [], env: Record<string, string> = {}): Promise<Host> {
-  const args = [CLI, 'serve', '--plugins-dir', join(root, 'plugins'), '--data-dir', join(root, 'data'), '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--json', ...extra];
+  const args = [CLI, 'serve', '--plugins-dir', join(root, 'plugins'), '--data-dir', join(root, 'data'), '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--api-insecure-loopback', '--sync', 'none', '--json', ...extra];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   children.push(child);
   let out = '';
@@ -94,7 +94,7 @@ async function serve(root: string, extra: string[] = [], env: Record<string, str
 }
 
 async function api(host: Host, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`http://127.0.0.1:${host.ports.api}${path}`, {
+  const res = await fetch(`http://127.0.0.1:${host.ports.api}/0.2${path}`, {
     method,
     headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -125,36 +125,43 @@ const killHard = async (host: Host) => {
   await new Promise((r) => host.child.once('exit', r));
 };
 
-const idle = (host: Host) => until(() => api(host, 'GET', '/reconfigure'), (r) => r.status === 200 && r.body.jobs.length === 0, 60_000);
+const idle = (host: Host) => until(() => api(host, 'GET', '/status'), (r) => r.status === 200 && r.body.reconfigure.jobs.length === 0, 60_000);
+const byMac = (mac: string) => `/dev_mgr/devices?q=${encodeURIComponent(JSON.stringify({ mac }))}`;
+const config = (password: string) => ({ config: { id: 'base', parent_ids: [], raw_config: line(password) } });
 
 describe('two provd serve processes on one PostgreSQL database', () => {
   it('serve what the other one created and configured, and follow its config changes at once', async () => {
     const db = await freshPgDatabase();
     try {
       const a = await serve(await hostFolder('a'), ['--store-url', db.url]);
-      const b = await serve(await hostFolder('b'), ['--store-url', db.url]);
-      expect((await api(a, 'POST', '/configs', { id: 'base', parent_ids: [], raw_config: line('pw-1') })).status).toBe(201);
-      const created = await api(a, 'POST', '/devices', { mac: '00:11:22:33:44:55', plugin: 'acme-test', config: 'base' });
+      // The hosts of one site share their top tenant (kept in each host's API parameters file).
+      const { cp } = await import('node:fs/promises');
+      const bRoot = await hostFolder('b');
+      await cp(join(a.root, 'data', 'api-parameters.json'), join(bRoot, 'data', 'api-parameters.json'));
+      const b = await serve(bRoot, ['--store-url', db.url]);
+      expect((await api(a, 'POST', '/cfg_mgr/configs', config('pw-1'))).status).toBe(201);
+      const created = await api(a, 'POST', '/dev_mgr/devices', { device: { mac: '00:11:22:33:44:55', plugin: 'acme-test', config: 'base' } });
       expect(created.status).toBe(201);
-      expect(created.body.device.configured).toBe(true);
+      const id = created.body.id as string;
+      expect((await api(a, 'GET', `/dev_mgr/devices/${id}`)).body.device.configured).toBe(true);
       expect(await phoneFile(a, '00:11:22:33:44:55')).toContain('password=pw-1');
       // Host B has its own plugin folder: it writes its own copy of the file, from the change A committed.
       expect(await until(() => phoneFile(b, '00:11:22:33:44:55'), (t) => t.includes('password=pw-1'))).toContain('password=pw-1');
-      expect((await api(b, 'GET', '/devices?mac=00:11:22:33:44:55')).body.devices).toEqual([expect.objectContaining({ id: created.body.device.id, configured: true })]);
+      expect((await api(b, 'GET', byMac('00:11:22:33:44:55'))).body.devices).toEqual([expect.objectContaining({ id, configured: true })]);
 
       // A config change through B reaches phones fetching from A.
-      expect((await api(b, 'PUT', '/configs/base', { id: 'base', parent_ids: [], raw_config: line('pw-2') })).status).toBe(200);
+      expect((await api(b, 'PUT', '/cfg_mgr/configs/base', config('pw-2'))).status).toBeLessThan(300);
       expect(await until(() => phoneFile(a, '00:11:22:33:44:55'), (t) => t.includes('password=pw-2'))).toContain('password=pw-2');
       expect(await until(() => phoneFile(b, '00:11:22:33:44:55'), (t) => t.includes('password=pw-2'))).toContain('password=pw-2');
 
       // A phone first seen by B is created once, in the shared store, and A serves it too.
       expect(await phoneFile(b, '00:11:22:33:44:66')).toBe('HTTP 404');
-      const auto = await until(() => api(a, 'GET', '/devices?mac=00:11:22:33:44:66'), (r) => r.body.devices.length === 1);
+      const auto = await until(() => api(a, 'GET', byMac('00:11:22:33:44:66')), (r) => r.body.devices.length === 1);
       expect(auto.body.devices[0]).toMatchObject({ plugin: 'acme-test', added: 'auto' });
-      await api(a, 'PUT', `/devices/${auto.body.devices[0].id}`, { ...auto.body.devices[0], config: 'base' });
+      expect((await api(a, 'PUT', `/dev_mgr/devices/${auto.body.devices[0].id}`, { device: { ...auto.body.devices[0], config: 'base' } })).status).toBeLessThan(300);
       expect(await until(() => phoneFile(b, '00:11:22:33:44:66'), (t) => t.includes('password=pw-2'))).toContain('password=pw-2');
       // Deleting through A removes B's copy.
-      await api(a, 'DELETE', `/devices/${created.body.device.id}`);
+      await api(a, 'DELETE', `/dev_mgr/devices/${id}`);
       expect(await until(() => phoneFile(b, '00:11:22:33:44:55'), (t) => t === 'HTTP 404')).toBe('HTTP 404');
       await idle(a);
       await idle(b);
@@ -182,15 +189,15 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       const root = await hostFolder('h');
       const slow = { ACME_DELAY_MS: '30' };
       let host = await serve(root, store.flags, slow);
-      await api(host, 'POST', '/configs', { id: 'base', parent_ids: [], raw_config: line('old-pw') });
+      await api(host, 'POST', '/cfg_mgr/configs', config('old-pw'));
       const macs = Array.from({ length: 300 }, (_, i) => macOf(i));
       for (let i = 0; i < macs.length; i += 25) {
-        await Promise.all(macs.slice(i, i + 25).map((mac) => api(host, 'POST', '/devices', { mac, plugin: 'acme-test', config: 'base' })));
+        await Promise.all(macs.slice(i, i + 25).map((mac) => api(host, 'POST', '/dev_mgr/devices', { device: { mac, plugin: 'acme-test', config: 'base' } })));
       }
       await idle(host);
       // The change is acknowledged at once; the devices are configured in the background.
-      expect((await api(host, 'PUT', '/configs/base', { id: 'base', parent_ids: [], raw_config: line('new-pw') })).status).toBe(200);
-      const progress = (await api(host, 'GET', '/reconfigure')).body.jobs;
+      expect((await api(host, 'PUT', '/cfg_mgr/configs/base', config('new-pw'))).status).toBeLessThan(300);
+      const progress = (await api(host, 'GET', '/status')).body.reconfigure.jobs;
       expect(progress).toEqual([expect.objectContaining({ reason: 'config "base" changed' })]);
       await killHard(host);
       const tftpboot = join(root, 'plugins', 'acme-test', 'var', 'tftpboot', 'acme');
@@ -204,7 +211,7 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       await idle(host);
       const after = await Promise.all(macs.map((m) => readFile(join(tftpboot, `${m.replaceAll(':', '')}.cfg`), 'utf8')));
       expect(after.filter((t) => !t.includes('password=new-pw'))).toEqual([]);
-      const devices = (await api(host, 'GET', '/devices')).body.devices;
+      const devices = (await api(host, 'GET', '/dev_mgr/devices')).body.devices;
       expect(devices).toHaveLength(300);
       expect(devices.filter((d: { configured: boolean }) => !d.configured)).toEqual([]);
       expect(host.stderr()).toMatch(/reconfigure: resuming \d+ unfinished job/);
@@ -220,11 +227,11 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
     try {
       const root = await hostFolder('h');
       let host = await serve(root, store.flags, { ACME_DELAY_MS: '5' });
-      await api(host, 'POST', '/configs', { id: 'base', parent_ids: [], raw_config: line('pw') });
+      await api(host, 'POST', '/cfg_mgr/configs', config('pw'));
       const acknowledged: string[] = [];
       const burst = Array.from({ length: 200 }, (_, i) =>
-        api(host, 'POST', '/devices', { id: `dev${String(i).padStart(3, '0')}`, mac: macOf(1000 + i), plugin: 'acme-test', config: 'base' }).then(
-          (r) => r.status === 201 && acknowledged.push(r.body.device.id),
+        api(host, 'POST', '/dev_mgr/devices', { device: { id: `dev${String(i).padStart(3, '0')}`, mac: macOf(1000 + i), plugin: 'acme-test', config: 'base' } }).then(
+          (r) => r.status === 201 && acknowledged.push(r.body.id),
           () => undefined,
         ),
       );
@@ -233,7 +240,7 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       await Promise.allSettled(burst);
       host = await serve(root, store.flags);
       await idle(host);
-      const devices: { id: string; mac: string; configured: boolean }[] = (await api(host, 'GET', '/devices')).body.devices;
+      const devices: { id: string; mac: string; configured: boolean }[] = (await api(host, 'GET', '/dev_mgr/devices')).body.devices;
       const ids = new Set(devices.map((d) => d.id));
       expect(acknowledged.filter((id) => !ids.has(id))).toEqual([]);
       const tftpboot = join(root, 'plugins', 'acme-test', 'var', 'tftpboot', 'acme');

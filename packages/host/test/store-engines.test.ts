@@ -199,7 +199,11 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(all.items).toHaveLength(1200);
     expect(all.items[0]!.id).toBe('n01199');
     expect(all.items[1199]!.id).toBe('n00000');
-  });
+    // A long $in on the id is one IN list on the primary key (no expression-depth limit).
+    const wanted = writes.map((w) => w.doc.id).filter((_, i) => i % 2 === 0);
+    expect(await store.devices.count({ id: { $in: wanted } })).toBe(600);
+    expect(await store.devices.idsAfter({ id: { $in: wanted } }, 'n01000', 1000)).toHaveLength(99);
+  }, 30_000);
 
   it('finds the children of a config through parent_ids $contains', async () => {
     const cfg = (id: string, parents: string[], extra = {}) => ({ op: 'put' as const, kind: 'configs' as const, doc: { id, parent_ids: parents, raw_config: {}, ...extra } });

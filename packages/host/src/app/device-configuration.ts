@@ -124,9 +124,10 @@ export class DeviceConfiguration {
   /**
    * Stores `next` in place of `old` (`undefined`: a new device, refused when its id exists), with `extra` writes in
    * the same transaction. When a key of the reconfigure list changed, the change records a job for the device, the
-   * old device is deconfigured and the new one configured, and the job is reported done (under the device's lock).
+   * old device is deconfigured and the new one configured, and the job is reported done (under the device's lock);
+   * with `background`, the job is left to the background worker and the call returns after the commit.
    */
-  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = []): Promise<Device> {
+  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false): Promise<Device> {
     const id = next.id;
     if (old && !needsReconfigure(old, next)) {
       const kept = { ...next, configured: old.configured ?? false };
@@ -143,6 +144,13 @@ export class DeviceConfiguration {
       writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent' }],
       jobs,
     });
+    if (background) {
+      // Configured by the background worker (a phone asking first is configured on demand); `configured` holds
+      // what the checks above predict and is corrected if the plugin then fails.
+      this.app.reconfigurer.add(committed.jobs);
+      if (old?.config && old.config !== next.config) await this.dropTransientConfig(old.config);
+      return next;
+    }
     this.app.reconfigurer.add(committed.jobs, true);
     try {
       if (old?.configured) await this.deconfigure(old);
@@ -158,12 +166,17 @@ export class DeviceConfiguration {
   }
 
   /** Deletes the stored `device` (one transaction recording the removal of its files), then removes its files. */
-  async deleteDevice(device: Device): Promise<void> {
+  async deleteDevice(device: Device, background = false): Promise<void> {
     const deconfigure = device.configured ? [device as Device & { id: string }] : [];
     const committed = await this.app.store.commit({
       writes: [{ op: 'delete', kind: 'devices', id: device.id, expect: 'present' }],
       jobs: deconfigure.length > 0 ? [{ reason: `device "${device.id}" deleted`, selector: { id: device.id }, deconfigure }] : [],
     });
+    if (background) {
+      this.app.reconfigurer.add(committed.jobs);
+      if (device.config) await this.dropTransientConfig(device.config);
+      return;
+    }
     this.app.reconfigurer.add(committed.jobs, true);
     try {
       if (device.configured) await this.deconfigure(device);

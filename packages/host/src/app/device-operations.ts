@@ -15,12 +15,15 @@ export class DeviceOperations {
     private readonly rawConfigs: RawConfigs,
   ) {}
 
-  /** Creates a device from client input (validated and normalised), configures it if it can, and returns it. */
+  /**
+   * Creates a device from client input (validated and normalised) and returns it once stored; its files are written
+   * in the background (or on demand when the phone asks first).
+   */
   async insert(input: unknown): Promise<Device> {
     const read = readDeviceInput(input);
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: read.errors });
     const device = { ...read.device, id: read.device.id ?? randomUUID().replaceAll('-', '') } as Device;
-    return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device));
+    return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device, [], true));
   }
 
   /**
@@ -32,12 +35,12 @@ export class DeviceOperations {
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: String((input as Device)?.id ?? ''), errors: read.errors });
     const id = read.device.id;
     if (id === undefined) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: ['id: is required'] });
-    return this.configuration.withDevice(id, (old) => this.configuration.replaceDevice(old, { ...read.device, id } as Device));
+    return this.configuration.withDevice(id, (old) => this.configuration.replaceDevice(old, { ...read.device, id } as Device, [], true));
   }
 
   /** Deletes device `id` (deconfiguring it when configured) and the transient config only it used. */
   async delete(id: string): Promise<void> {
-    await this.configuration.withDevice(id, (device) => this.configuration.deleteDevice(device));
+    await this.configuration.withDevice(id, (device) => this.configuration.deleteDevice(device, true));
   }
 
   /** Configures device `id` again (deconfigured only if that fails). */
@@ -52,6 +55,8 @@ export class DeviceOperations {
     if (!device.configured) throw hostError('PROVD_HOST_DEVICE_NOT_CONFIGURED', { device: id });
     const plugin = this.app.plugins.get(device.plugin);
     if (!plugin) throw hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: device.plugin ?? '', device: id });
+    // The phone fetches its files right after: make sure a pending change has reached them.
+    await this.app.reconfigurer.ensureFresh(device);
     await plugin.synchronize(device, (await this.rawConfigs.forDevice(device)) ?? {});
   }
 

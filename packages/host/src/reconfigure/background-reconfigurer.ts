@@ -46,6 +46,8 @@ export interface JobStatus {
 
 interface ActiveJob {
   job: ReconfigureJob;
+  /** The device of a one-device job (selector `{id: "..."}`). */
+  device?: string;
   matches: (doc: unknown) => boolean;
   /** The last id (in id order) whose batch is done and recorded. */
   cursor: string | undefined;
@@ -69,6 +71,10 @@ interface ActiveJob {
  */
 export class BackgroundReconfigurer {
   private readonly active = new Map<number, ActiveJob>();
+  /** The pending jobs of one device (selector `{id}`), by device id: checked in O(1) on every request. */
+  private readonly byDevice = new Map<string, Set<ActiveJob>>();
+  /** The pending jobs of many devices (any other selector). */
+  private readonly bulkJobs = new Set<ActiveJob>();
   private readonly finishedBuffer: { job: number; done: number; total: number }[] = [];
   private running: Promise<void> | undefined;
   private wake = false;
@@ -114,13 +120,15 @@ export class BackgroundReconfigurer {
    */
   add(jobs: readonly ReconfigureJob[], inline = false): void {
     for (const job of jobs) this.track(job, inline, undefined, 0);
-    if (!inline) this.kick();
+    if (!inline && jobs.length > 0) this.kick();
   }
 
   /** Reports an inline job done (recorded with the next batch of finished jobs). */
   finishInline(jobs: readonly ReconfigureJob[]): void {
     for (const job of jobs) {
-      if (!this.active.delete(job.id)) continue;
+      const a = this.active.get(job.id);
+      if (!a) continue;
+      this.untrack(a);
       this.finishedBuffer.push({ job: job.id, done: 1, total: 1 });
     }
     this.scheduleFlush();
@@ -128,12 +136,7 @@ export class BackgroundReconfigurer {
 
   /** Whether a pending job covers `device` and has not reached it yet on this host. */
   isStale(device: DeviceRecord): boolean {
-    if (this.active.size === 0) return false;
-    for (const a of this.active.values()) {
-      if (a.inline) continue;
-      if ((a.cursor === undefined || device.id > a.cursor) && !a.ahead.has(device.id) && a.matches(device)) return true;
-    }
-    return false;
+    return this.active.size > 0 && this.covering(device).length > 0;
   }
 
   /**
@@ -141,10 +144,20 @@ export class BackgroundReconfigurer {
    * resolves once its files are current. Serving calls this before answering.
    */
   async ensureFresh(device: DeviceRecord): Promise<void> {
-    if (!this.isStale(device)) return;
-    const covering = [...this.active.values()].filter((a) => !a.inline && (a.cursor === undefined || device.id > a.cursor) && a.matches(device));
+    if (this.active.size === 0) return;
+    const covering = this.covering(device);
+    if (covering.length === 0) return;
     await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId));
-    for (const a of covering) a.ahead.add(device.id);
+    const finished: ActiveJob[] = [];
+    for (const a of covering) {
+      if (a.device === undefined) a.ahead.add(device.id);
+      else if (this.active.has(a.job.id)) finished.push(a);
+    }
+    for (const a of finished) {
+      this.untrack(a);
+      this.finishedBuffer.push({ job: a.job.id, done: 1, total: 1 });
+    }
+    if (finished.length > 0) this.scheduleFlush();
   }
 
   /** The progress of every job of this host. */
@@ -168,7 +181,38 @@ export class BackgroundReconfigurer {
 
   private track(job: ReconfigureJob, inline: boolean, cursor: string | undefined, done: number): void {
     if (this.active.has(job.id)) return;
-    this.active.set(job.id, { job, matches: selectorMatcher(job.selector), cursor, done, total: 0, ahead: new Set(), started: performance.now(), inline });
+    const keys = Object.keys(job.selector);
+    const device = keys.length === 1 && typeof job.selector.id === 'string' ? job.selector.id : undefined;
+    const a: ActiveJob = { job, device, matches: selectorMatcher(job.selector), cursor, done, total: 0, ahead: new Set(), started: performance.now(), inline };
+    this.active.set(job.id, a);
+    if (device === undefined) this.bulkJobs.add(a);
+    else {
+      let set = this.byDevice.get(device);
+      if (!set) this.byDevice.set(device, (set = new Set()));
+      set.add(a);
+    }
+  }
+
+  private untrack(a: ActiveJob): void {
+    this.active.delete(a.job.id);
+    this.bulkJobs.delete(a);
+    if (a.device === undefined) return;
+    const set = this.byDevice.get(a.device);
+    set?.delete(a);
+    if (set?.size === 0) this.byDevice.delete(a.device);
+  }
+
+  /** The pending jobs covering `device` that have not reached it on this host. */
+  private covering(device: DeviceRecord): ActiveJob[] {
+    const out: ActiveJob[] = [];
+    for (const a of this.byDevice.get(device.id) ?? []) if (!a.inline && a.cursor === undefined) out.push(a);
+    for (const a of this.bulk()) if ((a.cursor === undefined || device.id > a.cursor) && !a.ahead.has(device.id) && a.matches(device)) out.push(a);
+    return out;
+  }
+
+  /** The pending jobs of many devices. */
+  private *bulk(): Iterable<ActiveJob> {
+    for (const a of this.bulkJobs) if (!a.inline) yield a;
   }
 
   private onChange(change: StoreChange): void {
@@ -201,15 +245,38 @@ export class BackgroundReconfigurer {
 
   private async work(): Promise<void> {
     for (;;) {
-      const next = [...this.active.values()].filter((a) => !a.inline).sort((x, y) => x.job.id - y.job.id)[0];
-      if (!next || this.stopped) return;
+      if (this.stopped) return;
+      const pending = [...this.active.values()].filter((a) => !a.inline).sort((x, y) => x.job.id - y.job.id);
+      const devices = pending.filter((a) => a.device !== undefined).slice(0, this.options.batchSize ?? 256);
+      const next = pending.find((a) => a.device === undefined);
+      if (devices.length === 0 && !next) return;
       try {
-        await this.runJob(next);
+        if (devices.length > 0) await this.runDeviceJobs(devices);
+        else await this.runJob(next!);
       } catch (err) {
-        this.log(`reconfigure: job ${next.job.id} (${next.job.reason}) stopped: ${(err as Error).message}; it resumes at the next start`);
+        this.log(`reconfigure: ${next ? `job ${next.job.id} (${next.job.reason})` : 'device jobs'} stopped: ${(err as Error).message}; it resumes at the next start`);
         return;
       }
     }
+  }
+
+  /** Jobs of one device each, many at once: configured in parallel, recorded finished in one transaction. */
+  private async runDeviceJobs(jobs: ActiveJob[]): Promise<void> {
+    const { target } = this.options;
+    const concurrency = this.options.concurrency ?? 32;
+    let index = 0;
+    const worker = async (): Promise<void> => {
+      while (index < jobs.length) {
+        const a = jobs[index++]!;
+        if (!this.active.has(a.job.id)) continue;
+        if (a.job.deconfigure) for (const old of a.job.deconfigure) await target.deconfigure(old);
+        await target.reconfigure(a.device!, a.job.origin === this.store.hostId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    const done = jobs.filter((a) => this.active.has(a.job.id));
+    for (const a of done) this.untrack(a);
+    if (done.length > 0) await this.store.commit({ finished: done.map((a) => ({ job: a.job.id, done: 1, total: 1 })) });
   }
 
   private async runJob(a: ActiveJob): Promise<void> {
@@ -251,7 +318,7 @@ export class BackgroundReconfigurer {
     }
     const seconds = (performance.now() - a.started) / 1000;
     await store.commit({ finished: [{ job: a.job.id, done: a.done, total: Math.max(a.total, a.done) }] });
-    this.active.delete(a.job.id);
+    this.untrack(a);
     this.log(`reconfigure: job ${a.job.id} (${a.job.reason}) done: ${a.done} device(s) in ${seconds.toFixed(1)} s (${seconds > 0 ? Math.round((a.done - startDone) / seconds) : a.done - startDone}/s)`);
   }
 

@@ -24,8 +24,6 @@ export type {
 } from './store';
 export { HOST_ID_FILE, hostIdOf, openStore } from './open-store';
 export type { OpenStoreOptions } from './open-store';
-export { SQLITE_FILE, SqliteStore } from './sqlite-store';
-export { CHANGE_CHANNEL, PostgresStore } from './postgres-store';
 export { parseSelector, projectFields } from './selector';
 export type { SelectorOperator, SelectorTerm } from './selector';
 export { selectorMatcher } from './selector-match';

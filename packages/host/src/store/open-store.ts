@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@provd/sdk';
-import { PostgresStore } from './postgres-store';
-import { SqliteStore } from './sqlite-store';
 import type { Store, StoreLocation } from './store';
 
 /** The file in the data folder naming this host in a shared store. */
@@ -44,6 +42,7 @@ export interface OpenStoreOptions {
  */
 export async function openStore(location: StoreLocation, options: OpenStoreOptions): Promise<Store> {
   const hostId = await hostIdOf(options.dataDir);
-  if (location.engine === 'sqlite') return SqliteStore.open(location.dataDir, { hostId, log: options.log });
-  return PostgresStore.open(location.url, { hostId, log: options.log });
+  // Loaded on use: commands that never open a store do not pay for the database clients.
+  if (location.engine === 'sqlite') return (await import('./sqlite-store')).SqliteStore.open(location.dataDir, { hostId, log: options.log });
+  return (await import('./postgres-store')).PostgresStore.open(location.url, { hostId, log: options.log });
 }

@@ -93,7 +93,7 @@ export class PostgresStore implements Store {
   /** Connects to `url`, creates the tables when missing and starts listening for other hosts' commits. */
   static async open(url: string, options: StoreOpenOptions & { poolSize?: number }): Promise<PostgresStore> {
     const where = redact(url);
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 6 });
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 16 });
     pool.on('error', (err) => options.log?.(`store: PostgreSQL connection error: ${err.message}`));
     const store = new PostgresStore(pool, where, options.hostId, options.log ?? (() => {}));
     try {

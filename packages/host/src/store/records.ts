@@ -41,7 +41,7 @@ export function changePayload(change: Omit<StoreChange, 'seq'>): string {
 export function storeTableColumns(kind: DocumentKind, cast = ''): TableColumns {
   return {
     table: kind,
-    indexed: new Set(INDEXED_COLUMNS[kind]),
+    indexed: new Set(['id', ...INDEXED_COLUMNS[kind]]),
     special:
       kind === 'configs'
         ? (term, p) => {

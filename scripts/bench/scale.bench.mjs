@@ -1,0 +1,263 @@
+// The host at scale: 1k, 10k and 100k generated Digium devices in the store (SQLite, and PostgreSQL when
+// PROVD_BENCH_PG_URL or PROVD_TEST_PG_URL names a server), each figure printed beside its anchor measured in the
+// same run. Goals at 100k (issue 11): start-up to serving <= 2 s (anchor: reading every device as one JSON file,
+// what start-up did before); a MAC search <= 10 ms (anchor: an API round trip that reads nothing); a config change
+// used by every device reconfigured in the background at >= 80% of `provd render`'s devices/s, with known phones'
+// median fetch latency during it within 2x of idle and no event-loop stall over 50 ms; devices created through the
+// API >= 2,000/s with 8 requests in flight (anchor: one atomic JSON file write per device, as before); a new phone
+// served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB.
+// Sizes: PROVD_BENCH_SCALE_SIZES=1000,10000 (default 1000,10000,100000); engines: PROVD_BENCH_SCALE_ENGINES=sqlite.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exec } from './lib/exec.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SIZES = (process.env.PROVD_BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const PG_URL = process.env.PROVD_BENCH_PG_URL ?? process.env.PROVD_TEST_PG_URL;
+const ENGINES = (process.env.PROVD_BENCH_SCALE_ENGINES ?? (PG_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
+const SAMPLE = 1000;
+const PLUGIN = 'digium-2.8.1';
+const MODELS = ['D40', 'D45', 'D50', 'D60', 'D62', 'D65', 'D70'];
+const hex = (n) => n.toString(16).padStart(2, '0');
+const mac = (i) => `00:0f:d3:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)}`;
+const ipOf = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+const line = (password) => ({ sip_lines: { 1: { username: 'alice', password, display_name: 'Alice', number: '1001', proxy_ip: '10.0.0.2', proxy_port: 5060 } }, ntp_enabled: true, ntp_ip: '10.0.0.1', timezone: 'Europe/Paris' });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** Progress on stderr (long steps). */
+const step = (what) => process.stderr.write(`scale: ${what}\n`);
+const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+
+async function freshPg() {
+  const { default: pg } = await import(pathToFileURL(join(root, 'packages/host/node_modules/pg/lib/index.js')).href);
+  const name = `provd_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function wrk(port, script, seconds = 4) {
+  const out = await exec('wrk', ['-t2', '-c16', `-d${seconds}s`, '-s', script, `http://127.0.0.1:${port}/`]);
+  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0) };
+}
+
+async function wrkScript(file, phones) {
+  await writeFile(
+    file,
+    `local phones = {\n${phones.map(([p, ip]) => `  {"${p}", "${ip}"},`).join('\n')}\n}\nlocal i = 0\n` +
+      'request = function()\n  i = i + 1\n  local p = phones[(i % #phones) + 1]\n' +
+      '  return wrk.format("GET", p[1], { ["X-Forwarded-For"] = p[2], ["User-Agent"] = "Digium D65 2.8.1" })\nend\n',
+  );
+  return file;
+}
+
+function latencyProbe(port, seconds, pathsFile) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'scripts/bench/lib/latency-client.mjs'), String(port), String(seconds), pathsFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`latency probe exited ${code}`))));
+  });
+}
+
+async function api(port, method, path, body) {
+  const res = await fetch(`http://127.0.0.1:${port}/0.2${path}`, { method, headers: body ? { 'Content-Type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function waitIdle(app, timeoutMs = 1_800_000) {
+  const end = Date.now() + timeoutMs;
+  while (app.reconfigureStatus().length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function oneRun(host, sdk, engine, n, work) {
+  const dir = await mkdtemp(join(tmpdir(), `provd-bench-scale-${engine}-${n}-`));
+  const pg = engine === 'postgres' ? await freshPg() : undefined;
+  const store = pg ? { engine: 'postgres', url: pg.url } : undefined;
+  const hostOptions = { pluginsDir: join(dir, 'plugins'), dataDir: join(dir, 'data'), store, repo: join(work, 'repo'), httpPort: 0, tftpPort: 0, apiPort: 0, trustedProxies: 1, sync: 'none', apiInsecureLoopback: true, log: process.env.PROVD_BENCH_LOG ? (l) => process.stderr.write(`host: ${l}\n`) : () => {} };
+  const figures = {};
+  try {
+    // Install the plugin, then generate the devices straight into the store (not measured).
+    step(`${engine} ${n}: installing the plugin`);
+    let running = await host.startHost(hostOptions);
+    await running.app.installPlugin(PLUGIN);
+    await running.close();
+    step(`${engine} ${n}: generating the devices`);
+    const top = JSON.parse(await readFile(join(hostOptions.dataDir, 'api-parameters.json'), 'utf8')).top_tenant;
+    const seeding = await host.openStore(store ?? { engine: 'sqlite', dataDir: hostOptions.dataDir }, { dataDir: hostOptions.dataDir });
+    await seeding.commit({ writes: [{ op: 'put', kind: 'configs', doc: { id: 'phones', parent_ids: [], raw_config: line('pw-0'), tenant_uuid: top } }] });
+    for (let i = 0; i < n; i += 5000) {
+      const writes = [];
+      for (let j = i; j < Math.min(n, i + 5000); j++) {
+        writes.push({ op: 'put', kind: 'devices', doc: { id: `dev${String(j).padStart(6, '0')}`, mac: mac(j), ip: ipOf(j), vendor: 'Digium', model: MODELS[j % MODELS.length], version: '2.8.1', plugin: PLUGIN, config: 'phones', tenant_uuid: top, configured: false } });
+      }
+      await seeding.commit({ writes });
+    }
+    const sampleIds = Array.from({ length: Math.min(SAMPLE, n) }, (_, k) => `dev${String(Math.floor((k * n) / Math.min(SAMPLE, n))).padStart(6, '0')}`);
+    await seeding.commit({ jobs: [{ reason: 'bench: configure the sample phones', selector: { id: { $in: sampleIds } } }] });
+    await seeding.close();
+    const sample = sampleIds.map((id) => Number(id.slice(3)));
+    const phones = sample.map((i) => [`/Digium/${mac(i).replaceAll(':', '')}.cfg`, ipOf(i)]);
+    const pathsFile = join(dir, 'phones.json');
+    await writeFile(pathsFile, JSON.stringify(phones));
+
+    // Start-up to serving (the first known phone answered), against reading every device as a JSON file.
+    step(`${engine} ${n}: start-up`);
+    const jsonDir = join(dir, 'json-devices');
+    await mkdir(jsonDir);
+    for (let i = 0; i < n; i += 1000) {
+      await Promise.all(Array.from({ length: Math.min(1000, n - i) }, (_, k) => writeFile(join(jsonDir, `dev${i + k}.json`), JSON.stringify({ id: `dev${i + k}`, mac: mac(i + k), ip: ipOf(i + k), vendor: 'Digium', model: 'D65', plugin: PLUGIN, config: 'phones' }))));
+    }
+    let t = performance.now();
+    const names = await readdir(jsonDir);
+    const loaded = new Map();
+    for (const name of names) {
+      const doc = JSON.parse(await readFile(join(jsonDir, name), 'utf8'));
+      loaded.set(doc.id, doc);
+    }
+    figures.startAnchor = performance.now() - t;
+    await rm(jsonDir, { recursive: true });
+    t = performance.now();
+    running = await host.startHost(hostOptions);
+    const first = await fetch(`http://127.0.0.1:${running.ports.http}${phones[0][0]}`, { headers: { 'X-Forwarded-For': phones[0][1], 'User-Agent': 'Digium D65 2.8.1' } });
+    await first.arrayBuffer();
+    figures.start = performance.now() - t;
+    figures.startStatus = first.status;
+    const { app, ports } = running;
+    step(`${engine} ${n}: configuring the sample phones`);
+    await waitIdle(app);
+
+    // MAC search through the API, against an API round trip that reads nothing.
+    const searches = [];
+    const anchors = [];
+    for (let k = 0; k < 200; k++) {
+      const i = Math.floor(Math.random() * n);
+      let s = performance.now();
+      const found = await api(ports.api, 'GET', `/dev_mgr/devices?q=${encodeURIComponent(JSON.stringify({ mac: mac(i) }))}`);
+      searches.push(performance.now() - s);
+      if (found.devices.length !== 1) throw new Error(`mac search found ${found.devices.length}`);
+      s = performance.now();
+      await api(ports.api, 'GET', '/status');
+      anchors.push(performance.now() - s);
+    }
+    figures.search = median(searches);
+    figures.searchAnchor = median(anchors);
+
+    // Idle latency, then a config change used by every device, in the background, with phones fetching.
+    step(`${engine} ${n}: MAC searches done; idle latency`);
+    figures.idle = await latencyProbe(ports.http, 3, pathsFile);
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    t = performance.now();
+    const probe = latencyProbe(ports.http, Math.max(3, Math.min(20, n / 2000)), pathsFile);
+    await api(ports.api, 'PUT', '/cfg_mgr/configs/phones', { config: { id: 'phones', parent_ids: [], raw_config: line('pw-1') } });
+    figures.ack = performance.now() - t;
+    await waitIdle(app);
+    figures.reconfigureSeconds = (performance.now() - t) / 1000;
+    figures.during = await probe;
+    loop.disable();
+    figures.stall = loop.max / 1e6;
+    figures.reconfigureRate = n / figures.reconfigureSeconds;
+    const check = await fetch(`http://127.0.0.1:${ports.http}${phones.at(-1)[0]}`, { headers: { 'X-Forwarded-For': phones.at(-1)[1], 'User-Agent': 'Digium D65 2.8.1' } });
+    figures.newPasswordServed = (await check.text()).includes('pw-1');
+
+    // Anchor: provd render of (up to 10,000 of) the same devices in the same run.
+    step(`${engine} ${n}: reconfigured; provd render anchor`);
+    const renderDevices = Array.from({ length: Math.min(n, 10_000) }, (_, i) => ({ id: `r${i}`, mac: mac(i), vendor: 'Digium', model: MODELS[i % MODELS.length], version: '2.8.1', ip: ipOf(i) }));
+    const tarball = join(work, 'repo', (await readdir(join(work, 'repo'))).find((f) => f.startsWith(PLUGIN) && f.endsWith('.tar.gz')));
+    const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
+    figures.renderRate = renderDevices.length / rendered.seconds;
+    await rm(join(dir, 'render-out'), { recursive: true, force: true });
+
+    // Devices created through the API, 8 in flight, against one atomic JSON file write per device.
+    step(`${engine} ${n}: API creation`);
+    const CREATE = 2000;
+    let next = 0;
+    t = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < CREATE) {
+          const i = n + next++;
+          await api(ports.api, 'POST', '/dev_mgr/devices', { device: { mac: mac(i), ip: ipOf(i), vendor: 'Digium', model: 'D65', version: '2.8.1', plugin: PLUGIN, config: 'phones' } });
+        }
+      }),
+    );
+    figures.createRate = CREATE / ((performance.now() - t) / 1000);
+    const fileDir = join(dir, 'json-writes');
+    await mkdir(fileDir);
+    next = 0;
+    t = performance.now();
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < CREATE) {
+          const i = next++;
+          await sdk.writeFileAtomic(join(fileDir, `d${i}.json`), JSON.stringify({ id: `d${i}`, mac: mac(i), plugin: PLUGIN, config: 'phones' }));
+        }
+      }),
+    );
+    figures.createAnchor = CREATE / ((performance.now() - t) / 1000);
+
+    // Known phones against new phones (each request a MAC never seen), with wrk.
+    step(`${engine} ${n}: known and new phones`);
+    const known = await wrk(ports.http, await wrkScript(join(dir, 'known.lua'), phones));
+    const fresh = Array.from({ length: 30_000 }, (_, k) => n + CREATE + k).map((i) => [`/Digium/${mac(i).replaceAll(':', '')}.cfg`, ipOf(i)]);
+    const unknown = await wrk(ports.http, await wrkScript(join(dir, 'new.lua'), fresh));
+    figures.knownRate = known.rps;
+    figures.newRate = unknown.rps;
+    figures.knownNon2xx = known.non2xx;
+    figures.rss = process.memoryUsage().rss / 2 ** 20;
+    figures.maxRss = process.resourceUsage().maxRSS / 1024;
+    await running.close();
+    return figures;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await pg?.drop();
+  }
+}
+
+export default async function bench() {
+  const host = await import(join(root, 'packages/host/dist/index.js'));
+  const sdk = await import(join(root, 'packages/sdk/dist/index.js'));
+  const work = await mkdtemp(join(tmpdir(), 'provd-bench-scale-'));
+  let ok = true;
+  try {
+    await exec('node', [join(root, 'packages/build/dist/cli.js'), 'build', 'digium', '--out', join(work, 'repo')], { cwd: root });
+    for (const engine of ENGINES) {
+      for (const n of SIZES) {
+        const f = await oneRun(host, sdk, engine, n, work);
+        const pass = (cond) => (cond ? 'ok' : 'MISSED');
+        const goals = n >= 100_000;
+        console.log(`\n-- ${engine}, ${n} devices`);
+        console.log(`start-up to serving:        ${ms(f.start)} (HTTP ${f.startStatus})   anchor, reading every device as a JSON file: ${ms(f.startAnchor)}${goals ? `   goal <= 2 s: ${pass(f.start <= 2000)}` : ''}`);
+        console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
+        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})`);
+        console.log(`known phones' fetch latency: median ${ms(f.during.median)} during the reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)})   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
+        console.log(`longest event-loop stall during the reconfigure: ${ms(f.stall)} (goal <= 50 ms: ${pass(f.stall <= 50)}); new password served at the end: ${f.newPasswordServed}`);
+        console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
+        console.log(`new phones: ${f.newRate.toFixed(0)} req/s   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
+        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.maxRss.toFixed(0)} MB, this process: host and bench)${goals ? `   goal <= 200 MB: ${pass(f.maxRss <= 200)}` : ''}`);
+        if (!f.newPasswordServed || f.startStatus !== 200 || f.during.errors > 0) ok = false;
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return ok;
+}

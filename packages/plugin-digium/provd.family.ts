@@ -1,4 +1,5 @@
 import { defineFamily } from '@provd/build';
+import { DIGIUM_MODELS } from './common/models';
 
 /**
  * The Digium family: one plugin per firmware version, each made of `common/` (code and templates shared by every
@@ -6,21 +7,14 @@ import { defineFamily } from '@provd/build';
  * from `base.tpl`; an administrator's `var/templates/<model>.tpl` overrides one model.
  *
  * DHCP: Digium phones send option 60 `digium_<MODEL>_<firmware version with _>` (e.g. `digium_D65_2_8_1`) and
- * fetch their configuration from the URL given in option 66, to which `/Digium` is appended. The prefixes list
- * every model the plugins support, so that each gets its own DHCP class.
+ * fetch their configuration from the URL given in option 66, to which `/Digium` is appended. The prefixes come from
+ * the plugins' own model table (`DIGIUM_MODELS`, which the associator uses too), so that every model the plugins
+ * support gets its own DHCP class and the list is kept in one place.
  */
 export default defineFamily({
   name: 'digium',
   dhcp: {
-    vendorClassPrefixes: [
-      'digium_D40_',
-      'digium_D45_',
-      'digium_D50_',
-      'digium_D60_',
-      'digium_D62_',
-      'digium_D65_',
-      'digium_D70_',
-    ],
+    vendorClassPrefixes: DIGIUM_MODELS.map((model) => `digium_${model}_`),
     urlPath: '/Digium',
   },
   targets: [

@@ -3,6 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validatePluginInfo, type PluginInfo } from '@provd/sdk';
 import { describe, expect, it } from 'vitest';
+import { DIGIUM_MODELS } from '../common/models';
 import family from '../provd.family';
 import { TARGETS } from './expected';
 import { packageDir } from './plugin-fixture';
@@ -30,6 +31,11 @@ describe('provd.family.ts', () => {
       expect(family.dhcp.vendorClassPrefixes.some((prefix) => vendorClass.startsWith(prefix))).toBe(true);
     }
     expect(family.dhcp.vendorClassPrefixes.some((prefix) => 'digium_D80_1_0'.startsWith(prefix))).toBe(false);
+  });
+
+  it('takes its DHCP classes from the model table the associator uses, one per model', () => {
+    expect(family.dhcp.vendorClassPrefixes).toEqual(DIGIUM_MODELS.map((model) => `digium_${model}_`));
+    expect([...DIGIUM_MODELS].sort()).toEqual(Object.keys(LINES).sort());
   });
 });
 

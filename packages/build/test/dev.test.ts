@@ -142,6 +142,19 @@ describe('startDevLoop', () => {
     expect(await readFile(template, 'utf8')).toBe(original);
   });
 
+  it('reports a host it cannot reach, with the plugin still written into the plugins folder', async () => {
+    dir = await testdir();
+    await cp(join(repoRoot, 'examples', '1.minimal-plugin', 'plugin'), dir.join('family', 'plugin'), { recursive: true });
+    await cp(join(repoRoot, 'examples', '1.minimal-plugin', 'provd.family.ts'), dir.join('family', 'provd.family.ts'));
+    const errors: ProvdError[] = [];
+    // Port 9 (discard) on loopback: nothing listens there.
+    loop = await startDevLoop({ root: dir.join('family'), family: 'minimal', pluginsDir: dir.join('plugins'), reload: { apiUrl: 'http://127.0.0.1:9' }, log: () => {}, onError: (e) => errors.push(e) });
+    expect(await loop.ready).toMatchObject({ ok: false, reloaded: [] });
+    expect(errors.map((e) => e.code)).toEqual(['PROVD_BUILD_DEV_RELOAD_FAILED']);
+    expect(errors[0]?.message).toMatch(/the host at "http:\/\/127\.0\.0\.1:9\/0\.2\/pg_mgr\/reload" did not reload plugin "minimal-1\.0": cannot reach it/);
+    expect(await readdir(dir.join('plugins', 'minimal-1.0'))).toContain('entry.js');
+  });
+
   it('refuses a family that does not exist', async () => {
     dir = await testdir();
     await expect(startDevLoop({ root: dir.path, family: 'nope', pluginsDir: dir.join('plugins'), log: () => {}, onError: () => {} })).rejects.toMatchObject({

@@ -34,7 +34,8 @@ export function packageJson(n: FamilyNames, placement: Placement): string {
       typecheck: 'tsc --noEmit',
       render: `provd render dist/plugins/${n.pluginId} --device sample/device.json --config sample/config.json --out dist/rendered`,
       dev: `provd-build dev ${n.family} --plugins-dir dist/serve/plugins`,
-      serve: 'provd serve --plugins-dir dist/serve/plugins --data-dir dist/serve/data --http-port 8667 --tftp-port 6969',
+      // A development host: its API trusts requests from this machine, so `dev` reloads it without a token.
+      serve: 'provd serve --plugins-dir dist/serve/plugins --data-dir dist/serve/data --http-port 8667 --tftp-port 6969 --api-insecure-loopback',
     };
     pkg.peerDependencies = { '@provd/sdk': provd };
     pkg.devDependencies = {
@@ -113,7 +114,7 @@ pnpm install
 pnpm build        # dist/repo/ (tarball, plugins.db, dhcp/) and dist/plugins/${n.pluginId}/
 pnpm test         # builds the family and runs phones' requests through a host in the test process
 pnpm render       # writes dist/rendered/${n.filesDir}/00005e005301.${n.ext} from sample/
-pnpm serve        # a provisioning host on ports 8667 (HTTP) and 6969 (TFTP) ...
+pnpm serve        # a development host on ports 8667 (HTTP) and 6969 (TFTP), its API open to this machine ...
 pnpm dev          # ... and, in another terminal, rebuild and reload it on every save
 \`\`\``;
   return `# ${n.vendor} plugins for provd

@@ -1,0 +1,101 @@
+/**
+ * The hostile suite's harness: a real host (`startHost`, the code `provd serve` runs) on loopback with the fixture
+ * plugin installed, real clients (curl, tftp-hpa), and helpers to inject faults at chosen moments.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { testdir, type TestDir } from '@provd/test-utils';
+import { startHost, type RunningHost, type ServeHostOptions } from '../../src/app/serve-host';
+import { ACME_SOURCE, writePluginFolder } from '../helpers-plugins';
+import { run } from '../serve-helpers';
+
+export { run };
+
+/** A running hostile-test host. */
+export interface HostileHost {
+  dir: TestDir;
+  host: RunningHost;
+  /** Operational log lines. */
+  log: string[];
+  /** The security lines (fail2ban format) among the log lines. */
+  security(): string[];
+  /** Stops the host (the folder stays until `dir.cleanup()`). */
+  close(): Promise<void>;
+}
+
+/** The fixture plugin's entry, where `<12 hex digits>.cfg` files hold credentials (as a real phone's file would). */
+export async function sensitiveAcmeEntry(): Promise<string> {
+  const entry = await readFile(join(ACME_SOURCE, 'entry.js'), 'utf8');
+  return `${entry}\nAcmePlugin.prototype.isSensitiveFilename = (name) => /^(Acme\\/)?[0-9a-f]{12}\\.cfg$/.test(name);\n`;
+}
+
+/** Writes the fixture plugin `acme-1` (sensitive MAC files) into `<dir>/plugins`. */
+export async function installAcme(dir: TestDir, id = 'acme-1'): Promise<string> {
+  return writePluginFolder(dir.join('plugins'), id, { files: { 'entry.js': await sensitiveAcmeEntry() } });
+}
+
+/** Starts a host over `dir` (plugins in `plugins/`, data in `data/`), every port picked by the system. */
+export async function startHostile(dir: TestDir, options: Partial<ServeHostOptions> = {}): Promise<HostileHost> {
+  const log: string[] = [];
+  const host = await startHost({
+    pluginsDir: dir.join('plugins'),
+    dataDir: dir.join('data'),
+    httpPort: 0,
+    tftpPort: 0,
+    apiPort: 0,
+    sync: 'none',
+    log: (line) => log.push(line),
+    ...options,
+  });
+  return { dir, host, log, security: () => log.filter((l) => l.includes('provd-security:')), close: () => host.close() };
+}
+
+/** A new test folder with the fixture plugin installed. */
+export async function hostileDir(): Promise<TestDir> {
+  const dir = await testdir();
+  await installAcme(dir);
+  return dir;
+}
+
+/** The Acme User-Agent of the phone with MAC `hex` (12 hex digits). */
+export const acmeAgent = (hex: string): string => `Acme-A1/1.0 (${hex})`;
+
+/** `GET path` on the provisioning server as the Acme phone `hex`: the status and body. */
+export async function phoneGet(port: number, path: string, hex?: string, maxSeconds = 10): Promise<{ status: string; body: string }> {
+  const args = ['-sS', '--max-time', String(maxSeconds), '-w', '\n%{http_code}'];
+  if (hex) args.push('-A', acmeAgent(hex));
+  const r = await run('curl', [...args, `http://127.0.0.1:${port}${path}`], { timeoutMs: (maxSeconds + 5) * 1000 });
+  const at = r.stdout.lastIndexOf('\n');
+  return { status: r.stdout.slice(at + 1) || 'timeout', body: r.stdout.slice(0, Math.max(at, 0)) };
+}
+
+/** A JSON API call with curl: the status and the parsed body. */
+export async function api(port: number, method: string, path: string, body?: unknown, maxSeconds = 10): Promise<{ status: number; json: any }> {
+  const args = ['-sS', '--max-time', String(maxSeconds), '-X', method, '-w', '\n%{http_code}', `http://127.0.0.1:${port}${path}`];
+  if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(body));
+  const r = await run('curl', args, { timeoutMs: (maxSeconds + 5) * 1000 });
+  const at = r.stdout.lastIndexOf('\n');
+  const text = r.stdout.slice(0, Math.max(at, 0));
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: Number(r.stdout.slice(at + 1)) || 0, json };
+}
+
+/** A TFTP read with tftp-hpa: the exit code, what it printed and the file (if any). */
+export async function tftpGet(port: number, file: string, out: string, maxSeconds = 8): Promise<{ code: number; output: string; data?: string }> {
+  const r = await run('timeout', [String(maxSeconds), 'tftp', '-m', 'binary', '127.0.0.1', String(port), '-c', 'get', file, out], { timeoutMs: (maxSeconds + 5) * 1000 });
+  const data = await readFile(out, 'utf8').catch(() => undefined);
+  return { code: r.code, output: r.stdout + r.stderr, ...(data === undefined ? {} : { data }) };
+}
+
+/** The autocreate config every new device gets (line 1 holds the secret the tests look for). */
+export const AUTOPROV_CONFIG = {
+  id: 'autoprov',
+  role: 'autocreate',
+  parent_ids: [],
+  raw_config: { ip: '10.0.0.1', sip_lines: { '1': { username: 'auto', password: 'autopass', proxy_ip: '10.0.0.2' } } },
+};

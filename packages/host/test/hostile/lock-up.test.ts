@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestDir } from '@provd/test-utils';
+import { api, AUTOPROV_CONFIG, hostileDir, phoneGet, startHostile, tftpGet, type HostileHost } from './harness';
+
+let dir: TestDir;
+let h: HostileHost;
+
+beforeEach(async () => {
+  dir = await hostileDir();
+  h = await startHostile(dir, { sensitiveLimit: 0 });
+});
+
+afterEach(async () => {
+  await h.close();
+  await dir.cleanup();
+});
+
+const mac = (i: number) => `000fd30a${i.toString(16).padStart(4, '0')}`;
+
+describe('phones behind one NAT booting together', () => {
+  it('8 parallel first requests from one IP with different MACs all answer, and so do the known phone and the API', async () => {
+    const { http, tftp, api: apiPort } = h.host.ports;
+    expect((await api(apiPort, 'POST', '/configs', AUTOPROV_CONFIG)).status).toBe(201);
+    const known = await phoneGet(http, `/Acme/${mac(0)}.cfg`, mac(0));
+    expect(known.status).toBe('200');
+
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => phoneGet(http, `/Acme/${mac(i + 1)}.cfg`, mac(i + 1), 8)));
+    expect(burst.map((r) => r.status)).toEqual(Array(8).fill('200'));
+    for (const r of burst) expect(r.body).toContain('password = autopass');
+
+    // the phone already known at that IP, over HTTP and TFTP, answers at once
+    expect((await phoneGet(http, `/Acme/${mac(0)}.cfg`, mac(0), 5)).status).toBe('200');
+    const t = await tftpGet(tftp, `acme-${mac(0)}.cfg`, dir.join('t.cfg'), 5);
+    expect(t.code, t.output).not.toBe(124); // 124: timeout killed it (the request hung)
+    // and API reconfigures of every one of those devices complete
+    const { json } = await api(apiPort, 'GET', '/devices');
+    expect(json.devices).toHaveLength(9);
+    for (const d of json.devices) expect((await api(apiPort, 'POST', `/devices/${d.id}/reconfigure`, undefined, 5)).status, d.id).toBe(200);
+  }, 90_000);
+});

@@ -4,6 +4,7 @@ import { createProvdError, isProvdError, type PluginInfo, type ProvdError, type 
 import type { InstallablePlugin, PluginHost } from '../app/plugin-host';
 import { fetchPluginIndex, openRepository, type RepositorySource } from '../repository/index';
 import { installPlugin } from './install-plugin';
+import { recoverPluginsFolder, type RecoveredStaging } from './install-journal';
 import { listInstalledPlugins } from './list-installed';
 import { loadPluginFromDir, type LoadedPlugin, type PluginEnvironment } from './load-plugin';
 import { uninstallPlugin } from './uninstall-plugin';
@@ -21,6 +22,8 @@ export interface PluginManagerOptions extends PluginEnvironment {
   baseRawConfig?: RawConfig;
   /** Receives errors that do not fail an operation (a plugin's `close` that throws). */
   onError?: (error: ProvdError) => void;
+  /** Told of each interrupted upgrade that {@link PluginManager.loadAll} rolled back or completed. */
+  onRecovered?: (recovered: RecoveredStaging) => void;
 }
 
 /** What {@link PluginManager.onChange} listeners receive. */
@@ -108,6 +111,9 @@ export class PluginManager implements PluginHost {
 
   /** Loads every installed plugin not loaded yet, in id order; one failing plugin does not stop the others. */
   async loadAll(): Promise<{ loaded: string[]; failed: { id: string; error: Error }[] }> {
+    for (const r of await recoverPluginsFolder(this.pluginsDir)) {
+      if (r.outcome !== 'removed') this.options.onRecovered?.(r);
+    }
     const { plugins, broken } = await listInstalledPlugins(this.pluginsDir);
     const result: { loaded: string[]; failed: { id: string; error: Error }[] } = { loaded: [], failed: [] };
     for (const error of broken) result.failed.push({ id: error.plugin ?? '', error });

@@ -1,9 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type PluginInfo } from '@provd/sdk';
-import { extractArchive, type ArchiveLimits } from '@provd/firmware';
-import { fetchPluginIndex, fetchPluginPackage, openRepository, type RepositorySource } from '../repository/index';
+import { createProvdError, extractArchive, type ArchiveLimits, type PluginInfo } from '@provd/sdk';
+import { fetchPluginIndex, fetchPluginPackage, openRepository, sequencesOf, type RepositorySource } from '../repository/index';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
 import { hostError } from '../errors';
@@ -106,7 +105,7 @@ async function swapIn(id: string, staged: string, target: string, staging: strin
 export async function installPlugin(id: string, options: InstallPluginOptions): Promise<InstallPluginResult> {
   assertPluginId(id);
   const repo = typeof options.repo === 'string' ? openRepository(options.repo) : options.repo;
-  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys });
+  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys, sequences: sequencesOf(resolve(options.pluginsDir)) });
   const entry = index[id];
   if (!entry) throw hostError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
   const bytes = await fetchPluginPackage(repo, id, entry);

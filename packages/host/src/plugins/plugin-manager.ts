@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createProvdError, isProvdError, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import type { InstallablePlugin, PluginHost } from '../app/plugin-host';
-import { fetchPluginIndex, openRepository, type RepositorySource } from '../repository/index';
+import { fetchPluginIndex, openRepository, sequencesOf, type RepositorySource } from '../repository/index';
 import { installPlugin } from './install-plugin';
 import { recoverPluginsFolder, type RecoveredStaging } from './install-journal';
 import { listInstalledPlugins } from './list-installed';
@@ -136,7 +136,7 @@ export class PluginManager implements PluginHost {
 
   /** The plugins the repository offers, in id order, without their file names. */
   async installable(): Promise<InstallablePlugin[]> {
-    const index = await fetchPluginIndex(this.repository(), { trustedKeys: this.options.trustedKeys });
+    const index = await fetchPluginIndex(this.repository(), { trustedKeys: this.options.trustedKeys, sequences: sequencesOf(this.pluginsDir) });
     return Object.keys(index)
       .sort()
       .map((id) => {

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { parsePluginIndex, type PluginIndex } from './plugin-index';
 
 import { FileTooLargeError, type RepositorySource } from './repository-source';
+import type { SequenceRecord } from './sequence-record';
 import { INDEX_SIGNATURE_FILE, verifyIndexSignature } from './signature';
 import { hostError } from '../errors';
 
@@ -17,10 +18,16 @@ export interface FetchIndexOptions {
    * them before any of its digests is trusted; when empty, the index is trusted as served.
    */
   trustedKeys?: readonly KeyObject[];
+  /**
+   * Where the highest accepted sequence of each repository is kept: with trusted keys, a signed index older than it
+   * (replayed) is refused with `PROVD_REPO_INDEX_REPLAYED`.
+   */
+  sequences?: SequenceRecord;
 }
 
 /**
- * Fetches and parses a repository's `plugins.db`, first checking its signature when the host has trusted keys.
+ * Fetches and parses a repository's `plugins.db`, first checking its signature when the host has trusted keys (and,
+ * with a sequence record, that it is not older than the newest index accepted from that repository).
  *
  * @example
  * ```ts
@@ -36,7 +43,10 @@ export async function fetchPluginIndex(repo: RepositorySource, options: FetchInd
   const keys = options.trustedKeys ?? [];
   if (keys.length > 0) {
     const signature = await repo.read(INDEX_SIGNATURE_FILE, { optional: true, maxBytes: 4096 }).catch(tooLarge);
-    verifyIndexSignature(bytes, signature?.toString('utf8'), keys, repo.location);
+    const { sequence } = verifyIndexSignature(bytes, signature?.toString('utf8'), keys, repo.location);
+    const index = parsePluginIndex(bytes, repo.location);
+    await options.sequences?.accept(repo.location, sequence);
+    return index;
   }
   return parsePluginIndex(bytes, repo.location);
 }

@@ -77,6 +77,12 @@ export interface ServeHostOptions {
    * minute; past it they get 429 (HTTP) or an access violation (TFTP). `0` turns the limit off. @defaultValue 10
    */
   sensitiveLimit?: number;
+  /** Phones sit behind NAT: several devices may share an IP, none takes it from the others. @defaultValue false */
+  nat?: boolean;
+  /** Unauthenticated HTTP/TFTP requests may move a known device's IP (see {@link ProvisioningAppOptions}). @defaultValue false */
+  trustRequestIp?: boolean;
+  /** In URL-key mode, sensitive files may also be read over TFTP from the device's own IP. @defaultValue false */
+  sensitiveOverTftp?: boolean;
   /** Receives operational log lines. */
   log?: (line: string) => void;
   /** The host version (OpenAPI document). */
@@ -179,6 +185,9 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       syncService: sync,
       autoCreate: options.autoCreate,
       urlKeys: urlKeyMode ? liveKeys : undefined,
+      nat: options.nat,
+      trustRequestIp: options.trustRequestIp,
+      sensitiveOverTftp: options.sensitiveOverTftp,
       sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
       log,
       securityLog,

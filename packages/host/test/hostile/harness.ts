@@ -26,7 +26,8 @@ export interface HostileHost {
 /** The fixture plugin's entry, where `<12 hex digits>.cfg` files hold credentials (as a real phone's file would). */
 export async function sensitiveAcmeEntry(): Promise<string> {
   const entry = await readFile(join(ACME_SOURCE, 'entry.js'), 'utf8');
-  return `${entry}\nAcmePlugin.prototype.isSensitiveFilename = (name) => /^(Acme\\/)?[0-9a-f]{12}\\.cfg$/.test(name);\n`;
+  // the pattern names the folder: the host must pass the path, not only the base name
+  return `${entry}\nAcmePlugin.prototype.isSensitiveFilename = (name) => /^Acme\\/[0-9a-f]{12}\\.cfg$/.test(name);\n`;
 }
 
 /** Writes the fixture plugin `acme-1` (sensitive MAC files) into `<dir>/plugins`. */
@@ -60,10 +61,11 @@ export async function hostileDir(): Promise<TestDir> {
 /** The Acme User-Agent of the phone with MAC `hex` (12 hex digits). */
 export const acmeAgent = (hex: string): string => `Acme-A1/1.0 (${hex})`;
 
-/** `GET path` on the provisioning server as the Acme phone `hex`: the status and body. */
-export async function phoneGet(port: number, path: string, hex?: string, maxSeconds = 10): Promise<{ status: string; body: string }> {
+/** `GET path` on the provisioning server as the Acme phone `hex` (if given), from `from` (a loopback address): the status and body. */
+export async function phoneGet(port: number, path: string, hex?: string, maxSeconds = 10, from?: string): Promise<{ status: string; body: string }> {
   const args = ['-sS', '--max-time', String(maxSeconds), '-w', '\n%{http_code}'];
   if (hex) args.push('-A', acmeAgent(hex));
+  if (from) args.push('--interface', from);
   const r = await run('curl', [...args, `http://127.0.0.1:${port}${path}`], { timeoutMs: (maxSeconds + 5) * 1000 });
   const at = r.stdout.lastIndexOf('\n');
   return { status: r.stdout.slice(at + 1) || 'timeout', body: r.stdout.slice(0, Math.max(at, 0)) };

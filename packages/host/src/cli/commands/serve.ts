@@ -38,6 +38,9 @@ interface ServeOptions extends StoreFlags {
   apiTokens?: string;
   apiInsecureLoopback?: boolean;
   apiAllowedHost?: string | string[];
+  nat?: boolean;
+  trustRequestIp?: boolean;
+  sensitiveOverTftp?: boolean;
   json?: boolean;
 }
 
@@ -120,9 +123,12 @@ export const serveCommand: CliCommand = {
       .option('--api-insecure-loopback', 'Let API requests from loopback without a token act with every ACL (development only)')
       .option('--api-allowed-host <name>', 'A host name the API answers to, besides IP addresses and localhost (repeatable)')
       .option('--security-log <file>', 'File the security lines are appended to (for fail2ban)')
-      .option('--sensitive-limit <n>', 'Sensitive files unknown devices may request per client IP and minute, 0: no limit (default: 10)')
+      .option('--sensitive-limit <n>', 'Sensitive-file requests (misses, and hits from elsewhere than the device\'s IP) per client IP and minute, 0: no limit (default: 10)')
       .option(STORE_FLAG_HELP[0]![0], STORE_FLAG_HELP[0]![1])
       .option(STORE_FLAG_HELP[1]![0], STORE_FLAG_HELP[1]![1])
+      .option('--nat', 'Phones sit behind NAT: several devices may share an IP, none takes it from the others')
+      .option('--trust-request-ip', 'Let unauthenticated HTTP/TFTP requests move a known device\'s IP (and read its sensitive files from anywhere)')
+      .option('--sensitive-over-tftp', 'In URL-key mode, also serve sensitive files over TFTP (unauthenticated) to the device\'s own IP')
       .option('--json', 'Print {"http","tftp","api"} ports as one JSON document once listening')
       .action(async (options: ServeOptions) => {
         if (!options.pluginsDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
@@ -165,6 +171,9 @@ export const serveCommand: CliCommand = {
           apiToken: process.env.PROVD_API_TOKEN || undefined,
           apiInsecureLoopback: options.apiInsecureLoopback === true,
           apiAllowedHosts: options.apiAllowedHost === undefined ? undefined : ([] as string[]).concat(options.apiAllowedHost).map(String),
+          nat: options.nat === true,
+          trustRequestIp: options.trustRequestIp === true,
+          sensitiveOverTftp: options.sensitiveOverTftp === true,
           log,
           version: VERSION,
         });

@@ -83,6 +83,8 @@ export interface ServeHostOptions {
   trustRequestIp?: boolean;
   /** In URL-key mode, sensitive files may also be read over TFTP from the device's own IP. @defaultValue false */
   sensitiveOverTftp?: boolean;
+  /** The most a plugin install may spend fetching from the repository, in ms. @defaultValue 120000 */
+  downloadDeadlineMs?: number;
   /** Receives operational log lines. */
   log?: (line: string) => void;
   /** The host version (OpenAPI document). */
@@ -169,6 +171,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     pluginsDir: options.pluginsDir,
     repo: options.repo,
     trustedKeys: options.trustedKeys,
+    downloadDeadlineMs: options.downloadDeadlineMs,
     baseRawConfig: base,
     generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
     services: { sync, logger },

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createProvdError, extractArchive, type ArchiveLimits, type PluginInfo } from '@provd/sdk';
-import { fetchPluginIndex, fetchPluginPackage, openRepository, sequencesOf, type RepositorySource } from '../repository/index';
+import { deadlineIn, fetchPluginIndex, fetchPluginPackage, openRepository, REPOSITORY_DEADLINE_MS, sequencesOf, type RepositorySource } from '../repository/index';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
 import { hostError } from '../errors';
@@ -19,6 +19,11 @@ export interface InstallPluginOptions {
   trustedKeys?: readonly KeyObject[];
   /** The `@provd/sdk` version the plugin must accept (default: the host's). */
   sdkVersion?: string;
+  /**
+   * The most fetching the index and the package may take together, in milliseconds (a repository that stalls or
+   * trickles fails the install with `PROVD_REPO_UNREACHABLE`). @defaultValue 120000
+   */
+  deadlineMs?: number;
   /** Bounds on the unpacked package (defaults: 64 MiB per entry, 256 MiB in all, 20 000 entries). */
   limits?: Partial<ArchiveLimits>;
 }
@@ -105,10 +110,11 @@ async function swapIn(id: string, staged: string, target: string, staging: strin
 export async function installPlugin(id: string, options: InstallPluginOptions): Promise<InstallPluginResult> {
   assertPluginId(id);
   const repo = typeof options.repo === 'string' ? openRepository(options.repo) : options.repo;
-  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys, sequences: sequencesOf(resolve(options.pluginsDir)) });
+  const deadline = deadlineIn(options.deadlineMs ?? REPOSITORY_DEADLINE_MS);
+  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys, sequences: sequencesOf(resolve(options.pluginsDir)), deadline });
   const entry = index[id];
-  if (!entry) throw hostError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
-  const bytes = await fetchPluginPackage(repo, id, entry);
+  if (!entry) throw createProvdError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
+  const bytes = await fetchPluginPackage(repo, id, entry, deadline);
 
   const pluginsDir = resolve(options.pluginsDir);
   const createdDir = await mkdir(pluginsDir, { recursive: true });

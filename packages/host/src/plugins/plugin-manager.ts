@@ -18,6 +18,8 @@ export interface PluginManagerOptions extends PluginEnvironment {
   repo?: string;
   /** Trusted Ed25519 keys: when given, the repository's index must be signed by one of them. */
   trustedKeys?: readonly KeyObject[];
+  /** The most an install may spend fetching from the repository, in ms. @defaultValue 120000 */
+  downloadDeadlineMs?: number;
   /** The base raw config; when given, each plugin's `configureCommon` receives a copy of it right after loading. */
   baseRawConfig?: RawConfig;
   /** Receives errors that do not fail an operation (a plugin's `close` that throws). */
@@ -153,6 +155,7 @@ export class PluginManager implements PluginHost {
         pluginsDir: this.pluginsDir,
         trustedKeys: this.options.trustedKeys,
         sdkVersion: this.options.sdkVersion,
+        ...(this.options.downloadDeadlineMs === undefined ? {} : { deadlineMs: this.options.downloadDeadlineMs }),
       });
       if (this.instances.has(id)) await this.unload(id);
       return this.load(id);
@@ -190,7 +193,7 @@ export class PluginManager implements PluginHost {
     if (!repo) {
       throw hostError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo, or set plugin_server through the API)' });
     }
-    return openRepository(repo);
+    return openRepository(repo, { deadlineMs: this.options.downloadDeadlineMs });
   }
 
   private async exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {

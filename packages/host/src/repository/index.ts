@@ -1,5 +1,5 @@
-export { FileTooLargeError, openRepository } from './repository-source';
-export type { RepositorySource } from './repository-source';
+export { deadlineIn, FileTooLargeError, openRepository, REPOSITORY_DEADLINE_MS } from './repository-source';
+export type { Deadline, RepositoryOptions, RepositorySource } from './repository-source';
 export { parsePluginIndex } from './plugin-index';
 export type { PluginIndex, PluginIndexEntry } from './plugin-index';
 export { fetchPluginIndex, INDEX_FILE } from './fetch-index';

@@ -8,7 +8,7 @@ import { VERSION } from '../../index';
 import type { CliCommand } from '../command';
 import { STORE_FLAG_HELP, storeLocation, type StoreFlags } from '../store-options';
 import { writeJson } from '../command';
-import { repeatedOption } from '../read-json';
+import { deadlineOption, repeatedOption } from '../read-json';
 import { readTrustedKeys } from '../../repository/index';
 import { hostError } from '../../errors';
 
@@ -41,6 +41,7 @@ interface ServeOptions extends StoreFlags {
   nat?: boolean;
   trustRequestIp?: boolean;
   sensitiveOverTftp?: boolean;
+  downloadDeadline?: unknown;
   json?: boolean;
 }
 
@@ -129,6 +130,7 @@ export const serveCommand: CliCommand = {
       .option('--nat', 'Phones sit behind NAT: several devices may share an IP, none takes it from the others')
       .option('--trust-request-ip', 'Let unauthenticated HTTP/TFTP requests move a known device\'s IP (and read its sensitive files from anywhere)')
       .option('--sensitive-over-tftp', 'In URL-key mode, also serve sensitive files over TFTP (unauthenticated) to the device\'s own IP')
+      .option('--download-deadline <seconds>', 'The most a plugin install may spend fetching from the repository (default: 120)')
       .option('--json', 'Print {"http","tftp","api"} ports as one JSON document once listening')
       .action(async (options: ServeOptions) => {
         if (!options.pluginsDir) throw hostError('PROVD_CLI_USAGE', { problem: 'missing --plugins-dir DIR' });
@@ -174,6 +176,7 @@ export const serveCommand: CliCommand = {
           nat: options.nat === true,
           trustRequestIp: options.trustRequestIp === true,
           sensitiveOverTftp: options.sensitiveOverTftp === true,
+          downloadDeadlineMs: deadlineOption(options.downloadDeadline),
           log,
           version: VERSION,
         });

@@ -2,7 +2,7 @@
  * The hostile suite's harness: a real host (`startHost`, the code `provd serve` runs) on loopback with the fixture
  * plugin installed, real clients (curl, tftp-hpa), and helpers to inject faults at chosen moments.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { startHost, type RunningHost, type ServeHostOptions } from '../../src/app/serve-host';
@@ -101,3 +101,35 @@ export const AUTOPROV_CONFIG = {
   parent_ids: [],
   raw_config: { ip: '10.0.0.1', sip_lines: { '1': { username: 'auto', password: 'autopass', proxy_ip: '10.0.0.2' } } },
 };
+
+/**
+ * Mounts a tmpfs of `size` (e.g. `2m`) at `path` (created when missing), for full-disk cases; the returned function
+ * unmounts it (call it in `afterEach`/`afterAll`, after the host using it is closed).
+ */
+export async function mountTmpfs(path: string, size: string): Promise<() => Promise<void>> {
+  await mkdir(path, { recursive: true });
+  const r = await run('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', path]);
+  if (r.code !== 0) throw new Error(`cannot mount a tmpfs at ${path} (the hostile suite runs as root): ${r.stderr}`);
+  return async () => {
+    const u = await run('umount', [path]);
+    if (u.code !== 0) await run('umount', ['-l', path]);
+  };
+}
+
+/** Fills the file system holding `dir` with a file `<dir>/filler` until a write fails with ENOSPC; returns its path. */
+export async function fillDisk(dir: string): Promise<string> {
+  const file = join(dir, 'filler');
+  const handle = await open(file, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  try {
+    for (;;) await handle.write(chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  // the last partial chunk may have left a few bytes: take them too
+  await appendFile(file, Buffer.alloc(4096)).catch(() => undefined);
+  await appendFile(file, Buffer.alloc(1)).catch(() => undefined);
+  return file;
+}

@@ -1,0 +1,56 @@
+import { readdir, rm } from 'node:fs/promises';
+import { testdir, type TestDir } from '@provd/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { api, fillDisk, installAcme, mountTmpfs, phoneGet, startHostile, type HostileHost } from './harness';
+
+let dir: TestDir;
+let h: HostileHost | undefined;
+let unmount: (() => Promise<void>) | undefined;
+
+beforeEach(async () => {
+  dir = await testdir();
+  // the plugins folder (the tftpboot folders the plugin writes into) is a small tmpfs the test fills
+  unmount = await mountTmpfs(dir.join('plugins'), '4m');
+  await installAcme(dir);
+});
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+  await unmount?.();
+  await dir.cleanup();
+});
+
+const REAL = '000fd3054848';
+const config = (password: string) => ({ id: 'alice', parent_ids: [], raw_config: { ip: '10.0.0.1', sip_lines: { '1': { username: 'alice', password, proxy_ip: '10.0.0.2' } } } });
+
+describe('a full disk while a config change reconfigures devices', () => {
+  it('keeps serving the previous files, keeps configured: true, answers 507 naming the devices, and recovers once there is space', async () => {
+    h = await startHostile(dir);
+    const { http, api: port } = h.host.ports;
+    expect((await api(port, 'POST', '/configs', config('old-pass'))).status).toBe(201);
+    const created = await api(port, 'POST', '/devices', { mac: '00:0f:d3:05:48:48', ip: '127.0.0.1', vendor: 'Acme', model: 'A1', plugin: 'acme-1', config: 'alice' });
+    const id = created.json.device.id as string;
+    expect(created.json.device.configured).toBe(true);
+    expect((await phoneGet(http, `/Acme/${REAL}.cfg`, REAL)).body).toContain('password = old-pass');
+
+    const filler = await fillDisk(dir.join('plugins'));
+    const put = await api(port, 'PUT', '/configs/alice', config('new-pass'));
+    expect(put.status, JSON.stringify(put.json)).toBe(507);
+    expect(put.json.error.code).toBe('PROVD_HOST_RECONFIGURE_FAILED');
+    expect(put.json.error.message).toContain(id);
+    expect(put.json.error.message).toMatch(/ENOSPC|no space/i);
+    expect((await api(port, 'GET', `/devices/${id}`)).json.device.configured).toBe(true);
+    const served = await phoneGet(http, `/Acme/${REAL}.cfg`, REAL);
+    expect(served.status).toBe('200');
+    expect(served.body).toContain('password = old-pass');
+    expect(await readdir(dir.join('plugins', 'acme-1', 'var', 'tftpboot', 'Acme'))).toEqual([`${REAL}.cfg`]); // no temporary file left
+    expect((await api(port, 'POST', `/devices/${id}/reconfigure`)).status).toBe(507);
+
+    await rm(filler);
+    const again = await api(port, 'POST', `/devices/${id}/reconfigure`);
+    expect(again.status).toBe(200);
+    expect(again.json.device.configured).toBe(true);
+    expect((await phoneGet(http, `/Acme/${REAL}.cfg`, REAL)).body).toContain('password = new-pass');
+  }, 60_000);
+});

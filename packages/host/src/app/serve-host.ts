@@ -176,7 +176,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
     services: { sync, logger },
     onError: (e) => log(e.message),
-    onRecovered: (r) => log(`plugin "${r.id}": an install interrupted by a crash was ${r.outcome === 'completed' ? 'completed' : 'rolled back (the previous version is back)'}`),
+    log,
   });
   try {
     // the app keeps this object: the NAT parameter and the provisioning keys change it while the host runs

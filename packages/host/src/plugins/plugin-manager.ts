@@ -1,10 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createProvdError, isProvdError, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import { createProvdError, isProvdError, removeStaleTemporaries, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import type { InstallablePlugin, PluginHost } from '../app/plugin-host';
 import { fetchPluginIndex, openRepository, sequencesOf, type RepositorySource } from '../repository/index';
 import { installPlugin } from './install-plugin';
-import { recoverPluginsFolder, type RecoveredStaging } from './install-journal';
+import { recoverPluginsFolder } from './install-journal';
 import { listInstalledPlugins } from './list-installed';
 import { loadPluginFromDir, type LoadedPlugin, type PluginEnvironment } from './load-plugin';
 import { uninstallPlugin } from './uninstall-plugin';
@@ -24,8 +24,8 @@ export interface PluginManagerOptions extends PluginEnvironment {
   baseRawConfig?: RawConfig;
   /** Receives errors that do not fail an operation (a plugin's `close` that throws). */
   onError?: (error: ProvdError) => void;
-  /** Told of each interrupted upgrade that {@link PluginManager.loadAll} rolled back or completed. */
-  onRecovered?: (recovered: RecoveredStaging) => void;
+  /** Receives what recovery after a crash did (an upgrade rolled back, stale temporary files removed). */
+  log?: (line: string) => void;
 }
 
 /** What {@link PluginManager.onChange} listeners receive. */
@@ -86,6 +86,9 @@ export class PluginManager implements PluginHost {
     this.claimed.add(id);
     try {
       const loaded = await loadPluginFromDir(join(this.pluginsDir, id), this.options);
+      // temporary files that atomic writes of a killed process left in the plugin's runtime folders
+      const stale = await removeStaleTemporaries(join(this.pluginsDir, id, 'var'));
+      if (stale.length > 0) this.options.log?.(`plugin "${id}": removed ${stale.length} temporary file(s) left by an interrupted write`);
       if (this.options.baseRawConfig) {
         try {
           await loaded.plugin.configureCommon(structuredClone(this.options.baseRawConfig));
@@ -114,7 +117,8 @@ export class PluginManager implements PluginHost {
   /** Loads every installed plugin not loaded yet, in id order; one failing plugin does not stop the others. */
   async loadAll(): Promise<{ loaded: string[]; failed: { id: string; error: Error }[] }> {
     for (const r of await recoverPluginsFolder(this.pluginsDir)) {
-      if (r.outcome !== 'removed') this.options.onRecovered?.(r);
+      if (r.outcome === 'removed') continue;
+      this.options.log?.(`plugin "${r.id}": an install interrupted by a crash was ${r.outcome === 'completed' ? 'completed' : 'rolled back (the previous version is back)'}`);
     }
     const { plugins, broken } = await listInstalledPlugins(this.pluginsDir);
     const result: { loaded: string[]; failed: { id: string; error: Error }[] } = { loaded: [], failed: [] };

@@ -140,7 +140,7 @@ export async function downloadFile(file: FirmwareFile, cacheDir: string, options
   const deadline = AbortSignal.timeout(deadlineMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const late = () =>
-    createProvdError('PROVD_FETCHFW_DOWNLOAD_FAILED', { url: start.href, reason: `it did not complete within ${deadlineMs / 1000} s (the server stalls or trickles); the partial file is kept and the next install resumes it`, attempts: attempt, file: dest });
+    firmwareError('PROVD_FETCHFW_DOWNLOAD_FAILED', { url: start.href, reason: `it did not complete within ${deadlineMs / 1000} s (the server stalls or trickles); the partial file is kept and the next install resumes it`, attempts: attempt, file: dest });
   let attempt = 0;
   let lastError: unknown;
   // a partial file is kept only when the download may resume later: cut short (network, time, a kill), never wrong

@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { createProvdError, extractArchive, type ArchiveLimits, type PluginInfo } from '@provd/sdk';
+import type { PluginInfo } from '@provd/sdk';
+import { extractArchive, type ArchiveLimits } from '@provd/firmware';
 import { deadlineIn, fetchPluginIndex, fetchPluginPackage, openRepository, REPOSITORY_DEADLINE_MS, sequencesOf, type RepositorySource } from '../repository/index';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
@@ -113,7 +114,7 @@ export async function installPlugin(id: string, options: InstallPluginOptions): 
   const deadline = deadlineIn(options.deadlineMs ?? REPOSITORY_DEADLINE_MS);
   const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys, sequences: sequencesOf(resolve(options.pluginsDir)), deadline });
   const entry = index[id];
-  if (!entry) throw createProvdError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
+  if (!entry) throw hostError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
   const bytes = await fetchPluginPackage(repo, id, entry, deadline);
 
   const pluginsDir = resolve(options.pluginsDir);

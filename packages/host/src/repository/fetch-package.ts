@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { PluginIndexEntry } from './plugin-index';
 import { FileTooLargeError, type Deadline, type RepositorySource } from './repository-source';
+import { hostError } from '../errors';
 
 /** Whether `name` is a plain file name: no folder part, no `..`, no control characters. */
 const isPlainFileName = (name: string): boolean =>

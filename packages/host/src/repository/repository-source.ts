@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { hostError } from '../errors';
 
-
 /** Thrown by {@link RepositorySource.read} when a file is larger than the `maxBytes` asked for. */
 export class FileTooLargeError extends Error {
   constructor(
@@ -79,7 +78,7 @@ export const REPOSITORY_DEADLINE_MS = 120_000;
 function urlRepository(location: string, deadlineMs: number): RepositorySource {
   const base = new URL(location.endsWith('/') ? location : `${location}/`);
   const late = (file: string, ms: number, err: unknown) =>
-    createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `the operation did not complete within ${ms / 1000} s (the server stalls or trickles; raise --download-deadline if it is only slow)` }, { cause: err });
+    hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `the operation did not complete within ${ms / 1000} s (the server stalls or trickles; raise --download-deadline if it is only slow)` }, { cause: err });
   return {
     location,
     async read(file, options = {}) {
@@ -106,7 +105,7 @@ function urlRepository(location: string, deadlineMs: number): RepositorySource {
       } catch (err) {
         if (err instanceof FileTooLargeError) throw err;
         if (signal.aborted) throw late(file, ms, err);
-        throw createProvdError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
       }
     },
   };

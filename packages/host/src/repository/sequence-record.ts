@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createProvdError, writeFileAtomic } from '@provd/sdk';
+import { writeFileAtomic } from '@provd/sdk';
+import { hostError } from '../errors';
 
 /**
  * The highest signed-index sequence a host has accepted from each repository, kept in a small JSON file (the plugin
@@ -29,7 +30,7 @@ export class SequenceRecord {
   async accept(repo: string, sequence: number): Promise<void> {
     const record = await this.read();
     const highest = typeof record[repo] === 'number' ? record[repo] : 0;
-    if (sequence < highest) throw createProvdError('PROVD_REPO_INDEX_REPLAYED', { repo, sequence, highest, record: this.file });
+    if (sequence < highest) throw hostError('PROVD_REPO_INDEX_REPLAYED', { repo, sequence, highest, record: this.file });
     if (sequence > highest) await writeFileAtomic(this.file, `${JSON.stringify({ ...record, [repo]: sequence })}\n`);
   }
 }

@@ -2,7 +2,6 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { hostError } from '../errors';
 
-
 /** The signature file beside `plugins.db`: base64 of the raw Ed25519 signature, then a newline. */
 export const INDEX_SIGNATURE_FILE = 'plugins.db.sig';
 
@@ -55,7 +54,7 @@ export function signedIndexMessage(indexBytes: Uint8Array, sequence: number): Bu
  * ```
  */
 export function verifyIndexSignature(indexBytes: Uint8Array, signatureText: string | undefined, keys: readonly KeyObject[], repo: string): { sequence: number } {
-  if (signatureText === undefined) throw createProvdError('PROVD_REPO_UNSIGNED', { repo });
+  if (signatureText === undefined) throw hostError('PROVD_REPO_UNSIGNED', { repo });
   const [text = '', sequenceLine, ...rest] = signatureText.trim().split(/\r?\n/);
   const signature = Buffer.from(text, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || signature.length !== SIGNATURE_BYTES) {
@@ -63,12 +62,12 @@ export function verifyIndexSignature(indexBytes: Uint8Array, signatureText: stri
   }
   const sequenceMatch = sequenceLine === undefined ? undefined : /^sequence (\d{1,15})$/.exec(sequenceLine);
   if (rest.length > 0 || (sequenceLine !== undefined && !sequenceMatch)) {
-    throw createProvdError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `${INDEX_SIGNATURE_FILE} must hold the signature and one line "sequence <n>"` });
+    throw hostError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `${INDEX_SIGNATURE_FILE} must hold the signature and one line "sequence <n>"` });
   }
   const sequence = sequenceMatch ? Number(sequenceMatch[1]) : 0;
   const message = sequenceMatch ? signedIndexMessage(indexBytes, sequence) : indexBytes;
   if (!keys.some((key) => verify(null, message, key, signature))) {
-    throw createProvdError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `the signature does not match plugins.db for any of the ${keys.length} trusted key(s)` });
+    throw hostError('PROVD_REPO_BAD_SIGNATURE', { repo, reason: `the signature does not match plugins.db for any of the ${keys.length} trusted key(s)` });
   }
   return { sequence };
 }

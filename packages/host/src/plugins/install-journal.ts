@@ -8,7 +8,7 @@
  */
 import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { writeFileAtomic } from '@provd/sdk';
+import { isProcessGone, writeFileAtomic } from '@provd/sdk';
 import type { MovedEntry } from './move-missing';
 
 /** The journal file, in the staging folder. */
@@ -55,17 +55,6 @@ export async function writeInstallJournal(staging: string, entry: { id: string; 
 }
 
 const exists = async (path: string): Promise<boolean> => (await lstat(path).catch(() => undefined)) !== undefined;
-
-/** Whether process `pid` is gone. */
-function isGone(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /** A path of the journal, resolved inside the plugins folder (`undefined` when it would leave it). */
 function inside(base: string, rel: unknown): string | undefined {
@@ -132,7 +121,7 @@ export async function recoverPluginsFolder(pluginsDir: string): Promise<Recovere
     if (!m) continue;
     const folder = join(base, name);
     const pid = Number(m[3]);
-    if (activeHere.has(folder) || (pid !== process.pid && !isGone(pid))) continue;
+    if (activeHere.has(folder) || (pid !== process.pid && !isProcessGone(pid))) continue;
     const id = m[2] as string;
     const outcome = m[1] === 'install' ? await recoverOne(base, folder, id) : 'removed';
     await rm(folder, { recursive: true, force: true });

@@ -4,10 +4,9 @@ import { readdir, stat } from 'node:fs/promises';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { repoRoot, testdir, type TestDir } from '@provd/test-utils';
-import tar from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTarGz } from '../../../firmware/src/archive/test-archives';
 import { provd } from '../helpers-cli';
 
 // the built command line (`pnpm test` builds first; run `pnpm --filter @provd/sdk --filter @provd/host build` before running this alone)
@@ -23,15 +22,6 @@ let sent: number;
 /** How the server sends a body: 64 KiB every 20 ms (`throttle`) or 1 KiB every 200 ms (`trickle`). */
 let pace: 'throttle' | 'trickle';
 
-async function tgz(files: Record<string, Buffer>): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const [name, content] of Object.entries(files)) pack.entry({ name }, content);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of pack) chunks.push(Buffer.from(c as Uint8Array));
-  return gzipSync(Buffer.concat(chunks));
-}
-
 function send(res: ServerResponse, data: Buffer): void {
   const [size, every] = pace === 'throttle' ? [64 * 1024, 20] : [1024, 200];
   let at = 0;
@@ -44,7 +34,7 @@ function send(res: ServerResponse, data: Buffer): void {
 }
 
 beforeEach(async () => {
-  body = await tgz({ 'pkg/2_8_1_D40_firmware.eff': randomBytes(2 * 1024 * 1024) });
+  body = await makeTarGz([{ name: 'pkg/2_8_1_D40_firmware.eff', content: randomBytes(2 * 1024 * 1024) }]);
   requests = [];
   sent = 0;
   pace = 'throttle';

@@ -318,8 +318,16 @@ export async function writeFilesAtomic(files: readonly FileContent[]): Promise<v
   await durableWriter.writeFiles(files);
 }
 
-/** Whether process `pid` is gone (this process is not). */
-function processGone(pid: number): boolean {
+/**
+ * Whether process `pid` is gone (this process never is): what tells the leftovers of a killed process (temporary
+ * files, staging folders naming their writer's pid) from those of a running one.
+ *
+ * @example
+ * ```ts
+ * if (isProcessGone(Number(pidFromName))) await rm(staging, { recursive: true, force: true });
+ * ```
+ */
+export function isProcessGone(pid: number): boolean {
   if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -344,7 +352,7 @@ export async function removeStaleTemporaries(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const entry of entries) {
     const m = entry.isFile() ? TEMP_NAME.exec(entry.name) : null;
-    if (!m || !processGone(parseInt(m[2] as string, 36))) continue;
+    if (!m || !isProcessGone(parseInt(m[2] as string, 36))) continue;
     const path = join(entry.parentPath, entry.name);
     await unlink(path).then(
       () => removed.push(path),

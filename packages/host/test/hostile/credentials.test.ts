@@ -1,19 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestDir } from '@provd/test-utils';
-import { api, hostileDir, phoneGet, startHostile, tftpGet, type HostileHost } from './harness';
+import { describe, expect, it } from 'vitest';
+import { api, hostileCase, phoneGet, tftpGet } from './harness';
 
-let dir: TestDir;
-let h: HostileHost | undefined;
 
-beforeEach(async () => {
-  dir = await hostileDir();
-});
-
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  await dir.cleanup();
-});
+const t = hostileCase();
 
 const REAL = '000fd3054848';
 const guess = (i: number) => (i === 72 ? REAL : `000fd3a0${i.toString(16).padStart(4, '0')}`);
@@ -30,7 +19,7 @@ async function realPhone(port: number, extra: Record<string, unknown> = {}): Pro
 
 describe('an unknown IP guessing MAC-named sensitive files (open mode, default limit 10 per minute)', () => {
   it('never gets the real phone\'s file, every guess is logged, the limit counts hits and misses, the phone keeps its IP', async () => {
-    h = await startHostile(dir);
+    const h = await t.start();
     const { http, api: apiPort } = h.host.ports;
     const id = await realPhone(apiPort);
     const answers: string[] = [];
@@ -51,7 +40,7 @@ describe('an unknown IP guessing MAC-named sensitive files (open mode, default l
   }, 120_000);
 
   it('a first guess that hits, from another IP, is refused (404) and logged, and does not move the phone\'s IP', async () => {
-    h = await startHostile(dir);
+    const h = await t.start();
     const { http, api: apiPort } = h.host.ports;
     const id = await realPhone(apiPort);
     const r = await phoneGet(http, `/Acme/${REAL}.cfg`, REAL, 5, '127.0.0.3');
@@ -66,7 +55,7 @@ describe('an unknown IP guessing MAC-named sensitive files (open mode, default l
   }, 60_000);
 
   it('with --trust-request-ip the operator lets requests move IPs (a phone that changed address without DHCP)', async () => {
-    h = await startHostile(dir, { trustRequestIp: true });
+    const h = await t.start({ trustRequestIp: true });
     const { http, api: apiPort } = h.host.ports;
     const id = await realPhone(apiPort);
     expect((await phoneGet(http, `/Acme/${REAL}.cfg`, REAL, 5, '127.0.0.3')).body).toContain('password = s3cretpw');
@@ -78,27 +67,27 @@ describe('URL-key mode: sensitive files only to requests authenticated for the d
   const urlKeys = { t1: 'key-of-tenant-1', t2: 'key-of-tenant-2' };
 
   it('serves the key of the device\'s tenant, refuses another tenant\'s key, no key, and TFTP', async () => {
-    h = await startHostile(dir, { urlKeys });
+    const h = await t.start({ urlKeys });
     const { http, tftp, api: apiPort } = h.host.ports;
     const id = await realPhone(apiPort, { tenant_uuid: 't1' });
     expect((await phoneGet(http, `/Acme/${REAL}.cfg`, REAL)).status).toBe('404');
     expect((await phoneGet(http, `/key-of-tenant-2/Acme/${REAL}.cfg`, REAL)).status).toBe('404');
-    const t = await tftpGet(tftp, `Acme/${REAL}.cfg`, dir.join('t.cfg'), 5);
-    expect(t.data ?? '').not.toContain('s3cretpw');
+    const viaTftp = await tftpGet(tftp, `Acme/${REAL}.cfg`, t.dir.join('t.cfg'), 5);
+    expect(viaTftp.data ?? '').not.toContain('s3cretpw');
     expect(h.security().some((l) => l.includes(`Sensitive file of device ${id} refused from 127.0.0.1`))).toBe(true);
     expect((await phoneGet(http, `/key-of-tenant-1/Acme/${REAL}.cfg`, REAL, 5, '127.0.0.4')).body).toContain('password = s3cretpw');
     // an authenticated request is trusted: the phone's IP follows it
     expect((await api(apiPort, 'GET', `/devices/${id}`)).json.device.ip).toBe('127.0.0.4');
     // unauthenticated TFTP guesses create no device
     const before = (await api(apiPort, 'GET', '/devices')).json.devices.length;
-    for (let i = 0; i < 3; i++) await tftpGet(tftp, `Acme/${guess(i)}.cfg`, dir.join(`g${i}.cfg`), 5);
+    for (let i = 0; i < 3; i++) await tftpGet(tftp, `Acme/${guess(i)}.cfg`, t.dir.join(`g${i}.cfg`), 5);
     expect((await api(apiPort, 'GET', '/devices')).json.devices.length).toBe(before);
   }, 60_000);
 
   it('with --sensitive-over-tftp, TFTP serves the device\'s own IP only', async () => {
-    h = await startHostile(dir, { urlKeys, sensitiveOverTftp: true });
+    const h = await t.start({ urlKeys, sensitiveOverTftp: true });
     const { tftp, api: apiPort } = h.host.ports;
     await realPhone(apiPort, { tenant_uuid: 't1' });
-    expect((await tftpGet(tftp, `Acme/${REAL}.cfg`, dir.join('t.cfg'), 5)).data).toContain('password = s3cretpw');
+    expect((await tftpGet(tftp, `Acme/${REAL}.cfg`, t.dir.join('t.cfg'), 5)).data).toContain('password = s3cretpw');
   }, 60_000);
 });

@@ -5,6 +5,7 @@
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
+import { afterEach, beforeEach } from 'vitest';
 import { startHost, type RunningHost, type ServeHostOptions } from '../../src/app/serve-host';
 import { ACME_SOURCE, writePluginFolder } from '../helpers-plugins';
 import { run } from '../serve-helpers';
@@ -132,4 +133,40 @@ export async function fillDisk(dir: string): Promise<string> {
   await appendFile(file, Buffer.alloc(4096)).catch(() => undefined);
   await appendFile(file, Buffer.alloc(1)).catch(() => undefined);
   return file;
+}
+
+/** One hostile case's folder and host, made fresh for each test by {@link hostileCase}. */
+export interface HostileCase {
+  /** The test folder (with the fixture plugin installed unless asked otherwise). */
+  readonly dir: TestDir;
+  /** Starts the host over the folder (closing the one started before, if any); closed after the test. */
+  start(options?: Partial<ServeHostOptions>): Promise<HostileHost>;
+}
+
+/**
+ * Registers, for each test of the file, a new folder (`plugin: false`: without the fixture plugin) and closes the
+ * host the test started, then removes the folder.
+ */
+export function hostileCase(options: { plugin?: boolean } = {}): HostileCase {
+  let dir: TestDir | undefined;
+  let host: HostileHost | undefined;
+  beforeEach(async () => {
+    dir = options.plugin === false ? await testdir() : await hostileDir();
+  });
+  afterEach(async () => {
+    await host?.close();
+    host = undefined;
+    await dir?.cleanup();
+  });
+  return {
+    get dir() {
+      if (!dir) throw new Error('hostileCase: the folder exists only inside a test');
+      return dir;
+    },
+    async start(serve = {}) {
+      await host?.close();
+      host = await startHostile(this.dir, serve);
+      return host;
+    },
+  };
 }

@@ -1,62 +1,50 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { testdir, type TestDir } from '@provd/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signIndex } from '@provd/build';
 import { pluginTarball, writeRepo } from '../helpers-plugins';
-import { api, startHostile, type HostileHost } from './harness';
+import { api, hostileCase } from './harness';
 
-let dir: TestDir;
-let h: HostileHost | undefined;
 const keys = generateKeyPairSync('ed25519');
 
-beforeEach(async () => {
-  dir = await testdir();
-});
-
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  await dir.cleanup();
-});
+const t = hostileCase({ plugin: false });
 
 /** Publishes acme-1 `version` in the repository, signed (by the build tool's signer) with `sequence`. */
 async function publish(version: string, sequence: number): Promise<void> {
-  const index = await writeRepo(dir.join('repo'), [{ id: 'acme-1', tarball: await pluginTarball('acme-1', { info: { version } }), version }]);
-  await writeFile(dir.join('repo', 'plugins.db.sig'), signIndex(index, keys.privateKey, sequence));
-  await copyFile(dir.join('repo', 'plugins.db'), dir.join(`plugins.db.${version}`));
-  await copyFile(dir.join('repo', 'plugins.db.sig'), dir.join(`plugins.db.sig.${version}`));
+  const index = await writeRepo(t.dir.join('repo'), [{ id: 'acme-1', tarball: await pluginTarball('acme-1', { info: { version } }), version }]);
+  await writeFile(t.dir.join('repo', 'plugins.db.sig'), signIndex(index, keys.privateKey, sequence));
+  await copyFile(t.dir.join('repo', 'plugins.db'), t.dir.join(`plugins.db.${version}`));
+  await copyFile(t.dir.join('repo', 'plugins.db.sig'), t.dir.join(`plugins.db.sig.${version}`));
 }
 
 describe('a validly signed but older plugins.db, replayed', () => {
   it('is refused with PROVD_REPO_INDEX_REPLAYED and the installed plugin is not downgraded', async () => {
     await publish('1.0.0', 1000);
-    const old = { db: await readFile(dir.join('repo', 'plugins.db')), sig: await readFile(dir.join('repo', 'plugins.db.sig')), tarball: await readFile(dir.join('repo', 'acme-1-1.0.0.tar.gz')) };
+    const old = { db: await readFile(t.dir.join('repo', 'plugins.db')), sig: await readFile(t.dir.join('repo', 'plugins.db.sig')), tarball: await readFile(t.dir.join('repo', 'acme-1-1.0.0.tar.gz')) };
     await publish('2.0.0', 2000);
-    h = await startHostile(dir, { repo: dir.join('repo'), trustedKeys: [keys.publicKey] });
+    const h = await t.start({ repo: t.dir.join('repo'), trustedKeys: [keys.publicKey] });
     const port = h.host.ports.api;
     const up = await api(port, 'POST', '/plugins/acme-1/install');
     expect(up.status, JSON.stringify(up.json)).toBe(200);
     expect(up.json.plugin.version).toBe('2.0.0');
 
     // the attacker (or a stale mirror) serves the old index, its valid signature and the old tarball
-    await writeFile(dir.join('repo', 'plugins.db'), old.db);
-    await writeFile(dir.join('repo', 'plugins.db.sig'), old.sig);
-    await writeFile(dir.join('repo', 'acme-1-1.0.0.tar.gz'), old.tarball);
+    await writeFile(t.dir.join('repo', 'plugins.db'), old.db);
+    await writeFile(t.dir.join('repo', 'plugins.db.sig'), old.sig);
+    await writeFile(t.dir.join('repo', 'acme-1-1.0.0.tar.gz'), old.tarball);
     const down = await api(port, 'POST', '/plugins/acme-1/install');
     expect(down.json.error?.code, JSON.stringify(down.json)).toBe('PROVD_REPO_INDEX_REPLAYED');
     expect((await api(port, 'GET', '/plugins/installable')).json.error?.code).toBe('PROVD_REPO_INDEX_REPLAYED');
     // a signature of the old format (no sequence) counts as sequence 0: refused too
-    await writeFile(dir.join('repo', 'plugins.db.sig'), `${sign(null, old.db, keys.privateKey).toString('base64')}\n`);
+    await writeFile(t.dir.join('repo', 'plugins.db.sig'), `${sign(null, old.db, keys.privateKey).toString('base64')}\n`);
     expect((await api(port, 'POST', '/plugins/acme-1/install')).json.error?.code).toBe('PROVD_REPO_INDEX_REPLAYED');
-    expect(JSON.parse(await readFile(dir.join('plugins', 'acme-1', 'plugin-info'), 'utf8')).version).toBe('2.0.0');
+    expect(JSON.parse(await readFile(t.dir.join('plugins', 'acme-1', 'plugin-info'), 'utf8')).version).toBe('2.0.0');
 
     // and after a restart too (the highest sequence is kept on disk)
-    await h.close();
-    h = await startHostile(dir, { repo: dir.join('repo'), trustedKeys: [keys.publicKey] });
-    expect((await api(h.host.ports.api, 'POST', '/plugins/acme-1/install')).json.error?.code).toBe('PROVD_REPO_INDEX_REPLAYED');
+    const again = await t.start({ repo: t.dir.join('repo'), trustedKeys: [keys.publicKey] });
+    expect((await api(again.host.ports.api, 'POST', '/plugins/acme-1/install')).json.error?.code).toBe('PROVD_REPO_INDEX_REPLAYED');
     // a newer signing of the same index is accepted again
-    await writeFile(dir.join('repo', 'plugins.db.sig'), signIndex(old.db, keys.privateKey, 3000));
-    expect((await api(h.host.ports.api, 'POST', '/plugins/acme-1/install')).status).toBe(200);
+    await writeFile(t.dir.join('repo', 'plugins.db.sig'), signIndex(old.db, keys.privateKey, 3000));
+    expect((await api(again.host.ports.api, 'POST', '/plugins/acme-1/install')).status).toBe(200);
   }, 60_000);
 });

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot, type TestDir } from '@provd/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, hostileDir, phoneGet, startHostile, type HostileHost } from './harness';
+import { repoRoot } from '@provd/test-utils';
+import { describe, expect, it } from 'vitest';
+import { api, hostileCase, phoneGet } from './harness';
 
 const CRASH = fileURLToPath(new URL('./fixtures/crash-at-rename.mjs', import.meta.url));
 // the built command line (`pnpm test` builds first; run `pnpm --filter @provd/sdk --filter @provd/host build` before running this alone)
@@ -13,27 +13,17 @@ const DEVICES = 20;
 const mac = (i: number) => `000fd30b${i.toString(16).padStart(4, '0')}`;
 const config = (password: string) => ({ id: 'c', parent_ids: [], raw_config: { ip: '10.0.0.1', sip_lines: { '1': { username: 'u', password, proxy_ip: '10.0.0.2' } } } });
 
-let dir: TestDir;
-let h: HostileHost | undefined;
 
-beforeEach(async () => {
-  dir = await hostileDir();
-});
-
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-  await dir.cleanup();
-});
+const t = hostileCase();
 
 /** Every temporary (`.tmp`) or kept-previous (`.old`) file of an atomic write under `path`. */
 const strays = async (path: string) => (await readdir(path, { recursive: true })).filter((f) => /\.(tmp|old)$/.test(String(f)));
 
 describe('kill -9 of the host in the middle of a reconfiguration', () => {
   it('leaves temporary files in tftpboot, and the next start removes them', async () => {
-    const tftpboot = dir.join('plugins', 'acme-1', 'var', 'tftpboot');
+    const tftpboot = t.dir.join('plugins', 'acme-1', 'var', 'tftpboot');
     // killed right before the 6th rename of the reconfiguration (the creations make one rename per device first)
-    const child = spawn(process.execPath, ['--import', CRASH, PROVD, 'serve', '--plugins-dir', dir.join('plugins'), '--data-dir', dir.join('data'),
+    const child = spawn(process.execPath, ['--import', CRASH, PROVD, 'serve', '--plugins-dir', t.dir.join('plugins'), '--data-dir', t.dir.join('data'),
       '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--json'], {
       env: { ...process.env, PROVD_CRASH_UNDER: tftpboot, PROVD_CRASH_AT: String(DEVICES + 6) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -52,7 +42,7 @@ describe('kill -9 of the host in the middle of a reconfiguration', () => {
     expect(await exited).toBe('SIGKILL');
     expect((await strays(tftpboot)).length).toBeGreaterThan(0);
 
-    h = await startHostile(dir, { sensitiveLimit: 0 }); // 20 phones fetch from one address below
+    const h = await t.start({ sensitiveLimit: 0 }); // 20 phones fetch from one address below
     expect(await strays(tftpboot)).toEqual([]);
     expect(h.log.some((l) => /removed \d+ temporary file\(s\) left by an interrupted write/.test(l))).toBe(true);
     // every phone is still served a whole file

@@ -46,6 +46,7 @@ export async function startHostile(dir: TestDir, options: Partial<ServeHostOptio
     tftpPort: 0,
     apiPort: 0,
     sync: 'none',
+    apiInsecureLoopback: true, // the API answers loopback requests without a token (the tests' own calls)
     log: (line) => log.push(line),
     ...options,
   });
@@ -72,10 +73,11 @@ export async function phoneGet(port: number, path: string, hex?: string, maxSeco
   return { status: r.stdout.slice(at + 1) || 'timeout', body: r.stdout.slice(0, Math.max(at, 0)) };
 }
 
-/** A JSON API call with curl: the status and the parsed body. */
-export async function api(port: number, method: string, path: string, body?: unknown, maxSeconds = 10): Promise<{ status: number; json: any }> {
-  const args = ['-sS', '--max-time', String(maxSeconds), '-X', method, '-w', '\n%{http_code}', `http://127.0.0.1:${port}${path}`];
+/** A REST API call with curl (`path` under `/0.2`), optionally as tenant `tenant`: the status and the parsed body. */
+export async function api(port: number, method: string, path: string, body?: unknown, maxSeconds = 10, tenant?: string): Promise<{ status: number; json: any }> {
+  const args = ['-sS', '--max-time', String(maxSeconds), '-X', method, '-w', '\n%{http_code}', `http://127.0.0.1:${port}/0.2${path}`];
   if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', JSON.stringify(body));
+  if (tenant !== undefined) args.push('-H', `Wazo-Tenant: ${tenant}`);
   const r = await run('curl', args, { timeoutMs: (maxSeconds + 5) * 1000 });
   const at = r.stdout.lastIndexOf('\n');
   const text = r.stdout.slice(0, Math.max(at, 0));
@@ -86,6 +88,23 @@ export async function api(port: number, method: string, path: string, body?: unk
     json = text;
   }
   return { status: Number(r.stdout.slice(at + 1)) || 0, json };
+}
+
+/** Creates a device through the API (as `tenant`, if given); resolves to its id. */
+export async function createDevice(port: number, device: Record<string, unknown>, tenant?: string): Promise<string> {
+  const r = await api(port, 'POST', '/dev_mgr/devices', { device }, 10, tenant);
+  if (r.status !== 201) throw new Error(`creating a device answered ${r.status}: ${JSON.stringify(r.json)}`);
+  return r.json.id as string;
+}
+
+/** The stored device `id` (through the API). */
+export async function getDevice(port: number, id: string): Promise<any> {
+  return (await api(port, 'GET', `/dev_mgr/devices/${id}`)).json?.device;
+}
+
+/** Every device of the top tenant and below (through the API). */
+export async function allDevices(port: number): Promise<any[]> {
+  return (await api(port, 'GET', '/dev_mgr/devices?recurse=true')).json.devices;
 }
 
 /** A TFTP read with tftp-hpa: the exit code, what it printed and the file (if any). */
@@ -169,4 +188,24 @@ export function hostileCase(options: { plugin?: boolean } = {}): HostileCase {
       return host;
     },
   };
+}
+
+/**
+ * Runs `POST /0.2/pg_mgr/install/<action>` for plugin `id` through the API and follows the operation until it ends;
+ * resolves to its last status (`install|success`, `upgrade|fail`, ...), or the refusal's status and error code.
+ */
+export async function pluginOperation(port: number, action: 'install' | 'upgrade', id: string, maxSeconds = 30): Promise<{ status: string; code?: string }> {
+  const r = await run('curl', ['-sS', '-X', 'POST', '-H', 'Content-Type: application/json', '--data-binary', JSON.stringify({ id }), '-w', '\n%{http_code}\n%header{location}', `http://127.0.0.1:${port}/0.2/pg_mgr/install/${action}`]);
+  const lines = r.stdout.split('\n');
+  const location = lines.pop() ?? '';
+  const code = lines.pop() ?? '';
+  const body = lines.join('\n').trim();
+  if (code !== '201') return { status: code, code: (JSON.parse(body || '{}') as { error?: { code?: string } }).error?.code };
+  const url = new URL(location, `http://127.0.0.1:${port}`).href;
+  const deadline = Date.now() + maxSeconds * 1000;
+  for (;;) {
+    const status = String((JSON.parse((await run('curl', ['-sS', url])).stdout) as { status?: string }).status);
+    if (!/\|(waiting|progress)/.test(status) || Date.now() > deadline) return { status };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

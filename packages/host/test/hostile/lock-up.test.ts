@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TestDir } from '@provd/test-utils';
-import { api, AUTOPROV_CONFIG, hostileDir, phoneGet, startHostile, tftpGet, type HostileHost } from './harness';
+import { allDevices, api, AUTOPROV_CONFIG, hostileDir, phoneGet, startHostile, tftpGet, type HostileHost } from './harness';
 
 let dir: TestDir;
 let h: HostileHost;
@@ -20,7 +20,7 @@ const mac = (i: number) => `000fd30a${i.toString(16).padStart(4, '0')}`;
 describe('phones behind one NAT booting together', () => {
   it('8 parallel first requests from one IP with different MACs all answer, and so do the known phone and the API', async () => {
     const { http, tftp, api: apiPort } = h.host.ports;
-    expect((await api(apiPort, 'POST', '/configs', AUTOPROV_CONFIG)).status).toBe(201);
+    expect((await api(apiPort, 'POST', '/cfg_mgr/configs', { config: AUTOPROV_CONFIG })).status).toBe(201);
     const known = await phoneGet(http, `/Acme/${mac(0)}.cfg`, mac(0));
     expect(known.status).toBe('200');
 
@@ -34,8 +34,8 @@ describe('phones behind one NAT booting together', () => {
     expect(t.code, t.output).toBe(0); // 124 would be: timeout killed it (the request hung)
     expect(t.data).toContain('password = autopass');
     // and API reconfigures of every one of those devices complete
-    const { json } = await api(apiPort, 'GET', '/devices');
-    expect(json.devices).toHaveLength(9);
-    for (const d of json.devices) expect((await api(apiPort, 'POST', `/devices/${d.id}/reconfigure`, undefined, 5)).status, d.id).toBe(200);
+    const devices = await allDevices(apiPort);
+    expect(devices).toHaveLength(9);
+    for (const d of devices) expect((await api(apiPort, 'POST', '/dev_mgr/reconfigure', { id: d.id }, 5)).status, d.id).toBe(204);
   }, 90_000);
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@provd/test-utils';
 import { describe, expect, it } from 'vitest';
-import { api, hostileCase, phoneGet } from './harness';
+import { api, createDevice, getDevice, hostileCase, phoneGet } from './harness';
 
 const CRASH = fileURLToPath(new URL('./fixtures/crash-at-rename.mjs', import.meta.url));
 // the built command line (`pnpm test` builds first; run `pnpm --filter @provd/sdk --filter @provd/host build` before running this alone)
@@ -24,7 +24,7 @@ describe('kill -9 of the host in the middle of a reconfiguration', () => {
     const tftpboot = t.dir.join('plugins', 'acme-1', 'var', 'tftpboot');
     // killed right before the 6th rename of the reconfiguration (the creations make one rename per device first)
     const child = spawn(process.execPath, ['--import', CRASH, PROVD, 'serve', '--plugins-dir', t.dir.join('plugins'), '--data-dir', t.dir.join('data'),
-      '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--json'], {
+      '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--api-insecure-loopback', '--json'], {
       env: { ...process.env, PROVD_CRASH_UNDER: tftpboot, PROVD_CRASH_AT: String(DEVICES + 6) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,12 +33,12 @@ describe('kill -9 of the host in the middle of a reconfiguration', () => {
       child.stdout.once('data', (d: Buffer) => resolve(JSON.parse(d.toString())));
       child.once('exit', () => reject(new Error('provd serve exited before listening')));
     });
-    expect((await api(ports.api, 'POST', '/configs', config('old'))).status).toBe(201);
+    expect((await api(ports.api, 'POST', '/cfg_mgr/configs', { config: config('old') })).status).toBe(201);
     for (let i = 0; i < DEVICES; i++) {
       const mac12 = mac(i).match(/../g)!.join(':');
-      expect((await api(ports.api, 'POST', '/devices', { mac: mac12, vendor: 'Acme', model: 'A1', plugin: 'acme-1', config: 'c' })).json.device.configured).toBe(true);
+      expect((await getDevice(ports.api, await createDevice(ports.api, { mac: mac12, vendor: 'Acme', model: 'A1', plugin: 'acme-1', config: 'c' }))).configured).toBe(true);
     }
-    await api(ports.api, 'PUT', '/configs/c', config('new'), 10); // the host dies during it
+    await api(ports.api, 'PUT', '/cfg_mgr/configs/c', { config: config('new') }, 10); // the host dies during it (in the background)
     expect(await exited).toBe('SIGKILL');
     expect((await strays(tftpboot)).length).toBeGreaterThan(0);
 

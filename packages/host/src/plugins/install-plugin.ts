@@ -58,7 +58,7 @@ const exists = (path: string) => lstat(path).then(
 /** Unpacks verified package bytes beside the plugins, checks the top folder, and returns the staged plugin folder. */
 async function stagePackage(bytes: Buffer, file: string, id: string, staging: string, options: InstallPluginOptions): Promise<string> {
   const unpacked = join(staging, 'new');
-  await extractArchive(bytes, unpacked, { name: file, ...PLUGIN_PACKAGE_LIMITS, ...options.limits });
+  await extractArchive(bytes, unpacked, { name: file, ...PLUGIN_PACKAGE_LIMITS, ...options.limits, linkScope: 'top-folder' });
   const top = await readdir(unpacked);
   const dir = join(unpacked, id);
   if (top.length !== 1 || top[0] !== id || !(await lstat(dir)).isDirectory()) {

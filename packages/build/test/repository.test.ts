@@ -50,18 +50,25 @@ function unzip(file: string): Promise<Map<string, Buffer>> {
 }
 
 describe('signing plugins.db', () => {
-  it('writes plugins.db.sig, the base64 Ed25519 signature of the exact bytes of plugins.db', async () => {
+  it('writes plugins.db.sig, the base64 Ed25519 signature of plugins.db bound to a growing sequence', async () => {
     const { dir, root } = await copyFixture('good');
     dirs.push(dir);
     const { privateFile, publicPem } = await keyFiles(dir);
     await buildRepository({ root, out: '../out', signKey: privateFile });
     const db = await readFile(dir.join('out', 'plugins.db'));
     const sigText = await readFile(dir.join('out', 'plugins.db.sig'), 'utf8');
-    expect(sigText).toMatch(/^[A-Za-z0-9+/]{86}==\n$/);
-    const signature = Buffer.from(sigText.trim(), 'base64');
+    const m = /^([A-Za-z0-9+/]{86}==)\nsequence (\d+)\n$/.exec(sigText);
+    expect(m, sigText).not.toBeNull();
+    const signature = Buffer.from(m![1]!, 'base64');
     expect(signature).toHaveLength(64);
-    expect(verify(null, db, createPublicKey(publicPem), signature)).toBe(true);
-    expect(verify(null, Buffer.concat([db, Buffer.from(' ')]), createPublicKey(publicPem), signature)).toBe(false);
+    const signed = (bytes: Buffer, seq: string) => Buffer.concat([Buffer.from(`provd plugins.db\nsequence ${seq}\n`), bytes]);
+    expect(verify(null, signed(db, m![2]!), createPublicKey(publicPem), signature)).toBe(true);
+    expect(verify(null, signed(db, String(Number(m![2]) + 1)), createPublicKey(publicPem), signature)).toBe(false);
+    expect(verify(null, signed(Buffer.concat([db, Buffer.from(' ')]), m![2]!), createPublicKey(publicPem), signature)).toBe(false);
+    // signing again gives a higher sequence, even when the clock is behind the old signature
+    await buildRepository({ root, out: '../out', signKey: privateFile });
+    const again = /^sequence (\d+)$/m.exec(await readFile(dir.join('out', 'plugins.db.sig'), 'utf8'));
+    expect(Number(again![1])).toBeGreaterThan(Number(m![2]));
   });
 
   it('removes a stale signature when building without a key', async () => {

@@ -1,12 +1,13 @@
 /**
- * Downloads a firmware file into the cache: streamed to a temporary name in the cache folder, size and digests checked
+ * Downloads a firmware file into the cache: streamed to a partial file in the cache folder, size and digests checked
  * while streaming, renamed into place only when both match. Redirects are followed within a bound; network errors,
  * timeouts, cut transfers and 5xx answers are retried with backoff, resuming with a `Range` request when the server
- * allows it.
+ * allows it. The partial file is named after the file and its digest, so a download that was killed (or ran out of
+ * retries or time) is resumed by the next one; content that proves wrong is removed. A whole-download deadline stops a
+ * server that trickles.
  */
-import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, stat, truncate } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat, truncate } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,6 +46,37 @@ export interface DownloadOptions {
   onProgress?: (received: number, total: number) => void;
   /** Cancels the download. */
   signal?: AbortSignal;
+  /**
+   * The most the whole download (every attempt and backoff) may take, in milliseconds; past it, it fails with
+   * `PROVD_FETCHFW_DOWNLOAD_FAILED` and the partial file is kept for the next try. Default: 60 s plus the time the
+   * file takes at 256 KiB/s.
+   */
+  deadlineMs?: number;
+}
+
+/** The default whole-download deadline of a file of `size` bytes: 60 s plus its time at 256 KiB/s. */
+export const defaultDeadlineMs = (size: number): number => 60_000 + Math.ceil((size / (256 * 1024)) * 1000);
+
+/** The partial file of a download of `file`: its name and digest, so a later download of the same file resumes it. */
+export const partialName = (file: Pick<FirmwareFile, 'filename' | 'sha1' | 'sha256'>): string => `.${file.filename}.${(file.sha256 ?? file.sha1).slice(0, 16)}.part`;
+
+/** How long a partial file waits for a download to resume it before the cache drops it. */
+export const PARTIAL_MAX_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Cache housekeeping before a download: removes the partial files of `filename` other than `keep` (older names, or
+ * another version of the file) and every partial file no download touched for {@link PARTIAL_MAX_AGE_MS}.
+ */
+async function removeOtherPartials(cacheDir: string, filename: string, keep: string): Promise<void> {
+  const names = (await readdir(cacheDir).catch(() => [] as string[])).filter((n) => n.startsWith('.') && n.endsWith('.part') && n !== keep);
+  const now = Date.now();
+  await Promise.all(
+    names.map(async (n) => {
+      const path = join(cacheDir, n);
+      const old = n.startsWith(`.${filename}.`) || now - ((await stat(path).catch(() => undefined))?.mtimeMs ?? now) > PARTIAL_MAX_AGE_MS;
+      if (old) await rm(path, { force: true });
+    }),
+  );
 }
 
 class RetryableError extends Error {}
@@ -100,30 +132,61 @@ export async function downloadFile(file: FirmwareFile, cacheDir: string, options
     throw firmwareError('PROVD_FETCHFW_MANUAL_FILE', { path: dest, size: file.size, sha1: file.sha1, url: file.url });
   }
   const start = new URL(file.url);
-  const temp = join(cacheDir, `.${file.filename}.${randomBytes(6).toString('hex')}.part`);
+  const temp = join(cacheDir, partialName(file));
   const digester = new FileDigester(file);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = options.retries ?? 3;
+  const deadlineMs = options.deadlineMs ?? defaultDeadlineMs(file.size);
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const late = () =>
+    firmwareError('PROVD_FETCHFW_DOWNLOAD_FAILED', { url: start.href, reason: `it did not complete within ${deadlineMs / 1000} s (the server stalls or trickles); the partial file is kept and the next install resumes it`, attempts: attempt, file: dest });
   let attempt = 0;
   let lastError: unknown;
+  // a partial file is kept only when the download may resume later: cut short (network, time, a kill), never wrong
+  let keepPartial = false;
   try {
-    await (await open(temp, 'wx')).close();
+    await removeOtherPartials(cacheDir, file.filename, partialName(file));
+    await (await open(temp, 'a')).close(); // a partial file left by an earlier download is resumed
+    let resumed = (await stat(temp)).size > 0;
     for (;;) {
       attempt++;
       try {
         await attemptOnce();
         break;
       } catch (err) {
-        if (!(err instanceof RetryableError) && (isProvdError(err) || options.signal?.aborted)) throw err;
+        if (deadline.aborted && !options.signal?.aborted) {
+          keepPartial = true;
+          throw late();
+        }
+        if (!(err instanceof RetryableError) && (isProvdError(err) || options.signal?.aborted)) {
+          keepPartial = options.signal?.aborted === true;
+          throw err;
+        }
         lastError = err instanceof RetryableError ? err.message : cleanReason(err);
         if (attempt > retries) {
+          keepPartial = true; // what arrived is a prefix of the right size: the next download resumes it
           if (err instanceof RetryableError && err.cause) throw err.cause;
           throw firmwareError('PROVD_FETCHFW_DOWNLOAD_FAILED', { url: start.href, reason: String(lastError), attempts: attempt, file: dest });
         }
-        await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1), undefined, { signal: options.signal });
+        try {
+          await sleep((options.backoffMs ?? 1000) * 2 ** (attempt - 1), undefined, { signal });
+        } catch (aborted) {
+          keepPartial = true;
+          if (deadline.aborted && !options.signal?.aborted) throw late();
+          throw aborted;
+        }
       }
     }
-    const problem = digestProblem(file, digester, dest, start.href);
+    let problem = digestProblem(file, digester, dest, start.href);
+    if (problem && resumed) {
+      // the earlier partial file was not a prefix of this file (it changed on the server): download it whole once
+      resumed = false;
+      await restart();
+      attempt = 0;
+      await attemptOnce();
+      problem = digestProblem(file, digester, dest, start.href);
+    }
     if (problem) throw problem;
     const handle = await open(temp, 'r+');
     try {
@@ -134,14 +197,14 @@ export async function downloadFile(file: FirmwareFile, cacheDir: string, options
     await rename(temp, dest);
     return dest;
   } finally {
-    await rm(temp, { force: true });
+    if (!keepPartial || (await stat(temp).catch(() => undefined))?.size === 0) await rm(temp, { force: true });
   }
 
   async function attemptOnce(): Promise<void> {
     await resync();
     const offset = digester.bytes;
     const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
-    const { res } = await follow(start, file, dest, headers, options, timeoutMs);
+    const { res } = await follow(start, file, dest, headers, { ...options, signal }, timeoutMs);
     const status = res.statusCode ?? 0;
     if (status === 401 || status === 403) {
       res.resume();
@@ -219,6 +282,7 @@ export async function downloadFile(file: FirmwareFile, cacheDir: string, options
   /** Makes the digester match the bytes really on disk (a failed attempt may lose buffered writes). */
   async function resync(): Promise<void> {
     const onDisk = (await stat(temp)).size;
+    if (onDisk > file.size) return restart(); // not a prefix of this file
     if (onDisk === digester.bytes) return;
     digester.reset();
     if (onDisk === 0) return;

@@ -4,7 +4,7 @@
  * and `unrar` run the system programs into a scratch folder whose result is checked before use.
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -72,14 +72,74 @@ async function extractEach(ctx: FilterContext): Promise<void> {
   }
 }
 
-function run(program: string, args: readonly string[]): Promise<{ code: number | null; stderr: string; missing: boolean }> {
+/** What a bounded run of an external extractor ended with. */
+interface RunResult {
+  code: number | null;
+  stderr: string;
+  missing: boolean;
+  /** Set when the run was stopped because what it wrote went past a bound. */
+  overLimit?: string;
+}
+
+/** Bytes of every file under `dir` (a missing folder has none). */
+async function bytesUnder(dir: string): Promise<{ total: number; largest: number }> {
+  let total = 0;
+  let largest = 0;
+  for (const e of await listTree(dir).catch(() => [])) {
+    total += e.size;
+    largest = Math.max(largest, e.size);
+  }
+  return { total, largest };
+}
+
+/**
+ * Runs an external extractor writing into `dir`, enforcing the archive bounds while it writes: the operating system
+ * stops any file growing past the entry bound (`prlimit --fsize`, when available), and the folder is measured every
+ * 20 ms; past the total bound the program is killed. So a small archive that unpacks to gigabytes writes at most
+ * about the bound before it is stopped.
+ */
+function run(program: string, args: readonly string[], dir?: string, limits?: { maxEntrySize: number; maxTotalSize: number }): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const bounded = dir !== undefined && limits !== undefined;
+    const argv = bounded && hasPrlimit() ? ['prlimit', `--fsize=${limits.maxEntrySize + 1}`, '--', program, ...args] : [program, ...args];
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     const err: Buffer[] = [];
+    let overLimit: string | undefined;
+    let measuring = false;
+    const watchdog = bounded
+      ? setInterval(() => {
+          if (measuring || overLimit) return;
+          measuring = true;
+          void bytesUnder(dir).then(({ total, largest }) => {
+            measuring = false;
+            if (largest > limits.maxEntrySize) overLimit = `an entry unpacks to more than ${limits.maxEntrySize} bytes`;
+            else if (total > limits.maxTotalSize) overLimit = `it unpacks to more than ${limits.maxTotalSize} bytes`;
+            if (overLimit) child.kill('SIGKILL');
+          });
+        }, 20)
+      : undefined;
     child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e: NodeJS.ErrnoException) => resolve({ code: null, stderr: e.message, missing: e.code === 'ENOENT' }));
-    child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString('utf8').trim(), missing: false }));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearInterval(watchdog);
+      resolve({ code: null, stderr: e.message, missing: e.code === 'ENOENT' });
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(watchdog);
+      const stderr = Buffer.concat(err).toString('utf8').trim();
+      // prlimit reports a missing program itself (exit 127 / "failed to execute")
+      const missing = bounded && hasPrlimit() && code !== 0 && /failed to execute|No such file/.test(stderr);
+      // the entry bound of prlimit: the program is killed (SIGXFSZ) or its write fails (EFBIG, "File too large")
+      if (bounded && !overLimit && (signal === 'SIGXFSZ' || (code !== 0 && /file too large|EFBIG/i.test(stderr)))) overLimit = `an entry unpacks to more than ${limits.maxEntrySize} bytes`;
+      resolve({ code, stderr, missing, ...(overLimit ? { overLimit } : {}) });
+    });
   });
+}
+
+let prlimitFound: boolean | undefined;
+/** Whether util-linux's `prlimit` is on the PATH (then it bounds each file the extractor writes). */
+function hasPrlimit(): boolean {
+  prlimitFound ??= (process.env.PATH ?? '').split(':').some((d) => d !== '' && existsSync(join(d, 'prlimit')));
+  return prlimitFound;
 }
 
 async function externalExtract(ctx: FilterContext, tool: '7z' | 'unrar'): Promise<void> {
@@ -88,9 +148,14 @@ async function externalExtract(ctx: FilterContext, tool: '7z' | 'unrar'): Promis
     const dir = await ctx.scratch();
     const archive = join(ctx.input, m);
     let result: Awaited<ReturnType<typeof run>> | undefined;
+    const bounds = { maxEntrySize: ctx.limits?.maxEntrySize ?? 512 * 1024 ** 2, maxTotalSize: ctx.limits?.maxTotalSize ?? 2 * 1024 ** 3 };
     for (const program of spec.candidates) {
-      result = await run(program, tool === '7z' ? ['e', '-bd', '-y', `-o${dir}`, archive] : ['e', '-idq', '-y', archive, `${dir}/`]);
+      result = await run(program, tool === '7z' ? ['e', '-bd', '-y', `-o${dir}`, archive] : ['e', '-idq', '-y', archive, `${dir}/`], dir, bounds);
       if (!result.missing) break;
+    }
+    if (result?.overLimit) {
+      await rm(dir, { recursive: true, force: true });
+      throw stepError(ctx, `${JSON.stringify(m)} was stopped while unpacking: ${result.overLimit}`);
     }
     if (!result || result.missing) {
       throw firmwareError('PROVD_FETCHFW_TOOL_MISSING', { tool: spec.candidates.join('" or "'), debianPackage: spec.debian, pkg: ctx.pkg, step: ctx.step.text });

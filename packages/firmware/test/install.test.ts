@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestDir } from '@provd/test-utils';
 import { isProvdError } from '@provd/sdk';
@@ -104,13 +105,18 @@ describe('download failures leave the cache, tftpboot and records as they were',
     expect(await readdir(dir!.join('var/tftpboot/Digium/firmware'))).toHaveLength(7);
   });
 
-  it('gives up on a transfer that is always cut short, leaving no partial file', async () => {
+  it('gives up on a transfer that is always cut short, keeping only the bytes received, which the next install resumes', async () => {
     const body = await digiumArchive('tar.gz');
-    const service = await setup({ '/fw.tgz': { body, cutAt: 100, noRange: true } }, (url) => digiumPkgsDb({ url: url('/fw.tgz'), body }));
+    const service = await setup({ '/fw.tgz': { body, cutAt: 100, cutTimes: 3, noRange: true } }, (url) => digiumPkgsDb({ url: url('/fw.tgz'), body }));
     const err = await failure(service.install('firmware'));
     expect(err.code).toBe('PROVD_FETCHFW_DOWNLOAD_FAILED');
     expect(err.message).toContain('after 3 attempts');
-    await expectNothingChanged(dir!);
+    const cache = await readdir(join(dir!.path, 'var', 'cache'));
+    expect(cache).toHaveLength(1);
+    expect(cache[0]).toMatch(/^\.fw\.tgz\.[0-9a-f]{16}\.part$/);
+    await service.install('firmware');
+    expect(server!.requests.at(-1)?.range).toBe('bytes=100-'); // it asks to resume (this server sends it whole)
+    expect((await readdir(join(dir!.path, 'var', 'cache'))).filter((n) => n.endsWith('.part'))).toEqual([]);
   });
 
   it('retries a server error, then reports its status', async () => {

@@ -95,6 +95,13 @@ export const hostErrors = defineErrors('@provd/host', {
       device: a.device,
     }),
   },
+  PROVD_HOST_RECONFIGURE_FAILED: {
+    status: 507,
+    message: (a: { devices: readonly string[]; reason: string }) => ({
+      message: `${a.devices.length} device(s) could not be reconfigured (${a.devices.slice(0, 5).map(q).join(', ')}${a.devices.length > 5 ? ', ...' : ''}): their files could not be written (${a.reason}); they keep serving their previous files and stay configured; free space or fix the disk, then reconfigure them (POST /devices/{id}/reconfigure)`,
+      device: a.devices[0],
+    }),
+  },
   PROVD_HOST_SIP_NO_RESPONSE: {
     message: (a: { target: string; attempts: number }) => ({
       message: `no SIP response to the NOTIFY sent to ${q(a.target)} after ${a.attempts} attempts; check that the phone is on and reachable over UDP from the host`,
@@ -254,6 +261,13 @@ export const hostErrors = defineErrors('@provd/host', {
   PROVD_REPO_BAD_SIGNATURE: {
     message: (a: { repo: string; reason: string }) => ({
       message: `the plugins.db of repository ${q(a.repo)} is not signed by a trusted key: ${a.reason}; refusing every plugin it lists (check the repository, or the host's trusted keys)`,
+      file: 'plugins.db.sig',
+    }),
+  },
+  PROVD_REPO_INDEX_REPLAYED: {
+    status: 502,
+    message: (a: { repo: string; sequence: number; highest: number; record: string }) => ({
+      message: `the plugins.db of repository ${q(a.repo)} is validly signed but older than one this host already accepted (sequence ${a.sequence} < ${a.highest}): an old index replayed, or a stale mirror; refusing it (sign a new index with provd-build, or, if the repository really went back, remove its entry from ${q(a.record)})`,
       file: 'plugins.db.sig',
     }),
   },

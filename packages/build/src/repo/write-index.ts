@@ -1,14 +1,14 @@
 import type { KeyObject } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildReporter } from '../build/types';
 import { writeFileAtomic } from '@provd/sdk';
-import { SIGNATURE_FILE, signIndex } from '../sign/sign-index';
+import { nextSequence, SIGNATURE_FILE, signIndex } from '../sign/sign-index';
 import { renderPluginsDb, selectLatest, type IndexCandidate } from './plugins-db';
 
 /**
- * Writes `plugins.db` for the given tarballs (and `plugins.db.sig` when a key is given; a stale signature is
- * removed otherwise). Returns the names written.
+ * Writes `plugins.db` for the given tarballs (and `plugins.db.sig` when a key is given, with a sequence above the
+ * one it replaces; a stale signature is removed otherwise). Returns the names written.
  *
  * @example
  * ```ts
@@ -25,7 +25,8 @@ export async function writeIndex(
   const db = Buffer.from(renderPluginsDb(chosen, { pretty: options.pretty }));
   await writeFileAtomic(join(out, 'plugins.db'), db);
   if (options.key) {
-    await writeFileAtomic(join(out, SIGNATURE_FILE), signIndex(db, options.key));
+    const previous = await readFile(join(out, SIGNATURE_FILE), 'utf8').catch(() => undefined);
+    await writeFileAtomic(join(out, SIGNATURE_FILE), signIndex(db, options.key, nextSequence(previous)));
     return ['plugins.db', SIGNATURE_FILE];
   }
   await rm(join(out, SIGNATURE_FILE), { force: true });

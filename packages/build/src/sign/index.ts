@@ -1,1 +1,1 @@
-export { generateSigningKeys, readSigningKey, SIGNATURE_FILE, signIndex } from './sign-index';
+export { generateSigningKeys, nextSequence, readSigningKey, SIGNATURE_FILE, signIndex } from './sign-index';

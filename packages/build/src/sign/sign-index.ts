@@ -29,16 +29,28 @@ export async function readSigningKey(file: string): Promise<KeyObject> {
 }
 
 /**
- * Signs the exact bytes of `plugins.db` with Ed25519; returns the contents of `plugins.db.sig`: the base64 of the
- * raw 64-byte signature and a newline. A host verifies it with `crypto.verify(null, bytes, publicKey, signature)`.
+ * Signs `plugins.db` with Ed25519, bound to a sequence; returns the contents of `plugins.db.sig` (format 2): the
+ * base64 of the raw 64-byte signature, then the line `sequence <n>`. What is signed is the header
+ * `provd plugins.db\nsequence <n>\n` followed by the exact bytes of `plugins.db`; a host that has accepted an index
+ * with a higher sequence from the same repository refuses this one (an old index replayed).
  *
  * @example
  * ```ts
- * const sig = signIndex(await readFile('dist/repo/plugins.db'), await readSigningKey('key.pem'));
+ * const sig = signIndex(await readFile('dist/repo/plugins.db'), await readSigningKey('key.pem'), Date.now());
  * ```
  */
-export function signIndex(indexBytes: Uint8Array, key: KeyObject): string {
-  return `${sign(null, indexBytes, key).toString('base64')}\n`;
+export function signIndex(indexBytes: Uint8Array, key: KeyObject, sequence: number): string {
+  const message = Buffer.concat([Buffer.from(`provd plugins.db\nsequence ${sequence}\n`), indexBytes]);
+  return `${sign(null, message, key).toString('base64')}\nsequence ${sequence}\n`;
+}
+
+/**
+ * The sequence of a new signature: the signing time in ms, and always above the sequence of the signature it
+ * replaces (`previous`, the old `plugins.db.sig`, if any), even when the clock went back.
+ */
+export function nextSequence(previous: string | undefined, now = Date.now()): number {
+  const last = Number(/^sequence (\d{1,15})$/m.exec(previous ?? '')?.[1] ?? 0);
+  return Math.max(now, last + 1);
 }
 
 /**

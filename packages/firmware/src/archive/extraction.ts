@@ -46,7 +46,7 @@ export class Extraction {
     private readonly root: string,
     private readonly archive: string,
     private readonly limits: ArchiveLimits,
-    private readonly options: Pick<ExtractOptions, 'strip' | 'filter'>,
+    private readonly options: Pick<ExtractOptions, 'strip' | 'filter' | 'linkScope'>,
   ) {}
 
   /** Checks one entry and writes it (unless it is ignored or filtered out). */
@@ -78,7 +78,9 @@ export class Extraction {
   async finish(): Promise<ExtractedEntry[]> {
     for (const entry of this.entries.values()) {
       if (entry.type !== 'symlink') continue;
-      const where = await resolveInside(this.root, entry.path);
+      const slash = entry.path.indexOf('/');
+      const inTop = this.options.linkScope === 'top-folder' && slash > 0;
+      const where = inTop ? await resolveInside(join(this.root, entry.path.slice(0, slash)), entry.path.slice(slash + 1)) : await resolveInside(this.root, entry.path);
       if (where === 'outside') throw firmwareError('PROVD_ARCHIVE_LINK_ESCAPE', { archive: this.archive, entry: entry.path, target: entry.linkTarget ?? '' });
       if (where === 'loop') throw this.unsafe(entry.path, 'its symbolic links form a loop');
     }

@@ -32,6 +32,12 @@ export interface ExtractOptions extends Partial<ArchiveLimits> {
   format?: ArchiveFormat;
   /** How the archive is named in error messages (defaults to its path, or `"archive"` for bytes in memory). */
   name?: string;
+  /**
+   * Where symbolic links may point: anywhere inside the target folder (`archive`, the default), or only inside the
+   * top-level folder that holds them (`top-folder`: a plugin package's links stay in the plugin's own folder, never
+   * reaching a sibling plugin once installed beside it).
+   */
+  linkScope?: 'archive' | 'top-folder';
   /** Drops this many leading folders from every entry path; entries left with no path are skipped (default 0). */
   strip?: number;
   /**

@@ -24,7 +24,16 @@ export interface ProvisioningAppOptions {
   defaultTenant?: string;
   /** URL-key mode: the key of each tenant (`tenant uuid → key`), prefixed to `http_base_url` when configuring. */
   urlKeys?: Readonly<Record<string, string>>;
-  /** The rate limit of sensitive files requested by unknown devices, per client IP. */
+  /**
+   * Requests that prove nothing (every HTTP and TFTP request outside URL-key mode, TFTP requests in it) may move a
+   * known device's IP and take it from other devices; otherwise only DHCP information, the API and requests
+   * authenticated for the device do, and a known device's sensitive files go only to its recorded IP.
+   * @defaultValue false
+   */
+  trustRequestIp?: boolean;
+  /** In URL-key mode, sensitive files may also be read over TFTP (unauthenticated), from the device's own IP. @defaultValue false */
+  sensitiveOverTftp?: boolean;
+  /** The rate limit of sensitive files (misses, and hits from elsewhere than the device's recorded IP), per client IP. */
   sensitiveLimit?: { limit: number; windowMs: number };
   /** Receives operational log lines. */
   log?: (line: string) => void;

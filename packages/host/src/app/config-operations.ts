@@ -36,6 +36,10 @@ export class ConfigOperations {
     const read = readConfigInput(input, (id) => parents.get(id));
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_CONFIG', { config: (input as StoredConfig)?.id, errors: read.errors });
     const config = { ...read.config, id: read.config.id ?? randomUUID().replaceAll('-', '') } as StoredConfig;
+    // configs still naming this id as a parent (it was deleted and is created again) inherit from it: none may be its parent
+    const descendants = await this.rawConfigs.descendants(config.id);
+    const loop = config.parent_ids.find((p) => descendants.has(p));
+    if (loop) throw hostError('PROVD_HOST_INVALID_CONFIG', { config: config.id, errors: [`parent_ids: "${loop}" inherits from "${config.id}", which would make a loop`] });
     const job = await this.jobFor(config.id, `config "${config.id}" created`);
     await this.commit({ writes: [{ op: 'put', kind: 'configs', doc: config, expect: 'absent' }], jobs: [job] });
     return config;

@@ -1,10 +1,22 @@
 import { needsReconfigure } from '@provd/core';
-import { createProvdError, validateRawConfig, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import { createProvdError, isProvdError, validateRawConfig, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import { hostError } from '../errors';
 import type { DocumentWrite, ReconfigureJobInput } from '../store/store';
 import { reasonOf, type AppContext } from './app-context';
 import type { StoredConfig } from './config-input';
 import type { RawConfigs } from './raw-configs';
+
+/** Errno codes that say the disk, not the device or its config, is at fault. */
+const WRITE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EMFILE', 'ENFILE']);
+
+/** Whether `err` (or an error it wraps) is a failed file write: `PROVD_FILE_WRITE_FAILED` or a disk errno. */
+function isWriteFailure(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isProvdError(e) && e.code === 'PROVD_FILE_WRITE_FAILED') return true;
+    if (WRITE_ERRNOS.has(String((e as NodeJS.ErrnoException).code))) return true;
+  }
+  return false;
+}
 
 /** What {@link DeviceConfiguration.prepare} found a device can be configured with. */
 export interface PreparedConfiguration {
@@ -47,7 +59,16 @@ export class DeviceConfiguration {
   }
 
   /** Writes the files of `device` as prepared; resolves to whether the plugin succeeded (logged otherwise). */
-  async configurePrepared(device: Device, { plugin, raw }: PreparedConfiguration): Promise<boolean> {
+  async configurePrepared(device: Device, prepared: PreparedConfiguration): Promise<boolean> {
+    return (await this.configureOutcome(device, prepared)) === true;
+  }
+
+  /**
+   * Writes the files of `device` as prepared, telling a write failure (the disk is full, read-only or failing: the
+   * plugin's atomic writes left the previous files in place) apart from a refusal: `true` written, `false` refused by
+   * the plugin, or the write error.
+   */
+  async configureOutcome(device: Device, { plugin, raw }: PreparedConfiguration): Promise<boolean | Error> {
     const started = performance.now();
     try {
       await plugin.configure(structuredClone(device), raw);
@@ -56,7 +77,7 @@ export class DeviceConfiguration {
     } catch (err) {
       this.app.options.onConfigured?.(plugin.id, (performance.now() - started) / 1000, false);
       this.app.log(`configure of device "${device.id}" by plugin "${plugin.id}" failed: ${reasonOf(err)}`);
-      return false;
+      return isWriteFailure(err) ? (err as Error) : false;
     }
   }
 
@@ -92,10 +113,14 @@ export class DeviceConfiguration {
   /**
    * Configures an unchanged `device` again (under its lock) and stores its `configured` flag when it changed. The
    * plugin overwrites the device's files atomically, so a phone fetching meanwhile gets the old file or the new one,
-   * never a 404; when configure fails, the device is deconfigured.
+   * never a 404; when configure refuses, the device is deconfigured. When its files cannot be written (a full disk),
+   * the previous files stay served, the flag is kept, and `PROVD_HOST_RECONFIGURE_FAILED` (507) is thrown.
    */
   async reconfigureLocked(device: Device, writeFlag = true): Promise<Device> {
-    const configured = await this.configure(device);
+    const prepared = await this.prepare(device);
+    const outcome = prepared ? await this.configureOutcome(device, prepared) : false;
+    if (outcome instanceof Error) throw hostError('PROVD_HOST_RECONFIGURE_FAILED', { devices: [device.id], reason: reasonOf(outcome) }, { cause: outcome });
+    const configured = outcome;
     if (!configured && device.configured) await this.deconfigure(device);
     const updated = { ...device, configured };
     if (writeFlag && configured !== (device.configured ?? false)) await this.app.store.put('devices', updated as Device & { id: string });

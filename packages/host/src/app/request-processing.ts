@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { AnyRequest, Device, DevInfo, ProvdPlugin, RequestType } from '@provd/sdk';
-import { associatePlugin, betterPlugin, requestFilename, retrieveDevice, updateDeviceInfo } from '../identification/index';
+import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RequestType } from '@provd/sdk';
+import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
@@ -16,6 +16,8 @@ export interface ProcessResult {
   plugin?: ProvdPlugin;
   /** Set when the request is refused by the sensitive-file rate limit. */
   refused?: boolean;
+  /** Set when a sensitive file is refused to a request not entitled to it (answered as not found). */
+  denied?: boolean;
 }
 
 /**
@@ -53,29 +55,40 @@ export class RequestProcessing {
   /**
    * Runs the identification pipeline on one request: extract (every plugin votes, then the standard extractor) →
    * retrieve by MAC, serial, UUID or IP, else create → update → associate a plugin → configure when needed →
-   * remote-state tracking.
+   * remote-state tracking. A request for a sensitive file (hit or miss) is logged and counted by the rate limit, and
+   * answered only when it may read the device's files; a request that proves nothing never moves a known device's
+   * IP (unless `trustRequestIp`).
    */
   async process(request: AnyRequest, type: RequestType, tenantUuid?: string): Promise<ProcessResult> {
     const devInfo: DevInfo = (await this.app.plugins.extractor(type).extract(request as never, type)) ?? {};
     const filename = requestFilename(request, type);
+    const path = requestPath(request, type);
     const clientIp = devInfo.ip ?? '';
     const identity = devInfo.mac ?? devInfo.sn ?? devInfo.uuid ?? devInfo.ip ?? 'anonymous';
     return this.identityLock.run(identity, async () => {
       let device = await retrieveDevice(devInfo, this.lookup);
-      const known = this.app.plugins.get(device?.plugin) !== undefined;
+      const plugin = this.app.plugins.get(device?.plugin);
       const outcome = this.app.options.onIdentified;
-      if (!known && filename !== undefined && this.isSensitiveAnywhere(filename)) {
-        if (!this.security.recordSensitive(clientIp, filename)) {
-          outcome?.('refused');
-          return { refused: true };
-        }
+      const sensitive = path !== undefined && this.isSensitive(path, plugin);
+      const hit = plugin ? device : undefined;
+      // a phone fetching its own file from its own recorded address is no guess; every other request counts
+      if (sensitive && !this.security.recordSensitive(clientIp, filename ?? path, hit?.id, hit?.ip !== clientIp)) {
+        outcome?.('refused');
+        return { refused: true };
       }
+      const trusted = (d: Readonly<Device>) => this.app.options.trustRequestIp === true || this.isAuthenticatedFor(d, type, tenantUuid);
+      const { ip: _ip, ...withoutIp } = devInfo;
+      let trust: boolean;
       if (!device) {
         if (this.app.options.autoCreate === false || this.security.isLimited(clientIp)) {
           outcome?.('ignored');
           return {};
         }
-        device = await this.autoCreate(devInfo, filename, tenantUuid);
+        // in URL-key mode, only a request with a key creates a device from a sensitive file name
+        if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
+        const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
+        trust = trusted(stub);
+        device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
         if (!device) {
           outcome?.('ignored');
           return {};
@@ -83,14 +96,24 @@ export class RequestProcessing {
         outcome?.('created');
       } else {
         outcome?.('known');
-        device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, devInfo, filename));
+        if (sensitive && !this.maySendSensitive(device, type, tenantUuid, clientIp)) return this.deny(clientIp, filename, device.id);
+        trust = trusted(device);
+        const info = (await this.mayRecordIp(device, devInfo.ip, trust)) ? devInfo : withoutIp;
+        device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, info, filename));
       }
       // Outside the device's lock: a task never holds two device locks, so two phones trading IPs cannot deadlock.
-      if (devInfo.ip && !this.app.options.nat) await this.takeIpFromOthers(devInfo.ip, device.id);
+      // Only a trusted request takes an IP from other devices (an unauthenticated one never moves a known device's).
+      if (trust && devInfo.ip && !this.app.options.nat && device.ip === devInfo.ip) await this.takeIpFromOthers(devInfo.ip, device.id);
       // A recorded change (a config edit, a plugin upgrade) has not reached this device yet: configure it first.
-      await this.app.reconfigurer.ensureFresh(device as Device & { id: string });
-      const plugin = this.app.plugins.get(device.plugin);
-      return plugin ? { device, plugin } : { device };
+      try {
+        await this.app.reconfigurer.ensureFresh(device as Device & { id: string });
+      } catch (err) {
+        // its files could not be written (a full disk): the previous ones stay, and are served
+        if (!isProvdError(err) || err.code !== 'PROVD_HOST_RECONFIGURE_FAILED') throw err;
+        this.app.log(err.message);
+      }
+      const served = this.app.plugins.get(device.plugin);
+      return served ? { device, plugin: served } : { device };
     });
   }
 
@@ -99,25 +122,62 @@ export class RequestProcessing {
     const result = await this.process(request, type, tenantUuid);
     const who = { ...(result.device ? { device: result.device.id } : {}), ...(result.plugin ? { plugin: result.plugin.id } : {}) };
     if (result.refused) return { refused: true, ...who };
-    if (!result.plugin) return { unknown: true, ...who };
+    if (result.denied || !result.plugin) return { unknown: true, ...who };
     return { root: result.plugin.tftpbootDir, ...who };
   }
 
-  private isSensitiveAnywhere(filename: string): boolean {
-    return this.app.plugins.sorted().some((plugin) => {
-      try {
-        return plugin.isSensitiveFilename(filename);
-      } catch {
-        return false;
-      }
-    });
+  /** Whether `path` (relative to the tftpboot folder) is sensitive to `plugin`: its full path or its base name. */
+  private static isSensitiveTo(plugin: ProvdPlugin, path: string): boolean {
+    const base = path.slice(path.lastIndexOf('/') + 1);
+    try {
+      return plugin.isSensitiveFilename(path) || (base !== path && plugin.isSensitiveFilename(base));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether `path` is sensitive: to the device's plugin when it has one, else to any loaded plugin. */
+  private isSensitive(path: string, plugin: ProvdPlugin | undefined): boolean {
+    return plugin ? RequestProcessing.isSensitiveTo(plugin, path) : this.app.plugins.sorted().some((p) => RequestProcessing.isSensitiveTo(p, path));
+  }
+
+  /** Whether a request proves it speaks for `device`: DHCP information, or a URL key of the device's tenant. */
+  private isAuthenticatedFor(device: Readonly<Device>, type: RequestType, tenantUuid: string | undefined): boolean {
+    return type === 'dhcp' || (this.app.options.urlKeys !== undefined && tenantUuid !== undefined && device.tenant_uuid === tenantUuid);
+  }
+
+  /**
+   * Whether a sensitive file of `device` may go to this request: one authenticated for it; outside URL-key mode (or
+   * over TFTP with `sensitiveOverTftp`), one from the device's recorded IP (any IP with `trustRequestIp`).
+   */
+  private maySendSensitive(device: Readonly<Device>, type: RequestType, tenantUuid: string | undefined, clientIp: string): boolean {
+    if (this.isAuthenticatedFor(device, type, tenantUuid)) return true;
+    if (this.app.options.urlKeys !== undefined && !(type === 'tftp' && this.app.options.sensitiveOverTftp)) return false;
+    return this.app.options.trustRequestIp === true || device.ip === undefined || device.ip === clientIp;
+  }
+
+  /**
+   * Whether a request may record `ip` as the IP of `device`: a trusted one always (it then takes the IP from other
+   * devices); any other only when the device has that IP already, or has none and no other device holds it (behind
+   * NAT, where devices share IPs, when it has none).
+   */
+  private async mayRecordIp(device: Readonly<Device>, ip: string | undefined, trusted: boolean): Promise<boolean> {
+    if (ip === undefined || trusted || device.ip === ip) return true;
+    if (device.ip !== undefined) return false;
+    if (this.app.options.nat === true) return true;
+    return (await this.app.devices.find({ ip }, { limit: 2 })).items.every((d) => d.id === device.id);
+  }
+
+  private deny(clientIp: string, path: string | undefined, device: string | undefined): ProcessResult {
+    this.security.line(device === undefined ? 'Sensitive file refused to an unauthenticated request' : `Sensitive file of device ${device} refused`, clientIp, path ?? '');
+    return { denied: true };
   }
 
   /**
    * Creates the device of an unknown requester, already updated, associated and with its transient config, in one
    * transaction; `undefined` when it could not be stored (logged).
    */
-  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined): Promise<Device | undefined> {
+  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string): Promise<Device | undefined> {
     const device: Device = { ...structuredClone(devInfo), id: randomUUID().replaceAll('-', ''), added: 'auto', is_new: true, configured: false };
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
@@ -128,7 +188,7 @@ export class RequestProcessing {
       this.app.log(`could not create a device for ${JSON.stringify(devInfo)}: ${reasonOf(err)}`);
       return undefined;
     }
-    if (devInfo.ip) this.security.line('New device created automatically', devInfo.ip, created.id);
+    if (clientIp) this.security.line('New device created automatically', clientIp, created.id);
     return created;
   }
 

@@ -3,7 +3,7 @@ export interface SecurityGuardOptions {
   /** Receives each security line (a fail2ban jail can watch the file these go to). */
   log: (line: string) => void;
   /**
-   * How many sensitive requests from unknown devices one client IP may make per window; `0` turns the limit off (the
+   * How many sensitive requests (hits and misses) one client IP may make per window; `0` turns the limit off (the
    * requests are still logged). @defaultValue 10
    */
   limit?: number;
@@ -14,8 +14,8 @@ export interface SecurityGuardOptions {
 }
 
 /**
- * Security log and per-IP rate limit for sensitive files (those holding credentials) requested by devices the host
- * does not know. Lines have the form `<ISO time> provd-security: <what> from <ip>: <detail>`, e.g.
+ * Security log and per-IP rate limit for sensitive files (those holding credentials), whether the device they name is
+ * known (a hit) or not (a miss). Lines have the form `<ISO time> provd-security: <what> from <ip>: <detail>`, e.g.
  * `2026-01-01T00:00:00.000Z provd-security: Sensitive file requested by unknown device from 10.0.0.9: 000fd3054848.cfg`,
  * so a fail2ban `failregex` of `provd-security: .* from <HOST>:` bans the client.
  */
@@ -43,16 +43,19 @@ export class SecurityGuard {
   }
 
   /**
-   * Records a sensitive file requested by an unknown device and writes its line; resolves to `false` when the client
-   * is over its limit (the request must be refused).
+   * Records a request for a sensitive file and writes its line: a hit (`device` is the known device it names) or a
+   * miss (no such device). Misses and hits from elsewhere than the device's own recorded address (`counted`) count
+   * towards the client's limit, so guessing device names is bounded whether the guesses hit or not. Resolves to
+   * `false` when the client is over its limit (the request must be refused).
    */
-  recordSensitive(ip: string, filename: string): boolean {
-    if (this.isLimited(ip)) {
+  recordSensitive(ip: string, filename: string, device?: string, counted = true): boolean {
+    if (counted && this.isLimited(ip)) {
       this.line('Rate limit exceeded for sensitive files', ip, filename);
       return false;
     }
-    if (this.limit > 0) this.hits.set(ip, [...this.recent(ip), this.now()]);
-    this.line('Sensitive file requested by unknown device', ip, filename);
+    if (counted && this.limit > 0) this.hits.set(ip, [...this.recent(ip), this.now()]);
+    if (device === undefined) this.line('Sensitive file requested by unknown device', ip, filename);
+    else this.line(`Sensitive file requested for device ${device}`, ip, filename);
     return true;
   }
 

@@ -90,6 +90,14 @@ export interface ServeHostOptions {
    * minute; past it they get 429 (HTTP) or an access violation (TFTP). `0` turns the limit off. @defaultValue 10
    */
   sensitiveLimit?: number;
+  /** Phones sit behind NAT: several devices may share an IP, none takes it from the others. @defaultValue false */
+  nat?: boolean;
+  /** Unauthenticated HTTP/TFTP requests may move a known device's IP (see {@link ProvisioningAppOptions}). @defaultValue false */
+  trustRequestIp?: boolean;
+  /** In URL-key mode, sensitive files may also be read over TFTP from the device's own IP. @defaultValue false */
+  sensitiveOverTftp?: boolean;
+  /** The most a plugin install may spend fetching from the repository, in ms. @defaultValue 120000 */
+  downloadDeadlineMs?: number;
   /** Receives operational log lines. */
   log?: (line: string) => void;
   /** The host version (OpenAPI document). */
@@ -259,10 +267,12 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     pluginsDir: options.pluginsDir,
     repo: options.repo,
     trustedKeys: options.trustedKeys,
+    downloadDeadlineMs: options.downloadDeadlineMs,
     baseRawConfig: base,
     generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
     services: { sync, logger: pluginLogger },
     onError: (e) => log(e.message),
+    log,
   });
   let apiMode = '';
   try {
@@ -275,6 +285,9 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       syncService: sync,
       autoCreate: options.autoCreate,
       urlKeys: urlKeyMode ? liveKeys : undefined,
+      nat: options.nat,
+      trustRequestIp: options.trustRequestIp,
+      sensitiveOverTftp: options.sensitiveOverTftp,
       sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
       log,
       securityLog,

@@ -69,3 +69,14 @@ export function repeatedOption(value: unknown, flag: string): string[] {
   const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
   return values.map((v) => requiredOption(v, flag));
 }
+
+/**
+ * Reads `--download-deadline SECONDS` (a positive number of seconds) into milliseconds; `undefined` when absent.
+ * Throws `PROVD_CLI_USAGE` otherwise.
+ */
+export function deadlineOption(value: unknown, flag = '--download-deadline SECONDS'): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (typeof value === 'boolean' || !Number.isFinite(seconds) || seconds <= 0) usageError(`${flag} must be a positive number of seconds (received "${String(value)}")`);
+  return Math.round(seconds * 1000);
+}

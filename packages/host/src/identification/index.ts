@@ -11,7 +11,7 @@ export type { IdentifyResult, TypedRequest } from './identify-request';
 export { sortedById } from './identify-plugin';
 export type { IdentifyPlugin } from './identify-plugin';
 export { pluginExtractor } from './plugin-extractor';
-export { requestFilename } from './request-filename';
+export { requestFilename, requestPath } from './request-filename';
 export { retrieveDevice } from './retrieve-device';
 export type { DeviceLookup } from './retrieve-device';
 export { updateDeviceInfo } from './update-device-info';

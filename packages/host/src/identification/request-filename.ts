@@ -19,3 +19,21 @@ export function requestFilename(request: AnyRequest, type: RequestType): string 
   }
   return name || undefined;
 }
+
+/**
+ * The path a request asks for, relative to the served folder (no leading `/`, percent-decoded for HTTP), or
+ * `undefined` for DHCP or an empty path: what plugins whose sensitive-file pattern includes a folder match.
+ */
+export function requestPath(request: AnyRequest, type: RequestType): string | undefined {
+  let path: string;
+  if (type === 'http') {
+    path = (request as { path: string }).path;
+    try {
+      path = decodeURIComponent(path);
+    } catch {
+      // keep it as sent
+    }
+  } else if (type === 'tftp') path = (request as { filename: string }).filename;
+  else return undefined;
+  return path.replace(/^\/+/, '') || undefined;
+}

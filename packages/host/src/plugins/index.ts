@@ -12,3 +12,5 @@ export { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
 export { importPluginEntry, shareSdkWithPlugins } from './sdk-bridge';
 export { openPlugin } from './open-plugin';
 export type { OpenedPlugin, OpenPluginOptions } from './open-plugin';
+export { recoverPluginsFolder } from './install-journal';
+export type { RecoveredStaging } from './install-journal';

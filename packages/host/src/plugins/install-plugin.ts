@@ -1,13 +1,14 @@
 import type { KeyObject } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type PluginInfo } from '@provd/sdk';
+import type { PluginInfo } from '@provd/sdk';
 import { extractArchive, type ArchiveLimits } from '@provd/firmware';
-import { fetchPluginIndex, fetchPluginPackage, openRepository, type RepositorySource } from '../repository/index';
+import { deadlineIn, fetchPluginIndex, fetchPluginPackage, openRepository, REPOSITORY_DEADLINE_MS, sequencesOf, type RepositorySource } from '../repository/index';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
-import { moveMissing, type MovedEntry, moveBack } from './move-missing';
 import { hostError } from '../errors';
+import { holdStaging, recoverPluginsFolder, stagingPrefix, writeInstallJournal } from './install-journal';
+import { moveAll, moveBack, planMissing, type MovedEntry } from './move-missing';
 
 /** Options of {@link installPlugin}. */
 export interface InstallPluginOptions {
@@ -19,6 +20,11 @@ export interface InstallPluginOptions {
   trustedKeys?: readonly KeyObject[];
   /** The `@provd/sdk` version the plugin must accept (default: the host's). */
   sdkVersion?: string;
+  /**
+   * The most fetching the index and the package may take together, in milliseconds (a repository that stalls or
+   * trickles fails the install with `PROVD_REPO_UNREACHABLE`). @defaultValue 120000
+   */
+  deadlineMs?: number;
   /** Bounds on the unpacked package (defaults: 64 MiB per entry, 256 MiB in all, 20 000 entries). */
   limits?: Partial<ArchiveLimits>;
 }
@@ -52,7 +58,7 @@ const exists = (path: string) => lstat(path).then(
 /** Unpacks verified package bytes beside the plugins, checks the top folder, and returns the staged plugin folder. */
 async function stagePackage(bytes: Buffer, file: string, id: string, staging: string, options: InstallPluginOptions): Promise<string> {
   const unpacked = join(staging, 'new');
-  await extractArchive(bytes, unpacked, { name: file, ...PLUGIN_PACKAGE_LIMITS, ...options.limits });
+  await extractArchive(bytes, unpacked, { name: file, ...PLUGIN_PACKAGE_LIMITS, ...options.limits, linkScope: 'top-folder' });
   const top = await readdir(unpacked);
   const dir = join(unpacked, id);
   if (top.length !== 1 || top[0] !== id || !(await lstat(dir)).isDirectory()) {
@@ -64,19 +70,22 @@ async function stagePackage(bytes: Buffer, file: string, id: string, staging: st
 /**
  * Puts the staged plugin folder in place of `target` atomically: the previous version's runtime state (`var/`:
  * installed firmware, administrators' templates, generated files) is carried over where the new package does not
- * ship the same file, the old folder is renamed aside and the new one renamed in. If a step fails, everything is
- * moved back and the previous version is left as it was.
+ * ship the same file, the old folder is renamed aside and the new one renamed in (the commit point). The renames are
+ * journaled first (see `install-journal.ts`), so a process killed at any of them is undone at the next start; if a
+ * step fails, everything is moved back and the previous version is left as it was.
  */
-async function swapIn(staged: string, target: string, staging: string): Promise<void> {
+async function swapIn(id: string, staged: string, target: string, staging: string): Promise<void> {
   if (!(await exists(target))) {
     await rename(staged, target);
     return;
   }
-  const moved: MovedEntry[] = [];
   const aside = join(staging, 'old');
+  const plan = await planMissing(join(target, 'var'), join(staged, 'var'));
+  await writeInstallJournal(staging, { id, staged, aside, moves: plan });
+  const moved: MovedEntry[] = [];
   let asideDone = false;
   try {
-    await moveMissing(join(target, 'var'), join(staged, 'var'), moved);
+    await moveAll(plan, moved);
     await rename(target, aside);
     asideDone = true;
     await rename(staged, target);
@@ -102,14 +111,17 @@ async function swapIn(staged: string, target: string, staging: string): Promise<
 export async function installPlugin(id: string, options: InstallPluginOptions): Promise<InstallPluginResult> {
   assertPluginId(id);
   const repo = typeof options.repo === 'string' ? openRepository(options.repo) : options.repo;
-  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys });
+  const deadline = deadlineIn(options.deadlineMs ?? REPOSITORY_DEADLINE_MS);
+  const index = await fetchPluginIndex(repo, { trustedKeys: options.trustedKeys, sequences: sequencesOf(resolve(options.pluginsDir)), deadline });
   const entry = index[id];
   if (!entry) throw hostError('PROVD_PLUGIN_NOT_IN_REPO', { plugin: id, repo: repo.location, available: Object.keys(index).sort() });
-  const bytes = await fetchPluginPackage(repo, id, entry);
+  const bytes = await fetchPluginPackage(repo, id, entry, deadline);
 
   const pluginsDir = resolve(options.pluginsDir);
   const createdDir = await mkdir(pluginsDir, { recursive: true });
-  const staging = await mkdtemp(join(pluginsDir, `.install-${id}-`));
+  await recoverPluginsFolder(pluginsDir);
+  const staging = await mkdtemp(join(pluginsDir, stagingPrefix('install', id)));
+  const held = holdStaging(staging);
   const target = join(pluginsDir, id);
   try {
     const staged = await stagePackage(bytes, entry.filename, id, staging, options);
@@ -117,7 +129,7 @@ export async function installPlugin(id: string, options: InstallPluginOptions): 
     assertSdkCompatible(id, info, options.sdkVersion ?? HOST_SDK_VERSION);
     if (!(await exists(join(staged, ENTRY_FILE)))) throw hostError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: `${id}/${ENTRY_FILE}` });
     const previous = await readPluginInfo(target, id).catch(() => undefined);
-    await swapIn(staged, target, staging);
+    await swapIn(id, staged, target, staging);
     const result: InstallPluginResult = { id, version: info.version, dir: target, info };
     if (previous) result.previousVersion = previous.version;
     return result;
@@ -126,5 +138,6 @@ export async function installPlugin(id: string, options: InstallPluginOptions): 
     throw err;
   } finally {
     await rm(staging, { recursive: true, force: true });
+    held.release();
   }
 }

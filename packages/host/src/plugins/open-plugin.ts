@@ -30,7 +30,7 @@ const SKIPPED_CONTENTS = ['var/tftpboot', 'var/cache'];
 
 async function unpackTarball(file: string, work: string): Promise<string> {
   const unpacked = join(work, 'plugin');
-  await extractArchive(file, unpacked, PLUGIN_PACKAGE_LIMITS);
+  await extractArchive(file, unpacked, { ...PLUGIN_PACKAGE_LIMITS, linkScope: 'top-folder' });
   const top = await readdir(unpacked);
   const id = top[0];
   if (top.length !== 1 || id === undefined || !(await statOf(join(unpacked, id)))?.isDirectory()) {

@@ -1,9 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { createProvdError, isProvdError, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import { createProvdError, isProvdError, removeStaleTemporaries, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import type { InstallablePlugin, PluginHost } from '../app/plugin-host';
-import { fetchPluginIndex, openRepository, type RepositorySource } from '../repository/index';
+import { fetchPluginIndex, openRepository, sequencesOf, type RepositorySource } from '../repository/index';
 import { installPlugin } from './install-plugin';
+import { recoverPluginsFolder } from './install-journal';
 import { listInstalledPlugins } from './list-installed';
 import { loadPluginFromDir, type LoadedPlugin, type PluginEnvironment } from './load-plugin';
 import { uninstallPlugin } from './uninstall-plugin';
@@ -17,10 +18,14 @@ export interface PluginManagerOptions extends PluginEnvironment {
   repo?: string;
   /** Trusted Ed25519 keys: when given, the repository's index must be signed by one of them. */
   trustedKeys?: readonly KeyObject[];
+  /** The most an install may spend fetching from the repository, in ms. @defaultValue 120000 */
+  downloadDeadlineMs?: number;
   /** The base raw config; when given, each plugin's `configureCommon` receives a copy of it right after loading. */
   baseRawConfig?: RawConfig;
   /** Receives errors that do not fail an operation (a plugin's `close` that throws). */
   onError?: (error: ProvdError) => void;
+  /** Receives what recovery after a crash did (an upgrade rolled back, stale temporary files removed). */
+  log?: (line: string) => void;
 }
 
 /** What {@link PluginManager.onChange} listeners receive. */
@@ -81,6 +86,9 @@ export class PluginManager implements PluginHost {
     this.claimed.add(id);
     try {
       const loaded = await loadPluginFromDir(join(this.pluginsDir, id), this.options);
+      // temporary files that atomic writes of a killed process left in the plugin's runtime folders
+      const stale = await removeStaleTemporaries(join(this.pluginsDir, id, 'var'));
+      if (stale.length > 0) this.options.log?.(`plugin "${id}": removed ${stale.length} temporary file(s) left by an interrupted write`);
       if (this.options.baseRawConfig) {
         try {
           await loaded.plugin.configureCommon(structuredClone(this.options.baseRawConfig));
@@ -108,6 +116,10 @@ export class PluginManager implements PluginHost {
 
   /** Loads every installed plugin not loaded yet, in id order; one failing plugin does not stop the others. */
   async loadAll(): Promise<{ loaded: string[]; failed: { id: string; error: Error }[] }> {
+    for (const r of await recoverPluginsFolder(this.pluginsDir)) {
+      if (r.outcome === 'removed') continue;
+      this.options.log?.(`plugin "${r.id}": an install interrupted by a crash was ${r.outcome === 'completed' ? 'completed' : 'rolled back (the previous version is back)'}`);
+    }
     const { plugins, broken } = await listInstalledPlugins(this.pluginsDir);
     const result: { loaded: string[]; failed: { id: string; error: Error }[] } = { loaded: [], failed: [] };
     for (const error of broken) result.failed.push({ id: error.plugin ?? '', error });
@@ -130,7 +142,7 @@ export class PluginManager implements PluginHost {
 
   /** The plugins the repository offers, in id order, without their file names. */
   async installable(): Promise<InstallablePlugin[]> {
-    const index = await fetchPluginIndex(this.repository(), { trustedKeys: this.options.trustedKeys });
+    const index = await fetchPluginIndex(this.repository(), { trustedKeys: this.options.trustedKeys, sequences: sequencesOf(this.pluginsDir) });
     return Object.keys(index)
       .sort()
       .map((id) => {
@@ -147,6 +159,7 @@ export class PluginManager implements PluginHost {
         pluginsDir: this.pluginsDir,
         trustedKeys: this.options.trustedKeys,
         sdkVersion: this.options.sdkVersion,
+        ...(this.options.downloadDeadlineMs === undefined ? {} : { deadlineMs: this.options.downloadDeadlineMs }),
       });
       if (this.instances.has(id)) await this.unload(id);
       return this.load(id);
@@ -184,7 +197,7 @@ export class PluginManager implements PluginHost {
     if (!repo) {
       throw hostError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo, or set plugin_server through the API)' });
     }
-    return openRepository(repo);
+    return openRepository(repo, { deadlineMs: this.options.downloadDeadlineMs });
   }
 
   private async exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {

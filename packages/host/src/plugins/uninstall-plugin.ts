@@ -1,6 +1,6 @@
 import { lstat, mkdtemp, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-
+import { holdStaging, stagingPrefix } from './install-journal';
 import { assertPluginId } from './plugin-folder';
 import { hostError } from '../errors';
 
@@ -19,7 +19,12 @@ export async function uninstallPlugin(id: string, pluginsDir: string): Promise<v
   const target = join(dir, id);
   const stats = await lstat(target).catch(() => undefined);
   if (!stats?.isDirectory()) throw hostError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: id, dir: pluginsDir });
-  const trash = await mkdtemp(join(dir, `.remove-${id}-`));
-  await rename(target, join(trash, id));
-  await rm(trash, { recursive: true, force: true });
+  const trash = await mkdtemp(join(dir, stagingPrefix('remove', id)));
+  const held = holdStaging(trash);
+  try {
+    await rename(target, join(trash, id));
+    await rm(trash, { recursive: true, force: true });
+  } finally {
+    held.release();
+  }
 }

@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto';
 import { parsePluginIndex, type PluginIndex } from './plugin-index';
-
-import { FileTooLargeError, type RepositorySource } from './repository-source';
+import { createProvdError } from '@provd/sdk';
+import { FileTooLargeError, type Deadline, type RepositorySource } from './repository-source';
+import type { SequenceRecord } from './sequence-record';
 import { INDEX_SIGNATURE_FILE, verifyIndexSignature } from './signature';
 import { hostError } from '../errors';
 
@@ -17,10 +18,18 @@ export interface FetchIndexOptions {
    * them before any of its digests is trusted; when empty, the index is trusted as served.
    */
   trustedKeys?: readonly KeyObject[];
+  /**
+   * Where the highest accepted sequence of each repository is kept: with trusted keys, a signed index older than it
+   * (replayed) is refused with `PROVD_REPO_INDEX_REPLAYED`.
+   */
+  sequences?: SequenceRecord;
+  /** The deadline of the operation the read is part of. */
+  deadline?: Deadline;
 }
 
 /**
- * Fetches and parses a repository's `plugins.db`, first checking its signature when the host has trusted keys.
+ * Fetches and parses a repository's `plugins.db`, first checking its signature when the host has trusted keys (and,
+ * with a sequence record, that it is not older than the newest index accepted from that repository).
  *
  * @example
  * ```ts
@@ -32,11 +41,14 @@ export async function fetchPluginIndex(repo: RepositorySource, options: FetchInd
     if (!(err instanceof FileTooLargeError)) throw err;
     throw hostError('PROVD_REPO_INVALID_INDEX', { repo: repo.location, reason: err.message });
   };
-  const bytes = (await repo.read(INDEX_FILE, { maxBytes: MAX_INDEX_BYTES }).catch(tooLarge)) as Buffer;
+  const bytes = (await repo.read(INDEX_FILE, { maxBytes: MAX_INDEX_BYTES, deadline: options.deadline }).catch(tooLarge)) as Buffer;
   const keys = options.trustedKeys ?? [];
   if (keys.length > 0) {
-    const signature = await repo.read(INDEX_SIGNATURE_FILE, { optional: true, maxBytes: 4096 }).catch(tooLarge);
-    verifyIndexSignature(bytes, signature?.toString('utf8'), keys, repo.location);
+    const signature = await repo.read(INDEX_SIGNATURE_FILE, { optional: true, maxBytes: 4096, deadline: options.deadline }).catch(tooLarge);
+    const { sequence } = verifyIndexSignature(bytes, signature?.toString('utf8'), keys, repo.location);
+    const index = parsePluginIndex(bytes, repo.location);
+    await options.sequences?.accept(repo.location, sequence);
+    return index;
   }
   return parsePluginIndex(bytes, repo.location);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 import type { PluginIndexEntry } from './plugin-index';
-import { FileTooLargeError, type RepositorySource } from './repository-source';
+import { FileTooLargeError, type Deadline, type RepositorySource } from './repository-source';
 import { hostError } from '../errors';
 
 /** Whether `name` is a plain file name: no folder part, no `..`, no control characters. */
@@ -11,20 +11,20 @@ const isPlainFileName = (name: string): boolean =>
 /**
  * Fetches the package of `pluginId` as its index entry describes it and verifies it before anything uses it: the
  * file name must be plain, the size must equal `dsize`, and the SHA-256 (or, for an index without one, the SHA-1)
- * must match. Resolves to the verified bytes.
+ * must match. Resolves to the verified bytes. `deadline` bounds the whole download.
  *
  * @example
  * ```ts
  * const bytes = await fetchPluginPackage(repo, 'digium-2.8.1', index['digium-2.8.1']);
  * ```
  */
-export async function fetchPluginPackage(repo: RepositorySource, pluginId: string, entry: PluginIndexEntry): Promise<Buffer> {
+export async function fetchPluginPackage(repo: RepositorySource, pluginId: string, entry: PluginIndexEntry, deadline?: Deadline): Promise<Buffer> {
   const { filename } = entry;
   if (!isPlainFileName(filename)) throw hostError('PROVD_PLUGIN_BAD_FILENAME', { plugin: pluginId, filename });
   const [algorithm, expected] = entry.sha256 ? ['sha256', entry.sha256] : entry.sha1sum ? ['sha1', entry.sha1sum] : [];
   if (algorithm === undefined || expected === undefined) throw hostError('PROVD_PLUGIN_NO_DIGEST', { plugin: pluginId });
   // Read at most one byte more than announced: enough to tell a larger file without downloading it all.
-  const bytes = (await repo.read(filename, { maxBytes: entry.dsize }).catch((err: unknown) => {
+  const bytes = (await repo.read(filename, { maxBytes: entry.dsize, deadline }).catch((err: unknown) => {
     if (err instanceof FileTooLargeError) return undefined;
     throw err;
   })) as Buffer | undefined;

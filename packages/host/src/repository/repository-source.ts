@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { hostError } from '../errors';
 
-
 /** Thrown by {@link RepositorySource.read} when a file is larger than the `maxBytes` asked for. */
 export class FileTooLargeError extends Error {
   constructor(
@@ -22,7 +21,28 @@ export interface RepositorySource {
    * Reads one file of the repository; `undefined` when it does not exist, if `optional`. Throws
    * {@link FileTooLargeError} past `maxBytes`, and `PROVD_REPO_UNREACHABLE` when it cannot be read.
    */
-  read(file: string, options?: { optional?: boolean; maxBytes?: number }): Promise<Buffer | undefined>;
+  read(file: string, options?: { optional?: boolean; maxBytes?: number; deadline?: Deadline }): Promise<Buffer | undefined>;
+}
+
+/** A deadline shared by the reads of one operation (an install: the index, then the package). */
+export interface Deadline {
+  /** Aborts when the time is up. */
+  signal: AbortSignal;
+  /** The time allowed, in milliseconds (for the message). */
+  ms: number;
+}
+
+/**
+ * A deadline of `ms` milliseconds from now, for every read of one operation.
+ *
+ * @example
+ * ```ts
+ * const deadline = deadlineIn(120_000);
+ * const index = await fetchPluginIndex(repo, { deadline });
+ * ```
+ */
+export function deadlineIn(ms: number): Deadline {
+  return { signal: AbortSignal.timeout(ms), ms };
 }
 
 const isUrl = (location: string): boolean => /^https?:\/\//i.test(location);
@@ -42,16 +62,33 @@ async function readBody(response: Response, file: string, maxBytes: number): Pro
   return Buffer.concat(chunks);
 }
 
-function urlRepository(location: string): RepositorySource {
+/** Options of {@link openRepository}. */
+export interface RepositoryOptions {
+  /**
+   * The most a read of an `http(s)://` repository given no operation deadline may take, from the request to the
+   * last byte, in milliseconds: a server that stalls or trickles fails the read with `PROVD_REPO_UNREACHABLE`.
+   * @defaultValue 120000
+   */
+  deadlineMs?: number;
+}
+
+/** The default whole-read deadline of a repository read. */
+export const REPOSITORY_DEADLINE_MS = 120_000;
+
+function urlRepository(location: string, deadlineMs: number): RepositorySource {
   const base = new URL(location.endsWith('/') ? location : `${location}/`);
+  const late = (file: string, ms: number, err: unknown) =>
+    hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `the operation did not complete within ${ms / 1000} s (the server stalls or trickles; raise --download-deadline if it is only slow)` }, { cause: err });
   return {
     location,
     async read(file, options = {}) {
       const url = new URL(encodeURIComponent(file), base);
+      const { signal, ms } = options.deadline ?? deadlineIn(deadlineMs);
       let response: Response;
       try {
-        response = await fetch(url, { redirect: 'follow' });
+        response = await fetch(url, { redirect: 'follow', signal });
       } catch (err) {
+        if (signal.aborted) throw late(file, ms, err);
         const cause = (err as Error & { cause?: Error }).cause;
         throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: cause?.message ?? (err as Error).message }, { cause: err });
       }
@@ -67,6 +104,7 @@ function urlRepository(location: string): RepositorySource {
         return await readBody(response, file, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
       } catch (err) {
         if (err instanceof FileTooLargeError) throw err;
+        if (signal.aborted) throw late(file, ms, err);
         throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: (err as Error).message }, { cause: err });
       }
     },
@@ -93,7 +131,7 @@ function folderRepository(location: string): RepositorySource {
 
 /**
  * Opens a plugin repository: an `http://` or `https://` URL, or a local folder. Files are read whole (plugins.db and
- * plugin tarballs are small); `maxBytes` bounds a read.
+ * plugin tarballs are small); `maxBytes` bounds a read, and `deadlineMs` how long a read over HTTP may take.
  *
  * @example
  * ```ts
@@ -101,6 +139,6 @@ function folderRepository(location: string): RepositorySource {
  * const db = await repo.read('plugins.db');
  * ```
  */
-export function openRepository(location: string): RepositorySource {
-  return isUrl(location) ? urlRepository(location) : folderRepository(location);
+export function openRepository(location: string, options: RepositoryOptions = {}): RepositorySource {
+  return isUrl(location) ? urlRepository(location, options.deadlineMs ?? REPOSITORY_DEADLINE_MS) : folderRepository(location);
 }

@@ -70,6 +70,14 @@ export interface ServeSettings {
   url_keys: Record<string, string>;
   /** Sensitive files per unknown client IP and minute. */
   sensitive_limit: number;
+  /** Phones behind NAT share IPs. */
+  nat: boolean;
+  /** Unauthenticated requests may move a known device's IP. */
+  trust_request_ip: boolean;
+  /** URL-key mode also serves sensitive files over TFTP to the device's own IP. */
+  sensitive_over_tftp: boolean;
+  /** Seconds a plugin install may spend fetching from the repository. */
+  download_deadline: number;
   /** Lowest level logged. */
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** File of the JSON log; stderr when absent. */

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AtomicWriter, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+import { AtomicWriter, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
 
 /** A writer of `mode` recording the paths of the files and folders it fsyncs. */
 function recordingWriter(mode: 'threads' | 'event-loop', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
@@ -145,5 +147,29 @@ describe.each(['threads', 'event-loop'] as const)('AtomicWriter (%s)', (mode) =>
     const names = await readdir(dir.join('m'));
     expect(names).toHaveLength(80);
     for (const [i, pair] of many.entries()) expect(await readFile(pair[1]!.path, 'utf8')).toBe(`xml ${i}`);
+  });
+});
+
+describe('removeStaleTemporaries', () => {
+  it('removes the temporary and kept files of dead writers only, recursively', async () => {
+    const dir = await testdir();
+    try {
+      const dead = spawnSync('true').pid!.toString(36);
+      const live = process.pid.toString(36);
+      const files = {
+        [`a/.x.cfg.${dead}-0123abcd-0.tmp`]: 't',
+        [`.y.cfg.${dead}-0123abcd-1.old`]: 'o',
+        [`.z.cfg.${live}-0123abcd-2.tmp`]: 'mine',
+        'x.cfg.tmp': 'not a temporary name',
+        'a/x.cfg': 'real',
+      };
+      for (const [rel, data] of Object.entries(files)) await writeFileAtomic(join(dir.path, rel), data);
+      const removed = await removeStaleTemporaries(dir.path);
+      expect(removed.map((p) => p.slice(dir.path.length + 1))).toEqual([`.y.cfg.${dead}-0123abcd-1.old`, `a/.x.cfg.${dead}-0123abcd-0.tmp`].sort());
+      expect((await readdir(dir.path, { recursive: true })).map(String).sort()).toEqual(['.z.cfg.' + live + '-0123abcd-2.tmp', 'a', 'a/x.cfg', 'x.cfg.tmp'].sort());
+      expect(await removeStaleTemporaries(join(dir.path, 'missing'))).toEqual([]);
+    } finally {
+      await dir.cleanup();
+    }
   });
 });

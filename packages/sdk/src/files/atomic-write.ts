@@ -4,7 +4,7 @@
  * old target untouched; a failed multi-file write puts back the targets it had already replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
 import { isProvdError } from '../errors/provd-error';
@@ -54,8 +54,15 @@ function codeOf(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
 
-/** Makes temporary names unique: random per process (another process writing the same folder), then counted. */
+/**
+ * Makes temporary names unique: the writer's pid (base 36), random per process (another process writing the same
+ * folder), then counted: `.<name>.<pid>-<8 hex>-<n>.tmp` (or `.old` for a kept previous file). The pid lets
+ * {@link removeStaleTemporaries} tell the leftovers of a dead process.
+ */
 const tempPrefix = `${process.pid.toString(36)}-${randomBytes(4).toString('hex')}-`;
+
+/** A temporary or kept-previous file of an atomic write: its target's name, the writer's pid in base 36. */
+const TEMP_NAME = /^\.(.+)\.([0-9a-z]{1,8})-[0-9a-f]{8}-[0-9a-z]+\.(tmp|old)$/;
 let tempCount = 0;
 
 function tempPathFor(path: string, suffix = 'tmp'): string {
@@ -309,4 +316,48 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  */
 export async function writeFilesAtomic(files: readonly FileContent[]): Promise<void> {
   await durableWriter.writeFiles(files);
+}
+
+/**
+ * Whether process `pid` is gone (this process never is): what tells the leftovers of a killed process (temporary
+ * files, staging folders naming their writer's pid) from those of a running one.
+ *
+ * @example
+ * ```ts
+ * if (isProcessGone(Number(pidFromName))) await rm(staging, { recursive: true, force: true });
+ * ```
+ */
+export function isProcessGone(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return codeOf(err) === 'ESRCH';
+  }
+}
+
+/**
+ * Removes, under `dir` (recursively), the temporary and kept-previous files that atomic writes of processes now gone
+ * left behind (a process killed between writing a temporary file and renaming it, say). Files of running processes,
+ * this one included, are left alone. Returns the removed paths. A missing folder has none.
+ *
+ * @example
+ * ```ts
+ * const removed = await removeStaleTemporaries(plugin.tftpbootDir); // at start, before serving
+ * ```
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const m = entry.isFile() ? TEMP_NAME.exec(entry.name) : null;
+    if (!m || !isProcessGone(parseInt(m[2] as string, 36))) continue;
+    const path = join(entry.parentPath, entry.name);
+    await unlink(path).then(
+      () => removed.push(path),
+      () => undefined,
+    );
+  }
+  return removed.sort();
 }

@@ -1,2 +1,2 @@
-export { AtomicWriter, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+export { AtomicWriter, isProcessGone, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
 export type { AtomicWriterOptions, FileContent, WriteDurability } from './atomic-write';

@@ -9,11 +9,13 @@ import { FirmwareService, type FirmwareProgressEvent } from '@provd/firmware';
 import type { CliCommand, CliIo } from '../command';
 import { writeJson } from '../command';
 import { hostError } from '../../errors';
+import { deadlineOption } from '../read-json';
 
 interface FirmwareOptions {
   pluginsDir?: string;
   json?: boolean;
   proxy?: string;
+  downloadDeadline?: unknown;
 }
 
 const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -64,7 +66,9 @@ async function pluginService(pluginId: string, options: FirmwareOptions): Promis
   const pluginsDir = resolve(options.pluginsDir);
   const pluginDir = join(pluginsDir, pluginId);
   if (!(await stat(pluginDir).catch(() => undefined))?.isDirectory()) throw hostError('PROVD_PLUGIN_NOT_INSTALLED', { plugin: pluginId, dir: options.pluginsDir });
-  const service = new FirmwareService({ pluginDir, pluginId, download: { proxies: proxiesFrom(options.proxy, process.env) } });
+  const deadlineMs = deadlineOption(options.downloadDeadline);
+  const download = { proxies: proxiesFrom(options.proxy, process.env), ...(deadlineMs === undefined ? {} : { deadlineMs }) };
+  const service = new FirmwareService({ pluginDir, pluginId, download });
   return { service, pluginsDir };
 }
 
@@ -123,6 +127,7 @@ export const firmwareCommand: CliCommand = {
       .command('firmware <action> <plugin> [package]', 'List (list), install (install) or remove (uninstall) the firmware packages of an installed plugin')
       .option('--plugins-dir <dir>', 'Folder holding the installed plugins')
       .option('--proxy <url>', 'HTTP proxy for downloads (default: $http_proxy / $https_proxy)')
+      .option('--download-deadline <seconds>', 'The most each firmware download may take (default: 60 s plus its time at 256 KiB/s)')
       .option('--json', 'Print one JSON document on stdout')
       .action(async (action: string, plugin: string, pkg: string | undefined, options: FirmwareOptions) => {
         if (action === 'list') return list(io, plugin, options);

@@ -2,13 +2,14 @@ import { installPlugin } from '../../plugins/index';
 import { readTrustedKeys } from '../../repository/index';
 import { hostApi } from '../api-client';
 import { writeJson, type CliCommand } from '../command';
-import { repeatedOption, requiredOption } from '../read-json';
+import { deadlineOption, repeatedOption, requiredOption } from '../read-json';
 
 interface InstallFlags {
   repo?: unknown;
   pluginsDir?: unknown;
   trustedKey?: unknown;
   api?: unknown;
+  downloadDeadline?: unknown;
   json?: boolean;
 }
 
@@ -25,6 +26,7 @@ export const installCommand: CliCommand = {
       .option('--plugins-dir <dir>', 'The plugins folder')
       .option('--trusted-key <file>', 'An Ed25519 public key (PEM); plugins.db must be signed by one (repeatable)')
       .option('--api <url>', 'Have the running host at this API URL install it (token in PROVD_API_TOKEN)')
+      .option('--download-deadline <seconds>', 'The most fetching the index and the package may take (default: 120)')
       .option('--json', 'Print {"id", "version", "previousVersion"} as JSON')
       .action(async (pluginId: string, flags: InstallFlags) => {
         const api = hostApi(flags.api);
@@ -42,7 +44,8 @@ export const installCommand: CliCommand = {
         const repo = requiredOption(flags.repo, '--repo URL_OR_DIR');
         const pluginsDir = requiredOption(flags.pluginsDir, '--plugins-dir DIR');
         const trustedKeys = await readTrustedKeys(repeatedOption(flags.trustedKey, '--trusted-key FILE'));
-        const result = await installPlugin(String(pluginId), { repo, pluginsDir, trustedKeys });
+        const deadlineMs = deadlineOption(flags.downloadDeadline);
+        const result = await installPlugin(String(pluginId), { repo, pluginsDir, trustedKeys, ...(deadlineMs === undefined ? {} : { deadlineMs }) });
         const previousVersion = result.previousVersion ?? null;
         if (flags.json) writeJson(io, { id: result.id, version: result.version, previousVersion });
         else if (previousVersion !== null) io.stdout.write(`upgraded ${result.id} from ${previousVersion} to ${result.version}\n`);

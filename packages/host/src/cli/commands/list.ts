@@ -1,5 +1,6 @@
+import { resolve } from 'node:path';
 import { listInstalledPlugins } from '../../plugins/index';
-import { fetchPluginIndex, openRepository, readTrustedKeys } from '../../repository/index';
+import { fetchPluginIndex, openRepository, readTrustedKeys, sequencesOf } from '../../repository/index';
 import { hostApi } from '../api-client';
 import { writeJson, type CliCommand } from '../command';
 import { optionalOption, repeatedOption, requiredOption } from '../read-json';
@@ -60,7 +61,8 @@ export const listCommand: CliCommand = {
             .sort()
             .map((id) => ({ ...listed(id, remoteInstallable[id] ?? {}), installed: String(plugins[id]?.version ?? '') || null }));
         } else if (repo !== undefined) {
-          const index = await fetchPluginIndex(openRepository(repo), { trustedKeys });
+          const pluginsDir = flags.pluginsDir === undefined ? undefined : resolve(String(flags.pluginsDir));
+          const index = await fetchPluginIndex(openRepository(repo), { trustedKeys, ...(pluginsDir ? { sequences: sequencesOf(pluginsDir) } : {}) });
           installable = Object.keys(index)
             .sort()
             .map((id) => ({ ...listed(id, index[id] ?? {}), installed: String(plugins[id]?.version ?? '') || null }));

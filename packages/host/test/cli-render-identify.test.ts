@@ -146,7 +146,7 @@ describe('the built CLI (node packages/host/dist/cli.js)', () => {
     const failed = await run('render', tarball, '--device', dir.join('device.json'), '--config', dir.join('nope.json'), '--out', dir.join('out')).catch((e: { code: number; stderr: string }) => e);
     expect((failed as { code: number }).code).toBe(1);
     expect((failed as { stderr: string }).stderr).toMatch(/^provd: PROVD_CLI_READ_FAILED: [^\n]+\n$/);
-  });
+   }, 60_000); // three CLI processes, each starting Node and loading the tarball
 
   it('shares the built @provd/sdk with the plugins the built host loads', async () => {
     const script = `

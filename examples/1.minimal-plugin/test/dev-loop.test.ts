@@ -83,8 +83,8 @@ beforeAll(async () => {
   template = dir.join('family', 'plugin', 'templates', 'base.tpl');
   original = await readFile(template, 'utf8');
   await mkdir(dir.join('plugins'));
-  host = start([provdBin, 'serve', '--plugins-dir', 'plugins', '--data-dir', 'data', '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--json'], dir.path);
-  ports = JSON.parse(await host.waitFor(/\{[^\n]*"api"[^\n]*\}/)) as { http: number; api: number };
+  host = start([provdBin, 'serve', '--plugins-dir', 'plugins', '--data-dir', 'data', '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--ops-port', '0', '--sync', 'none', '--json'], dir.path);
+  ports = JSON.parse(await host.waitFor(/\{"http":\d+[^\n]*"api":\d+[^\n]*\}/)) as { http: number; api: number };
   const config = { id: 'phones', role: 'autocreate', parent_ids: [], raw_config: { sip_lines: { '1': { username: '1001', password: 'secret', proxy_ip: '10.0.0.1' } } } };
   expect((await api(ports.api, 'POST', '/cfg_mgr/configs', { config })).status).toBe(201);
   dev = start([buildBin, 'dev', 'minimal', '--root', 'family', '--plugins-dir', 'plugins', '--api-url', `http://127.0.0.1:${ports.api}`], dir.path);

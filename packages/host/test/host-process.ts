@@ -38,7 +38,7 @@ export async function until(what: string, test: () => boolean | Promise<boolean>
 
 /** Starts `provd serve --json ...` and resolves once it printed its ports. */
 export async function serveProvd(args: readonly string[], options: { env?: Record<string, string>; prefix?: readonly string[] } = {}): Promise<HostProcess & { ports: Record<string, number> }> {
-  const proc = startProvd(['serve', '--json', ...args], options);
+  const proc = startProvd(['serve', '--json', '--ops-port', '0', ...args], options);
   let ended: number | string | undefined;
   void proc.exited.then((code) => (ended = code));
   await until('the ports on stdout', () => proc.out.stdout.includes('\n') || ended !== undefined, 30_000, proc);

@@ -24,7 +24,7 @@ describe('kill -9 of the host in the middle of a reconfiguration', () => {
     const tftpboot = t.dir.join('plugins', 'acme-1', 'var', 'tftpboot');
     // killed right before the 6th rename of the reconfiguration (the creations make one rename per device first)
     const child = spawn(process.execPath, ['--import', CRASH, PROVD, 'serve', '--plugins-dir', t.dir.join('plugins'), '--data-dir', t.dir.join('data'),
-      '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--sync', 'none', '--api-insecure-loopback', '--json'], {
+      '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--ops-port', '0', '--sync', 'none', '--api-insecure-loopback', '--json'], {
       env: { ...process.env, PROVD_CRASH_UNDER: tftpboot, PROVD_CRASH_AT: String(DEVICES + 6) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

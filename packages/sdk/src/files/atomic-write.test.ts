@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AtomicWriter, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
@@ -169,6 +169,26 @@ describe('removeStaleTemporaries', () => {
       expect((await readdir(dir.path, { recursive: true })).map(String).sort()).toEqual(['.z.cfg.' + live + '-0123abcd-2.tmp', 'a', 'a/x.cfg', 'x.cfg.tmp'].sort());
       expect(await removeStaleTemporaries(join(dir.path, 'missing'))).toEqual([]);
     } finally {
+      await dir.cleanup();
+    }
+  });
+  it('removes the files of a dead writer whose pid a newer process now has (pids are reused), not that process\'s own', async () => {
+    const dir = await testdir();
+    // a process started now: files older than it cannot be its own, files written after its start may be
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      const reused = child.pid!.toString(36);
+      const before = join(dir.path, `.a.cfg.${reused}-0123abcd-0.tmp`);
+      const after = join(dir.path, `.b.cfg.${reused}-0123abcd-1.tmp`);
+      await writeFile(before, 'left by a process killed an hour ago');
+      await writeFile(after, 'being written by the running process');
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(before, anHourAgo, anHourAgo);
+      expect(await removeStaleTemporaries(dir.path)).toEqual([before]);
+      expect((await readdir(dir.path)).map(String)).toEqual([basename(after)]);
+    } finally {
+      child.kill();
       await dir.cleanup();
     }
   });

@@ -266,8 +266,9 @@ export abstract class BasePlugin implements ProvdPlugin {
   }
 
   /**
-   * Whether a requested file holds secrets, so that the host logs who asks for it; `false` by default. The host
-   * passes the **base name** of the request (the last path segment, no folder), e.g. `000fd3054848.cfg`.
+   * Whether a requested file holds secrets, so that the host logs who asks for it; `false` by default. The host asks
+   * with the path relative to tftpboot (`Digium/000fd3054848.cfg`) and, when it has a folder, with its base name
+   * (`000fd3054848.cfg`): see {@link ProvdPlugin.isSensitiveFilename}.
    */
   isSensitiveFilename(_filename: string): boolean {
     return false;

@@ -49,9 +49,10 @@ export interface ProvdPlugin {
   getRemoteStateTriggerFilename(device: Device): string | undefined;
   /**
    * Whether a requested file holds secrets (passwords), so that the host logs who asks for it and rate-limits unknown
-   * devices asking for it. `filename` is the **base name** of the request: the last segment of the HTTP path
-   * (percent-decoded) or of the TFTP file name, without any folder: `/tinkertel/001a2b3c4d5e.cfg` is asked as
-   * `001a2b3c4d5e.cfg`.
+   * devices asking for it. The host asks with the requested path relative to the plugin's tftpboot folder
+   * (percent-decoded, no leading `/`): `/tinkertel/001a2b3c4d5e.cfg` is asked as `tinkertel/001a2b3c4d5e.cfg`, and,
+   * when that path has a folder, once more with its **base name** `001a2b3c4d5e.cfg`. The file is sensitive when
+   * either answer is `true`, so a pattern on the base name alone is enough.
    */
   isSensitiveFilename(filename: string): boolean;
   /** Called last, when the host unloads the plugin. */

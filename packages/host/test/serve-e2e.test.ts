@@ -1,4 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, waitOperation } from './api-helpers';
@@ -131,5 +133,24 @@ describe('provd serve end to end, with the built Digium plugin and real clients'
     expect(json.devices).toHaveLength(1);
     expect(json.devices[0]).toMatchObject({ vendor: 'Digium', plugin: 'digium-2.8.1', added: 'auto' });
     expect(await readFile(dir.join('security.log'), 'utf8')).toMatch(/provd-security: New device created automatically from 127\.0\.0\.1: /);
+  });
+  it('downloads firmware through the http_proxy set through the API, at once', async () => {
+    const seen: string[] = [];
+    const proxy = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      expect((await api('PUT', '/0.2/configure/http_proxy', { param: { value: url } })).status).toBe(204);
+      const started = await api('POST', '/0.2/pg_mgr/plugins/digium-2.8.1/install/install', { id: 'firmware' });
+      expect(started.status, JSON.stringify(started.json)).toBe(201);
+      expect(await waitOperation(ports.api, TOKEN, started.headers.location!)).toBe('install|fail');
+      expect(seen).toEqual(['GET http://provd.wazo.community/firmwares/digium/firmware_2_8_1_package.tar.gz']);
+    } finally {
+      await api('PUT', '/0.2/configure/http_proxy', { param: { value: null } });
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
   });
 });

@@ -36,6 +36,8 @@ export interface ParameterEffects {
   pluginServer?(url: string | undefined): void;
   /** Whether every device sits behind NAT. */
   nat?(enabled: boolean): void;
+  /** The proxy of `scheme` downloads changed (`undefined`: none); `https` comes as `host:port`. */
+  proxy?(scheme: 'http' | 'https' | 'ftp', value: string | undefined): void;
   /** The provisioning key of `tenant` changed (`undefined`: removed). */
   provisioningKey?(tenant: string, key: string | undefined): void | Promise<void>;
 }
@@ -120,6 +122,10 @@ export class HostParameters {
     }
     if (data.values?.plugin_server) effects.pluginServer?.(data.values.plugin_server);
     if (data.values?.NAT) effects.nat?.(data.values.NAT === '1');
+    for (const scheme of ['http', 'https', 'ftp'] as const) {
+      const value = data.values?.[`${scheme}_proxy`];
+      if (value) effects.proxy?.(scheme, value);
+    }
     for (const [tenant, conf] of Object.entries(data.tenants ?? {})) if (conf.provisioning_key) await effects.provisioningKey?.(tenant, conf.provisioning_key);
     return params;
   }
@@ -190,5 +196,6 @@ export class HostParameters {
     await this.save();
     if (param === 'plugin_server') this.effects.pluginServer?.(v);
     if (param === 'NAT') this.effects.nat?.(v === '1');
+    if (param === 'http_proxy' || param === 'https_proxy' || param === 'ftp_proxy') this.effects.proxy?.(param.slice(0, -'_proxy'.length) as 'http' | 'https' | 'ftp', v);
   }
 }

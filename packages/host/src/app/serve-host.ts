@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecureContextOptions } from 'node:tls';
-import { type PluginLogger, type RawConfig } from '@provd/sdk';
+import { type PluginLogger, type ProxyConfig, type RawConfig } from '@provd/sdk';
 import { baseRawConfig } from '@provd/core';
 import { hostError } from '../errors';
 import { AccessControl, readTokensFile } from '../api/access';
@@ -179,6 +179,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
   const liveKeys: Record<string, string> = {};
   const tokensFile = options.apiTokensFile ? await readTokensFile(options.apiTokensFile) : undefined;
+  const downloadProxies: ProxyConfig = {};
   const fileRaw = options.baseRawConfig ?? (options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {});
   let app: ProvisioningApp | undefined;
   let api: ApiServer | undefined;
@@ -269,7 +270,8 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     trustedKeys: options.trustedKeys,
     downloadDeadlineMs: options.downloadDeadlineMs,
     baseRawConfig: base,
-    generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port },
+    // the proxies object is shared with every plugin's firmware downloads: the API's proxy parameters change it
+    generalConfig: { advertisedHttpUrl: base.http_base_url ?? undefined, tftpPort: tftp.port, proxies: downloadProxies },
     services: { sync, logger: pluginLogger },
     onError: (e) => log(e.message),
     log,
@@ -303,6 +305,11 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       },
       nat: (enabled) => {
         appOptions.nat = enabled;
+      },
+      proxy: (scheme, value) => {
+        if (scheme === 'ftp') return; // no download goes over FTP
+        if (value === undefined) delete downloadProxies[scheme];
+        else downloadProxies[scheme] = scheme === 'https' ? `http://${value}` : value;
       },
       provisioningKey: async (tenant, key) => {
         if (key === undefined) delete liveKeys[tenant];

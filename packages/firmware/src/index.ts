@@ -21,6 +21,9 @@ export type {
 } from './service';
 export { firmwareServiceFor } from './plugin-service';
 export type { DownloadCredentials, DownloadOptions } from './download';
+// one HTTP(S) GET through the download proxies (the host's repository client uses it too)
+export { httpGet, IdleTimeoutError } from './http-request';
+export type { HttpGetOptions } from './http-request';
 export type { InstalledRecord } from './installed-db';
 
 // manifests: pkgs.db and TypeScript declarations

@@ -190,6 +190,11 @@ export const hostErrors = defineErrors('@provd/host', {
       message: `no operation in progress at ${q(a.operation)} (finished monitors are kept until deleted; this one was deleted or never existed)`,
     }),
   },
+  PROVD_API_OPERATION_FAILED: {
+    message: (a: { operation: string; reason: string }) => ({
+      message: `${a.operation} failed: ${a.reason}`,
+    }),
+  },
   PROVD_API_REMOTE: {
     message: (a: { url: string; status: number; code: string; message: string }) => ({
       message: `the host at ${q(a.url)} answered ${a.status} ${a.code}: ${a.message}`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Operation, OperationMonitors } from '../src/api/index';
+import { hostError } from '../src/errors';
 
 describe('operations in progress', () => {
   it('formats the established status strings', async () => {
@@ -15,6 +16,23 @@ describe('operations in progress', () => {
       throw new Error('repository unreachable');
     });
     expect([failing.format(), failing.error?.message]).toEqual(['update|fail', 'repository unreachable']);
+  });
+
+  it('tells why a failed operation failed: the error\'s own code, else PROVD_API_OPERATION_FAILED naming the operation', async () => {
+    const coded = new Operation('update', 'update of the installable plugins');
+    expect(coded.failure()).toBeUndefined();
+    await coded.run(async () => {
+      throw hostError('PROVD_REPO_UNREACHABLE', { repo: 'http://r/', file: 'plugins.db', reason: 'ECONNREFUSED' });
+    });
+    expect(coded.failure()).toMatchObject({ code: 'PROVD_REPO_UNREACHABLE', message: expect.stringContaining('ECONNREFUSED') });
+    const plain = new Operation('install', 'install of package "fw" of plugin "acme-1"');
+    await plain.run(async () => {
+      throw new Error('package not found');
+    });
+    expect(plain.failure()).toEqual({ code: 'PROVD_API_OPERATION_FAILED', message: 'install of package "fw" of plugin "acme-1" failed: package not found' });
+    const fine = new Operation('install');
+    await fine.run(async () => undefined);
+    expect(fine.failure()).toBeUndefined();
   });
 
   it('numbers monitors per resource from 1, deletes them, and forgets the oldest finished past its limit', async () => {

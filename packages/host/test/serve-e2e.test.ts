@@ -1,9 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCall, waitOperation } from './api-helpers';
+import { startLoopbackProxy } from './loopback-proxy';
 import { run } from './serve-helpers';
 import { buildDigiumRepo, startServe, staticServer, type ServeRun } from './serve-process';
 
@@ -134,23 +133,46 @@ describe('provd serve end to end, with the built Digium plugin and real clients'
     expect(json.devices[0]).toMatchObject({ vendor: 'Digium', plugin: 'digium-2.8.1', added: 'auto' });
     expect(await readFile(dir.join('security.log'), 'utf8')).toMatch(/provd-security: New device created automatically from 127\.0\.0\.1: /);
   });
-  it('downloads firmware through the http_proxy set through the API, at once', async () => {
-    const seen: string[] = [];
-    const proxy = createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      res.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  it('sends repository fetches and firmware downloads through the proxies set through the API, at once', async () => {
+    const proxy = await startLoopbackProxy();
+    const state = async (location: string) => (await api('GET', location)).json;
     try {
-      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      expect((await api('PUT', '/0.2/configure/http_proxy', { param: { value: url } })).status).toBe(204);
-      const started = await api('POST', '/0.2/pg_mgr/plugins/digium-2.8.1/install/install', { id: 'firmware' });
-      expect(started.status, JSON.stringify(started.json)).toBe(201);
-      expect(await waitOperation(ports.api, TOKEN, started.headers.location!)).toBe('install|fail');
-      expect(seen).toEqual(['GET http://provd.wazo.community/firmwares/digium/firmware_2_8_1_package.tar.gz']);
+      // http_proxy (with credentials): plugins.db (update, then upgrade) and the plugin tarball go through it
+      const withAuth = proxy.url.replace('//', '//provd:s%40cret@');
+      expect((await api('PUT', '/0.2/configure/http_proxy', { param: { value: withAuth } })).status).toBe(204);
+      const update = await api('POST', '/0.2/pg_mgr/install/update', {});
+      expect(await waitOperation(ports.api, TOKEN, update.headers.location!)).toBe('update|success');
+      const upgrade = await api('POST', '/0.2/pg_mgr/install/upgrade', { id: 'digium-2.8.1' });
+      expect(await waitOperation(ports.api, TOKEN, upgrade.headers.location!)).toBe('upgrade|success');
+      expect(proxy.seen).toEqual([`GET ${repo.url}plugins.db`, `GET ${repo.url}plugins.db`, expect.stringMatching(new RegExp(`^GET ${repo.url}digium-2\\.8\\.1-[\\d.]+\\.tar\\.gz$`))]);
+      expect(proxy.authorizations).toHaveLength(3);
+      expect(new Set(proxy.authorizations)).toEqual(new Set([`Basic ${Buffer.from('provd:s@cret').toString('base64')}`]));
+
+      // firmware downloads too; the failed operation says why, with the downloader's code
+      const firmware = await api('POST', '/0.2/pg_mgr/plugins/digium-2.8.1/install/install', { id: 'firmware' });
+      expect(firmware.status, JSON.stringify(firmware.json)).toBe(201);
+      expect(await waitOperation(ports.api, TOKEN, firmware.headers.location!)).toMatch(/^install\|fail/);
+      expect(proxy.seen.at(-1)).toBe('GET http://provd.wazo.community/firmwares/digium/firmware_2_8_1_package.tar.gz');
+      expect((await state(firmware.headers.location!)).error).toMatchObject({ code: 'PROVD_FETCHFW_HTTP_ERROR', message: expect.stringContaining('404') });
+
+      // https_proxy: an https:// repository is reached through a CONNECT tunnel (no TLS server there: the update fails)
+      const seenBefore = proxy.seen.length;
+      expect((await api('PUT', '/0.2/configure/https_proxy', { param: { value: proxy.hostPort } })).status).toBe(204);
+      const httpsRepo = repo.url.replace('http:', 'https:');
+      expect((await api('PUT', '/0.2/configure/plugin_server', { param: { value: httpsRepo } })).status).toBe(204);
+      const failing = await api('POST', '/0.2/pg_mgr/install/update', {});
+      expect(await waitOperation(ports.api, TOKEN, failing.headers.location!)).toBe('update|fail');
+      expect(proxy.seen.slice(seenBefore)).toEqual([`CONNECT ${new URL(httpsRepo).host}`]);
+      expect((await state(failing.headers.location!)).error).toMatchObject({ code: 'PROVD_REPO_UNREACHABLE', message: expect.stringContaining(`through the proxy http://${proxy.hostPort}`) });
+
+      // unset: straight to the repository again
+      for (const name of ['plugin_server', 'http_proxy', 'https_proxy']) expect((await api('PUT', `/0.2/configure/${name}`, { param: { value: null } })).status).toBe(204);
+      const direct = await api('POST', '/0.2/pg_mgr/install/update', {});
+      expect(await waitOperation(ports.api, TOKEN, direct.headers.location!)).toBe('update|success');
+      expect(proxy.seen.length).toBe(seenBefore + 1);
     } finally {
-      await api('PUT', '/0.2/configure/http_proxy', { param: { value: null } });
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      for (const name of ['plugin_server', 'http_proxy', 'https_proxy']) await api('PUT', `/0.2/configure/${name}`, { param: { value: null } });
+      await proxy.close();
     }
-  });
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-
+import { isProvdError, type ProvdErrorJson } from '@provd/sdk';
 import { hostError } from '../errors';
 /** The state of an operation in progress. */
 export type OperationState = 'waiting' | 'progress' | 'success' | 'fail';
@@ -19,8 +19,24 @@ export class Operation {
   /** The error that failed the operation, if it failed. */
   error?: Error;
 
-  /** Creates an operation in the `waiting` state. */
-  constructor(readonly label?: string) {}
+  /**
+   * Creates an operation in the `waiting` state; `what` names it in the message of a failure that carries no code
+   * of its own (`install of plugin "x"`).
+   */
+  constructor(
+    readonly label?: string,
+    readonly what: string = label ?? 'the operation',
+  ) {}
+
+  /**
+   * Why the operation failed, as the monitor shows it next to the status (`{"code", "message", ...}`): the error's
+   * own code when it is a `ProvdError`, `PROVD_API_OPERATION_FAILED` otherwise. `undefined` unless it failed.
+   */
+  failure(): ProvdErrorJson | undefined {
+    if (this.state !== 'fail' || !this.error) return undefined;
+    if (isProvdError(this.error)) return this.error.toJSON();
+    return hostError('PROVD_API_OPERATION_FAILED', { operation: this.what, reason: this.error.message }).toJSON();
+  }
 
   /** Adds a sub-operation and returns it. */
   sub(label: string): Operation {

@@ -115,7 +115,7 @@ export function deviceRoutes(services: ApiServices): Route[] {
       handle: async ({ body, caller }) => {
         const id = idOf(await body());
         await visibleDevice(services, caller, id);
-        const op = new Operation();
+        const op = new Operation(undefined, `synchronize of device "${id}"`);
         void op.run(() => app.synchronizeDevice(id)).then(() => {
           if (op.error) services.log(`synchronize of device "${id}" failed: ${op.error.message}`);
         });
@@ -155,7 +155,12 @@ export function monitorRoutes(services: ApiServices, path: string, what: string)
   return [
     {
       method: 'GET', path, acl: 'provd.operation.read', summary: `The state of a ${what} operation: {"status": "label|state;current/end"}`,
-      handle: async ({ params }) => ({ status: 200, body: { status: services.monitors.get(resource(params), params.operation_id!).format() } }),
+      handle: async ({ params }) => {
+        const op = services.monitors.get(resource(params), params.operation_id!);
+        // the established object has only `status`; a failed operation also says why (docs/decisions.md)
+        const error = op.failure();
+        return { status: 200, body: { status: op.format(), ...(error ? { error } : {}) } };
+      },
     },
     {
       method: 'DELETE', path, acl: 'provd.operation.delete', summary: `Delete the monitor of a ${what} operation (the operation goes on)`,

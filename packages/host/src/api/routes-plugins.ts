@@ -26,7 +26,7 @@ function installServiceOf(services: ApiServices, id: string): InstallService {
 
 /** Runs `task` as a new operation monitored under `resource`; answers 201 with its Location. */
 function startOperation(services: ApiServices, resource: string, label: string, what: string, task: (op: Operation) => Promise<unknown>): Reply {
-  const op = new Operation(label);
+  const op = new Operation(label, what);
   void op.run(task).then(() => {
     if (op.error) services.log(`${what} failed: ${op.error.message}`);
   });

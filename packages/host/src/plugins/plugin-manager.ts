@@ -197,7 +197,8 @@ export class PluginManager implements PluginHost {
     if (!repo) {
       throw hostError('PROVD_REPO_UNREACHABLE', { repo: '', file: 'plugins.db', reason: 'no plugin repository is configured (give --repo, or set plugin_server through the API)' });
     }
-    return openRepository(repo, { deadlineMs: this.options.downloadDeadlineMs });
+    // the proxies object is the host's live one (the API's proxy parameters change it): read at each request
+    return openRepository(repo, { deadlineMs: this.options.downloadDeadlineMs, proxies: this.options.generalConfig?.proxies });
   }
 
   private async exclusive<T>(id: string, operation: () => Promise<T>): Promise<T> {

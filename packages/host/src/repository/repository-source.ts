@@ -1,5 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import { join, resolve } from 'node:path';
+import { httpGet } from '@provd/firmware';
+import type { ProxyConfig } from '@provd/sdk';
 import { hostError } from '../errors';
 
 /** Thrown by {@link RepositorySource.read} when a file is larger than the `maxBytes` asked for. */
@@ -47,19 +50,45 @@ export function deadlineIn(ms: number): Deadline {
 
 const isUrl = (location: string): boolean => /^https?:\/\//i.test(location);
 
+/** The proxy a request for `url` goes through, without its credentials (for messages). */
+function proxyOf(url: URL, proxies: ProxyConfig | undefined): string | undefined {
+  const proxy = url.protocol === 'https:' ? proxies?.https : proxies?.http;
+  return proxy?.replace(/\/\/[^@/]*@/, '//');
+}
+
 /** Reads a response body, refusing more than `maxBytes`. */
-async function readBody(response: Response, file: string, maxBytes: number): Promise<Buffer> {
+async function readBody(response: IncomingMessage, file: string, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  if (response.body) {
-    for await (const chunk of response.body) {
-      total += (chunk as Uint8Array).length;
-      // Throwing out of the loop cancels the body: the rest is never downloaded.
+  try {
+    for await (const chunk of response) {
+      total += (chunk as Buffer).length;
       if (total > maxBytes) throw new FileTooLargeError(file, maxBytes);
-      chunks.push(Buffer.from(chunk as Uint8Array));
+      chunks.push(chunk as Buffer);
     }
+  } finally {
+    // a body left half-read (too large, aborted) is not downloaded further
+    if (!response.complete) response.destroy();
   }
   return Buffer.concat(chunks);
+}
+
+/** The most redirects a repository read follows. */
+const MAX_REDIRECTS = 10;
+
+/** GETs `start`, through the proxy of its scheme when `proxies` has one, following redirects. */
+async function getFollowing(start: URL, proxies: ProxyConfig | undefined, signal: AbortSignal, timeoutMs: number): Promise<IncomingMessage> {
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    const res = await httpGet(url, { headers: { 'user-agent': 'provd-repository/1' }, proxies, timeoutMs, signal });
+    const status = res.statusCode ?? 0;
+    if (status < 300 || status >= 400 || status === 304 || !res.headers.location) return res;
+    res.resume();
+    const next = new URL(res.headers.location, url);
+    if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects (a redirect loop?)`);
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`redirected to ${next.protocol} URL ${next.href}`);
+    url = next;
+  }
 }
 
 /** Options of {@link openRepository}. */
@@ -70,12 +99,17 @@ export interface RepositoryOptions {
    * @defaultValue 120000
    */
   deadlineMs?: number;
+  /**
+   * The HTTP(S) proxies of `http(s)://` repositories, by scheme: read at each request, so a caller changing this
+   * object (the host's `http_proxy` / `https_proxy` parameters) routes the next read through the new proxy.
+   */
+  proxies?: ProxyConfig;
 }
 
 /** The default whole-read deadline of a repository read. */
 export const REPOSITORY_DEADLINE_MS = 120_000;
 
-function urlRepository(location: string, deadlineMs: number): RepositorySource {
+function urlRepository(location: string, deadlineMs: number, proxies: ProxyConfig | undefined): RepositorySource {
   const base = new URL(location.endsWith('/') ? location : `${location}/`);
   const late = (file: string, ms: number, err: unknown) =>
     hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `the operation did not complete within ${ms / 1000} s (the server stalls or trickles; raise --download-deadline if it is only slow)` }, { cause: err });
@@ -84,21 +118,25 @@ function urlRepository(location: string, deadlineMs: number): RepositorySource {
     async read(file, options = {}) {
       const url = new URL(encodeURIComponent(file), base);
       const { signal, ms } = options.deadline ?? deadlineIn(deadlineMs);
-      let response: Response;
+      let response: IncomingMessage;
       try {
-        response = await fetch(url, { redirect: 'follow', signal });
+        response = await getFollowing(url, proxies, signal, ms);
       } catch (err) {
         if (signal.aborted) throw late(file, ms, err);
-        const cause = (err as Error & { cause?: Error }).cause;
-        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: cause?.message ?? (err as Error).message }, { cause: err });
+        const e = err as NodeJS.ErrnoException;
+        const via = proxyOf(url, proxies);
+        const reason = `${e.code && !e.message.startsWith(e.code) ? `${e.code}: ` : ''}${e.message}${via ? ` (through the proxy ${via})` : ''}`;
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason }, { cause: err });
       }
-      if (response.status === 404 && options.optional) {
-        await response.body?.cancel();
+      const status = response.statusCode ?? 0;
+      if (status === 404 && options.optional) {
+        response.destroy();
         return undefined;
       }
-      if (!response.ok) {
-        await response.body?.cancel();
-        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `HTTP ${response.status} ${response.statusText}` });
+      if (status < 200 || status >= 300) {
+        response.destroy();
+        const via = proxyOf(url, proxies);
+        throw hostError('PROVD_REPO_UNREACHABLE', { repo: location, file, reason: `HTTP ${status} ${response.statusMessage ?? ''}`.trim() + (via ? ` (through the proxy ${via})` : '') });
       }
       try {
         return await readBody(response, file, options.maxBytes ?? Number.MAX_SAFE_INTEGER);
@@ -140,5 +178,5 @@ function folderRepository(location: string): RepositorySource {
  * ```
  */
 export function openRepository(location: string, options: RepositoryOptions = {}): RepositorySource {
-  return isUrl(location) ? urlRepository(location, options.deadlineMs ?? REPOSITORY_DEADLINE_MS) : folderRepository(location);
+  return isUrl(location) ? urlRepository(location, options.deadlineMs ?? REPOSITORY_DEADLINE_MS, options.proxies) : folderRepository(location);
 }

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AccessControl, ApiServer, HostParameters, type AccessOptions, type ParameterEffects } from '../src/api/index';
-import { ProvisioningApp } from '../src/app/index';
+import { ProvisioningApp, type ProvisioningAppOptions } from '../src/app/index';
+import type { StoreLocation } from '../src/store/store';
 import { run } from './serve-helpers';
 import { MemoryPluginHost } from './serve-test-plugins';
 
@@ -50,23 +51,21 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** Starts the API over `plugins` (id → factory) in `dir`, with the tokens and tenants of `access`. */
+/** Starts the API over `plugins` (id → factory) in `dir`, with the tokens and tenants of `access`, on `store` (default: SQLite in `dir`). */
 export async function startTestApi(
   dir: string,
   plugins: ConstructorParameters<typeof MemoryPluginHost>[1],
   access: Omit<AccessOptions, 'defaultTopTenant'>,
   effects: ParameterEffects = {},
+  store?: StoreLocation,
 ): Promise<TestApi> {
   const host = new MemoryPluginHost(join(dir, 'plugins'), plugins);
   await mkdir(join(dir, 'data'), { recursive: true });
-  const parameters = await HostParameters.open(join(dir, 'data', 'api-parameters.json'), effects);
+  const options: ProvisioningAppOptions = { dataDir: join(dir, 'data'), store, plugins: host, baseRawConfig: { http_base_url: 'http://127.0.0.1:8667' } };
+  const app = await ProvisioningApp.open(options);
+  const parameters = await HostParameters.open(app.store, { effects, legacyFile: join(dir, 'data', 'api-parameters.json') });
   const control = new AccessControl({ ...access, defaultTopTenant: parameters.topTenant });
-  const app = await ProvisioningApp.open({
-    dataDir: join(dir, 'data'),
-    plugins: host,
-    baseRawConfig: { http_base_url: 'http://127.0.0.1:8667' },
-    defaultTenant: control.tenants.top,
-  });
+  options.defaultTenant = control.tenants.top;
   await app.start();
   const api = new ApiServer({ app, access: control, parameters, port: 0, version: '9.9.9' });
   await api.start();
@@ -76,6 +75,7 @@ export async function startTestApi(
     parameters,
     close: async () => {
       await api.close();
+      await parameters.close();
       await app.close();
     },
   };

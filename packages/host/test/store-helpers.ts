@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { StoreLocation } from '../src/store/store';
 
 /**
  * The PostgreSQL server the tests use: `PROVD_TEST_PG_URL` (set by `.ci/run`, which installs Debian `postgresql` and
@@ -36,4 +37,14 @@ export async function freshPgDatabase(): Promise<{ url: string; drop: () => Prom
       }
     },
   };
+}
+
+/** The store engines the API tests run on (`PROVD_TEST_PG_URL` names the PostgreSQL server). */
+export const TEST_ENGINES = ['sqlite', 'postgres'] as const;
+
+/** A store for one test on `engine`: the SQLite file of `dataDir`, or a fresh PostgreSQL database; `drop()` removes it. */
+export async function testStore(engine: (typeof TEST_ENGINES)[number], dataDir: string): Promise<{ location: StoreLocation; args: string[]; drop: () => Promise<void> }> {
+  if (engine === 'sqlite') return { location: { engine: 'sqlite', dataDir }, args: [], drop: async () => {} };
+  const db = await freshPgDatabase();
+  return { location: { engine: 'postgres', url: db.url }, args: ['--store-url', db.url], drop: db.drop };
 }

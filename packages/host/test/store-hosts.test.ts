@@ -134,11 +134,8 @@ describe('two provd serve processes on one PostgreSQL database', () => {
     const db = await freshPgDatabase();
     try {
       const a = await serve(await hostFolder('a'), ['--store-url', db.url]);
-      // The hosts of one site share their top tenant (kept in each host's API parameters file).
-      const { cp } = await import('node:fs/promises');
-      const bRoot = await hostFolder('b');
-      await cp(join(a.root, 'data', 'api-parameters.json'), join(bRoot, 'data', 'api-parameters.json'));
-      const b = await serve(bRoot, ['--store-url', db.url]);
+      // The hosts of one site share their top tenant: it is kept in the store's settings.
+      const b = await serve(await hostFolder('b'), ['--store-url', db.url]);
       expect((await api(a, 'POST', '/cfg_mgr/configs', config('pw-1'))).status).toBe(201);
       const created = await api(a, 'POST', '/dev_mgr/devices', { device: { mac: '00:11:22:33:44:55', plugin: 'acme-test', config: 'base' } });
       expect(created.status).toBe(201);

@@ -13,7 +13,7 @@ export { openApiDocument } from './openapi';
 export { Operation, OperationMonitors } from './operations';
 export type { OperationState } from './operations';
 export { HostParameters, PARAMETER_NAMES } from './parameters';
-export type { ParameterEffects, ParameterName } from './parameters';
+export type { HostParametersOptions, ParameterEffects, ParameterName } from './parameters';
 export { matchRoute, requiredAcl } from './router';
 export { configureServiceOf } from './routes-plugin-configure';
 export type { PluginConfigureService } from './routes-plugin-configure';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '@provd/sdk';
+import { readFile, rename } from 'node:fs/promises';
 import { hostError } from '../errors';
+import type { Store } from '../store/store';
 
 /** The parameters of `/0.2/configure`, in the order the established host lists them. */
 export const PARAMETER_NAMES = ['plugin_server', 'http_proxy', 'ftp_proxy', 'https_proxy', 'locale', 'NAT', 'provisioning_key'] as const;
@@ -42,14 +42,54 @@ export interface ParameterEffects {
   provisioningKey?(tenant: string, key: string | undefined): void | Promise<void>;
 }
 
-/** What is persisted (`<data dir>/api-parameters.json`). */
-interface Persisted {
+/** The parameters file of hosts before the store kept them (`<data dir>/api-parameters.json`), migrated once. */
+interface LegacyFile {
   /** The host's top tenant, when the tokens file declares none. */
   top_tenant?: string;
   /** Global parameters, by name. */
-  values?: Partial<Record<Exclude<ParameterName, 'provisioning_key'>, string>>;
+  values?: Partial<Record<GlobalParameter, string>>;
   /** Per-tenant parameters. */
   tenants?: Record<string, { provisioning_key?: string }>;
+}
+
+/** A parameter with one value for the whole site (every other one is per tenant). */
+type GlobalParameter = Exclude<ParameterName, 'provisioning_key'>;
+
+/** The store setting of the host's generated top tenant (shared by every host of a PostgreSQL site). */
+export const TOP_TENANT_SETTING = 'top_tenant';
+/** The prefix of the store settings holding a tenant's provisioning key (`provisioning_key/<tenant uuid>`). */
+export const PROVISIONING_KEY_SETTING = 'provisioning_key/';
+
+/** The store setting of a global parameter: its own name (`plugin_server`, `http_proxy`, ...). */
+const settingOf = (name: GlobalParameter): string => name;
+const GLOBAL_NAMES = PARAMETER_NAMES.filter((n): n is GlobalParameter => n !== 'provisioning_key');
+const isGlobal = (key: string): key is GlobalParameter => (GLOBAL_NAMES as readonly string[]).includes(key);
+
+/** The settings of a legacy parameters file, as the store keeps them. */
+function settingsOfFile(data: LegacyFile): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (typeof data.top_tenant === 'string' && data.top_tenant !== '') out[TOP_TENANT_SETTING] = data.top_tenant;
+  for (const name of GLOBAL_NAMES) {
+    const v = data.values?.[name];
+    if (typeof v === 'string' && v !== '') out[settingOf(name)] = v;
+  }
+  for (const [tenant, conf] of Object.entries(data.tenants ?? {})) {
+    if (typeof conf?.provisioning_key === 'string' && conf.provisioning_key !== '') out[`${PROVISIONING_KEY_SETTING}${tenant}`] = conf.provisioning_key;
+  }
+  return out;
+}
+
+/** Options of {@link HostParameters.open}. */
+export interface HostParametersOptions {
+  /** What the host does when a parameter changes, here or on another host sharing the store. */
+  effects?: ParameterEffects;
+  /**
+   * A parameters file of an older host (`<data dir>/api-parameters.json`): its values are moved into the store
+   * once (a value the store already holds wins), then it is renamed `<file>.migrated`.
+   */
+  legacyFile?: string;
+  /** Receives what the migration did. */
+  log?: (line: string) => void;
 }
 
 const invalid = (parameter: string, reason: string) => hostError('PROVD_API_INVALID_PARAMETER', { parameter, reason });
@@ -97,46 +137,58 @@ function check(name: ParameterName, value: string): void {
 }
 
 /**
- * The host's configuration parameters (`/0.2/configure`): persisted in the data folder (written atomically), each
- * change applied at once through {@link ParameterEffects}. `provisioning_key` is per tenant and unique across tenants.
+ * The host's configuration parameters (`/0.2/configure`), kept in the store's settings: with PostgreSQL every host
+ * of the site shares them, and a change made through one host takes effect on the others at once (they follow the
+ * store's change feed). Each change is applied through {@link ParameterEffects}. `provisioning_key` is per tenant and
+ * unique across tenants.
  */
 export class HostParameters {
-  private constructor(
-    private readonly file: string,
-    private data: Persisted,
-    private readonly effects: ParameterEffects,
-  ) {}
+  private readonly stopWatching: () => void;
+  /** Applies the changes of other hosts one after the other. */
+  private following: Promise<void> = Promise.resolve();
 
-  /** Reads the parameters (a missing file: none set yet) and applies the stored values through `effects`. */
-  static async open(file: string, effects: ParameterEffects = {}): Promise<HostParameters> {
-    let data: Persisted = {};
-    try {
-      data = JSON.parse(await readFile(file, 'utf8')) as Persisted;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw invalid('(file)', `cannot read ${JSON.stringify(file)}: ${(err as Error).message}`);
+  private constructor(
+    private readonly store: Store,
+    private values: Map<string, string>,
+    private readonly effects: ParameterEffects,
+    private readonly log: (line: string) => void,
+  ) {
+    this.stopWatching = store.watch((change) => {
+      if (change.origin === store.hostId) return;
+      const keys = change.settings.filter((k) => isGlobal(k) || k.startsWith(PROVISIONING_KEY_SETTING));
+      if (keys.length > 0) this.following = this.following.then(() => this.follow(keys));
+    });
+  }
+
+  /**
+   * Reads the parameters from `store` (migrating `options.legacyFile` first, once), generates the top tenant when
+   * the store has none, and applies the stored values through `options.effects`.
+   */
+  static async open(store: Store, options: HostParametersOptions = {}): Promise<HostParameters> {
+    const log = options.log ?? (() => {});
+    if (options.legacyFile) await migrateLegacyFile(store, options.legacyFile, log);
+    if ((await store.setting(TOP_TENANT_SETTING)) === undefined) await store.commit({ settings: { [TOP_TENANT_SETTING]: randomUUID() } });
+    const values = new Map<string, string>();
+    for (const [key, value] of Object.entries(await store.settings())) if (typeof value === 'string') values.set(key, value);
+    const effects = options.effects ?? {};
+    const params = new HostParameters(store, values, effects, log);
+    for (const name of GLOBAL_NAMES) {
+      const v = values.get(settingOf(name));
+      if (v !== undefined) await params.apply(name, v);
     }
-    const params = new HostParameters(file, data, effects);
-    if (!data.top_tenant) {
-      data.top_tenant = randomUUID();
-      await params.save();
-    }
-    if (data.values?.plugin_server) effects.pluginServer?.(data.values.plugin_server);
-    if (data.values?.NAT) effects.nat?.(data.values.NAT === '1');
-    for (const scheme of ['http', 'https', 'ftp'] as const) {
-      const value = data.values?.[`${scheme}_proxy`];
-      if (value) effects.proxy?.(scheme, value);
-    }
-    for (const [tenant, conf] of Object.entries(data.tenants ?? {})) if (conf.provisioning_key) await effects.provisioningKey?.(tenant, conf.provisioning_key);
+    for (const [tenant, key] of Object.entries(params.provisioningKeys())) await effects.provisioningKey?.(tenant, key);
     return params;
   }
 
-  /** The host's own top tenant (generated once, kept in the file). */
-  get topTenant(): string {
-    return this.data.top_tenant!;
+  /** Stops following the changes of other hosts. */
+  close(): Promise<void> {
+    this.stopWatching();
+    return this.following;
   }
 
-  private async save(): Promise<void> {
-    await writeFileAtomic(this.file, `${JSON.stringify(this.data, null, 2)}\n`);
+  /** The host's own top tenant (generated once, kept in the store: every host of a site shares it). */
+  get topTenant(): string {
+    return this.values.get(TOP_TENANT_SETTING)!;
   }
 
   private known(name: string): ParameterName {
@@ -147,30 +199,30 @@ export class HostParameters {
   /** The value of `name` (for `provisioning_key`: `tenant`'s), `null` when unset. Throws for an unknown name. */
   get(name: string, tenant: string): string | null {
     const param = this.known(name);
-    if (param === 'provisioning_key') return this.data.tenants?.[tenant]?.provisioning_key ?? null;
-    if (param === 'NAT') return this.data.values?.NAT ?? '0';
-    return this.data.values?.[param] ?? null;
+    if (param === 'provisioning_key') return this.values.get(`${PROVISIONING_KEY_SETTING}${tenant}`) ?? null;
+    if (param === 'NAT') return this.values.get(settingOf('NAT')) ?? '0';
+    return this.values.get(settingOf(param)) ?? null;
   }
 
   /** The tenant whose provisioning key is `key`, if any. */
   tenantOfKey(key: string): string | undefined {
-    return Object.entries(this.data.tenants ?? {}).find(([, conf]) => conf.provisioning_key === key)?.[0];
+    return Object.entries(this.provisioningKeys()).find(([, k]) => k === key)?.[0];
   }
 
   /** The provisioning key of every tenant that has one. */
   provisioningKeys(): Record<string, string> {
-    return Object.fromEntries(Object.entries(this.data.tenants ?? {}).flatMap(([t, c]) => (c.provisioning_key ? [[t, c.provisioning_key]] : [])));
+    return Object.fromEntries([...this.values].flatMap(([k, v]) => (k.startsWith(PROVISIONING_KEY_SETTING) ? [[k.slice(PROVISIONING_KEY_SETTING.length), v]] : [])));
   }
 
   /** The parameter list of `GET /0.2/configure`, described in `locale`'s language when the host has it. */
   list(tenant: string, locale?: string): { id: ParameterName; description: string; value: string | null }[] {
-    const lang = (locale ?? this.data.values?.locale ?? 'en').slice(0, 2) === 'fr' ? 'fr' : 'en';
+    const lang = (locale ?? this.values.get(settingOf('locale')) ?? 'en').slice(0, 2) === 'fr' ? 'fr' : 'en';
     return PARAMETER_NAMES.map((id) => ({ id, description: DESCRIPTIONS[lang][id], value: this.get(id, tenant) }));
   }
 
   /**
-   * Sets `name` to `value` (`null` or `""` unsets it), persists it and applies it. Throws
-   * `PROVD_API_UNKNOWN_PARAMETER` or `PROVD_API_INVALID_PARAMETER` (nothing changed then).
+   * Sets `name` to `value` (`null` or `""` unsets it), stores it (one store commit, seen by every host sharing the
+   * store) and applies it. Throws `PROVD_API_UNKNOWN_PARAMETER` or `PROVD_API_INVALID_PARAMETER` (nothing changed then).
    */
   async set(name: string, value: unknown, tenant: string): Promise<void> {
     const param = this.known(name);
@@ -178,24 +230,81 @@ export class HostParameters {
     const v = value === null || value === '' ? undefined : value;
     if (v !== undefined) check(param, v);
     if (param === 'provisioning_key') {
+      const setting = `${PROVISIONING_KEY_SETTING}${tenant}`;
       if (v !== undefined) {
-        const owner = this.tenantOfKey(v);
-        if (owner !== undefined && owner !== tenant) throw invalid(param, 'another tenant already uses this provisioning key');
+        // read again: another host of the site may have given the key to a tenant meanwhile
+        const stored = await this.store.settings();
+        const owner = Object.entries(stored).find(([k, key]) => k.startsWith(PROVISIONING_KEY_SETTING) && key === v)?.[0];
+        if (owner !== undefined && owner !== setting) throw invalid(param, 'another tenant already uses this provisioning key');
       }
-      const tenants = { ...this.data.tenants, [tenant]: { ...this.data.tenants?.[tenant], provisioning_key: v } };
-      if (v === undefined) delete tenants[tenant]!.provisioning_key;
-      this.data = { ...this.data, tenants };
-      await this.save();
+      await this.store.commit({ settings: { [setting]: v } });
+      this.remember(setting, v);
       await this.effects.provisioningKey?.(tenant, v);
       return;
     }
-    const values = { ...this.data.values };
-    if (v === undefined) delete values[param];
-    else values[param] = v;
-    this.data = { ...this.data, values };
-    await this.save();
-    if (param === 'plugin_server') this.effects.pluginServer?.(v);
-    if (param === 'NAT') this.effects.nat?.(v === '1');
-    if (param === 'http_proxy' || param === 'https_proxy' || param === 'ftp_proxy') this.effects.proxy?.(param.slice(0, -'_proxy'.length) as 'http' | 'https' | 'ftp', v);
+    await this.store.commit({ settings: { [settingOf(param)]: v } });
+    this.remember(settingOf(param), v);
+    await this.apply(param, v);
   }
+
+  private remember(key: string, value: string | undefined): void {
+    if (value === undefined) this.values.delete(key);
+    else this.values.set(key, value);
+  }
+
+  /** Applies the effect of global parameter `name` now being `value`. */
+  private async apply(name: GlobalParameter, value: string | undefined): Promise<void> {
+    if (name === 'plugin_server') this.effects.pluginServer?.(value);
+    if (name === 'NAT') this.effects.nat?.(value === '1');
+    if (name === 'http_proxy' || name === 'https_proxy' || name === 'ftp_proxy') this.effects.proxy?.(name.slice(0, -'_proxy'.length) as 'http' | 'https' | 'ftp', value);
+  }
+
+  /** Takes the settings `keys` another host changed: reads them and applies those whose value changed. */
+  private async follow(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        const stored = await this.store.setting(key);
+        const value = typeof stored === 'string' ? stored : undefined;
+        if (value === this.values.get(key)) continue;
+        this.remember(key, value);
+        if (isGlobal(key)) await this.apply(key, value);
+        else await this.effects.provisioningKey?.(key.slice(PROVISIONING_KEY_SETTING.length), value);
+        this.log(`parameter ${key.startsWith(PROVISIONING_KEY_SETTING) ? `provisioning_key of tenant ${key.slice(PROVISIONING_KEY_SETTING.length)}` : key} changed by another host: ${value === undefined ? 'unset' : 'applied'}`);
+      } catch (err) {
+        this.log(`parameter ${key} changed by another host, but could not be read: ${(err as Error).message}`);
+      }
+    }
+  }
+}
+
+/**
+ * Moves the values of an older host's parameters file into the store's settings (a value the store already holds
+ * wins: another host of the site set it), then renames the file `<file>.migrated` so it is read once. A missing
+ * file: nothing to do.
+ */
+async function migrateLegacyFile(store: Store, file: string, log: (line: string) => void): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw invalid('(file)', `cannot read ${JSON.stringify(file)}: ${(err as Error).message}`);
+  }
+  let data: LegacyFile;
+  try {
+    data = JSON.parse(text) as LegacyFile;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('not a JSON object');
+  } catch (err) {
+    throw invalid('(file)', `${JSON.stringify(file)} is not a parameters file (${(err as Error).message}); fix it or move it away, then start again`);
+  }
+  const fromFile = settingsOfFile(data);
+  const stored = await store.settings();
+  const moved = Object.fromEntries(Object.entries(fromFile).filter(([k]) => stored[k] === undefined));
+  const kept = Object.keys(fromFile).filter((k) => stored[k] !== undefined && stored[k] !== fromFile[k]);
+  if (Object.keys(moved).length > 0) await store.commit({ settings: moved });
+  await rename(file, `${file}.migrated`);
+  log(
+    `parameters: moved ${Object.keys(moved).length} value(s) of ${file} into the store (the file is now ${file}.migrated)` +
+      (kept.length > 0 ? `; kept the store's own value of ${kept.join(', ')}` : ''),
+  );
 }

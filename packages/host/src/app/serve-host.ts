@@ -182,6 +182,9 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const downloadProxies: ProxyConfig = {};
   const fileRaw = options.baseRawConfig ?? (options.baseRawConfigFile ? (JSON.parse(await readFile(options.baseRawConfigFile, 'utf8')) as RawConfig) : {});
   let app: ProvisioningApp | undefined;
+  // the app between its opening and its start (closed on a failure in between)
+  let opening: ProvisioningApp | undefined;
+  let stopParameters: (() => Promise<void>) | undefined;
   let api: ApiServer | undefined;
   const readiness: Readiness = {
     plugins: { loaded: false, ids: [], failed: [] },
@@ -227,7 +230,8 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const closeAll = async (drainMs = 0) => {
     await Promise.allSettled([http.close({ drainMs }), https?.close({ drainMs }), tftp.close({ drainMs })]);
     await Promise.allSettled([api?.close()]);
-    await app?.close();
+    await stopParameters?.();
+    await (app ?? opening)?.close();
     await securityFile?.close();
     await ops?.close();
   };
@@ -298,28 +302,36 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       onConfigured: (plugin, seconds, ok) => metrics.configure(plugin, seconds, ok),
     };
     await mkdir(options.dataDir, { recursive: true });
-    const parameters = await HostParameters.open(join(options.dataDir, 'api-parameters.json'), {
-      pluginServer: (url) => {
-        plugins.setRepo(url);
-        log(url ? `plugin_server: installs come from ${url}` : 'plugin_server unset: installs come from --repo');
-      },
-      nat: (enabled) => {
-        appOptions.nat = enabled;
-      },
-      proxy: (scheme, value) => {
-        if (scheme === 'ftp') return; // no download goes over FTP
-        if (value === undefined) delete downloadProxies[scheme];
-        else downloadProxies[scheme] = scheme === 'https' ? `http://${value}` : value;
-      },
-      provisioningKey: async (tenant, key) => {
-        if (key === undefined) delete liveKeys[tenant];
-        else liveKeys[tenant] = key;
-        // the devices of the tenant get the new key in their URLs
-        if (urlKeyMode && app) {
-          for (const device of (await app.devices.find({ tenant_uuid: tenant })).items) await app.reconfigureDevice(device.id).catch(() => undefined);
-        }
+    // the parameters live in the store (shared by the hosts of a PostgreSQL site): open it first
+    const opened = await ProvisioningApp.open(appOptions);
+    opening = opened;
+    const parameters = await HostParameters.open(opened.store, {
+      legacyFile: join(options.dataDir, 'api-parameters.json'),
+      log,
+      effects: {
+        pluginServer: (url) => {
+          plugins.setRepo(url);
+          log(url ? `plugin_server: installs come from ${url}` : 'plugin_server unset: installs come from --repo');
+        },
+        nat: (enabled) => {
+          appOptions.nat = enabled;
+        },
+        proxy: (scheme, value) => {
+          if (scheme === 'ftp') return; // no download goes over FTP
+          if (value === undefined) delete downloadProxies[scheme];
+          else downloadProxies[scheme] = scheme === 'https' ? `http://${value}` : value;
+        },
+        provisioningKey: async (tenant, key) => {
+          if (key === undefined) delete liveKeys[tenant];
+          else liveKeys[tenant] = key;
+          // the devices of the tenant get the new key in their URLs
+          if (urlKeyMode && app) {
+            for (const device of (await app.devices.find({ tenant_uuid: tenant })).items) await app.reconfigureDevice(device.id).catch(() => undefined);
+          }
+        },
       },
     });
+    stopParameters = () => parameters.close();
     for (const [tenant, key] of Object.entries(options.urlKeys ?? {})) await parameters.set('provisioning_key', key, tenant);
     const access = new AccessControl({
       file: tokensFile,
@@ -330,8 +342,8 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     apiMode = access.describeMode();
     if (logger) logger.log.info({ api: apiMode }, apiMode);
     else log(apiMode);
+    // the app keeps its options object: the tenant of the devices it creates is known from here on
     appOptions.defaultTenant = access.tenants.top;
-    const opened = await ProvisioningApp.open(appOptions);
     const adopted = await adoptTenantless(opened, access.tenants.top);
     if (adopted > 0) log(`${adopted} device(s) and config(s) without a tenant now belong to the top tenant ${access.tenants.top}`);
     const { failed } = await opened.start();

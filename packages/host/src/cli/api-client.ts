@@ -53,9 +53,12 @@ export class HostApiClient {
   async follow(location: string, io: CliIo, what: string): Promise<void> {
     const path = location.replace(/^.*?\/0\.2(?=\/)/, '');
     let status = '';
+    let error: { code?: unknown; message?: unknown } | undefined;
     try {
       for (;;) {
-        status = String((await this.request('GET', path)).json?.status ?? '');
+        const state = (await this.request('GET', path)).json;
+        status = String(state?.status ?? '');
+        error = state?.error;
         if (io.stderr.isTTY) io.stderr.write(`\r${what}: ${status}\u001b[K`);
         if (/^(\w+\|)?(success|fail)/.test(status)) break;
         await new Promise((r) => setTimeout(r, 200));
@@ -65,7 +68,10 @@ export class HostApiClient {
       await this.request('DELETE', path).catch(() => undefined);
     }
     if (!/^(\w+\|)?success/.test(status)) {
-      throw hostError('PROVD_API_REMOTE', { url: `${this.base}${path}`, status: 200, code: 'OPERATION_FAILED', message: `${what} ended "${status}"; the host's log says why` });
+      // the host's monitor says why (its code and message); an older host only gives the status
+      const code = typeof error?.code === 'string' ? error.code : 'OPERATION_FAILED';
+      const message = typeof error?.message === 'string' ? `${what} ended "${status}": ${error.message}` : `${what} ended "${status}"; the host's log says why`;
+      throw hostError('PROVD_API_REMOTE', { url: `${this.base}${path}`, status: 200, code, message });
     }
   }
 }

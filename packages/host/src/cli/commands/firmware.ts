@@ -1,6 +1,8 @@
 /**
  * `provd firmware (list | install | uninstall) <PLUGIN_ID> [PACKAGE] --plugins-dir DIR [--json]`: the firmware packages
- * a plugin declares (specs/cli.md). Works on the plugin folder's `pkgs/` manifest without loading the plugin's code.
+ * a plugin declares (specs/cli.md). Works on the plugin folder's `pkgs/` manifest without loading the plugin's code;
+ * with `--api URL`, a running host does it through its REST API (the plugin's firmware service, token in
+ * `PROVD_API_TOKEN`), downloading through the host's own proxy parameters.
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -9,13 +11,26 @@ import { FirmwareService, type FirmwareProgressEvent } from '@provd/firmware';
 import type { CliCommand, CliIo } from '../command';
 import { writeJson } from '../command';
 import { hostError } from '../../errors';
-import { deadlineOption } from '../read-json';
+import { hostApi, type HostApiClient } from '../api-client';
+import { deadlineOption, usageError } from '../read-json';
 
 interface FirmwareOptions {
   pluginsDir?: string;
   json?: boolean;
   proxy?: string;
   downloadDeadline?: unknown;
+  api?: unknown;
+}
+
+/** One line of `provd firmware list`. */
+interface PackageLine {
+  id: string;
+  version: string | null;
+  description: string;
+  dsize: number;
+  installed: string | null;
+  manual: { path: string }[];
+  errors: unknown[];
 }
 
 const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -72,12 +87,10 @@ async function pluginService(pluginId: string, options: FirmwareOptions): Promis
   return { service, pluginsDir };
 }
 
-async function list(io: CliIo, pluginId: string, options: FirmwareOptions): Promise<void> {
-  const { service } = await pluginService(pluginId, options);
-  const installable = await service.installable();
-  const installed = await service.installed();
+/** The list lines of the packages `installable` declares and `installed` holds. */
+function packageLines(installable: Record<string, any>, installed: Record<string, any>): PackageLine[] {
   const ids = [...new Set([...Object.keys(installable), ...Object.keys(installed)])].sort();
-  const packages = ids.map((id) => ({
+  return ids.map((id) => ({
     id,
     version: installable[id]?.version ?? null,
     description: installable[id]?.description ?? installed[id]?.description ?? '',
@@ -86,7 +99,10 @@ async function list(io: CliIo, pluginId: string, options: FirmwareOptions): Prom
     manual: installable[id]?.manual ?? [],
     errors: installable[id]?.errors ?? [],
   }));
-  if (options.json) return writeJson(io, { plugin: pluginId, packages });
+}
+
+function printList(io: CliIo, pluginId: string, packages: PackageLine[], json: boolean | undefined): void {
+  if (json) return writeJson(io, { plugin: pluginId, packages });
   if (packages.length === 0) {
     io.stdout.write(`plugin "${pluginId}" declares no firmware package\n`);
     return;
@@ -98,6 +114,45 @@ async function list(io: CliIo, pluginId: string, options: FirmwareOptions): Prom
   }
 }
 
+async function list(io: CliIo, pluginId: string, options: FirmwareOptions): Promise<void> {
+  const { service } = await pluginService(pluginId, options);
+  printList(io, pluginId, packageLines(await service.installable(), await service.installed()), options.json);
+}
+
+const fileCount = (n: number): string => `${n} file${n === 1 ? '' : 's'}`;
+
+/**
+ * `provd firmware ... --api URL`: the running host's firmware service of `pluginId` (the plugin must be loaded there),
+ * through `/0.2/pg_mgr/plugins/{id}/install/...`. `--json` prints what the local command prints, with the number of
+ * files (`fileCount`, `removedCount`) where the local command lists them: the REST API reports counts only.
+ */
+async function throughApi(io: CliIo, api: HostApiClient, action: 'list' | 'install' | 'uninstall', pluginId: string, pkg: string | undefined, options: FirmwareOptions): Promise<void> {
+  if (options.proxy !== undefined) usageError('--proxy does not apply with --api: the host downloads through its own http_proxy / https_proxy parameters (PUT /0.2/configure/http_proxy)');
+  if (options.downloadDeadline !== undefined) usageError('--download-deadline does not apply with --api: the host applies its own download deadlines');
+  if (!PLUGIN_ID.test(pluginId)) throw hostError('PROVD_HOST_INVALID_ID', { kind: 'plugin', id: pluginId });
+  const base = `/pg_mgr/plugins/${encodeURIComponent(pluginId)}/install`;
+  const installed = async (): Promise<Record<string, { version?: string; files?: number }>> => (await api.request('GET', `${base}/installed`)).json?.pkgs ?? {};
+  if (action === 'list') {
+    const installable = (await api.request('GET', `${base}/installable`)).json?.pkgs ?? {};
+    return printList(io, pluginId, packageLines(installable, await installed()), options.json);
+  }
+  const id = pkg!;
+  if (action === 'install') {
+    const started = await api.request('POST', `${base}/install`, { id });
+    await api.follow(started.location ?? '', io, `installing "${id}" of ${pluginId}`);
+    const record = (await installed())[id];
+    const version = String(record?.version ?? '');
+    const files = Number(record?.files ?? 0);
+    if (options.json) return writeJson(io, { plugin: pluginId, package: id, version, fileCount: files });
+    io.stdout.write(`installed "${id}" ${version} in plugin "${pluginId}": ${fileCount(files)}\n`);
+    return;
+  }
+  const files = Number((await installed())[id]?.files ?? 0);
+  await api.request('POST', `${base}/uninstall`, { id });
+  if (options.json) return writeJson(io, { plugin: pluginId, package: id, removedCount: files });
+  io.stdout.write(`uninstalled "${id}" from plugin "${pluginId}": ${fileCount(files)} removed\n`);
+}
+
 async function install(io: CliIo, pluginId: string, pkg: string, options: FirmwareOptions): Promise<void> {
   const { service } = await pluginService(pluginId, options);
   const bar = progressBar(io);
@@ -106,7 +161,7 @@ async function install(io: CliIo, pluginId: string, pkg: string, options: Firmwa
     bar.end();
     const files = record.files.filter((f) => !f.endsWith('/'));
     if (options.json) return writeJson(io, { plugin: pluginId, package: pkg, version: record.version, files });
-    io.stdout.write(`installed "${pkg}" ${record.version} in plugin "${pluginId}": ${files.length} file${files.length === 1 ? '' : 's'}\n`);
+    io.stdout.write(`installed "${pkg}" ${record.version} in plugin "${pluginId}": ${fileCount(files.length)}\n`);
   } catch (err) {
     bar.end();
     throw err;
@@ -117,7 +172,7 @@ async function uninstall(io: CliIo, pluginId: string, pkg: string, options: Firm
   const { service } = await pluginService(pluginId, options);
   const removed = await service.uninstall(pkg);
   if (options.json) return writeJson(io, { plugin: pluginId, package: pkg, removed });
-  io.stdout.write(`uninstalled "${pkg}" from plugin "${pluginId}": ${removed.length} file${removed.length === 1 ? '' : 's'} removed\n`);
+  io.stdout.write(`uninstalled "${pkg}" from plugin "${pluginId}": ${fileCount(removed.length)} removed\n`);
 }
 
 /** `provd firmware list|install|uninstall`. */
@@ -128,12 +183,15 @@ export const firmwareCommand: CliCommand = {
       .option('--plugins-dir <dir>', 'Folder holding the installed plugins')
       .option('--proxy <url>', 'HTTP proxy for downloads (default: $http_proxy / $https_proxy)')
       .option('--download-deadline <seconds>', 'The most each firmware download may take (default: 60 s plus its time at 256 KiB/s)')
+      .option('--api <url>', 'Have the running host at this API URL do it, with the plugin it loaded (token in PROVD_API_TOKEN)')
       .option('--json', 'Print one JSON document on stdout')
       .action(async (action: string, plugin: string, pkg: string | undefined, options: FirmwareOptions) => {
+        if (action !== 'list' && action !== 'install' && action !== 'uninstall') throw hostError('PROVD_CLI_USAGE', { problem: `unknown firmware action ${JSON.stringify(action)}: use list, install or uninstall` });
+        if (action !== 'list' && pkg === undefined) throw hostError('PROVD_CLI_USAGE', { problem: `provd firmware ${action} needs a PACKAGE after the plugin id (see "provd firmware list ${plugin}")` });
+        const api = hostApi(options.api);
+        if (api) return throughApi(io, api, action, String(plugin), pkg === undefined ? undefined : String(pkg), options);
         if (action === 'list') return list(io, plugin, options);
-        if (action !== 'install' && action !== 'uninstall') throw hostError('PROVD_CLI_USAGE', { problem: `unknown firmware action ${JSON.stringify(action)}: use list, install or uninstall` });
-        if (pkg === undefined) throw hostError('PROVD_CLI_USAGE', { problem: `provd firmware ${action} needs a PACKAGE after the plugin id (see "provd firmware list ${plugin}")` });
-        return action === 'install' ? install(io, plugin, pkg, options) : uninstall(io, plugin, pkg, options);
+        return action === 'install' ? install(io, plugin, pkg!, options) : uninstall(io, plugin, pkg!, options);
       });
   },
 };

@@ -42,6 +42,8 @@ describe.each(TEST_ENGINES)('the REST API on the %s store', (engine) => {
       {
         'acme-1': (id, d) => new AcmePlugin(id, d),
         'acme-cfg-1': (id, d) => Object.assign(new AcmePlugin(id, d), { services: { configure } }),
+        // its install fails once unpacked (configureCommon throws): an operation that fails after its 201
+        'broken-1': (id, d) => Object.assign(new AcmePlugin(id, d), { configureCommon: async () => Promise.reject(new Error('its templates are missing')) }),
       },
       {
         file: {
@@ -250,7 +252,7 @@ describe.each(TEST_ENGINES)('the REST API on the %s store', (engine) => {
       const update = await call('POST', '/0.2/pg_mgr/install/update', { body: {} });
       expect(update.headers.location).toMatch(/^\/0\.2\/pg_mgr\/install\/update\/\d+$/);
       expect(await waitOperation(update.headers.location!)).toBe('update|success');
-      expect((await call('GET', '/0.2/pg_mgr/install/installable')).json.pkgs).toEqual({ 'acme-1': { version: '1.0.0', description: 'acme-1' }, 'acme-cfg-1': { version: '1.0.0', description: 'acme-cfg-1' } });
+      expect((await call('GET', '/0.2/pg_mgr/install/installable')).json.pkgs).toEqual({ 'acme-1': { version: '1.0.0', description: 'acme-1' }, 'acme-cfg-1': { version: '1.0.0', description: 'acme-cfg-1' }, 'broken-1': { version: '1.0.0', description: 'broken-1' } });
       const upgrade = await call('POST', '/0.2/pg_mgr/install/upgrade', { body: { id: 'acme-1' } });
       expect(await waitOperation(upgrade.headers.location!)).toBe('upgrade|success');
       expect((await call('GET', '/0.2/pg_mgr/install/installed')).json.pkgs['acme-1']).toMatchObject({ version: '1.0.0' });
@@ -262,6 +264,16 @@ describe.each(TEST_ENGINES)('the REST API on the %s store', (engine) => {
       expect((await call('POST', '/0.2/pg_mgr/install/uninstall', { body: { id: 'acme-1' } })).status).toBe(204);
       expect((await app.devices.find({ plugin: 'acme-1' })).items.some((d) => d.configured)).toBe(false);
       expect((await call('POST', '/0.2/pg_mgr/install/uninstall', { body: { id: 'acme-1' } })).status).toBe(400);
+    });
+
+    it('shows why an install operation failed: the state says fail, the monitor the code and the reason', async () => {
+      const started = await call('POST', '/0.2/pg_mgr/install/install', { body: { id: 'broken-1' } });
+      expect(started.status).toBe(201);
+      expect(await waitOperation(started.headers.location!)).toBe('install|fail');
+      const monitor = (await call('GET', started.headers.location!)).json;
+      expect(monitor).toEqual({ status: 'install|fail', error: { code: 'PROVD_API_OPERATION_FAILED', message: 'install of plugin "broken-1" failed: its templates are missing' } });
+      expect((await call('GET', '/0.2/pg_mgr/plugins')).json.plugins).not.toHaveProperty('broken-1');
+      expect((await call('DELETE', started.headers.location!)).status).toBe(204);
     });
 
     it('persists the configure parameters and applies them at once', async () => {

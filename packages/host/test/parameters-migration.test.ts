@@ -40,11 +40,13 @@ describe('an older host\'s api-parameters.json', () => {
     await again.close();
   });
 
-  it('is refused, and left in place, when it is not a parameters file', async () => {
-    await writeFile(legacy(), '{"values": ');
-    await expect(HostParameters.open(store, { legacyFile: legacy() })).rejects.toMatchObject({ code: 'PROVD_API_INVALID_PARAMETER', message: expect.stringContaining('api-parameters.json') });
-    expect(await readFile(legacy(), 'utf8')).toBe('{"values": ');
-    expect(await store.settings()).toEqual({});
+  it('is refused, and left in place, when it is not a parameters file or holds a value the API would refuse', async () => {
+    for (const text of ['{"values": ', '{"values": {"http_proxy": "http://proxy:3128/with/a/path"}}']) {
+      await writeFile(legacy(), text);
+      await expect(HostParameters.open(store, { legacyFile: legacy() })).rejects.toMatchObject({ code: 'PROVD_API_INVALID_PARAMETER', message: expect.stringContaining('api-parameters.json') });
+      expect(await readFile(legacy(), 'utf8')).toBe(text);
+      expect(await store.settings()).toEqual({});
+    }
   });
 
   it('is not needed: a new host generates its top tenant once and keeps it in the store', async () => {

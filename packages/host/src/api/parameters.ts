@@ -56,9 +56,9 @@ interface LegacyFile {
 type GlobalParameter = Exclude<ParameterName, 'provisioning_key'>;
 
 /** The store setting of the host's generated top tenant (shared by every host of a PostgreSQL site). */
-export const TOP_TENANT_SETTING = 'top_tenant';
+const TOP_TENANT_SETTING = 'top_tenant';
 /** The prefix of the store settings holding a tenant's provisioning key (`provisioning_key/<tenant uuid>`). */
-export const PROVISIONING_KEY_SETTING = 'provisioning_key/';
+const PROVISIONING_KEY_SETTING = 'provisioning_key/';
 
 /** The store setting of a global parameter: its own name (`plugin_server`, `http_proxy`, ...). */
 const settingOf = (name: GlobalParameter): string => name;
@@ -298,6 +298,17 @@ async function migrateLegacyFile(store: Store, file: string, log: (line: string)
     throw invalid('(file)', `${JSON.stringify(file)} is not a parameters file (${(err as Error).message}); fix it or move it away, then start again`);
   }
   const fromFile = settingsOfFile(data);
+  // a hand-edited file is checked as the API checks a value: nothing bad reaches the store
+  for (const [key, v] of Object.entries(fromFile)) {
+    const name = key.startsWith(PROVISIONING_KEY_SETTING) ? 'provisioning_key' : key;
+    if (name === TOP_TENANT_SETTING) continue;
+    try {
+      check(name as ParameterName, v);
+    } catch (err) {
+      const reason = (err as Error).message.replace(/^invalid value for parameter "[^"]*": /, '');
+      throw invalid(name, `${reason}, in ${JSON.stringify(file)}; fix the value or remove it from the file, then start again`);
+    }
+  }
   const stored = await store.settings();
   const moved = Object.fromEntries(Object.entries(fromFile).filter(([k]) => stored[k] === undefined));
   const kept = Object.keys(fromFile).filter((k) => stored[k] !== undefined && stored[k] !== fromFile[k]);

@@ -284,6 +284,9 @@ describe.each(TEST_ENGINES)('the REST API on the %s store', (engine) => {
       expect((await call('PUT', '/0.2/configure/plugin_server', { body: { param: { value: 'http://repo.example.org/plugins/' } } })).status).toBe(204);
       expect(pluginServer).toBe('http://repo.example.org/plugins/');
       expect((await call('PUT', '/0.2/configure/https_proxy', { body: { param: { value: 'http://proxy:3128' } } })).status).toBe(400);
+      const socks = await call('PUT', '/0.2/configure/http_proxy', { body: { param: { value: 'socks5://user:pw@proxy:1080' } } });
+      expect([socks.status, socks.json.message]).toEqual([400, expect.stringContaining('the format is "http://[user:password@]host:port"')]);
+      expect(socks.json.message).not.toContain('pw@');
       expect((await call('PUT', '/0.2/configure/https_proxy', { body: { param: { value: 'proxy:3128' } } })).status).toBe(204);
       expect((await call('PUT', '/0.2/configure/nope', { body: { param: { value: '1' } } })).status).toBe(404);
       expect((await call('GET', '/0.2/configure/nope')).status).toBe(404);

@@ -115,6 +115,8 @@ function check(name: ParameterName, value: string): void {
     case 'http_proxy':
     case 'ftp_proxy': {
       const url = parseUrl(value, name);
+      // downloads speak plain HTTP to the proxy (absolute URIs, CONNECT for https://): nothing else is a proxy here
+      if (url.protocol !== 'http:') throw invalid(name, `the format is "http://[user:password@]host:port" (received ${JSON.stringify(url.protocol)} proxy ${JSON.stringify(value.replace(/\/\/[^@/]*@/, '//'))})`);
       if (!url.hostname) throw invalid(name, `no hostname: ${value}`);
       if (url.pathname !== '/' && url.pathname !== '') throw invalid(name, `a proxy has no path: ${value}`);
       return;

@@ -177,8 +177,21 @@ describe('build of a good fixture repository', () => {
     const result = await buildRepository({ root, out: '../out', families: ['nope'] });
     expect(result.ok).toBe(false);
     expect(result.errors.map((e) => e.code)).toEqual(['PROVD_BUILD_FAMILY_NOT_FOUND']);
-    expect(result.errors[0]?.message).toContain('"acme", "tiny"');
+    // The message names the family, the places searched (the root itself too) and the names it could have meant.
+    expect(result.errors[0]?.message).toBe(
+      `no plugin family is named "nope": looked for "${root}/provd.family.ts", "${root}/packages/*/provd.family.ts" and ` +
+        `"${root}/examples/*/provd.family.ts"; the families found there are "acme", "tiny": name one of them (the "name" of a ` +
+        'family file, not its folder), or declare it with defineFamily({ name: "nope", ... }) in one of those places',
+    );
     expect(await readdir(tmp.path)).toEqual(['repo']);
+  });
+
+  it('says where it looked when a repository has no family at all', async () => {
+    const { root } = await fixture('good');
+    const result = await buildRepository({ root: `${root}/packages`, out: '../../out', families: ['acme'] });
+    expect(result.errors.map((e) => e.code)).toEqual(['PROVD_BUILD_FAMILY_NOT_FOUND']);
+    expect(result.errors[0]?.message).toContain(`looked for "${root}/packages/provd.family.ts", "${root}/packages/packages/*/provd.family.ts" and`);
+    expect(result.errors[0]?.message).toContain('; no family file was found there, or declare it with defineFamily({ name: "acme", ... })');
   });
 
   it('succeeds without writing anything when the repository has no family', async () => {

@@ -1,5 +1,5 @@
 export { defineFamily } from './define-family';
-export { discoverFamilyFiles, FAMILY_FILE, FAMILY_ROOTS } from './discover-families';
+export { discoverFamilyFiles, FAMILY_FILE, FAMILY_ROOTS, FAMILY_SEARCH } from './discover-families';
 export { esbuildReason, loadFamilyFile } from './load-family';
 export { findDhcpOverlaps, isInsidePath, validateDhcp, validateFamily } from './validate-family';
 export type { DhcpOverlap } from './validate-family';

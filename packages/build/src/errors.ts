@@ -76,8 +76,15 @@ export const buildErrors = defineErrors('@provd/build', {
   },
   PROVD_BUILD_PLUGIN_INFO_MISSING: {
     message: (a: { family: string; target: string; sources: readonly string[] }) => ({
-      message: `family ${q(a.family)}, target ${q(a.target)}: no "plugin-info" file in the source folders ${a.sources.map(q).join(', ')}; add one`,
+      message: `family ${q(a.family)}, target ${q(a.target)}: no "plugin-info" file in the source folders ${a.sources.map(q).join(', ')} and no "pluginInfo" in its declaration; add one of them`,
       file: 'plugin-info',
+    }),
+  },
+  PROVD_BUILD_PLUGIN_INFO_TWICE: {
+    message: (a: { family: string; target: string; familyFile: string; file: string }) => ({
+      message: `family ${q(a.family)}, target ${q(a.target)}: the plugin-info is declared twice, by "pluginInfo" in ${a.familyFile} and by the file ${a.file}; remove one of them`,
+      file: a.file,
+      key: 'pluginInfo',
     }),
   },
   PROVD_BUILD_PLUGIN_INFO_INVALID: {

@@ -62,13 +62,23 @@ describe('create-provd-plugin, answers as flags (CI)', () => {
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout) as { dir: string; placement: string; pluginId: string; files: string[] };
     expect(result).toMatchObject({ dir: dir.join('plugin'), placement: 'standalone', pluginId: 'acme-1.0.0' });
-    expect(result.files).toEqual(expect.arrayContaining(['provd.family.ts', 'common/acme-plugin.ts', 'v1_0_0/entry.ts', 'v1_0_0/plugin-info', 'test/plugin.test.ts', '.gitignore']));
+    expect(result.files).toEqual(expect.arrayContaining(['provd.family.ts', 'common/acme-plugin.ts', 'v1_0_0/entry.ts', 'test/plugin.test.ts', '.gitignore']));
+    expect(result.files).not.toContain('v1_0_0/plugin-info');
     const pkg = JSON.parse(await readFile(dir.join('plugin', 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.devDependencies['@provd/testing']).toBe('^0.1.0');
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'test', 'render', 'dev']));
+    // The plugin-info's capabilities follow the model table: give the A20 a third line before building.
+    const models = dir.join('plugin', 'common', 'models.ts');
+    await writeFile(models, (await readFile(models, 'utf8')).replace('"A20": { lines: 2 }', '"A20": { lines: 3 }'));
     const written = buildAndRender(dir.join('plugin'), dir.join('plugin'), 'acme-1.0.0', file);
     const golden = dir.join('plugin', 'test', 'golden', file.split('/')[1] as string);
     expect(await readFile(written, 'utf8')).toBe(await readFile(golden, 'utf8'));
+    const db = JSON.parse(await readFile(dir.join('plugin', 'dist', 'repo', 'plugins.db'), 'utf8')) as Record<string, { description: string; capabilities: Record<string, { lines: number }> }>;
+    expect(db['acme-1.0.0']?.description).toBe('Plugin for the Acme A10, A20 SIP phones, firmware 1.0.0.');
+    expect(Object.entries(db['acme-1.0.0']?.capabilities ?? {}).map(([key, c]) => [key, c.lines])).toEqual([
+      ['Acme, A10, 1.0.0', 2],
+      ['Acme, A20, 1.0.0', 3],
+    ]);
   });
 
   it('writes a template that real Jinja2 renders to the same golden file', async () => {

@@ -1,3 +1,5 @@
+export { capabilitiesOf } from './capabilities-of';
+export type { CapabilitiesDeclaration } from './capabilities-of';
 export { defineFamily } from './define-family';
 export { discoverFamilyFiles, FAMILY_FILE, FAMILY_ROOTS, FAMILY_SEARCH } from './discover-families';
 export { esbuildReason, loadFamilyFile } from './load-family';

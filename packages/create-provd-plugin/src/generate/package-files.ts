@@ -123,12 +123,13 @@ Plugins for ${n.vendor} ${n.models.join(', ')} SIP phones, firmware ${n.firmware
 
 | file | what |
 | --- | --- |
-| \`provd.family.ts\` | the family: its targets (one plugin per firmware version) and its DHCP routing |
+| \`provd.family.ts\` | the family: its targets (one plugin per firmware version, each with its plugin-info) and its DHCP routing |
 | \`common/extractors.ts\` | what DHCP option 60, the HTTP User-Agent and the TFTP file name tell about a phone |
 | \`common/associator.ts\` | how well a plugin supports a phone |
 | \`common/${n.pluginModule}.ts\` | the plugin: writes \`${n.filesDir}/<mac>.${n.ext}\` for each phone |
 | \`common/templates/base.tpl\` | the configuration file, in Jinja2; \`<model>.tpl\` files may extend it |
-| \`${n.targetDir}/\` | what is particular to firmware ${n.firmware}: \`entry.ts\` and \`plugin-info\` |
+| \`common/models.ts\` | the models and their lines: what the plugin renders and the plugin-info declares |
+| \`${n.targetDir}/\` | what is particular to firmware ${n.firmware}: \`entry.ts\` |
 | \`sample/\` | a device and a raw config, for \`render\` and the tests |
 | \`test/\` | the tests, and the golden file of the sample phone |
 

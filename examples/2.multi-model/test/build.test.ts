@@ -46,7 +46,26 @@ describe('building the tinkertel family', () => {
     );
 
     const db = JSON.parse(await readFile(dir.join('repo', 'plugins.db'), 'utf8')) as Record<string, { capabilities: object; sdk: string; filename: string }>;
-    expect(Object.keys(db[PLUGIN_ID]!.capabilities)).toEqual(['Tinkertel, T20, 3.1.0', 'Tinkertel, T40, 3.1.0', 'Tinkertel, T60, 3.1.0']);
+    // The capabilities are derived from the model table by the family file: the README's lines, keys and modules.
+    const cap = (lines: number, keys: number, modules: number): object => ({
+      lines,
+      function_keys: keys,
+      expansion_modules: modules,
+      high_availability: false,
+      switchboard: false,
+      type: 'deskphone',
+      protocol: 'sip',
+    });
+    expect(db[PLUGIN_ID]!.capabilities).toEqual({
+      'Tinkertel, T20, 3.1.0': cap(2, 4, 0),
+      'Tinkertel, T40, 3.1.0': cap(4, 12, 0),
+      'Tinkertel, T60, 3.1.0': cap(6, 24, 2),
+    });
+    expect(db[PLUGIN_ID]).toMatchObject({
+      version: '1.0.0',
+      description: 'Example plugin for the (fictional) Tinkertel T20, T40 and T60 SIP phones, firmware 3.1.0.',
+      description_fr: "Greffon d'exemple pour les téléphones SIP (fictifs) Tinkertel T20, T40 et T60, micrologiciel 3.1.0.",
+    });
     expect(db[PLUGIN_ID]).toMatchObject({ filename: TARBALL, sdk: expect.stringMatching(/^\^\d/) });
     expect(await readFile(dir.join('repo', 'dhcp', 'isc-dhcpd.conf'), 'utf8')).toContain('"Tinkertel-"');
     expect(await readFile(dir.join('repo', 'dhcp', 'kea-dhcp4-classes.json'), 'utf8')).toContain('Tinkertel-');

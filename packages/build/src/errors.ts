@@ -30,9 +30,17 @@ export const buildErrors = defineErrors('@provd/build', {
   },
   PROVD_BUILD_FAMILY_NOT_FOUND: {
     status: 404,
-    message: (a: { family: string; known: readonly string[] }) => ({
-      message: `no plugin family is named ${q(a.family)}; known families: ${a.known.length > 0 ? a.known.map(q).join(', ') : 'none (no provd.family.ts under packages/ or examples/)'}`,
-    }),
+    message: (a: { family: string; known: readonly string[]; root: string; searched: readonly string[] }) => {
+      const places = a.searched.map((p) => q(`${a.root.replace(/\/+$/, '')}/${p}`));
+      const where = places.length > 1 ? `${places.slice(0, -1).join(', ')} and ${places[places.length - 1]}` : (places[0] ?? q(a.root));
+      const found =
+        a.known.length > 0
+          ? `the families found there are ${a.known.map(q).join(', ')}: name one of them (the "name" of a family file, not its folder)`
+          : 'no family file was found there';
+      return {
+        message: `no plugin family is named ${q(a.family)}: looked for ${where}; ${found}, or declare it with defineFamily({ name: ${q(a.family)}, ... }) in one of those places`,
+      };
+    },
   },
   PROVD_BUILD_PLUGIN_ID_DUPLICATE: {
     status: 409,
@@ -68,8 +76,15 @@ export const buildErrors = defineErrors('@provd/build', {
   },
   PROVD_BUILD_PLUGIN_INFO_MISSING: {
     message: (a: { family: string; target: string; sources: readonly string[] }) => ({
-      message: `family ${q(a.family)}, target ${q(a.target)}: no "plugin-info" file in the source folders ${a.sources.map(q).join(', ')}; add one`,
+      message: `family ${q(a.family)}, target ${q(a.target)}: no "plugin-info" file in the source folders ${a.sources.map(q).join(', ')} and no "pluginInfo" in its declaration; add one of them`,
       file: 'plugin-info',
+    }),
+  },
+  PROVD_BUILD_PLUGIN_INFO_TWICE: {
+    message: (a: { family: string; target: string; familyFile: string; file: string }) => ({
+      message: `family ${q(a.family)}, target ${q(a.target)}: the plugin-info is declared twice, by "pluginInfo" in ${a.familyFile} and by the file ${a.file}; remove one of them`,
+      file: a.file,
+      key: 'pluginInfo',
     }),
   },
   PROVD_BUILD_PLUGIN_INFO_INVALID: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import type { TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRepository, currentSdkVersion, type BuildReporter } from '../src/index';
@@ -177,8 +177,21 @@ describe('build of a good fixture repository', () => {
     const result = await buildRepository({ root, out: '../out', families: ['nope'] });
     expect(result.ok).toBe(false);
     expect(result.errors.map((e) => e.code)).toEqual(['PROVD_BUILD_FAMILY_NOT_FOUND']);
-    expect(result.errors[0]?.message).toContain('"acme", "tiny"');
+    // The message names the family, the places searched (the root itself too) and the names it could have meant.
+    expect(result.errors[0]?.message).toBe(
+      `no plugin family is named "nope": looked for "${root}/provd.family.ts", "${root}/packages/*/provd.family.ts" and ` +
+        `"${root}/examples/*/provd.family.ts"; the families found there are "acme", "tiny": name one of them (the "name" of a ` +
+        'family file, not its folder), or declare it with defineFamily({ name: "nope", ... }) in one of those places',
+    );
     expect(await readdir(tmp.path)).toEqual(['repo']);
+  });
+
+  it('says where it looked when a repository has no family at all', async () => {
+    const { root } = await fixture('good');
+    const result = await buildRepository({ root: `${root}/packages`, out: '../../out', families: ['acme'] });
+    expect(result.errors.map((e) => e.code)).toEqual(['PROVD_BUILD_FAMILY_NOT_FOUND']);
+    expect(result.errors[0]?.message).toContain(`looked for "${root}/packages/provd.family.ts", "${root}/packages/packages/*/provd.family.ts" and`);
+    expect(result.errors[0]?.message).toContain('; no family file was found there, or declare it with defineFamily({ name: "acme", ... })');
   });
 
   it('succeeds without writing anything when the repository has no family', async () => {
@@ -225,5 +238,63 @@ describe('build of a good fixture repository', () => {
     expect(result.plugins).toHaveLength(3);
     expect(await readdir(tmp.path)).toEqual(['repo']);
     expect((await stat(root)).isDirectory()).toBe(true);
+  });
+});
+
+describe('a plugin-info declared by the family file (pluginInfo)', () => {
+  const CAPS = "{ lines: LINES[m], function_keys: 0, expansion_modules: 0, high_availability: false, switchboard: false, type: 'deskphone', protocol: 'sip' }";
+  /** The tiny example family, its plugin-info derived from a model table with `capabilitiesOf`. */
+  const derivedFamily = (extra = ''): string =>
+    [
+      "import { capabilitiesOf, defineFamily } from '@provd/build';",
+      'const LINES = { T1: 1, T2: 2 } as const;',
+      'const MODELS = Object.keys(LINES) as (keyof typeof LINES)[];',
+      'export default defineFamily({',
+      "  name: 'tiny',",
+      '  targets: [{',
+      "    id: '1', pluginId: 'tiny-1', sources: ['src'],",
+      `    pluginInfo: { version: '1.3.0', description: 'Tiny ' + MODELS.join(', '), ${extra}capabilities: capabilitiesOf({ vendor: 'Tiny', version: '1', models: MODELS, capabilities: (m) => (${CAPS}) }) },`,
+      '  }],',
+      '});',
+      '',
+    ].join('\n');
+
+  it('is written as two-space JSON with the sdk range added, in place of a source file', async () => {
+    const { root, tmp } = await fixture('good');
+    await writeFile(`${root}/examples/tiny/provd.family.ts`, derivedFamily());
+    await rm(`${root}/examples/tiny/src/plugin-info`);
+    const result = await buildRepository({ root, out: '../out', families: ['tiny'] });
+    expect(result.errors).toEqual([]);
+    const tarball = await readTarGz(tmp.join('out', 'tiny-1-1.3.0.tar.gz'));
+    const cap = { function_keys: 0, expansion_modules: 0, high_availability: false, switchboard: false, type: 'deskphone', protocol: 'sip' };
+    const expected = {
+      version: '1.3.0',
+      description: 'Tiny T1, T2',
+      capabilities: { 'Tiny, T1, 1': { lines: 1, ...cap }, 'Tiny, T2, 1': { lines: 2, ...cap } },
+      sdk: `^${currentSdkVersion()}`,
+    };
+    expect(tarball.find((e) => e.name === 'tiny-1/plugin-info')?.data.toString('utf8')).toBe(`${JSON.stringify(expected, null, 2)}\n`);
+    expect(JSON.parse(await readFile(tmp.join('out', 'plugins.db'), 'utf8'))['tiny-1']).toMatchObject(expected);
+  });
+
+  it('is refused when a source folder holds a plugin-info too, naming both', async () => {
+    const { root } = await fixture('good');
+    await writeFile(`${root}/examples/tiny/provd.family.ts`, derivedFamily());
+    const result = await buildRepository({ root, out: '../out', families: ['tiny'] });
+    expect(result.errors.map((e) => [e.code, e.message])).toEqual([
+      [
+        'PROVD_BUILD_PLUGIN_INFO_TWICE',
+        'family "tiny", target "1": the plugin-info is declared twice, by "pluginInfo" in examples/tiny/provd.family.ts and by the file examples/tiny/src/plugin-info; remove one of them',
+      ],
+    ]);
+  });
+
+  it('is checked against the schema like a file, the message naming the declaration', async () => {
+    const { root } = await fixture('good');
+    await writeFile(`${root}/examples/tiny/provd.family.ts`, derivedFamily("sdk: '^9.0.0', "));
+    await rm(`${root}/examples/tiny/src/plugin-info`);
+    const result = await buildRepository({ root, out: '../out', families: ['tiny'] });
+    expect(result.errors.map((e) => e.code)).toEqual(['PROVD_BUILD_SDK_RANGE']);
+    expect(result.errors[0]?.message).toContain('examples/tiny/provd.family.ts (pluginInfo of target "1"): "sdk" is "^9.0.0"');
   });
 });

@@ -159,6 +159,7 @@ describe('startDevLoop', () => {
     dir = await testdir();
     await expect(startDevLoop({ root: dir.path, family: 'nope', pluginsDir: dir.join('plugins'), log: () => {}, onError: () => {} })).rejects.toMatchObject({
       code: 'PROVD_BUILD_FAMILY_NOT_FOUND',
+      message: expect.stringContaining(`no plugin family is named "nope": looked for "${dir.path}/provd.family.ts", "${dir.path}/packages/*/provd.family.ts"`),
     });
   });
 });

@@ -12,6 +12,8 @@ export type { CreateErrorCode } from './errors';
 export { generateFamily } from './generate/generate-family';
 export type { Placement } from './generate/package-files';
 export { findProvdRoot, placeFamily } from './placement';
+export { guessRepository, npmRepositoryUrl } from './repository-guess';
+export type { RepositoryField } from './repository-guess';
 export { terminalAsker } from './prompt';
 export type { Asker, Question } from './prompt';
 export { runCli } from './run-cli';

@@ -16,6 +16,7 @@ import { createError } from './errors';
 import { generateFamily } from './generate/generate-family';
 import type { Placement } from './generate/package-files';
 import { existingFamilies, placeFamily } from './placement';
+import { guessRepository } from './repository-guess';
 import type { Asker } from './prompt';
 import { writeFamily } from './write-family';
 
@@ -98,6 +99,7 @@ export async function scaffold(options: ScaffoldOptions = {}): Promise<ScaffoldR
     const file = (await existingFamilies(placement.root)).get(answers.family);
     if (file !== undefined) throw createError('PROVD_CREATE_FAMILY_EXISTS', { family: answers.family, file });
   }
+  placement.repository = await guessRepository(dir, placement.kind === 'workspace' ? placement.root : undefined);
   const files = generateFamily(answers, placement);
   await writeFamily(dir, files);
   return {

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { repoRoot, testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateFamily, scaffold, validateAnswers, type Answers } from '../src/index';
+import { generateFamily, npmRepositoryUrl, scaffold, validateAnswers, type Answers } from '../src/index';
 
 // The command line as `pnpm create provd-plugin` runs it, and the build tool and host that build and render the result.
 const createBin = join(repoRoot, 'packages', 'create-provd-plugin', 'bin', 'create-provd-plugin.js');
@@ -62,13 +62,23 @@ describe('create-provd-plugin, answers as flags (CI)', () => {
     expect(r.status).toBe(0);
     const result = JSON.parse(r.stdout) as { dir: string; placement: string; pluginId: string; files: string[] };
     expect(result).toMatchObject({ dir: dir.join('plugin'), placement: 'standalone', pluginId: 'acme-1.0.0' });
-    expect(result.files).toEqual(expect.arrayContaining(['provd.family.ts', 'common/acme-plugin.ts', 'v1_0_0/entry.ts', 'v1_0_0/plugin-info', 'test/plugin.test.ts', '.gitignore']));
+    expect(result.files).toEqual(expect.arrayContaining(['provd.family.ts', 'common/acme-plugin.ts', 'v1_0_0/entry.ts', 'test/plugin.test.ts', '.gitignore']));
+    expect(result.files).not.toContain('v1_0_0/plugin-info');
     const pkg = JSON.parse(await readFile(dir.join('plugin', 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; scripts: Record<string, string> };
     expect(pkg.devDependencies['@provd/testing']).toBe('^0.1.0');
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(['build', 'test', 'render', 'dev']));
+    // The plugin-info's capabilities follow the model table: give the A20 a third line before building.
+    const models = dir.join('plugin', 'common', 'models.ts');
+    await writeFile(models, (await readFile(models, 'utf8')).replace('"A20": { lines: 2 }', '"A20": { lines: 3 }'));
     const written = buildAndRender(dir.join('plugin'), dir.join('plugin'), 'acme-1.0.0', file);
     const golden = dir.join('plugin', 'test', 'golden', file.split('/')[1] as string);
     expect(await readFile(written, 'utf8')).toBe(await readFile(golden, 'utf8'));
+    const db = JSON.parse(await readFile(dir.join('plugin', 'dist', 'repo', 'plugins.db'), 'utf8')) as Record<string, { description: string; capabilities: Record<string, { lines: number }> }>;
+    expect(db['acme-1.0.0']?.description).toBe('Plugin for the Acme A10, A20 SIP phones, firmware 1.0.0.');
+    expect(Object.entries(db['acme-1.0.0']?.capabilities ?? {}).map(([key, c]) => [key, c.lines])).toEqual([
+      ['Acme, A10, 1.0.0', 2],
+      ['Acme, A20, 1.0.0', 3],
+    ]);
   });
 
   it('writes a template that real Jinja2 renders to the same golden file', async () => {
@@ -134,6 +144,7 @@ describe('create-provd-plugin inside the provd repository', () => {
   async function fakeRepository(): Promise<TestDir> {
     return testdir({
       'pnpm-workspace.yaml': 'packages:\n  - packages/*\n',
+      'package.json': '{"name": "provd-monorepo", "private": true, "repository": {"type": "git", "url": "git+https://example.org/fork/provd.git"}}',
       'packages/sdk/package.json': '{"name": "@provd/sdk"}',
       'packages/plugin-other/provd.family.ts': "import { defineFamily } from '@provd/build';\nexport default defineFamily({ name: 'other', targets: [] });\n",
     });
@@ -146,7 +157,8 @@ describe('create-provd-plugin inside the provd repository', () => {
     expect(result).toMatchObject({ dir: dir.join('packages', 'plugin-acme'), placement: 'workspace' });
     const pkg = JSON.parse(await readFile(dir.join('packages', 'plugin-acme', 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
     expect(pkg.devDependencies).toMatchObject({ '@provd/sdk': 'workspace:^', '@provd/testing': 'workspace:^' });
-    expect(pkg.repository).toMatchObject({ directory: 'packages/plugin-acme' });
+    // The repository is the one the root package.json names (a fork names itself), the family its folder.
+    expect(pkg.repository).toEqual({ type: 'git', url: 'git+https://example.org/fork/provd.git', directory: 'packages/plugin-acme' });
     expect(JSON.parse(await readFile(dir.join('packages', 'plugin-acme', 'tsconfig.json'), 'utf8'))).toMatchObject({ extends: '../../tsconfig.base.json' });
     expect(result.files).not.toContain('.gitignore');
     const written = buildAndRender(dir.join('packages', 'plugin-acme'), dir.path, 'acme-1.0.0', 'acme/00005e005301.cfg', ['acme']);
@@ -166,5 +178,39 @@ describe('create-provd-plugin inside the provd repository', () => {
     dir = await fakeRepository();
     expect((await scaffold({ cwd: dir.path, standalone: true, answers: { vendor: 'Acme', models: ['A10'] } })).placement).toBe('standalone');
     expect((await scaffold({ cwd: dir.path, dir: 'tools/acme', answers: { vendor: 'Acme', models: ['A10'] } })).placement).toBe('standalone');
+  });
+});
+
+describe('the repository field of a family of its own', () => {
+  const git = (cwd: string, ...args: string[]): void => {
+    const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  };
+
+  it('is the origin of the git work tree the folder is made in, with the folder as directory', async () => {
+    dir = await testdir({ 'phones/README.md': 'phones\n' });
+    git(dir.join('phones'), 'init', '-q');
+    git(dir.join('phones'), 'remote', 'add', 'origin', 'git@github.com:acme/phones.git');
+    const result = await scaffold({ cwd: dir.join('phones'), dir: 'plugins/acme', answers: { vendor: 'Acme', models: ['A10'] } });
+    expect(result.placement).toBe('standalone');
+    const pkg = JSON.parse(await readFile(dir.join('phones', 'plugins', 'acme', 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(pkg.repository).toEqual({ type: 'git', url: 'git+ssh://git@github.com/acme/phones.git', directory: 'plugins/acme' });
+  });
+
+  it('is left out outside a git work tree, or when its origin is no URL', async () => {
+    dir = await testdir({ 'local/README.md': 'x\n' });
+    await scaffold({ cwd: dir.path, dir: 'alone', answers: { vendor: 'Acme', models: ['A10'] } });
+    expect(JSON.parse(await readFile(dir.join('alone', 'package.json'), 'utf8'))).not.toHaveProperty('repository');
+    git(dir.join('local'), 'init', '-q');
+    git(dir.join('local'), 'remote', 'add', 'origin', '/srv/git/phones.git');
+    await scaffold({ cwd: dir.join('local'), dir: 'acme', answers: { vendor: 'Acme', models: ['A10'] } });
+    expect(JSON.parse(await readFile(dir.join('local', 'acme', 'package.json'), 'utf8'))).not.toHaveProperty('repository');
+  });
+
+  it('writes a remote in the form npm understands', () => {
+    expect(
+      ['https://github.com/acme/phones.git', 'git@github.com:acme/phones.git', 'ssh://git@host:2222/acme/phones.git', 'git+https://h/x.git', '/srv/git/x.git', 'file:///srv/x.git'].map(npmRepositoryUrl),
+    ).toEqual(['git+https://github.com/acme/phones.git', 'git+ssh://git@github.com/acme/phones.git', 'git+ssh://git@host:2222/acme/phones.git', 'git+https://h/x.git', undefined, undefined]);
   });
 });

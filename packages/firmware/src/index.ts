@@ -20,6 +20,9 @@ export type {
   VerifyProgressEvent,
 } from './service';
 export { firmwareServiceFor } from './plugin-service';
+// the per-plugin lock, which a host's plugin upgrade takes too (it moves the records folder)
+export { acquirePluginLock, LOCK_NAME } from './plugin-lock';
+export type { PluginLock, PluginLockOptions } from './plugin-lock';
 export type { DownloadCredentials, DownloadOptions } from './download';
 // one HTTP(S) GET through the download proxies (the host's repository client uses it too)
 export { httpGet, IdleTimeoutError } from './http-request';

@@ -38,6 +38,12 @@ export interface PluginLockOptions {
 
 /** A held lock. */
 export interface PluginLock {
+  /**
+   * Writes this lock's file into another records folder as well (created when missing): the one of a plugin folder
+   * about to be renamed in place of this one (a plugin upgrade), so that the lock is still held, under the same
+   * path, once the new folder has replaced the old; {@link PluginLock.release} then releases it there.
+   */
+  carryTo(dir: string): Promise<void>;
   /** Releases the lock (only when its file is still this holder's). */
   release(): Promise<void>;
 }
@@ -103,6 +109,17 @@ export async function acquirePluginLock(options: PluginLockOptions): Promise<Plu
       await link(tmp, path);
       heldHere.add(path);
       return {
+        carryTo: async (dir: string) => {
+          const copy = resolve(dir, LOCK_NAME);
+          await mkdir(dirname(copy), { recursive: true });
+          const copyTmp = join(dirname(copy), `${LOCK_NAME}.${token}`);
+          await writeFile(copyTmp, raw);
+          try {
+            await link(copyTmp, copy);
+          } finally {
+            await rm(copyTmp, { force: true });
+          }
+        },
         release: async () => {
           heldHere.delete(path);
           const current = await readLock(path);

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -182,6 +182,21 @@ describe('the plugin lock between services and processes', () => {
     await writeFile(d.join('var/installed/.lock'), JSON.stringify({ pid: dead, since: '2026-01-01T00:00:00.000Z', token: 'old' }));
     await service.install('b');
     expect(await readdir(d.join('var/installed'))).toEqual(['b']);
+  });
+
+  it('a lock carried into a folder that then replaces the locked one stays held there until released', async () => {
+    const d = await newDir({});
+    const lock = await acquirePluginLock({ dir: d.join('old/var/installed'), plugin: 'acme-1.0', waitMs: 0 });
+    await lock.carryTo(d.join('new/var/installed'));
+    expect(await readFile(d.join('new/var/installed/.lock'), 'utf8')).toBe(await readFile(d.join('old/var/installed/.lock'), 'utf8'));
+    // the upgrade's swap: the old folder aside, the new one in its place
+    await rename(d.join('old'), d.join('aside'));
+    await rename(d.join('new'), d.join('old'));
+    const other = await acquirePluginLock({ dir: d.join('old/var/installed'), plugin: 'acme-1.0', waitMs: 0 }).catch((e: unknown) => e);
+    expect(isProvdError(other, 'PROVD_FETCHFW_LOCKED')).toBe(true);
+    await lock.release();
+    expect(await readdir(d.join('old/var/installed'))).toEqual([]);
+    await (await acquirePluginLock({ dir: d.join('old/var/installed'), plugin: 'acme-1.0', waitMs: 0 })).release();
   });
 
   it('a lock naming this pid that no service here holds (left before a restart) is taken over', async () => {

@@ -1,8 +1,9 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { createHash, generateKeyPairSync, sign } from 'node:crypto';
+import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { acquirePluginLock, FirmwareService } from '@provd/firmware';
 import { isProvdError, type ProvdErrorCode } from '@provd/sdk';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -98,6 +99,48 @@ describe('installPlugin', () => {
     expect(await readFile(dirOf('templates', 'base.tpl'), 'utf8')).toBe('v2 {{ ip }}\n');
     expect(await readFile(dirOf('var', 'tftpboot', 'generated.cfg'), 'utf8')).toBe('device file');
     expect(await readFile(dirOf('var', 'installed', 'fw.json'), 'utf8')).toBe('{}');
+    expect(Object.keys(await snapshot(pluginsDir)).filter((p) => !p.startsWith('acme-1'))).toEqual([]);
+  });
+
+  it('upgrades holding the firmware lock: refused while a firmware operation holds it, nothing moved', async () => {
+    await installV1();
+    // What a firmware install or removal of the plugin holds while it writes var/installed and var/tftpboot.
+    const lock = await acquirePluginLock({ dir: join(pluginsDir, 'acme-1', 'var', 'installed'), plugin: 'acme-1', waitMs: 0 });
+    try {
+      await writeRepo(repoDir, [{ id: 'acme-1', tarball: await pluginTarball('acme-1', { info: { version: '2.0.0' } }), version: '2.0.0' }]);
+      const before = await snapshot(dir.path);
+      const err = await installPlugin('acme-1', { repo: repoDir, pluginsDir, firmwareLockWaitMs: 0 }).then(() => undefined, (e: unknown) => e);
+      expect(isProvdError(err) ? [err.code, err.message] : err).toEqual([
+        'PROVD_FETCHFW_LOCKED',
+        expect.stringMatching(new RegExp(`^plugin "acme-1" is locked by process ${process.pid} \\(since .*\\), which is installing or removing firmware`)),
+      ]);
+      expect(await snapshot(dir.path)).toEqual(before);
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('runs an upgrade and a concurrent firmware install of the plugin one after the other: the record and files are kept', async () => {
+    await installV1();
+    const archive = gzipSync(await makeTar([{ name: 'top/b.bin', content: 'firmware b' }]));
+    const pkgsDb = `[pkg_b]\ndescription: b\nversion: 1\nfiles: f_b\ninstall: g_b\n\n[install_g_b]\na-b: untar $FILE1\nb-c: cp */* fw/\n\n[file_f_b]\nurl: \nfilename: b.tgz\nsize: ${archive.length}\nsha1sum: ${createHash('sha1').update(archive).digest('hex')}\n`;
+    const v2 = await pluginTarball('acme-1', { info: { version: '2.0.0' }, files: { 'pkgs/pkgs.db': pkgsDb } });
+    await writeRepo(repoDir, [{ id: 'acme-1', tarball: v2, version: '2.0.0' }]);
+    const pluginDir = join(pluginsDir, 'acme-1');
+    await rm(join(pluginDir, 'var', 'installed', 'fw.json')); // not a real record: the installer would refuse it
+    await mkdir(join(pluginDir, 'pkgs'), { recursive: true });
+    await writeFile(join(pluginDir, 'pkgs', 'pkgs.db'), pkgsDb);
+    await mkdir(join(pluginDir, 'var', 'cache'), { recursive: true });
+    await writeFile(join(pluginDir, 'var', 'cache', 'b.tgz'), archive);
+    const firmware = new FirmwareService({ pluginDir, pluginId: 'acme-1' });
+    const [installed, upgraded] = await Promise.all([firmware.install('b'), installPlugin('acme-1', { repo: repoDir, pluginsDir })]);
+    expect(upgraded).toMatchObject({ version: '2.0.0', previousVersion: '1.0.0' });
+    expect(installed).toBeDefined();
+    // Whichever ran first, the upgraded folder holds the firmware, its record and the device file; no lock is left.
+    expect(await readFile(join(pluginDir, 'var', 'tftpboot', 'fw', 'b.bin'), 'utf8')).toBe('firmware b');
+    expect(await readFile(join(pluginDir, 'var', 'tftpboot', 'generated.cfg'), 'utf8')).toBe('device file');
+    expect(await readdir(join(pluginDir, 'var', 'installed'))).toEqual(['b']);
+    expect(await firmware.installed()).toMatchObject({ b: { version: '1' } });
     expect(Object.keys(await snapshot(pluginsDir)).filter((p) => !p.startsWith('acme-1'))).toEqual([]);
   });
 

@@ -35,7 +35,7 @@ describe('pnpm build-plugins digium', { timeout: 60_000 }, () => {
     expect(Object.keys(db).sort()).toEqual(TARGETS.map((t) => t.pluginId).sort());
     for (const target of TARGETS) {
       const bytes = await readFile(out.join('repo', tarball(target.pluginId)));
-      const info = JSON.parse(await readFile(join(repoRoot, 'packages', 'plugin-digium', target.dir, 'plugin-info'), 'utf8')) as object;
+      const info = JSON.parse(await readFile(join(repoRoot, 'packages', 'plugin-digium', 'test', 'golden', `${target.pluginId}.plugin-info`), 'utf8')) as object;
       expect(db[target.pluginId]).toEqual({
         ...info,
         filename: tarball(target.pluginId),

@@ -2,11 +2,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { validatePluginInfo, type PluginInfo } from '@provd/sdk';
+import { expectGolden } from '@provd/testing';
 import { describe, expect, it } from 'vitest';
 import { DIGIUM_MODELS } from '../common/models';
 import family from '../provd.family';
 import { TARGETS } from './expected';
-import { packageDir } from './plugin-fixture';
+import { builtFamily, packageDir } from './plugin-fixture';
 
 const LINES: Record<string, number> = { D40: 2, D45: 2, D50: 4, D60: 4, D62: 2, D65: 6, D70: 6 };
 const PUBLISHED: Record<string, string> = { 'digium-1.4.0.0': '1.1.4', 'digium-2.2.1.8': '1.1.5', 'digium-2.8.1': '1.0.4' };
@@ -39,15 +40,28 @@ describe('provd.family.ts', () => {
   });
 });
 
+/** What the spec's model list reads like in the descriptions: `D40, D50 and D70`. */
+const listed = (models: readonly string[], and: string): string => `${models.slice(0, -1).join(', ')} ${and} ${models[models.length - 1]}`;
+
 describe.each(TARGETS)('$pluginId plugin-info', (target) => {
+  const fwVersion = target.pluginId.slice('digium-'.length);
+  const built = async (file: string): Promise<string> => readFile(join((await builtFamily()).folder(target.pluginId), file), 'utf8');
+
+  it('is derived at build time from the model tables, byte for byte the file that used to be kept by hand', async () => {
+    // The golden files are the hand-written plugin-info files the derivation replaced.
+    await expectGolden(await built('plugin-info'), join(packageDir, 'test', 'golden', `${target.pluginId}.plugin-info`));
+    // Nothing of it is kept by hand any more: the version folder holds only the entry and the firmware package.
+    expect((await readdir(join(packageDir, target.dir))).sort()).toEqual(['entry.ts', 'pkgs']);
+    expect(family.targets.find((t) => t.pluginId === target.pluginId)?.pluginInfo).toEqual(JSON.parse(await built('plugin-info')));
+  });
+
   it('is valid, lists its models with their lines, in English and French, at a version above the published one', async () => {
-    const info = JSON.parse(await readFile(join(packageDir, target.dir, 'plugin-info'), 'utf8')) as PluginInfo;
+    const info = JSON.parse(await built('plugin-info')) as PluginInfo;
     expect(validatePluginInfo(info)).toEqual({ valid: true, errors: [] });
     expect(atLeast(info.version, PUBLISHED[target.pluginId]!)).toBe(true);
-    expect(info.description).toContain(target.pluginId.slice('digium-'.length));
-    expect(info.description_fr).toBeTruthy();
+    expect(info.description).toBe(`Digium ${listed(target.models, 'and')} SIP desk phones running firmware ${fwVersion}.`);
+    expect(info.description_fr).toBe(`Téléphones de bureau SIP Digium ${listed(target.models, 'et')} avec le micrologiciel ${fwVersion}.`);
     expect(info.sdk).toBe('^0.1.0');
-    const fwVersion = target.pluginId.slice('digium-'.length);
     expect(info.capabilities).toEqual(
       Object.fromEntries(
         target.models.map((model) => [
@@ -66,13 +80,22 @@ describe.each(TARGETS)('$pluginId plugin-info', (target) => {
     );
   });
 
-  it('ships no template that only extends base.tpl (the look-up falls back to it), and a firmware list', async () => {
+  it('ships no template that only extends base.tpl (the look-up falls back to it), and a derived firmware list', async () => {
     const onlyExtends = /^(?:\s|\{#[\s\S]*?#\})*\{%-?\s*extends\s+['"]base\.tpl['"]\s*-?%\}\s*$/;
-    for (const folder of ['common', target.dir]) {
-      for (const name of await readdir(join(packageDir, folder, 'templates'))) {
-        expect([name, onlyExtends.test(await readFile(join(packageDir, folder, 'templates', name), 'utf8'))]).toEqual([name, false]);
-      }
+    const templates = join((await builtFamily()).folder(target.pluginId), 'templates');
+    expect((await readdir(templates)).sort()).toEqual(['base.tpl', 'contacts.tpl', 'firmware.tpl']);
+    for (const name of await readdir(templates)) {
+      expect([name, onlyExtends.test(await readFile(join(templates, name), 'utf8'))]).toEqual([name, false]);
     }
-    expect(await readFile(join(packageDir, target.dir, 'templates', 'firmware.tpl'), 'utf8')).toContain(target.firmwareAttr);
+    const list = await built('templates/firmware.tpl');
+    await expectGolden(list, join(packageDir, 'test', 'golden', `${target.pluginId}.firmware.tpl`));
+    const elements = [...list.matchAll(/<firmware model="(D\d\d)" version="([^"]+)" url="\{\{ XX_server_url \}\}\/Digium\/firmware\/([^"]+)"\/>/g)];
+    expect(elements.map((m) => [m[1], m[2], m[3]])).toEqual(target.models.map((model) => [model, target.firmwareAttr, `${target.firmwareAttr}_${model}_firmware.eff`]));
+  });
+
+  it('has a firmware package whose descriptions name the same models', async () => {
+    const pkgs = await readFile(join(packageDir, target.dir, 'pkgs', 'pkgs.db'), 'utf8');
+    expect(pkgs).toContain(`description: Firmware ${fwVersion} of the Digium ${listed(target.models, 'and')}\n`);
+    expect(pkgs).toContain(`description_fr: Micrologiciel ${fwVersion} des Digium ${listed(target.models, 'et')}\n`);
   });
 });

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { isProvdError, type ProvdError } from '@provd/sdk';
-import { discoverFamilyFiles } from '../family/discover-families';
+import { discoverFamilyFiles, FAMILY_SEARCH } from '../family/discover-families';
 import { loadFamilyFile } from '../family/load-family';
 import type { FamilyDefinition } from '../family/types';
 import { findDhcpOverlaps, validateDhcp, validateFamily } from '../family/validate-family';
@@ -82,7 +82,7 @@ export async function loadFamilies(root: string, names: readonly string[], optio
   else {
     selected = [];
     const missing = names.filter((n) => !byName.has(n));
-    for (const name of missing) errors.push(buildError('PROVD_BUILD_FAMILY_NOT_FOUND', { family: name, known: [...byName.keys()].sort() }));
+    for (const name of missing) errors.push(buildError('PROVD_BUILD_FAMILY_NOT_FOUND', { family: name, known: [...byName.keys()].sort(), root: resolve(root), searched: FAMILY_SEARCH }));
     for (const o of outcomes) {
       if ((o.name !== undefined && names.includes(o.name)) || (missing.length > 0 && o.name === undefined)) selected.push(o);
     }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { type ProvdError } from '@provd/sdk';
 import { bundleEntry } from '../bundle/bundle-entry';
 import { checkFirmwareManifests } from '../checks/check-firmware';
-import { checkPluginInfo, type CheckSubject } from '../checks/check-plugin-info';
+import { checkPluginInfo, formatPluginInfo, type CheckSubject } from '../checks/check-plugin-info';
 import { checkTemplates } from '../checks/check-templates';
 import type { TargetDefinition } from '../family/types';
 import { layerSources, sourceSpec, type LayeredFile } from '../layer/layer-sources';
@@ -58,7 +58,13 @@ export async function prepareTarget(family: LoadedFamily, target: TargetDefiniti
   const sourceNames = specs.map((s) => s.dir);
 
   let pluginInfo: Record<string, unknown> | undefined;
-  const infoFile = tree.files.get('plugin-info');
+  let infoFile = tree.files.get('plugin-info');
+  if (target.pluginInfo !== undefined) {
+    // Declared by the family file: written by the build, checked like a file; a source file as well is ambiguous.
+    if (infoFile) errors.push(buildError('PROVD_BUILD_PLUGIN_INFO_TWICE', { ...subject, familyFile: family.file, file: infoFile.origin }));
+    infoFile = { path: 'plugin-info', source: Buffer.from(formatPluginInfo(target.pluginInfo)), origin: `${family.file} (pluginInfo of target ${JSON.stringify(target.id)})`, executable: false };
+    tree.files.set('plugin-info', infoFile);
+  }
   if (!infoFile) {
     errors.push(buildError('PROVD_BUILD_PLUGIN_INFO_MISSING', { ...subject, sources: sourceNames }));
   } else {

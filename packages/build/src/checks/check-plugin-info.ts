@@ -20,6 +20,19 @@ export interface PluginInfoCheck {
   errors: ProvdError[];
 }
 
+/**
+ * The text the build writes for a `plugin-info` it produces itself (one declared by a target's `pluginInfo`, or a
+ * file to which it added `sdk`): JSON indented by two spaces, keys in their order, a final newline.
+ *
+ * @example
+ * ```ts
+ * formatPluginInfo({ version: '1.0.0', description: 'x', capabilities: {} }); // '{\n  "version": "1.0.0",\n  ...}\n'
+ * ```
+ */
+export function formatPluginInfo(info: Readonly<Record<string, unknown>>): string {
+  return `${JSON.stringify(info, null, 2)}\n`;
+}
+
 const FILE_NAME_SAFE = /^[A-Za-z0-9][A-Za-z0-9._+~-]*$/;
 
 /**
@@ -51,7 +64,7 @@ export function checkPluginInfo(raw: Uint8Array, file: string, subject: CheckSub
   let bytes: Uint8Array = raw;
   if (info.sdk === undefined) {
     info.sdk = defaultSdkRange(sdkVersion);
-    bytes = Buffer.from(`${JSON.stringify(info, null, 4)}\n`);
+    bytes = Buffer.from(formatPluginInfo(info));
   } else if (typeof info.sdk === 'string' && !sdkRangeAccepts(info.sdk, sdkVersion)) {
     errors.push(buildError('PROVD_BUILD_SDK_RANGE', { ...subject, file, range: info.sdk, sdkVersion }));
   }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { isProvdError, type ProvdError } from '@provd/sdk';
 import { buildRepository } from '../build/build-repository';
 import { loadFamilies } from '../build/load-families';
+import { FAMILY_SEARCH } from '../family/discover-families';
 import { buildError } from '../errors';
 import { reloadPlugin, type ReloadTarget } from './reload-client';
 import { syncPluginFolder } from './sync-plugin-folder';
@@ -82,7 +83,7 @@ export async function startDevLoop(options: DevLoopOptions): Promise<DevLoop> {
   const pluginsDir = resolve(options.pluginsDir);
   const selection = await loadFamilies(root, [options.family], { includeExamples: true });
   const family = selection.families[0];
-  if (!family) throw selection.errors[0] ?? buildError('PROVD_BUILD_FAMILY_NOT_FOUND', { family: options.family, known: [] });
+  if (!family) throw selection.errors[0] ?? buildError('PROVD_BUILD_FAMILY_NOT_FOUND', { family: options.family, known: [], root, searched: FAMILY_SEARCH });
   const dir = family.dir;
   let first = true;
   let running: Promise<DevRound> | undefined;

@@ -7,6 +7,12 @@ export const FAMILY_FILE = 'provd.family.ts';
 /** The folders (relative to the repository root) whose sub-folders may hold a family file. */
 export const FAMILY_ROOTS: readonly string[] = ['packages', 'examples'];
 
+/**
+ * Where {@link discoverFamilyFiles} looks for family files, as patterns relative to the repository root, in the
+ * order it looks: the root itself, then each sub-folder of every {@link FAMILY_ROOTS} folder.
+ */
+export const FAMILY_SEARCH: readonly string[] = [FAMILY_FILE, ...FAMILY_ROOTS.map((top) => `${top}/*/${FAMILY_FILE}`)];
+
 const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => undefined))?.isFile() === true;
 
 /**

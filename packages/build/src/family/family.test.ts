@@ -43,6 +43,16 @@ describe('loadFamilyFile', () => {
 });
 
 describe('validateFamily', () => {
+  it('wants pluginInfo to be an object, declared once (not also as a generated file)', () => {
+    expect(
+      validateFamily({ name: 'a', targets: [{ id: '1', pluginId: 'a-1', sources: ['s'], pluginInfo: 'x' }, { id: '2', pluginId: 'a-2', sources: ['s'], pluginInfo: {}, files: { 'plugin-info': '{}' } }] }),
+    ).toEqual([
+      'targets.0.pluginInfo: must be the plugin-info object ({ version, description, capabilities, ... })',
+      'targets.1.files.plugin-info: the target declares "pluginInfo" too; keep one of them',
+    ]);
+  });
+
+
   it('accepts a well-formed definition', () => {
     expect(validateFamily({ name: 'a-b', targets: [{ id: '1.0', pluginId: 'a-1.0', sources: ['common', { dir: 'v1', exclude: ['*.md'] }], files: { 'templates/x.tpl': 'x' } }] })).toEqual([]);
   });

@@ -1,10 +1,21 @@
 import { build, type Message, type Plugin } from 'esbuild';
 import { dirname, isAbsolute, join } from 'node:path';
 import { buildError } from '../errors';
+import { capabilitiesOf } from './capabilities-of';
+import { defineFamily } from './define-family';
 
 
-/** The module `@provd/build` is replaced with inside a family file: only `defineFamily` is needed there. */
-const BUILD_STUB = 'export function defineFamily(family) { return family; }\n';
+/**
+ * What a family file gets when it imports `@provd/build`: the declaration helpers, not the whole build tool. The
+ * bundled family file reads them from a global the loader sets, so that it runs this package's own functions.
+ */
+const FAMILY_API = { defineFamily, capabilitiesOf };
+const FAMILY_API_KEY = Symbol.for('provd.build.familyApi');
+const BUILD_STUB = [
+  `const api = globalThis[Symbol.for(${JSON.stringify(FAMILY_API_KEY.description)})];`,
+  ...Object.keys(FAMILY_API).map((name) => `export const ${name} = api.${name};`),
+  '',
+].join('\n');
 
 /** Replaces imports of `@provd/build` in a family file with {@link BUILD_STUB}. */
 const stubBuildPackage: Plugin = {
@@ -24,8 +35,9 @@ export function esbuildReason(messages: readonly Message[]): { file?: string; li
 }
 
 /**
- * Loads a `provd.family.ts`: bundles it with esbuild (in memory; `@provd/build` stubbed, node built-ins external) and
- * imports the result. Returns the default export, unchecked. Throws `PROVD_BUILD_FAMILY_LOAD_FAILED`.
+ * Loads a `provd.family.ts`: bundles it with esbuild (in memory; `@provd/build` replaced by its declaration helpers
+ * `defineFamily` and `capabilitiesOf`, node built-ins external) and imports the result. Returns the default export,
+ * unchecked. Throws `PROVD_BUILD_FAMILY_LOAD_FAILED`.
  *
  * @example
  * ```ts
@@ -58,6 +70,7 @@ export async function loadFamilyFile(file: string, displayName: string): Promise
     throw buildError('PROVD_BUILD_FAMILY_LOAD_FAILED', { file: displayName, reason: `${where}${at.reason}` }, { cause: err });
   }
   let mod: { default?: unknown };
+  (globalThis as Record<symbol, unknown>)[FAMILY_API_KEY] = FAMILY_API;
   try {
     mod = (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as { default?: unknown };
   } catch (err) {

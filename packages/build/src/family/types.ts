@@ -1,3 +1,5 @@
+import type { PluginInfo } from '@provd/sdk';
+
 /**
  * One source folder of a target, with optional filters. A bare string is the same as `{ dir: string }`.
  *
@@ -30,6 +32,14 @@ export interface TargetDefinition {
    * templates produced from placeholders, for example.
    */
   files?: Readonly<Record<string, string | Uint8Array>>;
+  /**
+   * The target's `plugin-info`, declared here instead of kept as a file in a source folder, so that it can be
+   * derived from what the family already knows (its model table, its firmware versions: see
+   * {@link capabilitiesOf}). The build writes it as JSON indented by two spaces with a final newline, then checks
+   * it as it checks a file. A target declares its `plugin-info` in one place: this key, or a `plugin-info` file in
+   * its sources, not both.
+   */
+  pluginInfo?: PluginInfo;
 }
 
 /**

@@ -66,6 +66,12 @@ export function validateFamily(value: unknown): string[] {
         }
       }
     }
+    if (target.pluginInfo !== undefined) {
+      if (!isRecord(target.pluginInfo)) errors.push(`${at}.pluginInfo: must be the plugin-info object ({ version, description, capabilities, ... })`);
+      if (isRecord(target.files) && Object.hasOwn(target.files, 'plugin-info')) {
+        errors.push(`${at}.files.plugin-info: the target declares "pluginInfo" too; keep one of them`);
+      }
+    }
   });
   return errors;
 }

@@ -1,14 +1,14 @@
 import type { Answers } from '../answers';
 import { familyNames, SAMPLE_MAC_BARE } from './names';
 import { gitignore, packageJson, readme, tsconfigJson, vitestConfig, type Placement } from './package-files';
-import { associatorFile, baseTemplate, entryFile, extractorsFile, familyFile, modelsFile, pluginFile, pluginInfoFile } from './plugin-sources';
+import { associatorFile, baseTemplate, entryFile, extractorsFile, familyFile, modelsFile, pluginFile } from './plugin-sources';
 import { sampleConfig, sampleDevice, sampleOutput } from './sample';
 import { pluginTestFile } from './test-files';
 
 /**
- * Every file of a new plugin family, by path relative to its folder: the family file, the plugin sources of
- * `common/` and of the first firmware's folder, a sample device and config, tests with the golden file of the
- * sample phone, and the package files for where it lives.
+ * Every file of a new plugin family, by path relative to its folder: the family file (which declares each plugin's
+ * plugin-info), the plugin sources of `common/` and of the first firmware's folder, a sample device and config, tests
+ * with the golden file of the sample phone, and the package files for where it lives.
  *
  * @example
  * ```ts
@@ -26,7 +26,6 @@ export function generateFamily(answers: Answers, placement: Placement): Record<s
     [`common/${n.pluginModule}.ts`]: pluginFile(n, answers.layout),
     'common/templates/base.tpl': baseTemplate(n, answers.layout),
     [`${n.targetDir}/entry.ts`]: entryFile(n),
-    [`${n.targetDir}/plugin-info`]: pluginInfoFile(n),
     'sample/config.json': `${JSON.stringify(sampleConfig(), null, 2)}\n`,
     'sample/device.json': `${JSON.stringify(sampleDevice(n), null, 2)}\n`,
     'test/plugin.test.ts': pluginTestFile(n, answers.layout),

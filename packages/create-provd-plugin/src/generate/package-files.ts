@@ -1,8 +1,12 @@
+import type { RepositoryField } from '../repository-guess';
 import { VERSION } from '../version';
 import type { FamilyNames } from './names';
 
-/** Where the generated family lives: a package of the provd repository, or a folder of its own. */
-export type Placement = { kind: 'workspace'; root: string; relDir: string } | { kind: 'standalone' };
+/**
+ * Where the generated family lives: a package of the provd repository, or a folder of its own; with the
+ * `repository` field its `package.json` gets, when one could be guessed (see `guessRepository`).
+ */
+export type Placement = ({ kind: 'workspace'; root: string; relDir: string } | { kind: 'standalone' }) & { repository?: RepositoryField };
 
 const TOOL_VERSIONS = { typescript: '~5.9.3', vitest: '^4.1.12', '@types/node': '^20.19.0' } as const;
 
@@ -21,12 +25,13 @@ export function packageJson(n: FamilyNames, placement: Placement): string {
   if (placement.kind === 'workspace') {
     pkg.exports = { './package.json': './package.json' };
     pkg.engines = { node: '>=20.19.0' };
-    pkg.repository = { type: 'git', url: 'git+https://github.com/provd/provd.git', directory: placement.relDir };
+    if (placement.repository) pkg.repository = placement.repository;
     pkg.scripts = { typecheck: 'tsc -p tsconfig.json --noEmit' };
     pkg.peerDependencies = { '@provd/sdk': provd };
     pkg.devDependencies = { '@provd/build': provd, '@provd/host': provd, '@provd/sdk': provd, '@provd/testing': provd };
   } else {
     pkg.engines = { node: '>=20.19.0' };
+    if (placement.repository) pkg.repository = placement.repository;
     pkg.scripts = {
       build: 'provd-build build --out dist/repo --plugins-dir dist/plugins',
       check: 'provd-build check',
@@ -123,12 +128,13 @@ Plugins for ${n.vendor} ${n.models.join(', ')} SIP phones, firmware ${n.firmware
 
 | file | what |
 | --- | --- |
-| \`provd.family.ts\` | the family: its targets (one plugin per firmware version) and its DHCP routing |
+| \`provd.family.ts\` | the family: its targets (one plugin per firmware version, each with its plugin-info) and its DHCP routing |
 | \`common/extractors.ts\` | what DHCP option 60, the HTTP User-Agent and the TFTP file name tell about a phone |
 | \`common/associator.ts\` | how well a plugin supports a phone |
 | \`common/${n.pluginModule}.ts\` | the plugin: writes \`${n.filesDir}/<mac>.${n.ext}\` for each phone |
 | \`common/templates/base.tpl\` | the configuration file, in Jinja2; \`<model>.tpl\` files may extend it |
-| \`${n.targetDir}/\` | what is particular to firmware ${n.firmware}: \`entry.ts\` and \`plugin-info\` |
+| \`common/models.ts\` | the models and their lines: what the plugin renders and the plugin-info declares |
+| \`${n.targetDir}/\` | what is particular to firmware ${n.firmware}: \`entry.ts\` |
 | \`sample/\` | a device and a raw config, for \`render\` and the tests |
 | \`test/\` | the tests, and the golden file of the sample phone |
 

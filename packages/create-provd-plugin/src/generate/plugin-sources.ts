@@ -4,18 +4,46 @@ import type { FamilyNames } from './names';
 const js = (value: unknown): string => JSON.stringify(value);
 const regexText = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-/** `provd.family.ts`: the build declaration of the family. */
+/** `provd.family.ts`: the build declaration of the family, its plugin-info derived from the model table. */
 export function familyFile(n: FamilyNames): string {
-  return `import { defineFamily } from '@provd/build';
+  return `import { capabilitiesOf, defineFamily } from '@provd/build';
+import { MODELS } from './common/models';
 
-// The ${n.vendor} family: \`common/\` holds what every firmware version shares (extractors, associator, plugin class,
-// templates), \`${n.targetDir}/\` what is particular to firmware ${n.firmware} (entry and plugin-info). Another firmware
-// version is one more folder and one more target. ${n.vendor} phones send DHCP option 60 \`${n.token}-<model>-<version>\`
-// and fetch their files under the URL of option 66, to which \`/${n.filesDir}\` is appended.
+// The ${n.vendor} family: \`common/\` holds what every firmware version shares (models, extractors, associator, plugin
+// class, templates), \`${n.targetDir}/\` what is particular to firmware ${n.firmware} (its entry). Another firmware version is
+// one more folder and one more target. ${n.vendor} phones send DHCP option 60 \`${n.token}-<model>-<version>\` and fetch
+// their files under the URL of option 66, to which \`/${n.filesDir}\` is appended. Each plugin's plugin-info is declared
+// here, its capabilities derived from the model table the plugin uses, so that a model's lines are kept in one place.
+const FIRMWARE = ${js(n.firmware)};
+
 export default defineFamily({
   name: ${js(n.family)},
   dhcp: { vendorClassPrefixes: [${js(`${n.token}-`)}], urlPath: ${js(`/${n.filesDir}`)} },
-  targets: [{ id: ${js(n.firmware)}, pluginId: ${js(n.pluginId)}, sources: ['common', ${js(n.targetDir)}] }],
+  targets: [
+    {
+      id: FIRMWARE,
+      pluginId: ${js(n.pluginId)},
+      sources: ['common', ${js(n.targetDir)}],
+      pluginInfo: {
+        version: '0.1.0',
+        description: \`Plugin for the ${n.vendor} \${Object.keys(MODELS).join(', ')} SIP phones, firmware \${FIRMWARE}.\`,
+        capabilities: capabilitiesOf({
+          vendor: ${js(n.vendor)},
+          version: FIRMWARE,
+          models: Object.keys(MODELS),
+          capabilities: (model) => ({
+            lines: MODELS[model]!.lines,
+            function_keys: 0,
+            expansion_modules: 0,
+            high_availability: false,
+            switchboard: false,
+            type: 'deskphone',
+            protocol: 'sip',
+          }),
+        }),
+      },
+    },
+  ],
 });
 `;
 }
@@ -29,7 +57,10 @@ export interface ModelSpec {
   lines: number;
 }
 
-/** The models of the family (a model may get its own template, \`templates/<model>.tpl\`, extending \`base.tpl\`). */
+/**
+ * The models of the family (a model may get its own template, \`templates/<model>.tpl\`, extending \`base.tpl\`); the
+ * family file derives the capabilities of each plugin-info from this table.
+ */
 export const MODELS: Readonly<Record<string, ModelSpec>> = {
 ${rows}
 };
@@ -208,28 +239,6 @@ export default class ${className} extends ${n.pluginClass} {
   }
 }
 `;
-}
-
-/** `<target>/plugin-info`: the plugin's version, descriptions and capabilities. */
-export function pluginInfoFile(n: FamilyNames): string {
-  const capabilities: Record<string, unknown> = {};
-  for (const model of n.models) {
-    capabilities[`${n.vendor}, ${model}, ${n.firmware}`] = {
-      lines: 2,
-      function_keys: 0,
-      expansion_modules: 0,
-      high_availability: false,
-      switchboard: false,
-      type: 'deskphone',
-      protocol: 'sip',
-    };
-  }
-  const info = {
-    version: '0.1.0',
-    description: `Plugin for the ${n.vendor} ${n.models.join(', ')} SIP phones, firmware ${n.firmware}.`,
-    capabilities,
-  };
-  return `${JSON.stringify(info, null, 4)}\n`;
 }
 
 /** `common/templates/base.tpl`: the configuration file of every model, in plain Jinja2. */

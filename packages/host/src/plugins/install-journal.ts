@@ -8,7 +8,7 @@
  */
 import { lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { isProcessGone, writeFileAtomic } from '@provd/sdk';
+import { isLeftByGoneProcess, writeFileAtomic } from '@provd/sdk';
 import type { MovedEntry } from './move-missing';
 
 /** The journal file, in the staging folder. */
@@ -105,7 +105,8 @@ const STAGING = /^\.(install|remove)-(.+)-(\d+)-[^-]+$/;
  * Recovers the plugins folder after a crash: every staging folder left by a process that is gone is undone (an
  * interrupted upgrade puts the previous version back, with its firmware records and device files), completed (an
  * upgrade killed after its commit rename) or simply removed (nothing had moved, or an interrupted uninstall's trash).
- * Staging folders of live processes are left alone. Returns what was done, for the log.
+ * Staging folders of live processes are left alone; a folder named after a pid that a process started since it last
+ * changed (pids are reused) is not that process's and is recovered. Returns what was done, for the log.
  *
  * @example
  * ```ts
@@ -121,7 +122,8 @@ export async function recoverPluginsFolder(pluginsDir: string): Promise<Recovere
     if (!m) continue;
     const folder = join(base, name);
     const pid = Number(m[3]);
-    if (activeHere.has(folder) || (pid !== process.pid && !isProcessGone(pid))) continue;
+    // A live process with the folder's pid made it only if it was already running when the folder last changed.
+    if (activeHere.has(folder) || (pid !== process.pid && !(await isLeftByGoneProcess(pid, folder)))) continue;
     const id = m[2] as string;
     const outcome = m[1] === 'install' ? await recoverOne(base, folder, id) : 'removed';
     await rm(folder, { recursive: true, force: true });

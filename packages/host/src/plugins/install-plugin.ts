@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PluginInfo } from '@provd/sdk';
-import { extractArchive, type ArchiveLimits } from '@provd/firmware';
+import { acquirePluginLock, extractArchive, type ArchiveLimits } from '@provd/firmware';
 import { deadlineIn, fetchPluginIndex, fetchPluginPackage, openRepository, REPOSITORY_DEADLINE_MS, sequencesOf, type RepositorySource } from '../repository/index';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
@@ -27,6 +27,11 @@ export interface InstallPluginOptions {
   deadlineMs?: number;
   /** Bounds on the unpacked package (defaults: 64 MiB per entry, 256 MiB in all, 20 000 entries). */
   limits?: Partial<ArchiveLimits>;
+  /**
+   * How long an upgrade waits for a firmware install or removal of the plugin to finish (it holds the plugin's
+   * firmware lock) before it is refused with `PROVD_FETCHFW_LOCKED`, in milliseconds. @defaultValue 10000
+   */
+  firmwareLockWaitMs?: number;
 }
 
 /** What {@link installPlugin} did. */
@@ -70,29 +75,39 @@ async function stagePackage(bytes: Buffer, file: string, id: string, staging: st
 /**
  * Puts the staged plugin folder in place of `target` atomically: the previous version's runtime state (`var/`:
  * installed firmware, administrators' templates, generated files) is carried over where the new package does not
- * ship the same file, the old folder is renamed aside and the new one renamed in (the commit point). The renames are
+ * ship the same file, the old folder is renamed aside and the new one renamed in (the commit point), all of it holding
+ * the plugin's firmware lock (waiting up to `lockWaitMs` for a firmware operation to finish). The renames are
  * journaled first (see `install-journal.ts`), so a process killed at any of them is undone at the next start; if a
  * step fails, everything is moved back and the previous version is left as it was.
  */
-async function swapIn(id: string, staged: string, target: string, staging: string): Promise<void> {
+async function swapIn(id: string, staged: string, target: string, staging: string, lockWaitMs: number): Promise<void> {
   if (!(await exists(target))) {
     await rename(staged, target);
     return;
   }
-  const aside = join(staging, 'old');
-  const plan = await planMissing(join(target, 'var'), join(staged, 'var'));
-  await writeInstallJournal(staging, { id, staged, aside, moves: plan });
-  const moved: MovedEntry[] = [];
-  let asideDone = false;
+  // The firmware records move with var/: hold the lock the firmware installer takes, so that no install or removal
+  // of this plugin's firmware runs meanwhile. The new folder gets a copy of the lock file (so its own lock file is not
+  // moved over), which keeps the lock held under the same path once the new folder is in place.
+  const lock = await acquirePluginLock({ dir: join(target, 'var', 'installed'), plugin: id, waitMs: lockWaitMs });
   try {
-    await moveAll(plan, moved);
-    await rename(target, aside);
-    asideDone = true;
-    await rename(staged, target);
-  } catch (err) {
-    if (asideDone) await rename(aside, target);
-    await moveBack(moved);
-    throw err;
+    await lock.carryTo(join(staged, 'var', 'installed'));
+    const aside = join(staging, 'old');
+    const plan = await planMissing(join(target, 'var'), join(staged, 'var'));
+    await writeInstallJournal(staging, { id, staged, aside, moves: plan });
+    const moved: MovedEntry[] = [];
+    let asideDone = false;
+    try {
+      await moveAll(plan, moved);
+      await rename(target, aside);
+      asideDone = true;
+      await rename(staged, target);
+    } catch (err) {
+      if (asideDone) await rename(aside, target);
+      await moveBack(moved);
+      throw err;
+    }
+  } finally {
+    await lock.release();
   }
 }
 
@@ -129,7 +144,7 @@ export async function installPlugin(id: string, options: InstallPluginOptions): 
     assertSdkCompatible(id, info, options.sdkVersion ?? HOST_SDK_VERSION);
     if (!(await exists(join(staged, ENTRY_FILE)))) throw hostError('PROVD_PLUGIN_ENTRY_MISSING', { plugin: id, file: `${id}/${ENTRY_FILE}` });
     const previous = await readPluginInfo(target, id).catch(() => undefined);
-    await swapIn(id, staged, target, staging);
+    await swapIn(id, staged, target, staging, options.firmwareLockWaitMs ?? 10_000);
     const result: InstallPluginResult = { id, version: info.version, dir: target, info };
     if (previous) result.previousVersion = previous.version;
     return result;

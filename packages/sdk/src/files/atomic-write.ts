@@ -4,10 +4,11 @@
  * old target untouched; a failed multi-file write puts back the targets it had already replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
 import { isProvdError } from '../errors/provd-error';
+import { isLeftByGoneProcess } from './leftover-owner';
 import { PooledWriteError, writePool } from './write-pool';
 
 /** One file for {@link writeFilesAtomic}: where it goes and what it holds (a string is written as UTF-8). */
@@ -319,48 +320,6 @@ export async function writeFilesAtomic(files: readonly FileContent[]): Promise<v
 }
 
 /**
- * Whether process `pid` is gone (this process never is): what tells the leftovers of a killed process (temporary
- * files, staging folders naming their writer's pid) from those of a running one.
- *
- * @example
- * ```ts
- * if (isProcessGone(Number(pidFromName))) await rm(staging, { recursive: true, force: true });
- * ```
- */
-export function isProcessGone(pid: number): boolean {
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return codeOf(err) === 'ESRCH';
-  }
-}
-
-/** The clock ticks per second of `/proc/<pid>/stat` start times (USER_HZ, 100 on every Linux build). */
-const USER_HZ = 100;
-
-/**
- * Whether process `pid` started after `path` was last modified, so that it cannot have written it (Linux: its start
- * time in `/proc/<pid>/stat` against the boot time of `/proc/stat`). `false` where that cannot be told.
- */
-async function startedAfter(pid: number, path: string): Promise<boolean> {
-  try {
-    const [procStat, systemStat, file] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile('/proc/stat', 'utf8'), stat(path)]);
-    // the fields after the command name (which may hold spaces) start at the state, field 3; the start time is field 22
-    const fields = procStat.slice(procStat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[19]);
-    const boot = Number(/^btime (\d+)$/m.exec(systemStat)?.[1]);
-    if (!Number.isFinite(ticks) || !Number.isFinite(boot)) return false;
-    const startedMs = (boot + ticks / USER_HZ) * 1000;
-    // a second of slack: btime is whole seconds
-    return startedMs > file.mtimeMs + 1000;
-  } catch {
-    return false;
-  }
-}
-
-/**
  * Removes, under `dir` (recursively), the temporary and kept-previous files that atomic writes of processes now gone
  * left behind (a process killed between writing a temporary file and renaming it, say). Files of running processes,
  * this one included, are left alone. Returns the removed paths. A missing folder has none.
@@ -378,9 +337,7 @@ export async function removeStaleTemporaries(dir: string): Promise<string[]> {
     if (!m) continue;
     const path = join(entry.parentPath, entry.name);
     const pid = parseInt(m[2] as string, 36);
-    // a live process with the writer's pid is the writer only if it was already running when the file was written
-    // (pids are reused: after a reboot, or once the kernel wraps them)
-    if (!isProcessGone(pid) && !(await startedAfter(pid, path))) continue;
+    if (!(await isLeftByGoneProcess(pid, path))) continue;
     await unlink(path).then(
       () => removed.push(path),
       () => undefined,

@@ -1,2 +1,3 @@
-export { AtomicWriter, isProcessGone, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+export { AtomicWriter, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+export { isLeftByGoneProcess, isProcessGone } from './leftover-owner';
 export type { AtomicWriterOptions, FileContent, WriteDurability } from './atomic-write';

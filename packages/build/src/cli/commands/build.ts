@@ -37,7 +37,7 @@ export function registerBuild(cli: CAC, setExit: (code: number) => void): void {
     .command('build [...families]', 'Build plugin families (those under packages/, or the named ones) into a plugin repository')
     .option('--examples', 'With no family named, also build the example families of examples/')
     .option('--out <dir>', 'The repository folder to write', { default: 'dist/repo' })
-    .option('--root <dir>', 'The repository root holding packages/ and examples/', { default: '.' })
+    .option('--root <dir>', 'The repository root: its own provd.family.ts, packages/*/ and examples/*/ are searched', { default: '.' })
     .option('--pretty', 'Indent plugins.db')
     .option('--sign <keyfile>', 'Sign plugins.db with this PEM Ed25519 private key (writes plugins.db.sig)')
     .option('--bundle <zipfile>', 'Also write an offline bundle (.zip) of the repository')

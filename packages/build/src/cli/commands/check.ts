@@ -6,7 +6,7 @@ import { EXIT_OK, EXIT_USER_ERROR, printError, printJson, terminalReporter } fro
 export function registerCheck(cli: CAC, setExit: (code: number) => void): void {
   cli
     .command('check [...families]', 'Report everything wrong with plugin families (schema, templates, manifests, DHCP, SDK range) without writing anything')
-    .option('--root <dir>', 'The repository root holding packages/ and examples/', { default: '.' })
+    .option('--root <dir>', 'The repository root: its own provd.family.ts, packages/*/ and examples/*/ are searched', { default: '.' })
     .option('--json', 'Print the result as JSON')
     .example('provd-build check digium')
     .action(async (families: string[], flags: { root: string; json?: boolean }) => {

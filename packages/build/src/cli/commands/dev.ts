@@ -31,7 +31,7 @@ export function registerDev(cli: CAC, setExit: (code: number) => void): void {
     .option('--plugins-dir <dir>', 'The plugins folder of the running host (its --plugins-dir)')
     .option('--api-url <url>', 'The API of the running host; the token comes from PROVD_API_TOKEN', { default: 'http://127.0.0.1:8666' })
     .option('--no-reload', 'Only rebuild into the plugins folder, do not ask the host to reload')
-    .option('--root <dir>', 'The repository root holding packages/ and examples/, or the folder of a family of its own', { default: '.' })
+    .option('--root <dir>', 'The repository root (its own provd.family.ts, packages/*/ and examples/*/ are searched), or the folder of a family of its own', { default: '.' })
     .example('PROVD_API_TOKEN=dev provd-build dev digium --plugins-dir /var/lib/provd/plugins')
     .action(async (family: string, flags: DevFlags) => {
       if (!flags.pluginsDir) {

@@ -29,11 +29,12 @@ describe('parsePluginIndex', () => {
 describe('an http(s) repository', () => {
   let server: Server;
   let url: string;
-  const files: Record<string, { status?: number; body?: Buffer }> = {};
+  const files: Record<string, { status?: number; body?: Buffer; location?: string }> = {};
   beforeEach(async () => {
     server = createServer((req, res) => {
       const file = files[decodeURIComponent((req.url ?? '/').slice(1))];
       res.statusCode = file?.status ?? (file ? 200 : 404);
+      if (file?.location) res.setHeader('location', file.location);
       res.end(file?.body);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,6 +59,15 @@ describe('an http(s) repository', () => {
     expect((err as Error).message).toContain('more than 1000');
     const direct = await openRepository(url).read('p.tar.gz', { maxBytes: 10 }).catch((e: unknown) => e);
     expect(direct).toBeInstanceOf(FileTooLargeError);
+  });
+
+  it('follows redirects within a bound, and refuses a redirect loop', async () => {
+    files['moved/plugins.db'] = { status: 301, location: '/elsewhere/plugins.db' };
+    files['elsewhere/plugins.db'] = { body: Buffer.from('{}') };
+    expect((await openRepository(`${url}/moved/`).read('plugins.db'))?.toString()).toBe('{}');
+    files['loop/plugins.db'] = { status: 302, location: '/loop/plugins.db' };
+    const err = await openRepository(`${url}/loop`).read('plugins.db').catch((e: unknown) => e);
+    expect([isProvdError(err, 'PROVD_REPO_UNREACHABLE'), (err as Error).message]).toEqual([true, expect.stringContaining('more than 10 redirects')]);
   });
 
   it('reports a repository nobody listens on', async () => {

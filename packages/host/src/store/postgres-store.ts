@@ -2,11 +2,10 @@ import pg from 'pg';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { announceTo, changePayload, checkId, columnValues, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
-import { checkExpectation, hostsSince } from './sqlite-store';
 import type {
   ChangeSet,
   Collection,

@@ -1,6 +1,6 @@
 import { hostError } from '../errors';
 import type { TableColumns } from './sql-selector';
-import type { DocumentKind, StoreChange } from './store';
+import type { DocumentKind, StoreChange, WriteExpectation } from './store';
 
 /** The ids a store accepts: letters, digits, `.`, `_`, `-`, starting with a letter or digit, at most 128 characters. */
 export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -61,5 +61,20 @@ export function announceTo(listeners: Iterable<(change: StoreChange) => void>, c
     } catch (err) {
       log(`store: a change listener failed: ${(err as Error).message}`);
     }
+  }
+}
+
+/** Hosts seen since this moment count for dropping a finished job (a host gone for a day no longer holds jobs). */
+export const hostsSince = (): string => new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+
+/** Throws when the stored revision `rev` (0: absent) does not satisfy `expect`. */
+export function checkExpectation(kind: DocumentKind, id: string, rev: number, expect: WriteExpectation | undefined): void {
+  if (expect === undefined) return;
+  if (expect === 'absent') {
+    if (rev !== 0) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: kindName(kind), id });
+  } else if (expect === 'present') {
+    if (rev === 0) throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: 'it no longer exists' });
+  } else if (rev !== expect.rev) {
+    throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: rev === 0 ? 'it no longer exists' : `revision ${rev}, expected ${expect.rev}` });
   }
 }

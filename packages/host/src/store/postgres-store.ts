@@ -2,6 +2,7 @@ import pg from 'pg';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
+import { isDataRefusal, writeBatch } from './postgres-batch';
 import { announceTo, changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
@@ -253,30 +254,49 @@ export class PostgresStore implements Store {
       const failure = this.failed(err);
       return batch.map(() => failure);
     }
-    const outcomes: (CommitResult | Error)[] = [];
+    const last = [...(++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : []), `NOTIFY ${CHANGE_CHANNEL}`];
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      for (const changes of batch) {
-        await client.query('SAVEPOINT change');
-        try {
-          outcomes.push(await this.apply(client, changes));
-          await client.query('RELEASE SAVEPOINT change');
-        } catch (err) {
-          await client.query('ROLLBACK TO SAVEPOINT change');
-          await client.query('RELEASE SAVEPOINT change');
-          outcomes.push(this.failed(err));
-        }
+      const outcomes = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: last });
+      client.release();
+      return outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (!isDataRefusal(err)) {
+        // a connection lost meanwhile is not given back to the pool
+        client.release(err instanceof Error && !('code' in err) ? err : undefined);
+        const failure = this.failed(err);
+        return batch.map(() => failure);
       }
-      if (++this.commits % 1000 === 0) await client.query('DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - $1', [CHANGE_LOG_KEEP]);
-      await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
-      await client.query('COMMIT');
+      // The database refused a statement (nothing was committed): write the change sets again one at a time, each
+      // under a savepoint, so only the one at fault fails.
+      this.log(`store: a batch of ${batch.length} change set(s) was refused as a whole (${(err as Error).message}); writing them one at a time`);
+    }
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+      const outcomes = await this.writeOneByOne(client, batch);
+      await client.query(`${last.join('; ')}; COMMIT`);
+      return outcomes;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       const failure = this.failed(err);
       return batch.map(() => failure);
     } finally {
       client.release();
+    }
+  }
+
+  /** Writes the change sets of a batch one at a time, each under its own savepoint (failing alone). */
+  private async writeOneByOne(client: pg.PoolClient, batch: readonly ChangeSet[]): Promise<(CommitResult | Error)[]> {
+    const outcomes: (CommitResult | Error)[] = [];
+    for (const changes of batch) {
+      await client.query('SAVEPOINT change');
+      try {
+        outcomes.push(await this.apply(client, changes));
+        await client.query('RELEASE SAVEPOINT change');
+      } catch (err) {
+        await client.query('ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change');
+        outcomes.push(this.failed(err));
+      }
     }
     return outcomes;
   }

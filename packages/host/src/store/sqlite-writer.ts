@@ -86,6 +86,8 @@ function run(plan) {
 }
 parentPort.on('message', (msg) => {
   if (msg.close) {
+    // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
+    try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
     db.close();
     parentPort.close();
     return;

@@ -204,6 +204,10 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(page.total).toBe(5);
     expect((await store.devices.find({}, { skip: 4, limit: 2 })).total).toBe(5);
     expect((await store.devices.find({}, { skip: 9, limit: 2 })).total).toBe(5);
+    // without a limit, or with one larger than what matches
+    expect(await store.devices.find({}, { skip: 3 })).toMatchObject({ total: 5, items: [{}, {}] });
+    expect(await store.devices.find({}, { skip: 9 })).toEqual({ total: 5, items: [] });
+    expect(await store.devices.find({}, { skip: 1, limit: 1000 })).toMatchObject({ total: 5, items: [{}, {}, {}, {}] });
     expect((await store.devices.find({ mac: '00:00:00:00:00:02' }, { fields: ['mac', 'options.rank', 'nope'] })).items).toEqual([
       { id: 'd3', mac: '00:00:00:00:00:02', options: { rank: '3' } },
     ]);

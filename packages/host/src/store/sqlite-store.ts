@@ -231,6 +231,14 @@ export class SqliteStore implements Store {
       const total = skip === 0 && items.length < limit ? items.length : (this.stmt(countSql).pluck().get(countParams) as number);
       return { items, total };
     }
+    // A find without a small limit often matches few documents (a MAC search): read them at once when they fit in
+    // one chunk, every matching document after `skip` then being in hand.
+    const probeParams = bind([...all.slice(0, -2), CHUNK + 1, skip]);
+    const probe = this.stmt(sql).pluck().all(probeParams) as string[];
+    if (probe.length <= CHUNK && (limit === 0 || probe.length < limit)) {
+      const total = probe.length > 0 || skip === 0 ? skip + probe.length : (this.stmt(countSql).pluck().get(countParams) as number);
+      return { items: probe.map(project), total };
+    }
     // Large results: a snapshot on the reader connection, read in chunks with event-loop turns between them.
     const previous = this.readerBusy;
     let release!: () => void;

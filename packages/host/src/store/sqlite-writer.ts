@@ -126,7 +126,7 @@ export class SqliteWriter {
 
   private constructor(file: string) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker.unref();
     let opened!: () => void;
     let refused!: (e: Error) => void;

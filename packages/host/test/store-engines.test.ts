@@ -1,5 +1,6 @@
 import { isProvdError } from '@provd/sdk';
 import { testdir, type TestDir } from '@provd/test-utils';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store/postgres-store';
 import { SqliteStore } from '../src/store/sqlite-store';
@@ -299,6 +300,24 @@ describe('PostgreSQL store shared by two hosts', () => {
   afterEach(async () => {
     for (const s of stores.splice(0)) await s.close();
     await db.drop();
+  });
+
+  it('refuses a database another schema version made, and opens a current one without creating anything', async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    await a.put('devices', dev('x'));
+    await a.close();
+    const again = await PostgresStore.open(db.url, { hostId: 'B' });
+    stores.push(again);
+    expect(await again.devices.get('x')).toEqual(dev('x'));
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      expect((await admin.query('SELECT host FROM hosts ORDER BY host')).rows.map((r) => r.host)).toEqual(['A', 'B']);
+      await admin.query("UPDATE provd_meta SET value = '99' WHERE key = 'schema'");
+    } finally {
+      await admin.end();
+    }
+    await expect(PostgresStore.open(db.url, { hostId: 'C' })).rejects.toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_STORE_FAILED') && /schema version 99/.test((e as Error).message));
   });
 
   it('fails alone a change set the database refuses, and commits the others of its batch', async () => {

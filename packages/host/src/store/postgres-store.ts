@@ -97,29 +97,42 @@ export class PostgresStore implements Store {
     pool.on('error', (err) => options.log?.(`store: PostgreSQL connection error: ${err.message}`));
     const store = new PostgresStore(pool, where, options.hostId, options.log ?? (() => {}));
     try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-        await client.query(schema());
-        const found = await client.query<{ value: string }>('SELECT value FROM provd_meta WHERE key = $1', ['schema']);
-        if (found.rows.length === 0) await client.query('INSERT INTO provd_meta (key, value) VALUES ($1, $2)', ['schema', SCHEMA_VERSION]);
-        else if (found.rows[0]!.value !== SCHEMA_VERSION) throw new Error(`schema version ${found.rows[0]!.value}, this host reads ${SCHEMA_VERSION}`);
-        await client.query('INSERT INTO hosts (host, seen) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen', [options.hostId, new Date().toISOString()]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      // the listener connects while the schema is checked
+      await Promise.all([PostgresStore.prepareSchema(pool, options.hostId), store.listen(url)]);
       store.seenSeq = await store.lastSeq();
-      await store.listen(url);
     } catch (err) {
+      await store.listenClient?.end().catch(() => {});
       await pool.end().catch(() => {});
       throw isProvdError(err) ? err : hostError('PROVD_HOST_STORE_FAILED', { where, reason: (err as Error).message }, { cause: err });
     }
     return store;
+  }
+
+  /** Creates the tables when missing (under the write lock) and records this host as seen. */
+  private static async prepareSchema(pool: pg.Pool, hostId: string): Promise<void> {
+    const client = await pool.connect();
+    const seen = ['INSERT INTO hosts (host, seen) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen', [hostId, new Date().toISOString()]] as const;
+    try {
+      // the usual case, a database this version made: one look, no lock
+      const known = await client.query<{ value: string }>("SELECT value FROM provd_meta WHERE key = 'schema'").catch(() => undefined);
+      if (known?.rows[0]?.value === SCHEMA_VERSION) {
+        await client.query(seen[0], [...seen[1]]);
+        return;
+      }
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      await client.query(schema());
+      const found = await client.query<{ value: string }>('SELECT value FROM provd_meta WHERE key = $1', ['schema']);
+      if (found.rows.length === 0) await client.query('INSERT INTO provd_meta (key, value) VALUES ($1, $2)', ['schema', SCHEMA_VERSION]);
+      else if (found.rows[0]!.value !== SCHEMA_VERSION) throw new Error(`schema version ${found.rows[0]!.value}, this host reads ${SCHEMA_VERSION}`);
+      await client.query(seen[0], [...seen[1]]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   private async listen(url: string): Promise<void> {

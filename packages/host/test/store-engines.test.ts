@@ -1,5 +1,6 @@
 import { isProvdError } from '@provd/sdk';
 import { testdir, type TestDir } from '@provd/test-utils';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/store/postgres-store';
 import { SqliteStore } from '../src/store/sqlite-store';
@@ -116,6 +117,32 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(new Set(seqs).size).toBe(59);
   });
 
+  it('applies the change sets of one commit in order: a document written several times keeps its last state', async () => {
+    const cfg = (id: string, parents: string[]) => ({ op: 'put' as const, kind: 'configs' as const, doc: { id, parent_ids: parents, raw_config: {} } });
+    await store.commit({ writes: [cfg('base', [])] });
+    // submitted in one turn of the event loop: one transaction
+    const results = await Promise.all([
+      store.put('devices', dev('a', { ip: '10.0.0.1' })),
+      store.put('devices', dev('a', { ip: '10.0.0.2' })),
+      store.commit({ writes: [{ op: 'delete', kind: 'devices', id: 'a', expect: 'present' }], jobs: [{ reason: 'first', selector: { id: 'a' } }] }),
+      store.put('devices', dev('a', { ip: '10.0.0.3' }), 'absent'),
+      store.commit({ writes: [cfg('leaf', ['base'])], jobs: [{ reason: 'second', selector: { config: 'leaf' } }], settings: { k: 1 } }),
+      store.commit({ writes: [cfg('leaf', [])] }),
+      store.commit({ settings: { k: undefined } }),
+    ]);
+    expect(results.map((r) => r.revs)).toEqual([[1], [2], [0], [1], [1], [2], []]);
+    const seqs = results.map((r) => r.seq);
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(results[2]!.jobs[0]!.id).toBeLessThan(results[4]!.jobs[0]!.id);
+    expect((await store.jobs()).map((j) => j.reason)).toEqual(['first', 'second']);
+    expect(await store.devices.get('a')).toEqual(dev('a', { ip: '10.0.0.3' }));
+    expect(await store.revision('devices', 'a')).toBe(1);
+    expect(await store.revision('configs', 'leaf')).toBe(2);
+    expect((await store.configs.find({ parent_ids: { $contains: 'base' } })).items).toEqual([]);
+    expect(await store.setting('k')).toBeUndefined();
+  });
+
   it('evaluates equality and every established operator in the database', async () => {
     await store.commit({
       writes: [
@@ -178,6 +205,10 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(page.total).toBe(5);
     expect((await store.devices.find({}, { skip: 4, limit: 2 })).total).toBe(5);
     expect((await store.devices.find({}, { skip: 9, limit: 2 })).total).toBe(5);
+    // without a limit, or with one larger than what matches
+    expect(await store.devices.find({}, { skip: 3 })).toMatchObject({ total: 5, items: [{}, {}] });
+    expect(await store.devices.find({}, { skip: 9 })).toEqual({ total: 5, items: [] });
+    expect(await store.devices.find({}, { skip: 1, limit: 1000 })).toMatchObject({ total: 5, items: [{}, {}, {}, {}] });
     expect((await store.devices.find({ mac: '00:00:00:00:00:02' }, { fields: ['mac', 'options.rank', 'nope'] })).items).toEqual([
       { id: 'd3', mac: '00:00:00:00:00:02', options: { rank: '3' } },
     ]);
@@ -269,6 +300,35 @@ describe('PostgreSQL store shared by two hosts', () => {
   afterEach(async () => {
     for (const s of stores.splice(0)) await s.close();
     await db.drop();
+  });
+
+  it('refuses a database another schema version made, and opens a current one without creating anything', async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    await a.put('devices', dev('x'));
+    await a.close();
+    const again = await PostgresStore.open(db.url, { hostId: 'B' });
+    stores.push(again);
+    expect(await again.devices.get('x')).toEqual(dev('x'));
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      expect((await admin.query('SELECT host FROM hosts ORDER BY host')).rows.map((r) => r.host)).toEqual(['A', 'B']);
+      await admin.query("UPDATE provd_meta SET value = '99' WHERE key = 'schema'");
+    } finally {
+      await admin.end();
+    }
+    await expect(PostgresStore.open(db.url, { hostId: 'C' })).rejects.toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_STORE_FAILED') && /schema version 99/.test((e as Error).message));
+  });
+
+  it('fails alone a change set the database refuses, and commits the others of its batch', async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    stores.push(a);
+    // PostgreSQL's jsonb refuses the NUL character: the batch is written again one change set at a time
+    const results = await Promise.allSettled([a.put('devices', dev('ok1')), a.put('devices', dev('bad', { description: 'a \u0000 inside' })), a.put('devices', dev('ok2'))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_STORE_FAILED'));
+    expect((await a.devices.find()).items.map((d) => d.id)).toEqual(['ok1', 'ok2']);
+    expect(await a.devices.get('bad')).toBeUndefined();
   });
 
   it("sees the other host's commits at once, in commit order, and serialises their sequence numbers", async () => {

@@ -33,7 +33,8 @@ async function checkReferences(services: ApiServices, device: Partial<Device>, t
   if (device.config !== undefined && device.config !== old?.config && !(await usableConfig(services, tenant, device.config))) {
     errors.push(`config: no config "${device.config}" (create it first with POST /0.2/cfg_mgr/configs)`);
   }
-  if (device.plugin !== undefined && device.plugin !== old?.plugin && !(device.plugin in (await services.app.plugins.installed()))) {
+  // a loaded plugin is installed: the plugins folder is only read for one that is not loaded (left out at start)
+  if (device.plugin !== undefined && device.plugin !== old?.plugin && !services.app.plugins.loaded().has(device.plugin) && !(device.plugin in (await services.app.plugins.installed()))) {
     errors.push(`plugin: no installed plugin "${device.plugin}" (install it with POST /0.2/pg_mgr/install/install)`);
   }
   if (device.mac !== undefined) {

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { standardSipSynchronize, type Device } from '@provd/sdk';
 import { hostError } from '../errors';
+import { newRecordId } from '../store/records';
 import type { AppContext } from './app-context';
 import type { DeviceConfiguration } from './device-configuration';
 import { readDeviceInput } from './device-input';
@@ -22,7 +22,7 @@ export class DeviceOperations {
   async insert(input: unknown): Promise<Device> {
     const read = readDeviceInput(input);
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: read.errors });
-    const device = { ...read.device, id: read.device.id ?? randomUUID().replaceAll('-', '') } as Device;
+    const device = { ...read.device, id: read.device.id ?? newRecordId() } as Device;
     return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device, [], true));
   }
 

@@ -27,6 +27,6 @@ export type { OpenStoreOptions } from './open-store';
 export { parseSelector, projectFields } from './selector';
 export type { SelectorOperator, SelectorTerm } from './selector';
 export { selectorMatcher } from './selector-match';
-export { RECORD_ID } from './records';
+export { newRecordId, RECORD_ID } from './records';
 export { detectOldFormat, importDataFolder, refuseOldFormat } from './import-data';
 export type { DataFolderFormat, ImportOptions, ImportProblem, ImportReport } from './import-data';

@@ -2,11 +2,11 @@ import pg from 'pg';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { announceTo, changePayload, checkId, columnValues, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
+import { isDataRefusal, writeBatch } from './postgres-batch';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
-import { checkExpectation, hostsSince } from './sqlite-store';
 import type {
   ChangeSet,
   Collection,
@@ -97,29 +97,42 @@ export class PostgresStore implements Store {
     pool.on('error', (err) => options.log?.(`store: PostgreSQL connection error: ${err.message}`));
     const store = new PostgresStore(pool, where, options.hostId, options.log ?? (() => {}));
     try {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-        await client.query(schema());
-        const found = await client.query<{ value: string }>('SELECT value FROM provd_meta WHERE key = $1', ['schema']);
-        if (found.rows.length === 0) await client.query('INSERT INTO provd_meta (key, value) VALUES ($1, $2)', ['schema', SCHEMA_VERSION]);
-        else if (found.rows[0]!.value !== SCHEMA_VERSION) throw new Error(`schema version ${found.rows[0]!.value}, this host reads ${SCHEMA_VERSION}`);
-        await client.query('INSERT INTO hosts (host, seen) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen', [options.hostId, new Date().toISOString()]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
-      }
+      // the listener connects while the schema is checked
+      await Promise.all([PostgresStore.prepareSchema(pool, options.hostId), store.listen(url)]);
       store.seenSeq = await store.lastSeq();
-      await store.listen(url);
     } catch (err) {
+      await store.listenClient?.end().catch(() => {});
       await pool.end().catch(() => {});
       throw isProvdError(err) ? err : hostError('PROVD_HOST_STORE_FAILED', { where, reason: (err as Error).message }, { cause: err });
     }
     return store;
+  }
+
+  /** Creates the tables when missing (under the write lock) and records this host as seen. */
+  private static async prepareSchema(pool: pg.Pool, hostId: string): Promise<void> {
+    const client = await pool.connect();
+    const seen = ['INSERT INTO hosts (host, seen) VALUES ($1, $2) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen', [hostId, new Date().toISOString()]] as const;
+    try {
+      // the usual case, a database this version made: one look, no lock
+      const known = await client.query<{ value: string }>("SELECT value FROM provd_meta WHERE key = 'schema'").catch(() => undefined);
+      if (known?.rows[0]?.value === SCHEMA_VERSION) {
+        await client.query(seen[0], [...seen[1]]);
+        return;
+      }
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
+      await client.query(schema());
+      const found = await client.query<{ value: string }>('SELECT value FROM provd_meta WHERE key = $1', ['schema']);
+      if (found.rows.length === 0) await client.query('INSERT INTO provd_meta (key, value) VALUES ($1, $2)', ['schema', SCHEMA_VERSION]);
+      else if (found.rows[0]!.value !== SCHEMA_VERSION) throw new Error(`schema version ${found.rows[0]!.value}, this host reads ${SCHEMA_VERSION}`);
+      await client.query(seen[0], [...seen[1]]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   private async listen(url: string): Promise<void> {
@@ -254,30 +267,49 @@ export class PostgresStore implements Store {
       const failure = this.failed(err);
       return batch.map(() => failure);
     }
-    const outcomes: (CommitResult | Error)[] = [];
+    const last = [...(++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : []), `NOTIFY ${CHANGE_CHANNEL}`];
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [WRITE_LOCK]);
-      for (const changes of batch) {
-        await client.query('SAVEPOINT change');
-        try {
-          outcomes.push(await this.apply(client, changes));
-          await client.query('RELEASE SAVEPOINT change');
-        } catch (err) {
-          await client.query('ROLLBACK TO SAVEPOINT change');
-          await client.query('RELEASE SAVEPOINT change');
-          outcomes.push(this.failed(err));
-        }
+      const outcomes = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: last });
+      client.release();
+      return outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      if (!isDataRefusal(err)) {
+        // a connection lost meanwhile is not given back to the pool
+        client.release(err instanceof Error && !('code' in err) ? err : undefined);
+        const failure = this.failed(err);
+        return batch.map(() => failure);
       }
-      if (++this.commits % 1000 === 0) await client.query('DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - $1', [CHANGE_LOG_KEEP]);
-      await client.query(`NOTIFY ${CHANGE_CHANNEL}`);
-      await client.query('COMMIT');
+      // The database refused a statement (nothing was committed): write the change sets again one at a time, each
+      // under a savepoint, so only the one at fault fails.
+      this.log(`store: a batch of ${batch.length} change set(s) was refused as a whole (${(err as Error).message}); writing them one at a time`);
+    }
+    try {
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+      const outcomes = await this.writeOneByOne(client, batch);
+      await client.query(`${last.join('; ')}; COMMIT`);
+      return outcomes;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       const failure = this.failed(err);
       return batch.map(() => failure);
     } finally {
       client.release();
+    }
+  }
+
+  /** Writes the change sets of a batch one at a time, each under its own savepoint (failing alone). */
+  private async writeOneByOne(client: pg.PoolClient, batch: readonly ChangeSet[]): Promise<(CommitResult | Error)[]> {
+    const outcomes: (CommitResult | Error)[] = [];
+    for (const changes of batch) {
+      await client.query('SAVEPOINT change');
+      try {
+        outcomes.push(await this.apply(client, changes));
+        await client.query('RELEASE SAVEPOINT change');
+      } catch (err) {
+        await client.query('ROLLBACK TO SAVEPOINT change; RELEASE SAVEPOINT change');
+        outcomes.push(this.failed(err));
+      }
     }
     return outcomes;
   }

@@ -1,9 +1,27 @@
+import { randomBytes } from 'node:crypto';
 import { hostError } from '../errors';
 import type { TableColumns } from './sql-selector';
-import type { DocumentKind, StoreChange } from './store';
+import type { DocumentKind, StoreChange, WriteExpectation } from './store';
 
 /** The ids a store accepts: letters, digits, `.`, `_`, `-`, starting with a letter or digit, at most 128 characters. */
 export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/**
+ * A new record id: 32 hexadecimal digits like the established host's (a UUID without dashes), laid out as a UUID of
+ * version 7 (RFC 9562: the time in milliseconds first, then random bits), so that records created one after the
+ * other sit side by side in the primary key and the `(key, id)` indexes: a commit of many new devices writes a few
+ * pages of each index instead of one page per device.
+ *
+ * @example
+ * ```ts
+ * newRecordId(); // '0193d2f4c1a87b3e9f1c2d3e4f5a6b7c'
+ * ```
+ */
+export function newRecordId(now = Date.now()): string {
+  const random = randomBytes(10).toString('hex');
+  const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);
+  return `${now.toString(16).padStart(12, '0').slice(-12)}7${random.slice(0, 3)}${variant}${random.slice(4, 7)}${random.slice(7, 19)}`;
+}
 
 /** The top-level keys of each kind that have their own indexed text column. */
 export const INDEXED_COLUMNS: Readonly<Record<DocumentKind, readonly string[]>> = {
@@ -61,5 +79,20 @@ export function announceTo(listeners: Iterable<(change: StoreChange) => void>, c
     } catch (err) {
       log(`store: a change listener failed: ${(err as Error).message}`);
     }
+  }
+}
+
+/** Hosts seen since this moment count for dropping a finished job (a host gone for a day no longer holds jobs). */
+export const hostsSince = (): string => new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+
+/** Throws when the stored revision `rev` (0: absent) does not satisfy `expect`. */
+export function checkExpectation(kind: DocumentKind, id: string, rev: number, expect: WriteExpectation | undefined): void {
+  if (expect === undefined) return;
+  if (expect === 'absent') {
+    if (rev !== 0) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: kindName(kind), id });
+  } else if (expect === 'present') {
+    if (rev === 0) throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: 'it no longer exists' });
+  } else if (rev !== expect.rev) {
+    throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: rev === 0 ? 'it no longer exists' : `revision ${rev}, expected ${expect.rev}` });
   }
 }

@@ -61,6 +61,9 @@ export const sqliteDialect: SqlDialect = {
   nulls(order) {
     return order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
   },
+  unindexed(column) {
+    return `+${column}`;
+  },
 };
 
 /** PostgreSQL (JSONB `doc` column; text columns and comparisons in the "C" collation, i.e. by code point). */
@@ -92,5 +95,8 @@ export const postgresDialect: SqlDialect = {
   },
   nulls(order) {
     return order === 'asc' ? 'NULLS FIRST' : 'NULLS LAST';
+  },
+  unindexed(column) {
+    return column;
   },
 };

@@ -4,10 +4,11 @@ import Database from 'better-sqlite3';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { announceTo, changePayload, checkId, columnValues, INDEXED_COLUMNS, kindName, parentIds, storeTableColumns } from './records';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
 import { parseSelector, projectFields, type SelectorTerm } from './selector';
 import { sqliteDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
+import { SqliteWriter, type PlanOutcome, type PlanStep } from './sqlite-writer';
 import type {
   ChangeSet,
   Collection,
@@ -59,6 +60,28 @@ const CHUNK = 500;
 
 const tableColumns = (kind: DocumentKind): TableColumns => storeTableColumns(kind);
 
+/** The statement putting a document of each kind: a new one at revision 1, else the next revision (returned). */
+const UPSERT: Readonly<Record<DocumentKind, string>> = Object.fromEntries(
+  (['devices', 'configs'] as const).map((kind) => {
+    const cols = INDEXED_COLUMNS[kind];
+    return [
+      kind,
+      `INSERT INTO ${kind} (id, rev, ${cols.join(', ')}, doc) VALUES (?, 1, ${cols.map(() => '?').join(', ')}, ?)
+       ON CONFLICT (id) DO UPDATE SET rev = ${kind}.rev + 1, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, doc = excluded.doc RETURNING rev`,
+    ];
+  }),
+) as Record<DocumentKind, string>;
+
+/** One change set compiled for the writer thread. */
+interface CompiledChange {
+  /** Its statements. */
+  steps: PlanStep[];
+  /** The error of a failed outcome (an expectation not met, or what SQLite said). */
+  failure(outcome: Exclude<PlanOutcome, { ok: true }>): Error;
+  /** The result and the announced change of a committed outcome. */
+  finish(values: readonly (number | null)[]): { result: CommitResult; change: StoreChange };
+}
+
 /** The named placeholder of parameter `index` (better-sqlite3 binds positional `?` only in textual order). */
 const named = (index: number): string => `@p${index}`;
 /** The parameters as the object binding {@link named} placeholders. */
@@ -69,8 +92,10 @@ const storeFailed = (where: string, err: unknown) =>
 
 /**
  * The embedded engine: one SQLite file (`<dataDir>/provd.sqlite`) in WAL mode, `synchronous=FULL` (a commit is on
- * disk when it resolves). Reads run on the main connection (microseconds for indexed lookups); finds returning many
- * rows run on a second, read-only connection in a snapshot, yielding to the event loop between chunks.
+ * disk when it resolves). Writes run on a thread of their own ({@link SqliteWriter}): change sets submitted while a
+ * commit is being written go together into the next transaction, and no fsync blocks the event loop. Reads run on
+ * the main connection (microseconds for indexed lookups); finds returning many rows run on a second, read-only
+ * connection in a snapshot, yielding to the event loop between chunks.
  */
 export class SqliteStore implements Store {
   readonly engine = 'sqlite' as const;
@@ -87,6 +112,7 @@ export class SqliteStore implements Store {
 
   private constructor(
     private readonly db: Database.Database,
+    private readonly writer: SqliteWriter,
     readonly file: string,
     readonly hostId: string,
     private readonly log: (line: string) => void,
@@ -119,11 +145,12 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  /** Opens (creating when missing) the store in `dataDir`. */
-  static open(dataDir: string, options: StoreOpenOptions): SqliteStore {
+  /** Opens (creating when missing) the store in `dataDir`, and starts its writer thread. */
+  static async open(dataDir: string, options: StoreOpenOptions): Promise<SqliteStore> {
     mkdirSync(dataDir, { recursive: true });
     const file = join(dataDir, SQLITE_FILE);
-    let db: Database.Database;
+    let db: Database.Database | undefined;
+    let writer: SqliteWriter;
     try {
       db = new Database(file);
       db.pragma('journal_mode = WAL');
@@ -133,11 +160,13 @@ export class SqliteStore implements Store {
       const version = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get('schema') as string | undefined;
       if (version === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
       else if (version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, this host reads ${SCHEMA_VERSION}`);
+      db.prepare('INSERT INTO hosts (host, seen) VALUES (?, ?) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen').run(options.hostId, new Date().toISOString());
+      writer = await SqliteWriter.start(file);
     } catch (err) {
+      db?.close();
       throw storeFailed(file, err);
     }
-    db.prepare('INSERT INTO hosts (host, seen) VALUES (?, ?) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen').run(options.hostId, new Date().toISOString());
-    return new SqliteStore(db, file, options.hostId, options.log ?? (() => {}));
+    return new SqliteStore(db, writer, file, options.hostId, options.log ?? (() => {}));
   }
 
   private collection<K extends DocumentKind>(kind: K): Collection<DocumentOf[K]> {
@@ -202,6 +231,14 @@ export class SqliteStore implements Store {
       const total = skip === 0 && items.length < limit ? items.length : (this.stmt(countSql).pluck().get(countParams) as number);
       return { items, total };
     }
+    // A find without a small limit often matches few documents (a MAC search): read them at once when they fit in
+    // one chunk, every matching document after `skip` then being in hand.
+    const probeParams = bind([...all.slice(0, -2), CHUNK + 1, skip]);
+    const probe = this.stmt(sql).pluck().all(probeParams) as string[];
+    if (probe.length <= CHUNK && (limit === 0 || probe.length < limit)) {
+      const total = probe.length > 0 || skip === 0 ? skip + probe.length : (this.stmt(countSql).pluck().get(countParams) as number);
+      return { items: probe.map(project), total };
+    }
     // Large results: a snapshot on the reader connection, read in chunks with event-loop turns between them.
     const previous = this.readerBusy;
     let release!: () => void;
@@ -254,106 +291,127 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Writes one batch of change sets in one transaction, each under its own savepoint. */
-  private flush(batch: ChangeSet[]): (CommitResult | Error)[] {
-    const outcomes: (CommitResult | Error)[] = [];
-    const announced: StoreChange[] = [];
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
+  /** Writes one batch of change sets in one transaction on the writer thread, each under its own savepoint. */
+  private async flush(batch: ChangeSet[]): Promise<(CommitResult | Error)[]> {
+    const outcomes: (CommitResult | Error)[] = new Array(batch.length);
+    const compiled: { at: number; plan: CompiledChange }[] = [];
+    batch.forEach((changes, at) => {
       try {
-        for (const changes of batch) {
-          this.db.exec('SAVEPOINT change');
-          try {
-            const { result, change } = this.apply(changes);
-            this.db.exec('RELEASE change');
-            outcomes.push(result);
-            announced.push(change);
-          } catch (err) {
-            this.db.exec('ROLLBACK TO change');
-            this.db.exec('RELEASE change');
-            outcomes.push(storeFailed(this.file, err));
-          }
-        }
-        if (++this.commits % 1000 === 0) this.stmt('DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?').run(CHANGE_LOG_KEEP);
-        this.db.exec('COMMIT');
+        compiled.push({ at, plan: this.compile(changes) });
       } catch (err) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
+        outcomes[at] = storeFailed(this.file, err);
       }
+    });
+    const plans = compiled.map((c) => c.plan.steps);
+    if (compiled.length > 0 && ++this.commits % 1000 === 0) plans.push([{ mode: 'run', sql: 'DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?', params: [CHANGE_LOG_KEEP] }]);
+    let written: PlanOutcome[];
+    try {
+      written = plans.length > 0 ? await this.writer.write(plans) : [];
     } catch (err) {
       const failure = storeFailed(this.file, err);
       return batch.map(() => failure);
     }
+    const announced: StoreChange[] = [];
+    compiled.forEach(({ at, plan }, i) => {
+      const outcome = written[i]!;
+      try {
+        if (!outcome.ok) throw plan.failure(outcome);
+        const { result, change } = plan.finish(outcome.values);
+        outcomes[at] = result;
+        announced.push(change);
+      } catch (err) {
+        outcomes[at] = storeFailed(this.file, err);
+      }
+    });
     for (const change of announced) this.announce(change);
     return outcomes;
   }
 
-  private apply(changes: ChangeSet): { result: CommitResult; change: StoreChange } {
-    const revs: number[] = [];
+  /** The statements of one change set, and how to read its outcome. Throws on a bad id or selector. */
+  private compile(changes: ChangeSet): CompiledChange {
+    const steps: PlanStep[] = [];
+    const add = (step: PlanStep): number => steps.push(step) - 1;
+    const checks = new Map<number, { kind: DocumentKind; id: string; expect: WriteExpectation }>();
+    const revAt: (number | undefined)[] = [];
     const writes: StoreChange['writes'] = [];
     for (const write of changes.writes ?? []) {
       const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
       checkId(write.kind, id);
-      const rev = (this.stmt(`SELECT rev FROM ${write.kind} WHERE id = ?`).pluck().get(id) as number | undefined) ?? 0;
-      checkExpectation(write.kind, id, rev, write.expect);
+      if (write.expect !== undefined) {
+        const expect = write.expect === 'absent' ? 'a' : write.expect === 'present' ? 'p' : write.expect.rev;
+        checks.set(add({ mode: 'check', sql: `SELECT rev FROM ${write.kind} WHERE id = ?`, params: [id], expect }), { kind: write.kind, id, expect: write.expect });
+      }
       if (write.op === 'delete') {
-        this.stmt(`DELETE FROM ${write.kind} WHERE id = ?`).run(id);
-        if (write.kind === 'configs') this.stmt('DELETE FROM config_parents WHERE config_id = ?').run(id);
-        revs.push(0);
+        add({ mode: 'run', sql: `DELETE FROM ${write.kind} WHERE id = ?`, params: [id] });
+        if (write.kind === 'configs') add({ mode: 'run', sql: 'DELETE FROM config_parents WHERE config_id = ?', params: [id] });
+        revAt.push(undefined);
         writes.push({ kind: write.kind, id, deleted: true });
         continue;
       }
       const doc = write.doc as unknown as Record<string, unknown>;
-      const cols = INDEXED_COLUMNS[write.kind];
-      this.db
-        .prepare(
-          `INSERT INTO ${write.kind} (id, rev, ${cols.join(', ')}, doc) VALUES (?, ?, ${cols.map(() => '?').join(', ')}, ?)
-           ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, doc = excluded.doc`,
-        )
-        .run(id, rev + 1, ...columnValues(write.kind, doc), JSON.stringify(doc));
+      revAt.push(add({ mode: 'value', sql: UPSERT[write.kind], params: [id, ...columnValues(write.kind, doc), JSON.stringify(doc)] }));
       if (write.kind === 'configs') {
-        this.stmt('DELETE FROM config_parents WHERE config_id = ?').run(id);
-        const ins = this.stmt('INSERT OR IGNORE INTO config_parents (parent_id, config_id) VALUES (?, ?)');
-        for (const parent of parentIds(doc)) ins.run(parent, id);
+        add({ mode: 'run', sql: 'DELETE FROM config_parents WHERE config_id = ?', params: [id] });
+        for (const parent of parentIds(doc)) add({ mode: 'run', sql: 'INSERT OR IGNORE INTO config_parents (parent_id, config_id) VALUES (?, ?)', params: [parent, id] });
       }
-      revs.push(rev + 1);
       writes.push({ kind: write.kind, id, deleted: false });
     }
     const settings = Object.keys(changes.settings ?? {});
     for (const [key, value] of Object.entries(changes.settings ?? {})) {
-      if (value === undefined) this.stmt('DELETE FROM settings WHERE key = ?').run(key);
-      else this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+      if (value === undefined) add({ mode: 'run', sql: 'DELETE FROM settings WHERE key = ?', params: [key] });
+      else add({ mode: 'run', sql: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', params: [key, JSON.stringify(value)] });
     }
-    const jobs: ReconfigureJob[] = [];
     const created = new Date().toISOString();
-    for (const job of changes.jobs ?? []) {
+    const jobRows = (changes.jobs ?? []).map((job) => {
       parseSelector(job.selector);
-      const deconfigure = job.deconfigure && job.deconfigure.length > 0 ? JSON.stringify(job.deconfigure) : null;
-      const id = Number(this.stmt('INSERT INTO jobs (reason, selector, deconfigure, created, origin) VALUES (?, ?, ?, ?, ?)').run(job.reason, JSON.stringify(job.selector), deconfigure, created, this.hostId).lastInsertRowid);
-      jobs.push(jobOf({ id, reason: job.reason, selector: JSON.stringify(job.selector), deconfigure, created, origin: this.hostId }));
-    }
+      const row = { reason: job.reason, selector: JSON.stringify(job.selector), deconfigure: job.deconfigure && job.deconfigure.length > 0 ? JSON.stringify(job.deconfigure) : null, created, origin: this.hostId };
+      const at = add({ mode: 'run', sql: 'INSERT INTO jobs (reason, selector, deconfigure, created, origin) VALUES (?, ?, ?, ?, ?)', params: [row.reason, row.selector, row.deconfigure, created, this.hostId] });
+      return { at, row };
+    });
     for (const p of changes.progress ?? []) {
-      this.db
-        .prepare(
-          `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES (?, ?, ?, ?, ?, ?)
+      add({
+        mode: 'run',
+        sql: `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (job, host) DO UPDATE SET cursor = excluded.cursor, done = excluded.done, total = excluded.total, finished = excluded.finished`,
-        )
-        .run(p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished ? 1 : 0);
+        params: [p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished ? 1 : 0],
+      });
     }
+    const since = hostsSince();
     for (const f of changes.finished ?? []) {
-      this.stmt(
-        `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES (?, ?, NULL, ?, ?, 1)
+      add({
+        mode: 'run',
+        sql: `INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES (?, ?, NULL, ?, ?, 1)
          ON CONFLICT (job, host) DO UPDATE SET done = excluded.done, total = excluded.total, finished = 1`,
-      ).run(f.job, this.hostId, f.done, f.total);
-      const gone = this.stmt(
-        `DELETE FROM jobs WHERE id = @job AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.seen >= @since
-           AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = @job AND p.host = h.host AND p.finished = 1))`,
-      ).run({ job: f.job, since: hostsSince() });
-      if (gone.changes > 0) this.stmt('DELETE FROM job_progress WHERE job = ?').run(f.job);
+        params: [f.job, this.hostId, f.done, f.total],
+      });
+      // the job is forgotten once every host seen lately has finished it (then its progress rows too)
+      add({
+        mode: 'run',
+        sql: `DELETE FROM jobs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.seen >= ?
+           AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = ? AND p.host = h.host AND p.finished = 1))`,
+        params: [f.job, since, f.job],
+      });
+      add({ mode: 'run', sql: 'DELETE FROM job_progress WHERE job = ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE id = ?)', params: [f.job, f.job] });
     }
-    const body = { origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
-    const seq = Number(this.stmt('INSERT INTO changes (payload) VALUES (?)').run(changePayload(body)).lastInsertRowid);
-    return { result: { seq, revs, jobs }, change: { seq, ...body } };
+    const payload = changePayload({ origin: this.hostId, writes, settings, jobs: [] });
+    const seqAt =
+      jobRows.length === 0
+        ? add({ mode: 'run', sql: 'INSERT INTO changes (payload) VALUES (?)', params: [payload] })
+        : add({ mode: 'run', sql: `INSERT INTO changes (payload) VALUES (json_set(?, '$.jobs', json_array(${jobRows.map(() => '?').join(', ')})))`, params: [payload, ...jobRows.map((j) => ({ ref: j.at }))] });
+    return {
+      steps,
+      failure: (outcome) => {
+        const check = checks.get(outcome.step);
+        if (check && 'rev' in outcome) checkExpectation(check.kind, check.id, outcome.rev, check.expect);
+        return new Error('message' in outcome ? outcome.message : `step ${outcome.step} failed`);
+      },
+      finish: (values) => {
+        const jobs = jobRows.map(({ at, row }) => jobOf({ id: values[at]!, ...row }));
+        const seq = values[seqAt]!;
+        const change: StoreChange = { seq, origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
+        return { result: { seq, revs: revAt.map((at) => (at === undefined ? 0 : values[at]!)), jobs }, change };
+      },
+    };
   }
 
   private announce(change: StoreChange): void {
@@ -385,10 +443,15 @@ export class SqliteStore implements Store {
 
   async dropJob(id: number): Promise<void> {
     await this.queue.drain();
-    this.db.transaction(() => {
-      this.stmt('DELETE FROM job_progress WHERE job = ?').run(id);
-      this.stmt('DELETE FROM jobs WHERE id = ?').run(id);
-    })();
+    const [outcome] = await this.writer.write([
+      [
+        { mode: 'run', sql: 'DELETE FROM job_progress WHERE job = ?', params: [id] },
+        { mode: 'run', sql: 'DELETE FROM jobs WHERE id = ?', params: [id] },
+      ],
+    ]).catch((err: unknown) => {
+      throw storeFailed(this.file, err);
+    });
+    if (outcome && !outcome.ok) throw storeFailed(this.file, new Error('message' in outcome ? outcome.message : 'dropping the job failed'));
   }
 
   watch(listener: (change: StoreChange) => void): () => void {
@@ -406,6 +469,7 @@ export class SqliteStore implements Store {
     await this.queue.drain();
     await this.readerBusy;
     this.listeners.clear();
+    await this.writer.close();
     this.reader.close();
     this.db.close();
   }
@@ -430,17 +494,3 @@ const jobOf = (r: JobRow): ReconfigureJob => ({
   origin: r.origin,
 });
 
-/** Hosts seen since this moment count for dropping a finished job (a host gone for a day no longer holds jobs). */
-export const hostsSince = (): string => new Date(Date.now() - 24 * 3600 * 1000).toISOString();
-
-/** Throws when the stored revision `rev` (0: absent) does not satisfy `expect`. */
-export function checkExpectation(kind: DocumentKind, id: string, rev: number, expect: WriteExpectation | undefined): void {
-  if (expect === undefined) return;
-  if (expect === 'absent') {
-    if (rev !== 0) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: kindName(kind), id });
-  } else if (expect === 'present') {
-    if (rev === 0) throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: 'it no longer exists' });
-  } else if (rev !== expect.rev) {
-    throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: rev === 0 ? 'it no longer exists' : `revision ${rev}, expected ${expect.rev}` });
-  }
-}

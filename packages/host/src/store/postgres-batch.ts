@@ -1,0 +1,199 @@
+/**
+ * A batch of change sets written to PostgreSQL as one transaction in two round trips, whatever its size:
+ * 1. `BEGIN`, the write lock, the revisions of every document the batch writes, and ids reserved for its jobs and
+ *    change-log entries;
+ * 2. after each change set's expectations are checked here in order (a change set that fails is left out alone),
+ *    what the batch leaves behind (the last state of each document, setting and job progress), its jobs and its
+ *    change-log entries, `NOTIFY` and `COMMIT`, as one multi-statement query.
+ * Values travel as escaped literals (`pg.escapeLiteral`), since a multi-statement query takes no parameters. When
+ * the database refuses a statement (bad data of one change set), nothing was committed: the caller writes the
+ * change sets again one at a time, each under a savepoint, so only the one at fault fails. Ids reserved and not
+ * used leave gaps, which sequence numbers and job ids allow (they only increase).
+ */
+import pg from 'pg';
+import { changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds } from './records';
+import { parseSelector } from './selector';
+import type { ChangeSet, CommitResult, DocumentKind, JobProgress, ReconfigureJob, StoreChange } from './store';
+
+const KINDS: readonly DocumentKind[] = ['devices', 'configs'];
+
+/** The last state of one document after the batch: its revision and document, or deleted. */
+interface DocumentState {
+  rev: number;
+  doc?: Record<string, unknown>;
+}
+
+/** Options of {@link writeBatch}. */
+export interface BatchOptions {
+  /** The host writing ({@link Store.hostId}). */
+  hostId: string;
+  /** The advisory lock serialising the writers of every host. */
+  lock: number;
+  /** The statements run last, before `COMMIT` (the `NOTIFY`, a trim of the change log). */
+  finally: readonly string[];
+}
+
+const key = (kind: DocumentKind, id: string): string => `${kind}\u0000${id}`;
+
+/** A SQL literal of a string, number, boolean or null. */
+function lit(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return pg.escapeLiteral(value);
+}
+
+/** A SQL array literal of `type`. */
+const array = (values: readonly (string | number | null)[], type: string): string => `ARRAY[${values.map(lit).join(', ')}]::${type}[]`;
+
+/** Whether `err` is the database refusing a statement for its data (the transaction was not committed). */
+export function isDataRefusal(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|42)/.test(code);
+}
+
+/**
+ * Writes `batch` as one transaction on `client` (which must not be in one) and returns one outcome per change set: its
+ * result, or the `ProvdError` that left it out (a bad id or selector, an expectation not met). Throws when a
+ * statement fails; {@link isDataRefusal} tells whether nothing was committed and the change sets may be written
+ * again one at a time.
+ */
+export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSet[], options: BatchOptions): Promise<(CommitResult | Error)[]> {
+  const { hostId } = options;
+  const outcomes: (CommitResult | Error)[] = new Array(batch.length);
+  // 1. lock, revisions, reserved ids
+  const wanted = new Map<DocumentKind, Set<string>>(KINDS.map((k) => [k, new Set<string>()]));
+  let jobCount = 0;
+  for (const changes of batch) {
+    for (const write of changes.writes ?? []) {
+      const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+      if (typeof id === 'string') wanted.get(write.kind)!.add(id);
+    }
+    jobCount += changes.jobs?.length ?? 0;
+  }
+  const kinds = KINDS.filter((kind) => wanted.get(kind)!.size > 0);
+  const first = [
+    'BEGIN',
+    `SELECT pg_advisory_xact_lock(${lit(options.lock)})`,
+    ...kinds.map((kind) => `SELECT id, rev FROM ${kind} WHERE id = ANY(${array([...wanted.get(kind)!], 'text')}) FOR UPDATE`),
+    `SELECT array(SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, ${jobCount})) AS ids`,
+    `SELECT array(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, ${batch.length})) AS ids`,
+  ];
+  const results = (await client.query(first.join(';\n'))) as unknown as pg.QueryResult[];
+  const state = new Map<string, DocumentState>();
+  kinds.forEach((kind, i) => {
+    for (const row of results[2 + i]!.rows as { id: string; rev: number }[]) state.set(key(kind, row.id), { rev: row.rev });
+  });
+  const ascending = (ids: unknown[]): number[] => ids.map(Number).sort((x, y) => x - y);
+  const jobIds = ascending((results[2 + kinds.length]!.rows[0] as { ids: unknown[] }).ids);
+  const seqs = ascending((results[3 + kinds.length]!.rows[0] as { ids: unknown[] }).ids);
+
+  // 2. each change set in order, against the state the ones before it left
+  const created = new Date().toISOString();
+  const touched = new Map<string, { kind: DocumentKind; id: string }>();
+  const settingsState = new Map<string, unknown>();
+  const progressState = new Map<string, JobProgress>();
+  const finishedState = new Map<number, { job: number; done: number; total: number }>();
+  const jobRows: string[] = [];
+  const changeRows: string[] = [];
+  let nextJob = 0;
+  let nextSeq = 0;
+  const accepted: { at: number; result: CommitResult }[] = [];
+  batch.forEach((changes, at) => {
+    const local = new Map<string, DocumentState>();
+    try {
+      const revs: number[] = [];
+      const writes: StoreChange['writes'] = [];
+      for (const write of changes.writes ?? []) {
+        const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+        checkId(write.kind, id);
+        const k = key(write.kind, id);
+        const rev = (local.get(k) ?? state.get(k))?.rev ?? 0;
+        checkExpectation(write.kind, id, rev, write.expect);
+        const next = write.op === 'delete' ? { rev: 0 } : { rev: rev + 1, doc: write.doc as unknown as Record<string, unknown> };
+        local.set(k, next);
+        revs.push(next.rev);
+        writes.push({ kind: write.kind, id, deleted: write.op === 'delete' });
+      }
+      const jobs: ReconfigureJob[] = (changes.jobs ?? []).map((job) => {
+        parseSelector(job.selector);
+        const deconfigure = job.deconfigure && job.deconfigure.length > 0 ? job.deconfigure : undefined;
+        return { id: 0, reason: job.reason, selector: JSON.parse(JSON.stringify(job.selector)), ...(deconfigure ? { deconfigure: JSON.parse(JSON.stringify(deconfigure)) } : {}), created, origin: hostId };
+      });
+      // accepted: its effects join the batch's
+      for (const job of jobs) {
+        job.id = jobIds[nextJob++]!;
+        jobRows.push(`(${lit(job.id)}, ${lit(job.reason)}, ${lit(JSON.stringify(job.selector))}::jsonb, ${job.deconfigure ? `${lit(JSON.stringify(job.deconfigure))}::jsonb` : 'NULL'}, ${lit(created)}, ${lit(hostId)})`);
+      }
+      for (const [k, s] of local) {
+        state.set(k, s);
+        const [kind, id] = k.split('\u0000') as [DocumentKind, string];
+        touched.set(k, { kind, id });
+      }
+      for (const [name, value] of Object.entries(changes.settings ?? {})) settingsState.set(name, value);
+      for (const p of changes.progress ?? []) progressState.set(`${p.job}\u0000${p.host}`, p);
+      for (const f of changes.finished ?? []) finishedState.set(f.job, f);
+      const seq = seqs[nextSeq++]!;
+      changeRows.push(`(${lit(seq)}, ${lit(changePayload({ origin: hostId, writes, settings: Object.keys(changes.settings ?? {}), jobs: jobs.map((j) => j.id) }))})`);
+      accepted.push({ at, result: { seq, revs, jobs } });
+    } catch (err) {
+      outcomes[at] = err as Error;
+    }
+  });
+
+  // 3. what the batch leaves behind, one statement per table, then the log, NOTIFY and COMMIT
+  const second: string[] = [];
+  for (const kind of KINDS) {
+    const puts: { id: string; s: DocumentState }[] = [];
+    const deletes: string[] = [];
+    for (const { kind: k, id } of touched.values()) {
+      if (k !== kind) continue;
+      const s = state.get(key(kind, id))!;
+      if (s.doc) puts.push({ id, s });
+      else deletes.push(id);
+    }
+    if (deletes.length > 0) second.push(`DELETE FROM ${kind} WHERE id = ANY(${array(deletes, 'text')})`);
+    if (puts.length > 0) {
+      const cols = INDEXED_COLUMNS[kind];
+      const rows = puts.map(({ id, s }) => `(${[lit(id), lit(s.rev), ...columnValues(kind, s.doc!).map(lit), `${lit(JSON.stringify(s.doc))}::jsonb`].join(', ')})`);
+      second.push(
+        `INSERT INTO ${kind} (id, rev, ${cols.join(', ')}, doc) VALUES ${rows.join(',\n')}
+         ON CONFLICT (id) DO UPDATE SET rev = excluded.rev, ${cols.map((c) => `${c} = excluded.${c}`).join(', ')}, doc = excluded.doc`,
+      );
+    }
+    if (kind === 'configs' && (puts.length > 0 || deletes.length > 0)) {
+      second.push(`DELETE FROM config_parents WHERE config_id = ANY(${array([...puts.map((p) => p.id), ...deletes], 'text')})`);
+      const pairs = puts.flatMap((p) => parentIds(p.s.doc!).map((parent) => `(${lit(parent)}, ${lit(p.id)})`));
+      if (pairs.length > 0) second.push(`INSERT INTO config_parents (parent_id, config_id) VALUES ${pairs.join(', ')} ON CONFLICT DO NOTHING`);
+    }
+  }
+  const settingDeletes = [...settingsState].filter(([, v]) => v === undefined).map(([k]) => k);
+  const settingPuts = [...settingsState].filter(([, v]) => v !== undefined);
+  if (settingDeletes.length > 0) second.push(`DELETE FROM settings WHERE key = ANY(${array(settingDeletes, 'text')})`);
+  if (settingPuts.length > 0) {
+    second.push(`INSERT INTO settings (key, value) VALUES ${settingPuts.map(([k, v]) => `(${lit(k)}, ${lit(JSON.stringify(v))}::jsonb)`).join(', ')} ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+  }
+  if (jobRows.length > 0) second.push(`INSERT INTO jobs (id, reason, selector, deconfigure, created, origin) VALUES ${jobRows.join(',\n')}`);
+  if (progressState.size > 0) {
+    const rows = [...progressState.values()].map((p) => `(${[lit(p.job), lit(p.host), lit(p.cursor ?? null), lit(p.done), lit(p.total), lit(p.finished)].join(', ')})`);
+    second.push(`INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES ${rows.join(', ')}
+       ON CONFLICT (job, host) DO UPDATE SET cursor = excluded.cursor, done = excluded.done, total = excluded.total, finished = excluded.finished`);
+  }
+  if (finishedState.size > 0) {
+    const fs = [...finishedState.values()];
+    second.push(`INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES ${fs.map((f) => `(${lit(f.job)}, ${lit(hostId)}, NULL, ${lit(f.done)}, ${lit(f.total)}, true)`).join(', ')}
+       ON CONFLICT (job, host) DO UPDATE SET done = excluded.done, total = excluded.total, finished = true`);
+    // a job is forgotten once every host seen lately has finished it, and its progress with it
+    second.push(`WITH gone AS (DELETE FROM jobs j WHERE j.id = ANY(${array(fs.map((f) => f.job), 'bigint')}) AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.seen >= ${lit(hostsSince())}
+         AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = j.id AND p.host = h.host AND p.finished)) RETURNING id)
+       DELETE FROM job_progress WHERE job IN (SELECT id FROM gone)`);
+  }
+  if (changeRows.length > 0) second.push(`INSERT INTO changes (seq, payload) VALUES ${changeRows.join(',\n')}`);
+  second.push(...options.finally, 'COMMIT');
+  await client.query(second.join(';\n'));
+  for (const { at, result } of accepted) outcomes[at] = result;
+  return outcomes;
+}

@@ -1,0 +1,189 @@
+/**
+ * The writer of the SQLite store, on a thread of its own: it holds the only connection that writes, and runs each
+ * batch of change sets as one transaction (one fsync with `synchronous=FULL`), each change set under a savepoint of
+ * its own. The main thread compiles every change set into a {@link WritePlan} (SQL and parameters) and only waits for
+ * the answer, so a commit's fsync never blocks the event loop, and change sets submitted meanwhile form the next batch.
+ */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** A revision an expectation needs: `a` absent, `p` present, a number that exact revision, `null` none. */
+export type PlanExpectation = 'a' | 'p' | number | null;
+
+/**
+ * One statement of a plan. `params` may hold `{ref: i}`: the value step `i` produced. What a step produces:
+ * - `check`: the stored revision (`SELECT rev ...`, 0 when absent), which must meet `expect` or the change set fails;
+ * - `value`: the single value the statement returns (e.g. `RETURNING rev`);
+ * - `run`: the rowid the statement inserted;
+ * - `count`: how many rows it changed.
+ */
+export type PlanStep =
+  | { mode: 'check'; sql: string; params: readonly unknown[]; expect: PlanExpectation }
+  | { mode: 'value' | 'run' | 'count'; sql: string; params: readonly unknown[] };
+
+/** The statements of one change set, run in order under one savepoint. */
+export type WritePlan = readonly PlanStep[];
+
+/**
+ * What one plan gave: the value of each step; or the step whose expectation failed and the revision found there; or
+ * the error SQLite raised.
+ */
+export type PlanOutcome =
+  | { ok: true; values: (number | null)[] }
+  | { ok: false; step: number; rev: number }
+  | { ok: false; step: number; message: string; code?: string };
+
+type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string };
+
+// The worker's code (CommonJS, evaluated, like the file writer pool of @provd/sdk): generic over plans, so every
+// decision about documents stays in the typed main-thread code.
+const WORKER_SOURCE = String.raw`
+const { parentPort, workerData } = require('node:worker_threads');
+let db;
+try {
+  const Database = require(workerData.driver);
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+} catch (e) {
+  parentPort.postMessage({ openFailed: e.message });
+  process.exit(0);
+}
+const cache = new Map();
+const stmt = (sql) => {
+  let s = cache.get(sql);
+  if (!s) {
+    if (cache.size > 500) cache.clear();
+    s = db.prepare(sql);
+    cache.set(sql, s);
+  }
+  return s;
+};
+const meets = (rev, e) => e === null || (e === 'a' ? rev === 0 : e === 'p' ? rev !== 0 : rev === e);
+function run(plan) {
+  const values = [];
+  for (let i = 0; i < plan.length; i++) {
+    const step = plan[i];
+    const params = step.params.map((p) => (p !== null && typeof p === 'object' ? values[p.ref] : p));
+    try {
+      if (step.mode === 'check') {
+        const rev = stmt(step.sql).pluck().get(...params) ?? 0;
+        values.push(rev);
+        if (!meets(rev, step.expect)) return { ok: false, step: i, rev };
+      } else if (step.mode === 'value') {
+        const v = stmt(step.sql).pluck().get(...params);
+        values.push(v === undefined ? null : v);
+      } else {
+        const r = stmt(step.sql).run(...params);
+        values.push(step.mode === 'count' ? r.changes : Number(r.lastInsertRowid));
+      }
+    } catch (e) {
+      return { ok: false, step: i, message: e.message, code: e.code };
+    }
+  }
+  return { ok: true, values };
+}
+parentPort.on('message', (msg) => {
+  if (msg.close) {
+    // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
+    try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
+    db.close();
+    parentPort.close();
+    return;
+  }
+  const outcomes = [];
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const plan of msg.plans) {
+        db.exec('SAVEPOINT change');
+        const outcome = run(plan);
+        if (!outcome.ok) db.exec('ROLLBACK TO change');
+        db.exec('RELEASE change');
+        outcomes.push(outcome);
+      }
+      db.exec('COMMIT');
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  } catch (e) {
+    return parentPort.postMessage({ id: msg.id, failed: e.message });
+  }
+  parentPort.postMessage({ id: msg.id, outcomes });
+});
+parentPort.postMessage({ ready: true });
+`;
+
+/** The writer thread of one SQLite file. */
+export class SqliteWriter {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (o: PlanOutcome[]) => void; reject: (e: Error) => void }>();
+  private nextId = 0;
+  private stopped: Error | undefined;
+  private readonly ready: Promise<void>;
+
+  private constructor(file: string) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker.unref();
+    let opened!: () => void;
+    let refused!: (e: Error) => void;
+    this.ready = new Promise<void>((resolve, reject) => ((opened = resolve), (refused = reject)));
+    this.worker.on('message', (reply: Reply) => {
+      if ('ready' in reply) return opened();
+      if ('openFailed' in reply) return refused(new Error(reply.openFailed));
+      const job = this.waiting.get(reply.id);
+      if (!job) return;
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) this.worker.unref();
+      if ('failed' in reply) job.reject(new Error(reply.failed));
+      else job.resolve(reply.outcomes);
+    });
+    const fail = (err: Error): void => {
+      this.stopped ??= err;
+      refused(err);
+      for (const job of this.waiting.values()) job.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the writer thread stopped (exit code ${code})`)));
+  }
+
+  /** Starts the writer of `file` (which must exist) and resolves once its connection is open. */
+  static async start(file: string): Promise<SqliteWriter> {
+    const writer = new SqliteWriter(file);
+    try {
+      await writer.ready;
+    } catch (err) {
+      await writer.worker.terminate();
+      throw err;
+    }
+    return writer;
+  }
+
+  /**
+   * Runs `plans` in one transaction (each under its own savepoint: a failing plan leaves nothing behind) and resolves
+   * once it is committed and on disk, with one outcome per plan. Rejects when the transaction itself failed (nothing
+   * of any plan was kept).
+   */
+  write(plans: readonly WritePlan[]): Promise<PlanOutcome[]> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise<PlanOutcome[]>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      if (this.waiting.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, plans });
+    });
+  }
+
+  /** Closes the connection (after the writes already sent) and stops the thread. */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.ref();
+    this.worker.postMessage({ close: true });
+    await exited;
+  }
+}

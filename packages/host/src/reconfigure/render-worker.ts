@@ -15,8 +15,8 @@ import type { RenderReply, RenderRequest, RenderResult } from './render-protocol
 const port = parentPort;
 if (!port) throw new Error('render-worker runs as a worker thread only');
 
-/** How many `configure` calls of one request run at once (their writes overlap on libuv's threads). */
-const CONCURRENCY = 16;
+/** How many `configure` calls of one request run at once (their writes are synchronous: this only overlaps awaits). */
+const CONCURRENCY = 4;
 
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -48,6 +48,8 @@ function pluginFor(request: Extract<RenderRequest, { type: 'configure' }>): Prom
       ...(spec.sdkVersion !== undefined ? { sdkVersion: spec.sdkVersion } : {}),
       services: { logger: logger(spec.id) },
       writeDurability: spec.writeDurability,
+      // this thread only renders: its writes leave libuv's pool (shared with the serving thread) alone
+      writeMode: 'sync',
     });
     if (spec.baseRawConfig) await loaded.plugin.configureCommon(structuredClone(spec.baseRawConfig));
     return loaded.plugin;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AtomicWriter, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
 
 /** A writer of `mode` recording the paths of the files and folders it fsyncs. */
-function recordingWriter(mode: 'threads' | 'event-loop', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
+function recordingWriter(mode: 'threads' | 'event-loop' | 'sync', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
   const synced: string[] = [];
   return { writer: new AtomicWriter({ mode, durability, onSync: (path) => synced.push(path) }), synced };
 }
@@ -63,7 +63,7 @@ describe('writeFilesAtomic', () => {
   });
 });
 
-describe.each(['threads', 'event-loop'] as const)('AtomicWriter (%s)', (mode) => {
+describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (mode) => {
   const files = () => [
     { path: dir.join('p/a.cfg'), data: 'a' },
     { path: dir.join('p/b.xml'), data: 'b' },

@@ -107,7 +107,7 @@ export type { CompileTemplatesOptions, DumpItem, RenderOptions, TemplateDevice, 
 export { numericEntries, requireSipLines, serverUrl } from './template-vars/index';
 
 // atomic file writes (BasePlugin.writeFiles, TemplateHelper.dump)
-export { AtomicWriter, isProcessGone, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './files/index';
+export { AtomicWriter, isProcessGone, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic } from './files/index';
 export type { AtomicWriterOptions, FileContent, WriteDurability, WriteMode } from './files/index';
 
 // firmware package declarations

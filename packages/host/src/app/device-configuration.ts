@@ -1,9 +1,10 @@
 import { needsReconfigure } from '@provd/core';
-import { createProvdError, validateRawConfig, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import { createProvdError, validateRawConfig, withoutFsync, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import { hostError } from '../errors';
 import { eachLimit } from '../render/each-limit';
 import { rawConfigCopier } from '../render/prepare-raw-config';
 import type { RenderResult } from '../reconfigure/render-protocol';
+import { BatchDurability } from '../reconfigure/batch-durability';
 import type { RenderThreads } from '../reconfigure/render-threads';
 import { isWriteFailure } from '../reconfigure/write-failure';
 import type { DocumentWrite, ReconfigureJobInput } from '../store/store';
@@ -39,7 +40,12 @@ export class DeviceConfiguration {
     private readonly app: AppContext,
     private readonly rawConfigs: RawConfigs,
     private readonly threads?: RenderThreads,
-  ) {}
+  ) {
+    this.durability = new BatchDurability(threads);
+  }
+
+  /** Batches written without an fsync per file, flushed at once by {@link DeviceConfiguration.makeDurable}. */
+  private readonly durability: BatchDurability;
 
   /**
    * The plugin and raw config `device` would be configured with, or `undefined` when it cannot be: no loaded plugin,
@@ -130,13 +136,17 @@ export class DeviceConfiguration {
   /**
    * Configures the stored device `id` again for a background job (under its lock): a device whose plugin is not
    * loaded here is left as it is. Resolves to its `configured` flag, `undefined` when it no longer exists.
+   * `deferFsync`: its files are written without their fsyncs, made durable by the next
+   * {@link DeviceConfiguration.makeDurable} (for a device a batch still to be recorded covers).
    */
-  async reconfigureStored(id: string, writeFlag: boolean): Promise<boolean | undefined> {
+  async reconfigureStored(id: string, writeFlag: boolean, deferFsync = false): Promise<boolean | undefined> {
     return this.app.deviceLock.run(id, async () => {
       const device = await this.app.devices.get(id);
       if (!device) return undefined;
-      if (!this.app.plugins.get(device.plugin)) return device.configured ?? false;
-      return (await this.reconfigureLocked(device, writeFlag)).configured ?? false;
+      const plugin = this.app.plugins.get(device.plugin);
+      if (!plugin) return device.configured ?? false;
+      const reconfigure = () => this.reconfigureLocked(device, writeFlag);
+      return ((deferFsync ? await this.deferringFsync(plugin, reconfigure) : await reconfigure()).configured ?? false);
     });
   }
 
@@ -171,9 +181,22 @@ export class DeviceConfiguration {
     });
   }
 
-  /** Makes the files that render threads wrote since the last call durable (before a batch is recorded done). */
+  /**
+   * Makes the files background work wrote without their fsyncs since the last call durable (before a batch is
+   * recorded done); throws when it cannot.
+   */
   async makeDurable(): Promise<void> {
-    await this.threads?.makeDurable();
+    await this.durability.flush();
+  }
+
+  /**
+   * Runs `task` (which writes files of `plugin`) without its fsyncs when batches are flushed at once, recording the
+   * folder for the next {@link DeviceConfiguration.makeDurable}; with them otherwise.
+   */
+  private async deferringFsync<T>(plugin: ProvdPlugin, task: () => Promise<T>): Promise<T> {
+    if (!(await this.durability.deferred(plugin.tftpbootDir))) return task();
+    this.durability.track(plugin.tftpbootDir);
+    return withoutFsync(task);
   }
 
   /**
@@ -210,7 +233,10 @@ export class DeviceConfiguration {
       [...byPlugin].map(async ([plugin, indexes]) => {
         const spec = this.threads && plugin.id ? this.app.options.plugins.renderSpec?.(plugin.id) : undefined;
         if (spec && this.threads) {
-          spec.writeDurability = await this.threads.durabilityFor(plugin.tftpbootDir, spec.writeDurability);
+          if (spec.writeDurability === 'fsync' && (await this.durability.deferred(plugin.tftpbootDir))) {
+            spec.writeDurability = 'none';
+            this.durability.track(plugin.tftpbootDir);
+          }
           const raws: RawConfig[] = [];
           const rawIndex = new Map<RawConfig, number>();
           const items = indexes.map((i) => {
@@ -219,7 +245,7 @@ export class DeviceConfiguration {
             if (at === undefined) rawIndex.set(raw, (at = raws.push(raw) - 1));
             return { device: devices[i] as Device, raw: at };
           });
-          const results = await this.threads.configure(spec, raws, items, plugin.tftpbootDir);
+          const results = await this.threads.configure(spec, raws, items);
           for (const [k, i] of indexes.entries()) outcomes[i] = this.outcomeOf(devices[i] as Device, plugin, results[k] as RenderResult);
           return;
         }
@@ -228,7 +254,8 @@ export class DeviceConfiguration {
           const { raw } = prepared[i] as PreparedConfiguration;
           let copy = copiers.get(raw);
           if (!copy) copiers.set(raw, (copy = rawConfigCopier(raw)));
-          outcomes[i] = await this.configureOutcome(devices[i] as Device, { plugin, raw: copy() });
+          const raw2 = copy();
+          outcomes[i] = await this.deferringFsync(plugin, () => this.configureOutcome(devices[i] as Device, { plugin, raw: raw2 }));
         });
       }),
     );

@@ -13,9 +13,10 @@ export interface ReconfigureTarget {
   /**
    * Configures the stored device `id` again with its plugin and config (under the app's per-device lock) and stores
    * its new `configured` flag when `writeFlag` is set and the flag changed. Resolves to `undefined` when the device no
-   * longer exists.
+   * longer exists. `deferFsync`: the files may be written without their fsyncs, made durable by the next
+   * {@link ReconfigureTarget.makeDurable} (a batch not recorded yet covers the device).
    */
-  reconfigure(id: string, writeFlag: boolean): Promise<boolean | undefined>;
+  reconfigure(id: string, writeFlag: boolean, deferFsync?: boolean): Promise<boolean | undefined>;
   /** Removes the files of a device as it was before a change (its plugin's `deconfigure`). */
   deconfigure(device: DeviceRecord): Promise<void>;
   /**
@@ -162,7 +163,10 @@ export class BackgroundReconfigurer {
     if (this.active.size === 0) return;
     const covering = this.covering(device);
     if (covering.length === 0) return;
-    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId));
+    // covered by bulk jobs only: a batch still to be recorded covers the device and flushes its files first, so they
+    // need no fsync of their own (a job of this one device is recorded done right after)
+    const deferFsync = covering.every((a) => a.device === undefined);
+    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId), deferFsync);
     const finished: ActiveJob[] = [];
     for (const a of covering) {
       if (a.device === undefined) a.ahead.add(device.id);

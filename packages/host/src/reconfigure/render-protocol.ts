@@ -33,6 +33,8 @@ export type RenderRequest =
       /** The devices, each with the index of its raw config in `raws`. */
       devices: { device: Device; raw: number }[];
     }
+  /** Flushes the filesystems of `folders` (`sync -f`), answered with `synced` or `failed`. */
+  | { type: 'sync'; id: number; folders: string[] }
   /** Closes the thread's instance of plugin `plugin` loaded with `key` or an older key. */
   | { type: 'unload'; plugin: string; key: number };
 
@@ -44,7 +46,9 @@ export type RenderResult =
 /** What a render thread answers. */
 export type RenderReply =
   | { type: 'configured'; id: number; results: RenderResult[] }
-  /** The request failed as a whole (the plugin could not be loaded in the thread). */
+  /** The folders of a `sync` request are flushed. */
+  | { type: 'synced'; id: number }
+  /** The request failed as a whole (the plugin could not be loaded in the thread, `sync -f` failed). */
   | { type: 'failed'; id: number; reason: string }
   /** A line the thread's plugin logged. */
   | { type: 'log'; line: string };

@@ -3,7 +3,6 @@
  * phones while thousands of devices are rendered: each thread loads its own instance of a plugin from the plugin's
  * folder and runs `configure` (templates and file writes) for the devices it is sent.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -17,78 +16,76 @@ export interface RenderThreadsOptions {
   threads?: number;
   /** Receives the lines the threads' plugins log and thread failures. */
   log?: (line: string) => void;
+  /** The built render thread code. @defaultValue `render-worker.js` beside this module (the host's `dist/`) */
+  workerFile?: URL;
 }
 
 interface Thread {
   worker: Worker;
-  pending: Map<number, { resolve: (results: RenderResult[]) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (results: RenderResult[] | undefined) => void; reject: (err: Error) => void }>;
 }
 
 /** The built render thread, beside this module in `dist/` (absent when the host runs from its TypeScript sources). */
 const WORKER_FILE = new URL('./render-worker.js', import.meta.url);
 
-/** Runs `sync -f folder` (syncfs: every written file of the folder's filesystem reaches the disk); resolves to whether it worked. */
-function syncFilesystem(folder: string): Promise<boolean> {
-  return new Promise((resolve) => execFile('sync', ['-f', folder], { timeout: 120_000 }, (err) => resolve(!err)));
+/** `execArgv` without its resolution conditions (`--conditions x`, `--conditions=x`, `-C x`). */
+function withoutConditions(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--conditions' || arg === '-C') i++;
+    else if (!arg.startsWith('--conditions=')) out.push(arg);
+  }
+  return out;
 }
 
 /**
  * A small pool of render threads. Requests go to the thread with the fewest pending ones; a thread that dies fails
  * its pending requests (the caller's batch then stops and resumes later) and is replaced at the next request.
- *
- * Durability: the threads write without an fsync per file; {@link RenderThreads.makeDurable} then flushes the
- * filesystem of every tftpboot folder written since the last call once (`sync -f`, i.e. syncfs), before the caller
- * records the batch as done. Where that is not available, the threads fsync every file as the main thread does.
  */
 export class RenderThreads {
   private readonly threads: Thread[] = [];
   private nextId = 0;
   private closed = false;
-  private readonly dirty = new Set<string>();
-  private syncfs: Promise<boolean> | undefined;
 
   private constructor(
     private readonly size: number,
+    private readonly file: URL,
     private readonly log: (line: string) => void,
   ) {}
 
   /** A pool, or `undefined` when there is no render thread code (sources) or `threads` is 0. */
   static create(options: RenderThreadsOptions = {}): RenderThreads | undefined {
     const size = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
-    if (size <= 0 || !existsSync(fileURLToPath(WORKER_FILE))) return undefined;
-    return new RenderThreads(size, options.log ?? (() => {}));
-  }
-
-  /**
-   * How the threads write: `none` (no fsync per file; {@link RenderThreads.makeDurable} flushes each batch) when
-   * `sync -f` works on `folder`, else `fsync`. Tried once.
-   */
-  async durabilityFor(folder: string, wanted: 'fsync' | 'none'): Promise<'fsync' | 'none'> {
-    if (wanted === 'none') return 'none';
-    this.syncfs ??= syncFilesystem(folder);
-    return (await this.syncfs) ? 'none' : 'fsync';
+    const file = options.workerFile ?? WORKER_FILE;
+    if (size <= 0 || !existsSync(fileURLToPath(file))) return undefined;
+    return new RenderThreads(size, file, options.log ?? (() => {}));
   }
 
   /** Configures `devices` (each with the index of its raw config in `raws`) with the plugin of `spec` in a thread. */
-  configure(spec: RenderPluginSpec, raws: RawConfig[], devices: { device: Device; raw: number }[], tftpbootDir: string): Promise<RenderResult[]> {
-    if (this.closed) return Promise.reject(new Error('the render threads are closed'));
-    if (spec.writeDurability === 'none') this.dirty.add(tftpbootDir);
-    const thread = this.pick();
-    const id = this.nextId++;
-    return new Promise<RenderResult[]>((resolve, reject) => {
-      if (thread.pending.size === 0) thread.worker.ref();
-      thread.pending.set(id, { resolve, reject });
-      thread.worker.postMessage({ type: 'configure', id, spec, raws, devices } satisfies RenderRequest);
-    });
+  configure(spec: RenderPluginSpec, raws: RawConfig[], devices: { device: Device; raw: number }[]): Promise<RenderResult[]> {
+    return this.request((id) => ({ type: 'configure', id, spec, raws, devices })) as Promise<RenderResult[]>;
   }
 
-  /** Flushes what the threads wrote since the last call to the disk (see the class). */
-  async makeDurable(): Promise<void> {
-    const folders = [...this.dirty];
-    this.dirty.clear();
-    const failed: string[] = [];
-    await Promise.all(folders.map(async (folder) => (await syncFilesystem(folder)) || failed.push(folder)));
-    if (failed.length > 0) throw new Error(`could not flush the files written under ${failed.join(', ')} to the disk (sync -f failed)`);
+  /** Flushes the filesystems of `folders` (`sync -f`) from a thread; resolves to the error, if any. */
+  async syncFilesystems(folders: readonly string[]): Promise<Error | undefined> {
+    try {
+      await this.request((id) => ({ type: 'sync', id, folders: [...folders] }));
+      return undefined;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  private request(make: (id: number) => RenderRequest): Promise<RenderResult[] | undefined> {
+    if (this.closed) return Promise.reject(new Error('the render threads are closed'));
+    const thread = this.pick();
+    const id = this.nextId++;
+    return new Promise<RenderResult[] | undefined>((resolve, reject) => {
+      if (thread.pending.size === 0) thread.worker.ref();
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage(make(id));
+    });
   }
 
   /** Closes each thread's instance of plugin `plugin` loaded with `key` or before. */
@@ -110,7 +107,8 @@ export class RenderThreads {
   }
 
   private spawn(): Thread {
-    const worker = new Worker(WORKER_FILE);
+    // built code: a `source` resolution condition of the parent (a test runner's) would point it at TypeScript
+    const worker = new Worker(this.file, { execArgv: withoutConditions(process.execArgv) });
     worker.unref();
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: RenderReply) => {
@@ -120,6 +118,7 @@ export class RenderThreads {
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) worker.unref();
       if (reply.type === 'configured') job.resolve(reply.results);
+      else if (reply.type === 'synced') job.resolve(undefined);
       else job.reject(new Error(`render thread: ${reply.reason}`));
     });
     const fail = (err: Error) => {

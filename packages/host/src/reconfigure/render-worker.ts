@@ -4,6 +4,8 @@
  * raw configs it sends along, answering one result per device. Nothing here touches the store: the main thread reads
  * the devices, holds their locks and writes their `configured` flags.
  */
+import { execFileSync } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { isProvdError, type Device, type PluginLogger, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import { loadPluginFromDir } from '../plugins/load-plugin';
@@ -17,6 +19,9 @@ if (!port) throw new Error('render-worker runs as a worker thread only');
 
 /** How many `configure` calls of one request run at once (their writes are synchronous: this only overlaps awaits). */
 const CONCURRENCY = 4;
+
+/** The nice value of the render thread (lower priority than the serving thread's 0). */
+const RENDER_NICE = 10;
 
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -82,6 +87,24 @@ async function configure(request: Extract<RenderRequest, { type: 'configure' }>)
   return results;
 }
 
+/** Runs `sync -f folders...` here; the error message, if it failed. */
+function syncFilesystemsHere(folders: readonly string[]): string | undefined {
+  try {
+    execFileSync('sync', ['-f', ...folders], { stdio: 'ignore', timeout: 120_000 });
+    return undefined;
+  } catch (err) {
+    return reasonOf(err);
+  }
+}
+
+// Background work: the serving thread gets the cores first when both want them (Linux applies a thread's nice
+// value to that thread alone).
+try {
+  setPriority(RENDER_NICE);
+} catch {
+  // not permitted here: the thread runs at the process's priority
+}
+
 port.on('message', (request: RenderRequest) => {
   if (request.type === 'unload') {
     const current = plugins.get(request.plugin);
@@ -89,6 +112,12 @@ port.on('message', (request: RenderRequest) => {
       plugins.delete(request.plugin);
       void closeQuietly(current.plugin);
     }
+    return;
+  }
+  if (request.type === 'sync') {
+    // blocks this thread only (the main thread's spawn would copy its page tables while phones wait)
+    const error = syncFilesystemsHere(request.folders);
+    port.postMessage(error ? ({ type: 'failed', id: request.id, reason: error } satisfies RenderReply) : ({ type: 'synced', id: request.id } satisfies RenderReply));
     return;
   }
   configure(request).then(

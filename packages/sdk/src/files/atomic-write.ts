@@ -3,6 +3,7 @@
  * writer's durability is `none`), then renamed over the target. A failure leaves no temporary file behind and the
  * old target untouched; a failed multi-file write puts back the targets it had already replaced.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
@@ -48,6 +49,9 @@ export interface AtomicWriterOptions {
 
 /** The old file of a target, kept until a multi-file write succeeds: a hard link to it, its bytes, or none. */
 type Previous = { link: string } | { data: Buffer } | undefined;
+
+/** Set inside {@link withoutFsync}: the writes of the task are not fsynced. */
+const deferred = new AsyncLocalStorage<boolean>();
 
 /** How many folders a writer remembers as existing before it forgets them all (they are then created again). */
 const MAX_KNOWN_FOLDERS = 4096;
@@ -189,7 +193,7 @@ export class AtomicWriter {
 
   /** {@link writeFiles} as one task of the writer threads; the folders are then fsynced here, grouped. */
   private async writeInPool(targets: readonly string[], files: readonly FileContent[]): Promise<void> {
-    const durable = this.durability === 'fsync';
+    const durable = this.fsyncs();
     let synced: string[];
     try {
       synced = await writePool().write(targets, files.map((f) => f.data), durable);
@@ -202,9 +206,14 @@ export class AtomicWriter {
     await this.syncDirsOf(targets);
   }
 
+  /** Whether this write fsyncs: a durable writer outside {@link withoutFsync}. */
+  private fsyncs(): boolean {
+    return this.durability === 'fsync' && deferred.getStore() !== true;
+  }
+
   /** {@link writeFiles} with synchronous calls on this thread (mode `sync`). */
   private writeSync(targets: readonly string[], files: readonly FileContent[]): void {
-    const durable = this.durability === 'fsync';
+    const durable = this.fsyncs();
     const temps: string[] = [];
     let current = '';
     try {
@@ -303,7 +312,7 @@ export class AtomicWriter {
 
   /** Fsyncs the folders of `targets` when this writer is durable. */
   private async syncDirsOf(targets: readonly string[]): Promise<void> {
-    if (this.durability === 'fsync') await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
+    if (this.fsyncs()) await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
   }
 
   /** Writes every file to its temporary name (in parallel); on a failure removes them all and throws. */
@@ -322,7 +331,7 @@ export class AtomicWriter {
     const handle = await this.createFile(temp);
     try {
       await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
-      if (this.durability === 'fsync') {
+      if (this.fsyncs()) {
         await handle.sync();
         this.onSync?.(temp);
       }
@@ -423,6 +432,22 @@ async function dropPrevious(previous: Previous): Promise<void> {
 }
 
 const durableWriter = new AtomicWriter();
+
+/**
+ * Runs `task` with the fsyncs of every atomic write it makes (any {@link AtomicWriter} of this process, a plugin's
+ * included) left out: writes stay atomic and all-or-nothing, but reach the disk when the system flushes them. For a
+ * caller that makes many writes durable at once afterwards (a background reconfiguration flushes the filesystem once
+ * per batch before recording the batch done), never for a write that must survive a power loss on its own.
+ *
+ * @example
+ * ```ts
+ * await withoutFsync(() => plugin.configure(device, rawConfig));
+ * // ... later, before recording that the device is done: flush the filesystem (e.g. `sync -f tftpbootDir`)
+ * ```
+ */
+export function withoutFsync<T>(task: () => Promise<T>): Promise<T> {
+  return deferred.run(true, task);
+}
 
 /**
  * Replaces `path` with `data` atomically: readers see either the old file or the whole new one, never a part.

@@ -1,2 +1,2 @@
-export { AtomicWriter, isProcessGone, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+export { AtomicWriter, isProcessGone, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic } from './atomic-write';
 export type { AtomicWriterOptions, FileContent, WriteDurability, WriteMode } from './atomic-write';

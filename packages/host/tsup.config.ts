@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'render-worker': 'src/reconfigure/render-worker.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

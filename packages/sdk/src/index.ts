@@ -107,8 +107,8 @@ export type { CompileTemplatesOptions, DumpItem, RenderOptions, TemplateDevice, 
 export { numericEntries, requireSipLines, serverUrl } from './template-vars/index';
 
 // atomic file writes (BasePlugin.writeFiles, TemplateHelper.dump)
-export { AtomicWriter, isLeftByGoneProcess, isProcessGone, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './files/index';
-export type { AtomicWriterOptions, FileContent, WriteDurability } from './files/index';
+export { AtomicWriter, isLeftByGoneProcess, isProcessGone, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic } from './files/index';
+export type { AtomicWriterOptions, FileContent, WriteDurability, WriteMode } from './files/index';
 
 // firmware package declarations
 export { definePackages } from './firmware/index';

@@ -10,6 +10,12 @@ export interface ProvisioningAppOptions {
   store?: StoreLocation;
   /** How many devices background reconfigurations configure at once. @defaultValue 32 */
   reconfigureConcurrency?: number;
+  /**
+   * How many worker threads configure the devices of background reconfigurations (each loads its own instance of
+   * the plugins the plugin manager can load from a folder), so that serving never waits behind them; 0: in the main
+   * thread. @defaultValue the cores but one, 1 to 4 (none when the host runs from its TypeScript sources)
+   */
+  renderThreads?: number;
   /** The plugin manager. */
   plugins: PluginHost;
   /** The base raw config every flattening starts from (see the core's `baseRawConfig`). @defaultValue {} */

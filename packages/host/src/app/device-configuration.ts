@@ -1,22 +1,19 @@
 import { needsReconfigure } from '@provd/core';
-import { createProvdError, isProvdError, validateRawConfig, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import { createProvdError, validateRawConfig, withoutFsync, type Device, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import { hostError } from '../errors';
+import { eachLimit } from '../render/each-limit';
+import { rawConfigCopier } from '../render/prepare-raw-config';
+import type { RenderResult } from '../reconfigure/render-protocol';
+import { BatchDurability } from '../reconfigure/batch-durability';
+import type { RenderThreads } from '../reconfigure/render-threads';
+import { isWriteFailure } from '../reconfigure/write-failure';
 import type { DocumentWrite, ReconfigureJobInput } from '../store/store';
 import { reasonOf, type AppContext } from './app-context';
 import type { StoredConfig } from './config-input';
 import type { RawConfigs } from './raw-configs';
 
-/** Errno codes that say the disk, not the device or its config, is at fault. */
-const WRITE_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EMFILE', 'ENFILE']);
-
-/** Whether `err` (or an error it wraps) is a failed file write: `PROVD_FILE_WRITE_FAILED` or a disk errno. */
-function isWriteFailure(err: unknown): boolean {
-  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if (isProvdError(e) && e.code === 'PROVD_FILE_WRITE_FAILED') return true;
-    if (WRITE_ERRNOS.has(String((e as NodeJS.ErrnoException).code))) return true;
-  }
-  return false;
-}
+/** How many devices of a background batch are configured at once in the main thread. */
+const IN_PROCESS_CONCURRENCY = 8;
 
 /** What {@link DeviceConfiguration.prepare} found a device can be configured with. */
 export interface PreparedConfiguration {
@@ -35,11 +32,20 @@ export interface PreparedConfiguration {
  * their own files); the device is written once per change (a second write only when its plugin fails to configure).
  */
 export class DeviceConfiguration {
-  /** Configures the devices of `app` with the raw configs of `rawConfigs`. */
+  /**
+   * Configures the devices of `app` with the raw configs of `rawConfigs`; background batches in `threads` when given
+   * (for the plugins the plugin host can load there), in the main thread otherwise.
+   */
   constructor(
     private readonly app: AppContext,
     private readonly rawConfigs: RawConfigs,
-  ) {}
+    private readonly threads?: RenderThreads,
+  ) {
+    this.durability = new BatchDurability(threads);
+  }
+
+  /** Batches written without an fsync per file, flushed at once by {@link DeviceConfiguration.makeDurable}. */
+  private readonly durability: BatchDurability;
 
   /**
    * The plugin and raw config `device` would be configured with, or `undefined` when it cannot be: no loaded plugin,
@@ -130,14 +136,139 @@ export class DeviceConfiguration {
   /**
    * Configures the stored device `id` again for a background job (under its lock): a device whose plugin is not
    * loaded here is left as it is. Resolves to its `configured` flag, `undefined` when it no longer exists.
+   * `deferFsync`: its files are written without their fsyncs, made durable by the next
+   * {@link DeviceConfiguration.makeDurable} (for a device a batch still to be recorded covers).
    */
-  async reconfigureStored(id: string, writeFlag: boolean): Promise<boolean | undefined> {
+  async reconfigureStored(id: string, writeFlag: boolean, deferFsync = false): Promise<boolean | undefined> {
     return this.app.deviceLock.run(id, async () => {
       const device = await this.app.devices.get(id);
       if (!device) return undefined;
-      if (!this.app.plugins.get(device.plugin)) return device.configured ?? false;
-      return (await this.reconfigureLocked(device, writeFlag)).configured ?? false;
+      const plugin = this.app.plugins.get(device.plugin);
+      if (!plugin) return device.configured ?? false;
+      const reconfigure = () => this.reconfigureLocked(device, writeFlag);
+      return ((deferFsync ? await this.deferringFsync(plugin, reconfigure) : await reconfigure()).configured ?? false);
     });
+  }
+
+  /**
+   * Configures the stored devices `ids` again for a background job, holding all their locks: read in one round trip,
+   * each raw config flattened, defaulted and validated once per config (and tenant), the devices configured in the
+   * render threads when the plugin can be loaded there (else here, a few at once), and the changed `configured` flags
+   * stored in one transaction when `writeFlag`. Devices that no longer exist, or whose plugin is not loaded here, are
+   * left as they are. When files cannot be written (a full disk), the other devices are still done and
+   * `PROVD_HOST_RECONFIGURE_FAILED` is thrown naming the failed ones.
+   */
+  async reconfigureStoredMany(ids: readonly string[], writeFlag: boolean): Promise<void> {
+    await this.app.deviceLock.runAll(ids, async () => {
+      const devices = (await this.app.devices.getMany(ids)).filter((d) => this.app.plugins.get(d.plugin) !== undefined);
+      const prepared = await this.prepareMany(devices);
+      const outcomes = await this.configureMany(devices, prepared);
+      const flags: Device[] = [];
+      const failed: { id: string; error: Error }[] = [];
+      for (const [i, device] of devices.entries()) {
+        const outcome = outcomes[i] as boolean | Error;
+        if (outcome instanceof Error) {
+          failed.push({ id: device.id, error: outcome });
+          continue;
+        }
+        if (!outcome && device.configured) await this.deconfigure(device);
+        if (writeFlag && outcome !== (device.configured ?? false)) flags.push({ ...device, configured: outcome });
+      }
+      if (flags.length > 0) await this.app.store.commit({ writes: flags.map((doc) => ({ op: 'put', kind: 'devices', doc: doc as Device & { id: string } })) });
+      if (failed.length > 0) {
+        throw hostError('PROVD_HOST_RECONFIGURE_FAILED', { devices: failed.map((f) => f.id), reason: reasonOf(failed[0]!.error) }, { cause: failed[0]!.error });
+      }
+    });
+  }
+
+  /**
+   * Makes the files background work wrote without their fsyncs since the last call durable (before a batch is
+   * recorded done); throws when it cannot.
+   */
+  async makeDurable(): Promise<void> {
+    await this.durability.flush();
+  }
+
+  /**
+   * Runs `task` (which writes files of `plugin`) without its fsyncs when batches are flushed at once, recording the
+   * folder for the next {@link DeviceConfiguration.makeDurable}; with them otherwise.
+   */
+  private async deferringFsync<T>(plugin: ProvdPlugin, task: () => Promise<T>): Promise<T> {
+    if (!(await this.durability.deferred(plugin.tftpbootDir))) return task();
+    this.durability.track(plugin.tftpbootDir);
+    return withoutFsync(task);
+  }
+
+  /**
+   * The prepared configuration of each device (`undefined`: it cannot be configured), one per plugin, config and
+   * tenant: shared, so its raw config must be copied for each device.
+   */
+  private prepareMany(devices: readonly Device[]): Promise<(PreparedConfiguration | undefined)[]> {
+    const byKey = new Map<string, Promise<PreparedConfiguration | undefined>>();
+    return Promise.all(
+      devices.map((device) => {
+        const key = JSON.stringify([device.plugin, device.config, device.tenant_uuid]);
+        let prepared = byKey.get(key);
+        if (!prepared) byKey.set(key, (prepared = this.prepare(device)));
+        return prepared;
+      }),
+    );
+  }
+
+  /**
+   * Configures each device with its shared prepared configuration: in the render threads for the plugins they can
+   * load, in this thread (a few at once, each with its own copy of the raw config) otherwise. One outcome per device,
+   * as {@link DeviceConfiguration.configureOutcome}; `false` for a device without a prepared configuration.
+   */
+  private async configureMany(devices: readonly Device[], prepared: readonly (PreparedConfiguration | undefined)[]): Promise<(boolean | Error)[]> {
+    const outcomes: (boolean | Error)[] = devices.map(() => false);
+    const byPlugin = new Map<ProvdPlugin, number[]>();
+    for (const [i, p] of prepared.entries()) {
+      if (!p) continue;
+      const list = byPlugin.get(p.plugin);
+      if (list) list.push(i);
+      else byPlugin.set(p.plugin, [i]);
+    }
+    await Promise.all(
+      [...byPlugin].map(async ([plugin, indexes]) => {
+        const spec = this.threads && plugin.id ? this.app.options.plugins.renderSpec?.(plugin.id) : undefined;
+        if (spec && this.threads) {
+          if (spec.writeDurability === 'fsync' && (await this.durability.deferred(plugin.tftpbootDir))) {
+            spec.writeDurability = 'none';
+            this.durability.track(plugin.tftpbootDir);
+          }
+          const raws: RawConfig[] = [];
+          const rawIndex = new Map<RawConfig, number>();
+          const items = indexes.map((i) => {
+            const raw = (prepared[i] as PreparedConfiguration).raw;
+            let at = rawIndex.get(raw);
+            if (at === undefined) rawIndex.set(raw, (at = raws.push(raw) - 1));
+            return { device: devices[i] as Device, raw: at };
+          });
+          const results = await this.threads.configure(spec, raws, items);
+          for (const [k, i] of indexes.entries()) outcomes[i] = this.outcomeOf(devices[i] as Device, plugin, results[k] as RenderResult);
+          return;
+        }
+        const copiers = new Map<RawConfig, () => RawConfig>();
+        await eachLimit(indexes, IN_PROCESS_CONCURRENCY, async (i) => {
+          const { raw } = prepared[i] as PreparedConfiguration;
+          let copy = copiers.get(raw);
+          if (!copy) copiers.set(raw, (copy = rawConfigCopier(raw)));
+          const raw2 = copy();
+          outcomes[i] = await this.deferringFsync(plugin, () => this.configureOutcome(devices[i] as Device, { plugin, raw: raw2 }));
+        });
+      }),
+    );
+    return outcomes;
+  }
+
+  /** The outcome of a device configured in a render thread (logged and counted as here). */
+  private outcomeOf(device: Device, plugin: ProvdPlugin, result: RenderResult): boolean | Error {
+    this.app.options.onConfigured?.(plugin.id, result.seconds, result.ok);
+    if (result.ok) return true;
+    this.app.log(`configure of device "${device.id}" by plugin "${plugin.id}" failed: ${result.reason}`);
+    if (!result.writeFailure) return false;
+    return new Error(result.reason);
   }
 
   /** Deconfigures `device` when configured and stores it with `configured: false` (under its lock). */

@@ -20,4 +20,29 @@ export class KeyedLock {
       if (this.tails.get(key) === mine) this.tails.delete(key);
     }
   }
+
+  /**
+   * Runs `task` once it holds the locks of every key of `keys` (each taken as with {@link KeyedLock.run}). Callers
+   * holding several keys at once must hold disjoint sets, or one key at a time elsewhere, so that none waits for
+   * another in a cycle.
+   */
+  async runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const acquired = [...new Set(keys)].map(
+      (key) =>
+        new Promise<void>((taken) => {
+          void this.run(key, () => {
+            taken();
+            return gate;
+          });
+        }),
+    );
+    await Promise.all(acquired);
+    try {
+      return await task();
+    } finally {
+      open();
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import type { PluginInfo, ProvdPlugin } from '@provd/sdk';
+import type { RenderPluginSpec } from '../reconfigure/render-protocol';
 
 /** An entry of the installable-plugins list of a repository. */
 export interface InstallablePlugin {
@@ -38,4 +39,10 @@ export interface PluginHost {
   uninstall(id: string): Promise<void>;
   /** Unloads every plugin (`close`). */
   closeAll(): Promise<void>;
+  /**
+   * How a render thread loads its own instance of the loaded plugin `id` (its folder and environment), or
+   * `undefined` when it cannot (not loaded, or not from a folder): its devices are then configured in the main
+   * thread. Absent: every plugin is configured in the main thread.
+   */
+  renderSpec?(id: string): RenderPluginSpec | undefined;
 }

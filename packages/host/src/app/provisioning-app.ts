@@ -1,6 +1,7 @@
 import type { AnyRequest, Device, DhcpRequest, ProvdPlugin, RawConfig, RequestType, TftpRequest } from '@provd/sdk';
 import type { HttpRoute, ProvisioningHttpRequest } from '../http/server';
 import { BackgroundReconfigurer, type JobStatus } from '../reconfigure/background-reconfigurer';
+import { RenderThreads } from '../reconfigure/render-threads';
 import { refuseOldFormat } from '../store/import-data';
 import { openStore } from '../store/open-store';
 import type { Collection, ConfigRecord, DeviceRecord, Store } from '../store/store';
@@ -48,6 +49,7 @@ export class ProvisioningApp {
   private readonly pluginOps: PluginOperations;
   private readonly requests: RequestProcessing;
   private readonly stopWatching: () => void;
+  private readonly threads: RenderThreads | undefined;
 
   private constructor(options: ProvisioningAppOptions, store: Store) {
     this.options = options;
@@ -62,13 +64,16 @@ export class ProvisioningApp {
       concurrency: options.reconfigureConcurrency,
       log,
       target: {
-        reconfigure: (id, writeFlag) => configuration!.reconfigureStored(id, writeFlag),
+        reconfigure: (id, writeFlag, deferFsync) => configuration!.reconfigureStored(id, writeFlag, deferFsync),
+        reconfigureMany: (ids, writeFlag) => configuration!.reconfigureStoredMany(ids, writeFlag),
+        makeDurable: () => configuration!.makeDurable(),
         deconfigure: (device) => configuration!.deconfigure(device),
       },
     });
+    this.threads = RenderThreads.create({ threads: options.renderThreads, log });
     const context: AppContext = { options, store, devices: store.devices, configs: store.configs, plugins: this.loaded, deviceLock: new KeyedLock(), reconfigurer: this.reconfigurer, log };
     this.rawConfigs = new RawConfigs(context);
-    configuration = new DeviceConfiguration(context, this.rawConfigs);
+    configuration = new DeviceConfiguration(context, this.rawConfigs, this.threads);
     const security = new SecurityGuard({
       log: options.securityLog ?? options.log ?? (() => {}),
       limit: options.sensitiveLimit?.limit,
@@ -131,6 +136,7 @@ export class ProvisioningApp {
     try {
       await this.pluginOps.close();
     } finally {
+      await this.threads?.close();
       await this.store.close();
     }
   }

@@ -2,7 +2,7 @@ import { firmwareServiceFor } from '@provd/firmware';
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type HostServices, type GeneralConfig, type PluginInfo, type ProvdPlugin, type WriteDurability } from '@provd/sdk';
+import { type HostServices, type GeneralConfig, type PluginInfo, type ProvdPlugin, type WriteDurability, type WriteMode } from '@provd/sdk';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { importPluginEntry } from './sdk-bridge';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
@@ -20,6 +20,8 @@ export interface PluginEnvironment {
   sdkVersion?: string;
   /** Whether plugins fsync their file writes (the context's `writeDurability`; default `fsync`). */
   writeDurability?: WriteDurability;
+  /** Where plugins' file writes make their calls (the context's `writeMode`; default `event-loop`). */
+  writeMode?: WriteMode;
 }
 
 /** A constructed plugin with its folder and `plugin-info`. */
@@ -98,6 +100,7 @@ export async function loadPluginFromDir(dir: string, environment: PluginEnvironm
       pluginConfig: environment.pluginConfigs?.[id] ?? {},
       services: { installService: firmwareServiceFor, ...environment.services },
       ...(environment.writeDurability && { writeDurability: environment.writeDurability }),
+      ...(environment.writeMode && { writeMode: environment.writeMode }),
     });
   } catch (err) {
     throw hostError('PROVD_PLUGIN_CONSTRUCT_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });

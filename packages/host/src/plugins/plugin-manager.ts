@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { createProvdError, isProvdError, removeStaleTemporaries, type PluginInfo, type ProvdError, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import type { InstallablePlugin, PluginHost } from '../app/plugin-host';
+import type { RenderPluginSpec } from '../reconfigure/render-protocol';
 import { fetchPluginIndex, openRepository, sequencesOf, type RepositorySource } from '../repository/index';
 import { installPlugin } from './install-plugin';
 import { recoverPluginsFolder } from './install-journal';
@@ -54,6 +55,9 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
  */
 export class PluginManager implements PluginHost {
   private readonly instances = new Map<string, LoadedPlugin>();
+  /** The load of each loaded plugin (increasing across loads: render threads load a plugin again when it changes). */
+  private readonly loadKeys = new Map<string, number>();
+  private loads = 0;
   private readonly claimed = new Set<string>();
   private readonly busy = new Set<string>();
   private readonly listeners = new Set<(change: PluginChange) => void>();
@@ -72,6 +76,23 @@ export class PluginManager implements PluginHost {
   /** The loaded plugin `id` with its folder and `plugin-info`, if loaded. */
   get(id: string): LoadedPlugin | undefined {
     return this.instances.get(id);
+  }
+
+  /** How a render thread loads its own instance of the loaded plugin `id` (see {@link PluginHost.renderSpec}). */
+  renderSpec(id: string): RenderPluginSpec | undefined {
+    const loaded = this.instances.get(id);
+    const key = this.loadKeys.get(id);
+    if (!loaded || key === undefined) return undefined;
+    return {
+      id,
+      key,
+      dir: loaded.dir,
+      generalConfig: this.options.generalConfig ?? {},
+      pluginConfig: this.options.pluginConfigs?.[id] ?? {},
+      ...(this.options.sdkVersion !== undefined ? { sdkVersion: this.options.sdkVersion } : {}),
+      ...(this.options.baseRawConfig ? { baseRawConfig: this.options.baseRawConfig } : {}),
+      writeDurability: this.options.writeDurability ?? 'fsync',
+    };
   }
 
   /** Calls `listener` after every load and unload; returns a function that removes it. */
@@ -98,6 +119,7 @@ export class PluginManager implements PluginHost {
         }
       }
       this.instances.set(id, loaded);
+      this.loadKeys.set(id, ++this.loads);
       this.emit({ type: 'load', id });
       return loaded.plugin;
     } finally {
@@ -110,6 +132,7 @@ export class PluginManager implements PluginHost {
     const loaded = this.instances.get(id);
     if (!loaded) throw hostError('PROVD_HOST_PLUGIN_NOT_LOADED', { plugin: id });
     this.instances.delete(id);
+    this.loadKeys.delete(id);
     await this.closeQuietly(loaded);
     this.emit({ type: 'unload', id });
   }

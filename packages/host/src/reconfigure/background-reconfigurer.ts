@@ -1,17 +1,31 @@
 import { performance } from 'node:perf_hooks';
 import { selectorMatcher } from '../store/selector-match';
+import { eachLimit } from '../render/each-limit';
 import type { DeviceRecord, ReconfigureJob, Store, StoreChange } from '../store/store';
+
+/** How many device ids a job reads at once, and configures before it records its progress. */
+const BATCH_SIZE = 1024;
+/** How many devices one {@link ReconfigureTarget.reconfigureMany} call gets. */
+const CHUNK_SIZE = 64;
 
 /** What the reconfigurer needs from the provisioning app. */
 export interface ReconfigureTarget {
   /**
    * Configures the stored device `id` again with its plugin and config (under the app's per-device lock) and stores
    * its new `configured` flag when `writeFlag` is set and the flag changed. Resolves to `undefined` when the device no
-   * longer exists.
+   * longer exists. `deferFsync`: the files may be written without their fsyncs, made durable by the next
+   * {@link ReconfigureTarget.makeDurable} (a batch not recorded yet covers the device).
    */
-  reconfigure(id: string, writeFlag: boolean): Promise<boolean | undefined>;
+  reconfigure(id: string, writeFlag: boolean, deferFsync?: boolean): Promise<boolean | undefined>;
   /** Removes the files of a device as it was before a change (its plugin's `deconfigure`). */
   deconfigure(device: DeviceRecord): Promise<void>;
+  /**
+   * Configures the stored devices `ids` again as {@link ReconfigureTarget.reconfigure} does for each, as one batch
+   * (their locks held together, read at once). Absent: the devices are configured one by one.
+   */
+  reconfigureMany?(ids: readonly string[], writeFlag: boolean): Promise<void>;
+  /** Makes the files written so far durable; called before a batch is recorded done. Absent: they already are. */
+  makeDurable?(): Promise<void>;
 }
 
 /** Options of {@link BackgroundReconfigurer}. */
@@ -22,8 +36,10 @@ export interface BackgroundReconfigurerOptions {
   target: ReconfigureTarget;
   /** How many devices are configured at once. @defaultValue 32 */
   concurrency?: number;
-  /** How many device ids are read (and how much progress is recorded) per batch. @defaultValue 256 */
+  /** How many device ids are read (and how much progress is recorded) per batch. @defaultValue 1024 */
   batchSize?: number;
+  /** How many devices {@link ReconfigureTarget.reconfigureMany} is given at once. @defaultValue 64 */
+  chunkSize?: number;
   /** Receives progress lines. */
   log?: (line: string) => void;
 }
@@ -147,7 +163,10 @@ export class BackgroundReconfigurer {
     if (this.active.size === 0) return;
     const covering = this.covering(device);
     if (covering.length === 0) return;
-    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId));
+    // covered by bulk jobs only: a batch still to be recorded covers the device and flushes its files first, so they
+    // need no fsync of their own (a job of this one device is recorded done right after)
+    const deferFsync = covering.every((a) => a.device === undefined);
+    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId), deferFsync);
     const finished: ActiveJob[] = [];
     for (const a of covering) {
       if (a.device === undefined) a.ahead.add(device.id);
@@ -247,7 +266,7 @@ export class BackgroundReconfigurer {
     for (;;) {
       if (this.stopped) return;
       const pending = [...this.active.values()].filter((a) => !a.inline).sort((x, y) => x.job.id - y.job.id);
-      const devices = pending.filter((a) => a.device !== undefined).slice(0, this.options.batchSize ?? 256);
+      const devices = pending.filter((a) => a.device !== undefined).slice(0, this.options.batchSize ?? BATCH_SIZE);
       const next = pending.find((a) => a.device === undefined);
       if (devices.length === 0 && !next) return;
       try {
@@ -282,8 +301,7 @@ export class BackgroundReconfigurer {
   private async runJob(a: ActiveJob): Promise<void> {
     const { store } = this;
     const { target } = this.options;
-    const batchSize = this.options.batchSize ?? 256;
-    const concurrency = this.options.concurrency ?? 32;
+    const batchSize = this.options.batchSize ?? BATCH_SIZE;
     const writeFlag = a.job.origin === store.hostId;
     a.started = performance.now();
     const startDone = a.done;
@@ -297,17 +315,10 @@ export class BackgroundReconfigurer {
       if (this.stopped) return;
       const ids = await store.devices.idsAfter(a.job.selector, a.cursor, batchSize);
       if (ids.length === 0) break;
-      let index = 0;
-      const worker = async (): Promise<void> => {
-        while (index < ids.length) {
-          const id = ids[index++]!;
-          if (a.ahead.has(id)) continue;
-          await target.reconfigure(id, writeFlag);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
+      await this.configureBatch(a, ids, writeFlag);
+      // the files must be on disk before the batch is recorded done: a crash then resumes after it
+      await target.makeDurable?.();
       a.cursor = ids[ids.length - 1];
-      a.done += ids.length;
       for (const id of ids) a.ahead.delete(id);
       await store.commit({ progress: [{ job: a.job.id, host: store.hostId, cursor: a.cursor, done: a.done, total: Math.max(a.total, a.done), finished: false }] });
       if (performance.now() - lastLog > 2000) {
@@ -320,6 +331,32 @@ export class BackgroundReconfigurer {
     await store.commit({ finished: [{ job: a.job.id, done: a.done, total: Math.max(a.total, a.done) }] });
     this.untrack(a);
     this.log(`reconfigure: job ${a.job.id} (${a.job.reason}) done: ${a.done} device(s) in ${seconds.toFixed(1)} s (${seconds > 0 ? Math.round((a.done - startDone) / seconds) : a.done - startDone}/s)`);
+  }
+
+  /**
+   * Configures the devices `ids` of job `a` (those a phone has not had configured first), counting them done as
+   * they finish: in chunks given to {@link ReconfigureTarget.reconfigureMany} a few at once when the target has it,
+   * else one device at a time per worker.
+   */
+  private async configureBatch(a: ActiveJob, ids: readonly string[], writeFlag: boolean): Promise<void> {
+    const { target } = this.options;
+    const concurrency = this.options.concurrency ?? 32;
+    const todo = ids.filter((id) => !a.ahead.has(id));
+    a.done += ids.length - todo.length;
+    if (target.reconfigureMany) {
+      const size = this.options.chunkSize ?? CHUNK_SIZE;
+      const chunks: string[][] = [];
+      for (let i = 0; i < todo.length; i += size) chunks.push(todo.slice(i, i + size));
+      await eachLimit(chunks, Math.max(2, Math.ceil(concurrency / size)), async (chunk) => {
+        await target.reconfigureMany!(chunk.filter((id) => !a.ahead.has(id)), writeFlag);
+        a.done += chunk.length;
+      });
+      return;
+    }
+    await eachLimit(todo, concurrency, async (id) => {
+      if (!a.ahead.has(id)) await target.reconfigure(id, writeFlag);
+      a.done++;
+    });
   }
 
   private scheduleFlush(): void {

@@ -3,10 +3,10 @@ import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/p
 import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AtomicWriter, removeStaleTemporaries, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+import { AtomicWriter, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic } from './atomic-write';
 
 /** A writer of `mode` recording the paths of the files and folders it fsyncs. */
-function recordingWriter(mode: 'threads' | 'event-loop', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
+function recordingWriter(mode: 'threads' | 'event-loop' | 'sync', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
   const synced: string[] = [];
   return { writer: new AtomicWriter({ mode, durability, onSync: (path) => synced.push(path) }), synced };
 }
@@ -63,7 +63,7 @@ describe('writeFilesAtomic', () => {
   });
 });
 
-describe.each(['threads', 'event-loop'] as const)('AtomicWriter (%s)', (mode) => {
+describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (mode) => {
   const files = () => [
     { path: dir.join('p/a.cfg'), data: 'a' },
     { path: dir.join('p/b.xml'), data: 'b' },
@@ -86,6 +86,22 @@ describe.each(['threads', 'event-loop'] as const)('AtomicWriter (%s)', (mode) =>
     expect(synced).toEqual([]);
     expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('a');
     expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
+  });
+
+  it('fsyncs nothing inside withoutFsync (through awaits and nested calls), and again after it', async () => {
+    const { writer, synced } = recordingWriter(mode);
+    const inner = async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      await writer.writeFiles(files());
+    };
+    await withoutFsync(async () => {
+      await Promise.all([inner(), writer.writeFile(dir.join('p/c.txt'), 'c')]);
+    });
+    expect(synced).toEqual([]);
+    expect(await readFile(dir.join('p/b.xml'), 'utf8')).toBe('b');
+    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml', 'c.txt']);
+    await writer.writeFiles(files());
+    expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
   });
 
   it('treats an unknown durability as "fsync"', () => {

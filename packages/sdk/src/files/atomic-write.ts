@@ -3,8 +3,10 @@
  * writer's durability is `none`), then renamed over the target. A failure leaves no temporary file behind and the
  * old target untouched; a failed multi-file write puts back the targets it had already replaced.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
 import { isProvdError } from '../errors/provd-error';
@@ -26,6 +28,9 @@ export interface FileContent {
  */
 export type WriteDurability = 'fsync' | 'none';
 
+/** Where an {@link AtomicWriter}'s file-system calls run (see {@link AtomicWriterOptions.mode}). */
+export type WriteMode = 'threads' | 'event-loop' | 'sync';
+
 /** Options of an {@link AtomicWriter}. */
 export interface AtomicWriterOptions {
   /** Whether files and folders are fsynced. @defaultValue "fsync" */
@@ -33,16 +38,21 @@ export interface AtomicWriterOptions {
   /**
    * Where the file-system calls run: `event-loop` (default) uses Node's asynchronous calls (libuv's thread pool);
    * `threads` does each multi-file write as one task of a small pool of writer threads (synchronous calls there, up
-   * to 8 fsyncs in flight instead of libuv's 4), for bulk durable writes.
+   * to 8 fsyncs in flight instead of libuv's 4), for bulk durable writes; `sync` makes synchronous calls on the
+   * calling thread, for a worker thread whose only job is writing files (it then leaves libuv's pool, shared by the
+   * whole process, to the main thread).
    * @defaultValue "event-loop"
    */
-  mode?: 'threads' | 'event-loop';
+  mode?: WriteMode;
   /** Called with each file and folder fsynced (diagnostics and tests). */
   onSync?: (path: string) => void;
 }
 
 /** The old file of a target, kept until a multi-file write succeeds: a hard link to it, its bytes, or none. */
 type Previous = { link: string } | { data: Buffer } | undefined;
+
+/** Set inside {@link withoutFsync}: the writes of the task are not fsynced. */
+const deferred = new AsyncLocalStorage<boolean>();
 
 /** How many folders a writer remembers as existing before it forgets them all (they are then created again). */
 const MAX_KNOWN_FOLDERS = 4096;
@@ -113,7 +123,7 @@ export class AtomicWriter {
   /** Whether this writer fsyncs files and folders. */
   readonly durability: WriteDurability;
   /** Where the file-system calls run. */
-  readonly mode: 'threads' | 'event-loop';
+  readonly mode: WriteMode;
   private readonly onSync: ((path: string) => void) | undefined;
 
   private readonly knownFolders = new Set<string>();
@@ -123,7 +133,7 @@ export class AtomicWriter {
   /** Creates a writer; durable (`fsync`) unless `options.durability` is `none`. */
   constructor(options: AtomicWriterOptions = {}) {
     this.durability = options.durability === 'none' ? 'none' : 'fsync';
-    this.mode = options.mode === 'threads' ? 'threads' : 'event-loop';
+    this.mode = options.mode === 'threads' || options.mode === 'sync' ? options.mode : 'event-loop';
     this.onSync = options.onSync;
   }
 
@@ -157,6 +167,7 @@ export class AtomicWriter {
     if (dup !== undefined) throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: dup, reason: 'the same file is given twice' });
 
     if (this.mode === 'threads' && writePool().usable) return this.writeInPool(targets, files);
+    if (this.mode === 'sync') return this.writeSync(targets, files);
     const temps = await this.writeTemps(targets, files);
 
     // The old files, to put back if a later rename fails: the last target has no later rename, so it needs none.
@@ -183,7 +194,7 @@ export class AtomicWriter {
 
   /** {@link writeFiles} as one task of the writer threads; the folders are then fsynced here, grouped. */
   private async writeInPool(targets: readonly string[], files: readonly FileContent[]): Promise<void> {
-    const durable = this.durability === 'fsync';
+    const durable = this.fsyncs();
     let synced: string[];
     try {
       synced = await writePool().write(targets, files.map((f) => f.data), durable);
@@ -196,9 +207,113 @@ export class AtomicWriter {
     await this.syncDirsOf(targets);
   }
 
+  /** Whether this write fsyncs: a durable writer outside {@link withoutFsync}. */
+  private fsyncs(): boolean {
+    return this.durability === 'fsync' && deferred.getStore() !== true;
+  }
+
+  /** {@link writeFiles} with synchronous calls on this thread (mode `sync`). */
+  private writeSync(targets: readonly string[], files: readonly FileContent[]): void {
+    const durable = this.fsyncs();
+    const temps: string[] = [];
+    let current = '';
+    try {
+      for (const [i, target] of targets.entries()) {
+        current = target;
+        temps.push(this.writeTempSync(target, (files[i] as FileContent).data, durable));
+      }
+    } catch (err) {
+      for (const temp of temps) unlinkQuietlySync(temp);
+      throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
+    }
+    const previous = targets.slice(0, -1).map(keepPreviousSync);
+    let done = 0;
+    try {
+      for (; done < temps.length; done++) {
+        current = targets[done] as string;
+        renameSync(temps[done] as string, current);
+      }
+    } catch (err) {
+      for (const temp of temps.slice(done)) unlinkQuietlySync(temp);
+      for (const [i, target] of targets.slice(0, done).entries()) {
+        const old = previous[i];
+        if (old === undefined) unlinkQuietlySync(target);
+        else if ('link' in old) {
+          try {
+            renameSync(old.link, target);
+          } catch {
+            unlinkQuietlySync(old.link);
+          }
+        } else {
+          try {
+            renameSync(this.writeTempSync(target, old.data, durable), target);
+          } catch {
+            // the old bytes could not be put back either: the target keeps the new file
+          }
+        }
+      }
+      for (const old of previous.slice(done)) if (old && 'link' in old) unlinkQuietlySync(old.link);
+      if (durable) for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
+      throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
+    }
+    for (const old of previous) if (old && 'link' in old) unlinkQuietlySync(old.link);
+    if (durable) for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
+  }
+
+  /** Writes `data` to a new temporary file beside `path` with synchronous calls (fsynced when `durable`). */
+  private writeTempSync(path: string, data: string | Uint8Array, durable: boolean): string {
+    const temp = tempPathFor(path);
+    const folder = dirname(temp);
+    let fd: number | undefined;
+    if (this.knownFolders.has(folder)) {
+      try {
+        fd = openSync(temp, 'wx', 0o644);
+      } catch (err) {
+        if (codeOf(err) !== 'ENOENT') throw err;
+        this.knownFolders.delete(folder); // removed meanwhile: create it again
+      }
+    }
+    if (fd === undefined) {
+      mkdirSync(folder, { recursive: true });
+      fd = openSync(temp, 'wx', 0o644);
+      if (this.knownFolders.size >= MAX_KNOWN_FOLDERS) this.knownFolders.clear();
+      this.knownFolders.add(folder);
+    }
+    try {
+      writeFileSync(fd, data);
+      if (durable) {
+        fsyncSync(fd);
+        this.onSync?.(temp);
+      }
+    } catch (err) {
+      closeQuietlySync(fd);
+      unlinkQuietlySync(temp);
+      throw err;
+    }
+    closeSync(fd);
+    return temp;
+  }
+
+  /** Fsyncs the folder `dir` with synchronous calls (a folder that cannot be opened is skipped). */
+  private syncDirSync(dir: string): void {
+    let fd: number;
+    try {
+      fd = openSync(dir, 'r');
+    } catch {
+      return;
+    }
+    try {
+      fsyncSync(fd);
+      this.onSync?.(dir);
+    } catch {
+      // as the asynchronous path: a folder that cannot be fsynced does not fail the write
+    }
+    closeQuietlySync(fd);
+  }
+
   /** Fsyncs the folders of `targets` when this writer is durable. */
   private async syncDirsOf(targets: readonly string[]): Promise<void> {
-    if (this.durability === 'fsync') await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
+    if (this.fsyncs()) await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
   }
 
   /** Writes every file to its temporary name (in parallel); on a failure removes them all and throws. */
@@ -217,7 +332,7 @@ export class AtomicWriter {
     const handle = await this.createFile(temp);
     try {
       await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
-      if (this.durability === 'fsync') {
+      if (this.fsyncs()) {
         await handle.sync();
         this.onSync?.(temp);
       }
@@ -280,12 +395,60 @@ export class AtomicWriter {
   }
 }
 
+/** {@link keepPrevious} with synchronous calls. */
+function keepPreviousSync(target: string): Previous {
+  const backup = tempPathFor(target, 'old');
+  try {
+    linkSync(target, backup);
+    return { link: backup };
+  } catch (err) {
+    if (codeOf(err) === 'ENOENT') return undefined;
+  }
+  try {
+    return { data: readFileSync(target) };
+  } catch {
+    return undefined;
+  }
+}
+
+function unlinkQuietlySync(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+function closeQuietlySync(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // closed already
+  }
+}
+
 /** Removes the hard link a multi-file write kept of an old file. */
 async function dropPrevious(previous: Previous): Promise<void> {
   if (previous && 'link' in previous) await removeQuietly(previous.link);
 }
 
 const durableWriter = new AtomicWriter();
+
+/**
+ * Runs `task` with the fsyncs of every atomic write it makes (any {@link AtomicWriter} of this process, a plugin's
+ * included) left out: writes stay atomic and all-or-nothing, but reach the disk when the system flushes them. For a
+ * caller that makes many writes durable at once afterwards (a background reconfiguration flushes the filesystem once
+ * per batch before recording the batch done), never for a write that must survive a power loss on its own.
+ *
+ * @example
+ * ```ts
+ * await withoutFsync(() => plugin.configure(device, rawConfig));
+ * // ... later, before recording that the device is done: flush the filesystem (e.g. `sync -f tftpbootDir`)
+ * ```
+ */
+export function withoutFsync<T>(task: () => Promise<T>): Promise<T> {
+  return deferred.run(true, task);
+}
 
 /**
  * Replaces `path` with `data` atomically: readers see either the old file or the whole new one, never a part.

@@ -1,4 +1,4 @@
-import type { WriteDurability } from '../files/atomic-write';
+import type { WriteDurability, WriteMode } from '../files/atomic-write';
 import type { SyncService } from '../sync/sync-service';
 import type { PackagesDeclaration } from '../firmware/define-packages';
 import type { InstallService } from './install-service';
@@ -67,6 +67,13 @@ export interface PluginContext {
    * @defaultValue "fsync"
    */
   writeDurability?: WriteDurability;
+  /**
+   * Where the plugin's file writes make their file-system calls (the `mode` of its `AtomicWriter`): `event-loop`
+   * (the default) or `sync`, for a host that runs the plugin in a worker thread of its own (a background render
+   * thread), leaving libuv's thread pool to the thread that serves.
+   * @defaultValue "event-loop"
+   */
+  writeMode?: WriteMode;
 }
 
 /** What `BasePlugin` tells the host's {@link InstallServiceFactory} about a plugin. */

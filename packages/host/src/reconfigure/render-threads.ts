@@ -1,0 +1,136 @@
+/**
+ * Worker threads that configure devices for the background reconfigurer, so that the main thread keeps serving
+ * phones while thousands of devices are rendered: each thread loads its own instance of a plugin from the plugin's
+ * folder and runs `configure` (templates and file writes) for the devices it is sent.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Device, RawConfig } from '@provd/sdk';
+import type { RenderPluginSpec, RenderReply, RenderRequest, RenderResult } from './render-protocol';
+
+/** Options of {@link RenderThreads.create}. */
+export interface RenderThreadsOptions {
+  /** How many threads (0: none, configure in the main thread). @defaultValue the cores but one, 1 to 4 */
+  threads?: number;
+  /** Receives the lines the threads' plugins log and thread failures. */
+  log?: (line: string) => void;
+  /** The built render thread code. @defaultValue `render-worker.js` beside this module (the host's `dist/`) */
+  workerFile?: URL;
+}
+
+interface Thread {
+  worker: Worker;
+  pending: Map<number, { resolve: (results: RenderResult[] | undefined) => void; reject: (err: Error) => void }>;
+}
+
+/** The built render thread, beside this module in `dist/` (absent when the host runs from its TypeScript sources). */
+const WORKER_FILE = new URL('./render-worker.js', import.meta.url);
+
+/** `execArgv` without its resolution conditions (`--conditions x`, `--conditions=x`, `-C x`). */
+function withoutConditions(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--conditions' || arg === '-C') i++;
+    else if (!arg.startsWith('--conditions=')) out.push(arg);
+  }
+  return out;
+}
+
+/**
+ * A small pool of render threads. Requests go to the thread with the fewest pending ones; a thread that dies fails
+ * its pending requests (the caller's batch then stops and resumes later) and is replaced at the next request.
+ */
+export class RenderThreads {
+  private readonly threads: Thread[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly size: number,
+    private readonly file: URL,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** A pool, or `undefined` when there is no render thread code (sources) or `threads` is 0. */
+  static create(options: RenderThreadsOptions = {}): RenderThreads | undefined {
+    const size = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    const file = options.workerFile ?? WORKER_FILE;
+    if (size <= 0 || !existsSync(fileURLToPath(file))) return undefined;
+    return new RenderThreads(size, file, options.log ?? (() => {}));
+  }
+
+  /** Configures `devices` (each with the index of its raw config in `raws`) with the plugin of `spec` in a thread. */
+  configure(spec: RenderPluginSpec, raws: RawConfig[], devices: { device: Device; raw: number }[]): Promise<RenderResult[]> {
+    return this.request((id) => ({ type: 'configure', id, spec, raws, devices })) as Promise<RenderResult[]>;
+  }
+
+  /** Flushes the filesystems of `folders` (`sync -f`) from a thread; resolves to the error, if any. */
+  async syncFilesystems(folders: readonly string[]): Promise<Error | undefined> {
+    try {
+      await this.request((id) => ({ type: 'sync', id, folders: [...folders] }));
+      return undefined;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  private request(make: (id: number) => RenderRequest): Promise<RenderResult[] | undefined> {
+    if (this.closed) return Promise.reject(new Error('the render threads are closed'));
+    const thread = this.pick();
+    const id = this.nextId++;
+    return new Promise<RenderResult[] | undefined>((resolve, reject) => {
+      if (thread.pending.size === 0) thread.worker.ref();
+      thread.pending.set(id, { resolve, reject });
+      thread.worker.postMessage(make(id));
+    });
+  }
+
+  /** Closes each thread's instance of plugin `plugin` loaded with `key` or before. */
+  unload(plugin: string, key: number): void {
+    for (const t of this.threads) t.worker.postMessage({ type: 'unload', plugin, key } satisfies RenderRequest);
+  }
+
+  /** Stops every thread (pending requests fail). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.threads.splice(0).map((t) => t.worker.terminate()));
+  }
+
+  private pick(): Thread {
+    let best: Thread | undefined;
+    for (const t of this.threads) if (!best || t.pending.size < best.pending.size) best = t;
+    if (best && (best.pending.size === 0 || this.threads.length >= this.size)) return best;
+    return this.spawn();
+  }
+
+  private spawn(): Thread {
+    // built code: a `source` resolution condition of the parent (a test runner's) would point it at TypeScript
+    const worker = new Worker(this.file, { execArgv: withoutConditions(process.execArgv) });
+    worker.unref();
+    const thread: Thread = { worker, pending: new Map() };
+    worker.on('message', (reply: RenderReply) => {
+      if (reply.type === 'log') return this.log(reply.line);
+      const job = thread.pending.get(reply.id);
+      if (!job) return;
+      thread.pending.delete(reply.id);
+      if (thread.pending.size === 0) worker.unref();
+      if (reply.type === 'configured') job.resolve(reply.results);
+      else if (reply.type === 'synced') job.resolve(undefined);
+      else job.reject(new Error(`render thread: ${reply.reason}`));
+    });
+    const fail = (err: Error) => {
+      const at = this.threads.indexOf(thread);
+      if (at >= 0) this.threads.splice(at, 1);
+      if (!this.closed) this.log(`reconfigure: a render thread stopped: ${err.message}`);
+      for (const job of thread.pending.values()) job.reject(new Error(`the render thread stopped: ${err.message}`));
+      thread.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
+    this.threads.push(thread);
+    return thread;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The code of one render thread (see `RenderThreads`): it loads plugins from their folders as the host does (its
+ * own instance of each, `configureCommon` included), and configures the devices the main thread sends it with the
+ * raw configs it sends along, answering one result per device. Nothing here touches the store: the main thread reads
+ * the devices, holds their locks and writes their `configured` flags.
+ */
+import { execFileSync } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { isProvdError, type Device, type PluginLogger, type ProvdPlugin, type RawConfig } from '@provd/sdk';
+import { loadPluginFromDir } from '../plugins/load-plugin';
+import { eachLimit } from '../render/each-limit';
+import { rawConfigCopier } from '../render/prepare-raw-config';
+import { isWriteFailure } from './write-failure';
+import type { RenderReply, RenderRequest, RenderResult } from './render-protocol';
+
+const port = parentPort;
+if (!port) throw new Error('render-worker runs as a worker thread only');
+
+/** How many `configure` calls of one request run at once (their writes are synchronous: this only overlaps awaits). */
+const CONCURRENCY = 4;
+
+/** The nice value of the render thread (lower priority than the serving thread's 0). */
+const RENDER_NICE = 10;
+
+const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The loaded plugins of this thread, by plugin id: the instance of one load key (a load of the main thread). */
+const plugins = new Map<string, { key: number; plugin: Promise<ProvdPlugin> }>();
+
+function logger(id: string): PluginLogger {
+  const send = (level: string) => (message: string) => port!.postMessage({ type: 'log', line: `plugin "${id}" (${level}): ${message}` } satisfies RenderReply);
+  return { debug: () => {}, info: send('info'), warn: send('warn'), error: send('error') };
+}
+
+async function closeQuietly(plugin: Promise<ProvdPlugin>): Promise<void> {
+  try {
+    await (await plugin).close();
+  } catch {
+    // the main thread's instance reports its own close failures
+  }
+}
+
+function pluginFor(request: Extract<RenderRequest, { type: 'configure' }>): Promise<ProvdPlugin> {
+  const { spec } = request;
+  const current = plugins.get(spec.id);
+  if (current && current.key === spec.key) return current.plugin;
+  if (current) void closeQuietly(current.plugin);
+  const plugin = (async () => {
+    const loaded = await loadPluginFromDir(spec.dir, {
+      generalConfig: spec.generalConfig,
+      pluginConfigs: { [spec.id]: spec.pluginConfig },
+      ...(spec.sdkVersion !== undefined ? { sdkVersion: spec.sdkVersion } : {}),
+      services: { logger: logger(spec.id) },
+      writeDurability: spec.writeDurability,
+      // this thread only renders: its writes leave libuv's pool (shared with the serving thread) alone
+      writeMode: 'sync',
+    });
+    if (spec.baseRawConfig) await loaded.plugin.configureCommon(structuredClone(spec.baseRawConfig));
+    return loaded.plugin;
+  })();
+  plugins.set(spec.id, { key: spec.key, plugin });
+  // a failed load is tried again with the next request
+  plugin.catch(() => plugins.get(spec.id)?.plugin === plugin && plugins.delete(spec.id));
+  return plugin;
+}
+
+async function configure(request: Extract<RenderRequest, { type: 'configure' }>): Promise<RenderResult[]> {
+  const plugin = await pluginFor(request);
+  const copiers = request.raws.map((raw: RawConfig) => rawConfigCopier(raw));
+  const results: RenderResult[] = new Array(request.devices.length);
+  await eachLimit(request.devices, CONCURRENCY, async ({ device, raw }, i) => {
+    const started = performance.now();
+    try {
+      await plugin.configure(device as Device, (copiers[raw] as () => RawConfig)());
+      results[i] = { ok: true, seconds: (performance.now() - started) / 1000 };
+    } catch (err) {
+      results[i] = {
+        ok: false,
+        seconds: (performance.now() - started) / 1000,
+        reason: reasonOf(err),
+        writeFailure: isWriteFailure(err),
+        ...(isProvdError(err) ? { code: err.code } : {}),
+      };
+    }
+  });
+  return results;
+}
+
+/** Runs `sync -f folders...` here; the error message, if it failed. */
+function syncFilesystemsHere(folders: readonly string[]): string | undefined {
+  try {
+    execFileSync('sync', ['-f', ...folders], { stdio: 'ignore', timeout: 120_000 });
+    return undefined;
+  } catch (err) {
+    return reasonOf(err);
+  }
+}
+
+// Background work: the serving thread gets the cores first when both want them (Linux applies a thread's nice
+// value to that thread alone).
+try {
+  setPriority(RENDER_NICE);
+} catch {
+  // not permitted here: the thread runs at the process's priority
+}
+
+port.on('message', (request: RenderRequest) => {
+  if (request.type === 'unload') {
+    const current = plugins.get(request.plugin);
+    if (current && current.key <= request.key) {
+      plugins.delete(request.plugin);
+      void closeQuietly(current.plugin);
+    }
+    return;
+  }
+  if (request.type === 'sync') {
+    // blocks this thread only (the main thread's spawn would copy its page tables while phones wait)
+    const error = syncFilesystemsHere(request.folders);
+    port.postMessage(error ? ({ type: 'failed', id: request.id, reason: error } satisfies RenderReply) : ({ type: 'synced', id: request.id } satisfies RenderReply));
+    return;
+  }
+  configure(request).then(
+    (results) => port.postMessage({ type: 'configured', id: request.id, results } satisfies RenderReply),
+    (err: unknown) => port.postMessage({ type: 'failed', id: request.id, reason: reasonOf(err) } satisfies RenderReply),
+  );
+});

@@ -1,0 +1,97 @@
+// The background reconfigurer's batches on a real SQLite store: the files of a batch are made durable before the
+// batch is recorded done, and a batch that cannot be made durable is not recorded (the job resumes before it).
+import { testdir, type TestDir } from '@provd/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BackgroundReconfigurer, type ReconfigureTarget } from '../src/reconfigure/background-reconfigurer';
+import { openStore } from '../src/store/open-store';
+import type { Store } from '../src/store/store';
+
+let dir: TestDir;
+let store: Store;
+beforeEach(async () => {
+  dir = await testdir();
+  store = await openStore({ engine: 'sqlite', dataDir: dir.path }, { dataDir: dir.path });
+  const writes = Array.from({ length: 25 }, (_, i) => ({ op: 'put' as const, kind: 'devices' as const, doc: { id: `d${String(i).padStart(2, '0')}`, plugin: 'p', config: 'c' } }));
+  await store.commit({ writes });
+});
+afterEach(async () => {
+  await store.close();
+  await dir.cleanup();
+});
+
+/** A target recording what happens in order; `failDurable` makes that many flushes fail. */
+function recordingTarget(events: string[], failDurable = 0): ReconfigureTarget {
+  return {
+    reconfigure: async (id) => {
+      events.push(`one ${id}`);
+      return true;
+    },
+    reconfigureMany: async (ids) => {
+      events.push(`many ${ids.join(',')}`);
+    },
+    makeDurable: async () => {
+      if (failDurable-- > 0) {
+        events.push('durable failed');
+        throw new Error('the disk is gone');
+      }
+      events.push('durable');
+    },
+    deconfigure: async () => {},
+  };
+}
+
+describe('background batches', () => {
+  it('make each batch durable before its progress is recorded, in chunks, and finish the job', async () => {
+    const events: string[] = [];
+    const progress: string[] = [];
+    const stop = store.watch(() => progress.push(`commit after ${events.length} event(s)`));
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 4 });
+    await reconfigurer.start();
+    const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
+    reconfigurer.add(jobs);
+    await reconfigurer.idle();
+    stop();
+    // batches of 10 ids in chunks of at most 4, each batch followed by its flush
+    expect(events).toEqual([
+      'many d00,d01,d02,d03',
+      'many d04,d05,d06,d07',
+      'many d08,d09',
+      'durable',
+      'many d10,d11,d12,d13',
+      'many d14,d15,d16,d17',
+      'many d18,d19',
+      'durable',
+      'many d20,d21,d22,d23',
+      'many d24',
+      'durable',
+    ]);
+    // finished by every host sharing the store: forgotten
+    expect(await store.jobs()).toEqual([]);
+    // the job's own commit, then one progress record after each flush, then the finish
+    expect(progress.slice(1)).toEqual(['commit after 4 event(s)', 'commit after 8 event(s)', 'commit after 11 event(s)', 'commit after 11 event(s)']);
+    await reconfigurer.stop();
+  });
+
+  it('record nothing of a batch whose files cannot be made durable; the next start resumes before it', async () => {
+    const events: string[] = [];
+    const logs: string[] = [];
+    let reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events, 1), batchSize: 10, chunkSize: 10, log: (l) => logs.push(l) });
+    await reconfigurer.start();
+    const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
+    reconfigurer.add(jobs);
+    for (let i = 0; i < 200 && !logs.some((l) => l.includes('stopped')); i++) await new Promise((r) => setTimeout(r, 10));
+    await reconfigurer.stop();
+    expect(events).toEqual(['many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09', 'durable failed']);
+    expect(logs.some((l) => /stopped: the disk is gone; it resumes at the next start/.test(l))).toBe(true);
+    expect((await store.jobProgress(jobs[0]!.id)).filter((p) => p.host === store.hostId && p.cursor !== undefined)).toEqual([]);
+
+    events.length = 0;
+    reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 10 });
+    await reconfigurer.start();
+    await reconfigurer.idle();
+    await reconfigurer.stop();
+    expect(events[0]).toBe('many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09');
+    expect(events.filter((e) => e === 'durable')).toHaveLength(3);
+    expect(await store.jobs()).toEqual([]);
+  });
+});

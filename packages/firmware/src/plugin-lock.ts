@@ -2,12 +2,14 @@
  * The inter-process lock of a plugin's firmware folder: a file `var/installed/.lock` holding the pid of the holder,
  * the time it was taken and a random token. It is created whole and atomically (written under a temporary name, then
  * hard-linked to its name, which fails when it exists), so a reader never sees it half-written. A lock whose process
- * is gone (or that an earlier process with this very pid left) is taken over.
+ * is gone (or that an earlier process with this very pid left, or whose pid a process started since has) is taken
+ * over.
  */
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isLeftByGoneProcess } from '@provd/sdk';
 import { firmwareError } from './errors';
 import { readTextIfExists } from './fs-ops';
 
@@ -60,16 +62,14 @@ async function readLock(path: string): Promise<{ raw: string; content: LockConte
   return { raw, content: undefined };
 }
 
-/** Whether the process of a lock is gone (`ESRCH`), or is this process and the lock is not held here. */
-function isStale(path: string, content: LockContent | undefined): boolean {
+/**
+ * Whether a lock was left by a process that is gone: no process has its pid, or the one that has it started after the
+ * lock file was written (pids are reused), or it is this process and the lock is not held here.
+ */
+async function isStale(path: string, content: LockContent | undefined): Promise<boolean> {
   if (!content) return true;
   if (content.pid === process.pid) return !heldHere.has(path);
-  try {
-    process.kill(content.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return isLeftByGoneProcess(content.pid, path);
 }
 
 /** Removes a stale lock, unless another process replaced it meanwhile (then it is put back). */
@@ -104,9 +104,25 @@ export async function acquirePluginLock(options: PluginLockOptions): Promise<Plu
   const deadline = Date.now() + options.waitMs;
   for (;;) {
     const tmp = join(dirname(path), `${LOCK_NAME}.${token}`);
-    await writeFile(tmp, raw);
+    let taken: boolean;
     try {
-      await link(tmp, path);
+      await writeFile(tmp, raw);
+      try {
+        await link(tmp, path);
+        taken = true;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        taken = false;
+      } finally {
+        await rm(tmp, { force: true });
+      }
+    } catch (err) {
+      // The plugin folder is being swapped (an upgrade renames it aside, then the new one in): look again shortly.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || Date.now() >= deadline) throw err;
+      await sleep(Math.min(deadline - Date.now(), options.pollMs ?? 50));
+      continue;
+    }
+    if (taken) {
       heldHere.add(path);
       return {
         carryTo: async (dir: string) => {
@@ -126,14 +142,10 @@ export async function acquirePluginLock(options: PluginLockOptions): Promise<Plu
           if (current?.content?.token === token) await rm(path, { force: true });
         },
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      await rm(tmp, { force: true });
     }
     const holder = await readLock(path);
     if (!holder) continue;
-    if (isStale(path, holder.content)) {
+    if (await isStale(path, holder.content)) {
       await takeOver(path, holder.raw);
       continue;
     }

@@ -1,6 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -182,6 +183,41 @@ describe('the plugin lock between services and processes', () => {
     await writeFile(d.join('var/installed/.lock'), JSON.stringify({ pid: dead, since: '2026-01-01T00:00:00.000Z', token: 'old' }));
     await service.install('b');
     expect(await readdir(d.join('var/installed'))).toEqual(['b']);
+  });
+
+  it('a lock naming a pid that a process started since has (pids are reused) is taken over, one of that process is not', async () => {
+    const b = await tgz({ 'b.bin': 'b' });
+    const d = await newDir({ 'var/cache/b.tgz': b, 'pkgs/pkgs.db': pkgsDb('b', '1', 'b.tgz', b) });
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      await sleep(1500);
+      const lockFile = d.join('var/installed/.lock');
+      // taken now, after that process started: it may be its lock
+      await writeFile(lockFile, JSON.stringify({ pid: child.pid, since: new Date().toISOString(), token: 'live' }));
+      const service = new FirmwareService({ pluginDir: d.path, lockWaitMs: 0 });
+      expect(isProvdError(await service.install('b').catch((e: unknown) => e), 'PROVD_FETCHFW_LOCKED')).toBe(true);
+      // taken an hour ago, long before that process started: left by another process that had the pid
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(lockFile, anHourAgo, anHourAgo);
+      await service.install('b');
+      expect(await readdir(d.join('var/installed'))).toEqual(['b']);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('a process waiting for the lock while the plugin folder is swapped (renamed away, then back) waits on', async () => {
+    const d = await newDir({});
+    await mkdir(d.join('p/var/installed'), { recursive: true });
+    const held = await acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 0 });
+    const waiting = acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 10_000, pollMs: 10 });
+    await sleep(50);
+    await rename(d.join('p'), d.join('aside'));
+    await sleep(100);
+    await rename(d.join('aside'), d.join('p'));
+    await held.release();
+    await (await waiting).release();
+    expect(await readdir(d.join('p/var/installed'))).toEqual([]);
   });
 
   it('a lock carried into a folder that then replaces the locked one stays held there until released', async () => {

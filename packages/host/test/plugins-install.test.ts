@@ -242,6 +242,21 @@ describe('installPlugin', () => {
 });
 
 describe('uninstallPlugin and PluginManager.install', () => {
+  it('removes a plugin holding its firmware lock: refused while a firmware operation holds it, nothing removed', async () => {
+    await installV1();
+    const lock = await acquirePluginLock({ dir: join(pluginsDir, 'acme-1', 'var', 'installed'), plugin: 'acme-1', waitMs: 0 });
+    try {
+      const before = await snapshot(dir.path);
+      const err = await uninstallPlugin('acme-1', pluginsDir, { firmwareLockWaitMs: 0 }).then(() => undefined, (e: unknown) => e);
+      expect(isProvdError(err) ? err.code : err).toBe('PROVD_FETCHFW_LOCKED');
+      expect(await snapshot(dir.path)).toEqual(before);
+    } finally {
+      await lock.release();
+    }
+    await uninstallPlugin('acme-1', pluginsDir);
+    expect(await readdir(pluginsDir)).toEqual([]);
+  });
+
   it('removes an installed plugin, and refuses one that is not installed', async () => {
     await installV1();
     await uninstallPlugin('acme-1', pluginsDir);

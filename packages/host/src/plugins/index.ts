@@ -5,6 +5,7 @@ export type { LoadedPlugin, PluginEnvironment } from './load-plugin';
 export { installPlugin, PLUGIN_PACKAGE_LIMITS } from './install-plugin';
 export type { InstallPluginOptions, InstallPluginResult } from './install-plugin';
 export { uninstallPlugin } from './uninstall-plugin';
+export type { UninstallPluginOptions } from './uninstall-plugin';
 export { listInstalledPlugins } from './list-installed';
 export type { InstalledPlugins } from './list-installed';
 export { assertPluginId, ENTRY_FILE, PLUGIN_INFO_FILE, readPluginInfo } from './plugin-folder';

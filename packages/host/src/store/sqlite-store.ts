@@ -161,7 +161,7 @@ export class SqliteStore implements Store {
       if (version === undefined) db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('schema', SCHEMA_VERSION);
       else if (version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, this host reads ${SCHEMA_VERSION}`);
       db.prepare('INSERT INTO hosts (host, seen) VALUES (?, ?) ON CONFLICT (host) DO UPDATE SET seen = excluded.seen').run(options.hostId, new Date().toISOString());
-      writer = await SqliteWriter.start(file);
+      writer = await SqliteWriter.start(file, options.log);
     } catch (err) {
       db?.close();
       throw storeFailed(file, err);

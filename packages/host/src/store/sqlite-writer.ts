@@ -116,47 +116,66 @@ parentPort.on('message', (msg) => {
 parentPort.postMessage({ ready: true });
 `;
 
-/** The writer thread of one SQLite file. */
+/**
+ * The writer thread of one SQLite file. A thread that stops unexpectedly (its transaction is rolled back with it)
+ * fails the writes it held, and the next write starts a new one.
+ */
 export class SqliteWriter {
-  private readonly worker: Worker;
+  private worker!: Worker;
   private readonly waiting = new Map<number, { resolve: (o: PlanOutcome[]) => void; reject: (e: Error) => void }>();
   private nextId = 0;
-  private stopped: Error | undefined;
-  private readonly ready: Promise<void>;
+  private running = false;
+  private closed = false;
+  private ready!: Promise<void>;
 
-  private constructor(file: string) {
+  private constructor(
+    private readonly file: string,
+    private readonly log: (line: string) => void,
+  ) {
+    this.spawn();
+  }
+
+  private spawn(): void {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-    this.worker.unref();
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    this.worker = worker;
+    this.running = true;
+    worker.unref();
     let opened!: () => void;
     let refused!: (e: Error) => void;
     this.ready = new Promise<void>((resolve, reject) => ((opened = resolve), (refused = reject)));
-    this.worker.on('message', (reply: Reply) => {
+    this.ready.catch(() => {});
+    worker.on('message', (reply: Reply) => {
       if ('ready' in reply) return opened();
       if ('openFailed' in reply) return refused(new Error(reply.openFailed));
       const job = this.waiting.get(reply.id);
       if (!job) return;
       this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) this.worker.unref();
+      if (this.waiting.size === 0) worker.unref();
       if ('failed' in reply) job.reject(new Error(reply.failed));
       else job.resolve(reply.outcomes);
     });
+    let stopped = false;
     const fail = (err: Error): void => {
-      this.stopped ??= err;
+      if (stopped) return;
+      stopped = true;
+      if (this.worker === worker) this.running = false;
       refused(err);
+      if (!this.closed) this.log(`store: the SQLite writer thread stopped (${err.message}); the next change starts a new one`);
       for (const job of this.waiting.values()) job.reject(err);
       this.waiting.clear();
     };
-    this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`the writer thread stopped (exit code ${code})`)));
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
   }
 
   /** Starts the writer of `file` (which must exist) and resolves once its connection is open. */
-  static async start(file: string): Promise<SqliteWriter> {
-    const writer = new SqliteWriter(file);
+  static async start(file: string, log: (line: string) => void = () => {}): Promise<SqliteWriter> {
+    const writer = new SqliteWriter(file, log);
     try {
       await writer.ready;
     } catch (err) {
+      writer.closed = true;
       await writer.worker.terminate();
       throw err;
     }
@@ -169,7 +188,8 @@ export class SqliteWriter {
    * of any plan was kept).
    */
   write(plans: readonly WritePlan[]): Promise<PlanOutcome[]> {
-    if (this.stopped) return Promise.reject(this.stopped);
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    if (!this.running) this.spawn();
     const id = this.nextId++;
     return new Promise<PlanOutcome[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -180,10 +200,17 @@ export class SqliteWriter {
 
   /** Closes the connection (after the writes already sent) and stops the thread. */
   async close(): Promise<void> {
-    if (this.stopped) return;
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.running) return;
     const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.ref();
     this.worker.postMessage({ close: true });
     await exited;
+  }
+
+  /** Stops the thread at once, as a crash would (for tests of the recovery). */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
   }
 }

@@ -1,0 +1,59 @@
+import { testdir, type TestDir } from '@provd/test-utils';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteWriter } from '../src/store/sqlite-writer';
+
+describe('SqliteWriter', () => {
+  let dir: TestDir;
+  let file: string;
+  beforeEach(async () => {
+    dir = await testdir();
+    file = dir.join('w.sqlite');
+    const db = new Database(file);
+    db.exec('CREATE TABLE t (x INTEGER NOT NULL)');
+    db.close();
+  });
+  afterEach(() => dir.cleanup());
+
+  const insert = (x: number) => ({ mode: 'run' as const, sql: 'INSERT INTO t (x) VALUES (?)', params: [x] });
+  const rows = () => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return db.prepare('SELECT x FROM t ORDER BY x').pluck().all();
+    } finally {
+      db.close();
+    }
+  };
+
+  it('runs each plan under its own savepoint: a plan whose expectation fails leaves nothing, the others are committed', async () => {
+    const writer = await SqliteWriter.start(file);
+    const outcomes = await writer.write([
+      [insert(1)],
+      [insert(2), { mode: 'check', sql: 'SELECT count(*) FROM t WHERE x = ?', params: [1], expect: 'a' }],
+      [insert(3), { mode: 'value', sql: 'SELECT max(x) FROM t', params: [] }],
+    ]);
+    expect(outcomes).toEqual([
+      { ok: true, values: [1] },
+      { ok: false, step: 1, rev: 1 },
+      { ok: true, values: [2, 3] },
+    ]);
+    await writer.close();
+    expect(rows()).toEqual([1, 3]);
+  });
+
+  it('fails the writes a stopped thread held, keeps nothing of them, and starts a new thread for the next write', async () => {
+    const lines: string[] = [];
+    const writer = await SqliteWriter.start(file, (line) => lines.push(line));
+    await writer.write([[insert(1)]]);
+    // a transaction still running (a long statement after its insert) when the thread dies: it stops when the
+    // statement returns, before its COMMIT
+    const slow = writer.write([[insert(2), { mode: 'value', sql: 'WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 20000000) SELECT count(*) FROM c', params: [] }]]);
+    await new Promise((r) => setTimeout(r, 200));
+    await writer.kill();
+    await expect(slow).rejects.toThrow();
+    expect(lines.join('\n')).toMatch(/writer thread stopped/);
+    expect((await writer.write([[insert(3)]]))[0]).toMatchObject({ ok: true });
+    await writer.close();
+    expect(rows()).toEqual([1, 3]);
+  }, 60_000);
+});

@@ -135,6 +135,8 @@ async function oneRun(host, sdk, engine, n, work) {
   const store = pg ? { engine: 'postgres', url: pg.url } : undefined;
   const hostOptions = { pluginsDir: join(dir, 'plugins'), dataDir: join(dir, 'data'), store, repo: join(work, 'repo'), httpPort: 0, tftpPort: 0, apiPort: 0, trustedProxies: 1, sync: 'none', apiInsecureLoopback: true };
   const figures = {};
+  const phases = [];
+  figures.phases = phases;
   let child;
   try {
     // Install the plugin, then generate the devices straight into the store (not measured).
@@ -190,6 +192,7 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.startStatus = first.status;
     step(`${engine} ${n}: configuring the sample phones`);
     await waitIdle(child);
+    phases.push(['start+sample configure', (await child.call('memory')).phaseMax]);
 
     // MAC search through the API, against an API round trip that reads nothing.
     const searches = [];
@@ -206,6 +209,7 @@ async function oneRun(host, sdk, engine, n, work) {
     }
     figures.search = median(searches);
     figures.searchAnchor = median(anchors);
+    phases.push(['MAC searches', (await child.call('memory')).phaseMax]);
 
     // Idle latency, then a config change used by every device, in the background, with phones fetching.
     step(`${engine} ${n}: MAC searches done; idle latency`);
@@ -222,6 +226,7 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.reconfigureSeconds = (performance.now() - t) / 1000;
     figures.during = await probe;
     figures.stall = (await child.call('loop-stop')).maxMs;
+    phases.push(['reconfigure', (await child.call('memory')).phaseMax]);
     figures.reconfigureRate = n / figures.reconfigureSeconds;
     const check = await fetch(`http://127.0.0.1:${ports.http}${phones.at(-1)[0]}`, { headers: { 'X-Forwarded-For': phones.at(-1)[1], 'User-Agent': 'Digium D65 2.8.1' } });
     figures.newPasswordServed = (await check.text()).includes('pw-1');
@@ -248,6 +253,7 @@ async function oneRun(host, sdk, engine, n, work) {
       }),
     );
     figures.createRate = CREATE / ((performance.now() - t) / 1000);
+    phases.push(['API creation', (await child.call('memory')).phaseMax]);
     const fileDir = join(dir, 'json-writes');
     await mkdir(fileDir);
     next = 0;
@@ -270,6 +276,7 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.knownRate = known.rps;
     figures.newRate = unknown.rps;
     figures.knownNon2xx = known.non2xx;
+    phases.push(['known and new phones', (await child.call('memory')).phaseMax]);
     const memory = await child.call('memory');
     figures.rss = memory.rss;
     figures.maxRss = memory.maxRss;
@@ -304,6 +311,7 @@ export default async function bench() {
         console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
         console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.maxRss.toFixed(0)} MB, the host's process)${goals ? `   goal <= 200 MB: ${pass(f.maxRss <= 200)}` : ''}`);
+        console.log(`  highest RSS per phase: ${f.phases.map(([phase, mb]) => `${phase} ${mb.toFixed(0)} MB`).join(', ')}`);
         if (!f.newPasswordServed || f.startStatus !== 200 || f.during.errors > 0) ok = false;
       }
     }

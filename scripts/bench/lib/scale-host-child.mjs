@@ -5,7 +5,8 @@
 //   start       starts the host; answers {"ports", "ms"} (the time startHost took)
 //   status      the background reconfigurations; answers {"status"} (app.reconfigureStatus())
 //   loop-start  starts monitorEventLoopDelay; loop-stop answers {"maxMs"}, the longest stall since
-//   memory      answers {"rss", "maxRss"} in MB (now, and the peak of the process)
+//   memory      answers {"rss", "maxRss", "phaseMax"} in MB (now, the peak of the process, the highest sampled
+//               since the previous memory command)
 //   close       closes the host and exits
 // The first line, once the modules are loaded: {"ready": true}.
 import { readFile } from 'node:fs/promises';
@@ -17,6 +18,9 @@ const host = await import(o.hostModule);
 const log = process.env.PROVD_BENCH_LOG ? (l) => process.stderr.write(`host: ${l}\n`) : () => {};
 let running;
 let loop;
+// the highest RSS seen since the last `memory` command (sampled every 50 ms): which phase of the run peaked
+let sinceLast = 0;
+setInterval(() => (sinceLast = Math.max(sinceLast, process.memoryUsage().rss)), 50).unref();
 const reply = (id, body) => process.stdout.write(`${JSON.stringify({ id, ...body })}\n`);
 const commands = {
   async start() {
@@ -37,7 +41,10 @@ const commands = {
     return { maxMs: loop.max / 1e6 };
   },
   async memory() {
-    return { rss: process.memoryUsage().rss / 2 ** 20, maxRss: process.resourceUsage().maxRSS / 1024 };
+    const rss = process.memoryUsage().rss;
+    const phaseMax = Math.max(sinceLast, rss) / 2 ** 20;
+    sinceLast = 0;
+    return { rss: rss / 2 ** 20, maxRss: process.resourceUsage().maxRSS / 1024, phaseMax };
   },
   async close() {
     await running?.close();

@@ -148,8 +148,10 @@ async function oneRun(host, sdk, engine, n, work) {
     await installing.app.reconfigurer.idle();
     await installing.close();
     step(`${engine} ${n}: generating the devices`);
-    const top = JSON.parse(await readFile(join(hostOptions.dataDir, 'api-parameters.json'), 'utf8')).top_tenant;
     const seeding = await host.openStore(store ?? { engine: 'sqlite', dataDir: hostOptions.dataDir }, { dataDir: hostOptions.dataDir });
+    // the host parameters live in the store's settings
+    const top = await seeding.setting('top_tenant');
+    if (typeof top !== 'string') throw new Error('the host recorded no top tenant in the store');
     await seeding.commit({ writes: [{ op: 'put', kind: 'configs', doc: { id: 'phones', parent_ids: [], raw_config: line('pw-0'), tenant_uuid: top } }] });
     for (let i = 0; i < n; i += 5000) {
       const writes = [];

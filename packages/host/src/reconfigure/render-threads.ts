@@ -12,7 +12,7 @@ import type { RenderPluginSpec, RenderReply, RenderRequest, RenderResult } from 
 
 /** Options of {@link RenderThreads.create}. */
 export interface RenderThreadsOptions {
-  /** How many threads (0: none, configure in the main thread). @defaultValue the cores but one, 1 to 4 */
+  /** How many threads (0: none, configure in the main thread). @defaultValue one per core, at most 4 */
   threads?: number;
   /** Receives the lines the threads' plugins log and thread failures. */
   log?: (line: string) => void;
@@ -56,7 +56,8 @@ export class RenderThreads {
 
   /** A pool, or `undefined` when there is no render thread code (sources) or `threads` is 0. */
   static create(options: RenderThreadsOptions = {}): RenderThreads | undefined {
-    const size = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    // as many as cores: they run at a lower priority than the serving thread, which gets a core whenever it wants one
+    const size = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
     const file = options.workerFile ?? WORKER_FILE;
     if (size <= 0 || !existsSync(fileURLToPath(file))) return undefined;
     return new RenderThreads(size, file, options.log ?? (() => {}));

@@ -89,11 +89,6 @@ export class RenderThreads {
     });
   }
 
-  /** Closes each thread's instance of plugin `plugin` loaded with `key` or before. */
-  unload(plugin: string, key: number): void {
-    for (const t of this.threads) t.worker.postMessage({ type: 'unload', plugin, key } satisfies RenderRequest);
-  }
-
   /** Stops every thread (pending requests fail). */
   async close(): Promise<void> {
     this.closed = true;

@@ -7,8 +7,8 @@ import type { DeviceRecord, ReconfigureJob, Store, StoreChange } from '../store/
 const BATCH_SIZE = 1024;
 /** How many devices one {@link ReconfigureTarget.reconfigureMany} call gets. */
 const CHUNK_SIZE = 64;
-/** How many chunks are given at once (each render thread has the next one queued while it works on one). */
-const CHUNKS_IN_FLIGHT = 4;
+/** How many chunks are given at once (the render thread has the next one queued while it works on one; the devices of both are locked). */
+const CHUNKS_IN_FLIGHT = 2;
 
 /** What the reconfigurer needs from the provisioning app. */
 export interface ReconfigureTarget {

@@ -12,7 +12,7 @@ import type { RenderPluginSpec, RenderReply, RenderRequest, RenderResult } from 
 
 /** Options of {@link RenderThreads.create}. */
 export interface RenderThreadsOptions {
-  /** How many threads (0: none, configure in the main thread). @defaultValue one per core, at most 4 */
+  /** How many threads (0: none, configure in the main thread). @defaultValue the cores but one, 1 or 2 */
   threads?: number;
   /** Receives the lines the threads' plugins log and thread failures. */
   log?: (line: string) => void;
@@ -56,8 +56,9 @@ export class RenderThreads {
 
   /** A pool, or `undefined` when there is no render thread code (sources) or `threads` is 0. */
   static create(options: RenderThreadsOptions = {}): RenderThreads | undefined {
-    // as many as cores: they run at a lower priority than the serving thread, which gets a core whenever it wants one
-    const size = options.threads ?? Math.max(1, Math.min(4, availableParallelism()));
+    // a core is left to the serving thread; more than two threads writing into one plugin folder only wait for each
+    // other on the folder's lock (measured: two threads on two cores render slower than one)
+    const size = options.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
     const file = options.workerFile ?? WORKER_FILE;
     if (size <= 0 || !existsSync(fileURLToPath(file))) return undefined;
     return new RenderThreads(size, file, options.log ?? (() => {}));

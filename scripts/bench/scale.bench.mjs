@@ -183,6 +183,7 @@ async function oneRun(host, sdk, engine, n, work) {
       loaded.set(doc.id, doc);
     }
     figures.startAnchor = performance.now() - t;
+    loaded.clear(); // the anchor's documents are not the host's: they would weigh on its heap (GC pauses, RSS)
     await rm(jsonDir, { recursive: true });
     child = await hostChild(hostOptions, dir);
     t = performance.now();

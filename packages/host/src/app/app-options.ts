@@ -13,7 +13,7 @@ export interface ProvisioningAppOptions {
   /**
    * How many worker threads configure the devices of background reconfigurations (each loads its own instance of
    * the plugins the plugin manager can load from a folder), so that serving never waits behind them; 0: in the main
-   * thread. @defaultValue the cores but one, 1 to 4 (none when the host runs from its TypeScript sources)
+   * thread. @defaultValue the cores but one, 1 or 2 (none when the host runs from its TypeScript sources)
    */
   renderThreads?: number;
   /** The plugin manager. */

@@ -46,6 +46,8 @@ export class DeviceConfiguration {
 
   /** Batches written without an fsync per file, flushed at once by {@link DeviceConfiguration.makeDurable}. */
   private readonly durability: BatchDurability;
+  /** The plugin loads (render keys) the render threads failed with: configured in the main thread instead. */
+  private readonly threadless = new Set<number>();
 
   /**
    * The plugin and raw config `device` would be configured with, or `undefined` when it cannot be: no loaded plugin,
@@ -232,7 +234,7 @@ export class DeviceConfiguration {
     await Promise.all(
       [...byPlugin].map(async ([plugin, indexes]) => {
         const spec = this.threads && plugin.id ? this.app.options.plugins.renderSpec?.(plugin.id) : undefined;
-        if (spec && this.threads) {
+        if (spec && this.threads && !this.threadless.has(spec.key)) {
           if (spec.writeDurability === 'fsync' && (await this.durability.deferred(plugin.tftpbootDir))) {
             spec.writeDurability = 'none';
             this.durability.track(plugin.tftpbootDir);
@@ -245,17 +247,26 @@ export class DeviceConfiguration {
             if (at === undefined) rawIndex.set(raw, (at = raws.push(raw) - 1));
             return { device: devices[i] as Device, raw: at };
           });
-          const results = await this.threads.configure(spec, raws, items);
-          for (const [k, i] of indexes.entries()) outcomes[i] = this.outcomeOf(devices[i] as Device, plugin, results[k] as RenderResult);
-          return;
+          let results: RenderResult[] | undefined;
+          try {
+            results = await this.threads.configure(spec, raws, items);
+          } catch (err) {
+            // e.g. a plugin that cannot be loaded in a thread: this load of it is configured here from now on
+            this.threadless.add(spec.key);
+            this.app.log(`reconfigure: plugin "${plugin.id}" is configured in the main thread: ${reasonOf(err)}`);
+          }
+          if (results) {
+            for (const [k, i] of indexes.entries()) outcomes[i] = this.outcomeOf(devices[i] as Device, plugin, results[k] as RenderResult);
+            return;
+          }
         }
         const copiers = new Map<RawConfig, () => RawConfig>();
         await eachLimit(indexes, IN_PROCESS_CONCURRENCY, async (i) => {
           const { raw } = prepared[i] as PreparedConfiguration;
           let copy = copiers.get(raw);
           if (!copy) copiers.set(raw, (copy = rawConfigCopier(raw)));
-          const raw2 = copy();
-          outcomes[i] = await this.deferringFsync(plugin, () => this.configureOutcome(devices[i] as Device, { plugin, raw: raw2 }));
+          const own = copy();
+          outcomes[i] = await this.deferringFsync(plugin, () => this.configureOutcome(devices[i] as Device, { plugin, raw: own }));
         });
       }),
     );

@@ -7,6 +7,8 @@ import type { DeviceRecord, ReconfigureJob, Store, StoreChange } from '../store/
 const BATCH_SIZE = 1024;
 /** How many devices one {@link ReconfigureTarget.reconfigureMany} call gets. */
 const CHUNK_SIZE = 64;
+/** How many chunks are given at once (the render thread has the next one queued while it works on one; the devices of both are locked). */
+const CHUNKS_IN_FLIGHT = 2;
 
 /** What the reconfigurer needs from the provisioning app. */
 export interface ReconfigureTarget {
@@ -347,7 +349,7 @@ export class BackgroundReconfigurer {
       const size = this.options.chunkSize ?? CHUNK_SIZE;
       const chunks: string[][] = [];
       for (let i = 0; i < todo.length; i += size) chunks.push(todo.slice(i, i + size));
-      await eachLimit(chunks, Math.max(2, Math.ceil(concurrency / size)), async (chunk) => {
+      await eachLimit(chunks, Math.max(CHUNKS_IN_FLIGHT, Math.ceil(concurrency / size)), async (chunk) => {
         await target.reconfigureMany!(chunk.filter((id) => !a.ahead.has(id)), writeFlag);
         a.done += chunk.length;
       });

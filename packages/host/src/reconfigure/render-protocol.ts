@@ -34,9 +34,7 @@ export type RenderRequest =
       devices: { device: Device; raw: number }[];
     }
   /** Flushes the filesystems of `folders` (`sync -f`), answered with `synced` or `failed`. */
-  | { type: 'sync'; id: number; folders: string[] }
-  /** Closes the thread's instance of plugin `plugin` loaded with `key` or an older key. */
-  | { type: 'unload'; plugin: string; key: number };
+  | { type: 'sync'; id: number; folders: string[] };
 
 /** How one device's `configure` ended in a render thread. */
 export type RenderResult =

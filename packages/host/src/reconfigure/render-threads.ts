@@ -12,7 +12,7 @@ import type { RenderPluginSpec, RenderReply, RenderRequest, RenderResult } from 
 
 /** Options of {@link RenderThreads.create}. */
 export interface RenderThreadsOptions {
-  /** How many threads (0: none, configure in the main thread). @defaultValue the cores but one, 1 to 4 */
+  /** How many threads (0: none, configure in the main thread). @defaultValue the cores but one, 1 or 2 */
   threads?: number;
   /** Receives the lines the threads' plugins log and thread failures. */
   log?: (line: string) => void;
@@ -56,7 +56,9 @@ export class RenderThreads {
 
   /** A pool, or `undefined` when there is no render thread code (sources) or `threads` is 0. */
   static create(options: RenderThreadsOptions = {}): RenderThreads | undefined {
-    const size = options.threads ?? Math.max(1, Math.min(4, availableParallelism() - 1));
+    // a core is left to the serving thread; more than two threads writing into one plugin folder only wait for each
+    // other on the folder's lock (measured: two threads on two cores render slower than one)
+    const size = options.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
     const file = options.workerFile ?? WORKER_FILE;
     if (size <= 0 || !existsSync(fileURLToPath(file))) return undefined;
     return new RenderThreads(size, file, options.log ?? (() => {}));
@@ -86,11 +88,6 @@ export class RenderThreads {
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage(make(id));
     });
-  }
-
-  /** Closes each thread's instance of plugin `plugin` loaded with `key` or before. */
-  unload(plugin: string, key: number): void {
-    for (const t of this.threads) t.worker.postMessage({ type: 'unload', plugin, key } satisfies RenderRequest);
   }
 
   /** Stops every thread (pending requests fail). */

@@ -106,14 +106,6 @@ try {
 }
 
 port.on('message', (request: RenderRequest) => {
-  if (request.type === 'unload') {
-    const current = plugins.get(request.plugin);
-    if (current && current.key <= request.key) {
-      plugins.delete(request.plugin);
-      void closeQuietly(current.plugin);
-    }
-    return;
-  }
   if (request.type === 'sync') {
     // blocks this thread only (the main thread's spawn would copy its page tables while phones wait)
     const error = syncFilesystemsHere(request.folders);

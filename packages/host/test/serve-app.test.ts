@@ -214,6 +214,9 @@ describe('identification on every request', () => {
     await update;
     expect((await during).device).toMatchObject({ id: d.id, config: 'c2' });
     expect(await readFile(`${plugin().tftpbootDir}/acme/001122334455.cfg`, 'utf8')).toContain('user=bob');
+    expect((await ask()).device).toMatchObject({ id: d.id, config: 'c2' }); // nothing of the old device is kept
+    await app.deleteDevice(d.id);
+    expect((await ask()).device?.id).not.toBe(d.id); // a new device (auto-created) for the MAC
   });
 
   it('logs sensitive files asked by unknown devices and rate-limits them per client IP', async () => {

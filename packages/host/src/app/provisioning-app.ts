@@ -75,7 +75,7 @@ export class ProvisioningApp {
     this.rawConfigs = new RawConfigs(context);
     configuration = new DeviceConfiguration(context, this.rawConfigs, this.threads);
     const security = new SecurityGuard({
-      log: options.securityLog ?? options.log ?? (() => {}),
+      log: options.securityLog ?? options.log,
       limit: options.sensitiveLimit?.limit,
       windowMs: options.sensitiveLimit?.windowMs,
     });

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RequestType } from '@provd/sdk';
-import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo } from '../identification/index';
+import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
 import type { DeviceConfiguration } from './device-configuration';
 import type { KeyedLock } from './keyed-lock';
+import { RecentDevices } from './recent-devices';
 import type { RawConfigs } from './raw-configs';
 import type { SecurityGuard } from './security-guard';
 
@@ -46,13 +47,27 @@ export class RequestProcessing {
     private readonly rawConfigs: RawConfigs,
     private readonly security: SecurityGuard,
     private readonly identityLock: KeyedLock,
-  ) {}
+  ) {
+    this.recent = new RecentDevices(app.store);
+  }
 
   /** Lookups of the retriever, on the store's indexed columns (by MAC, serial or UUID only the first device counts). */
-  private readonly lookup = {
-    findBy: async (key: 'mac' | 'sn' | 'uuid' | 'ip', value: string): Promise<readonly Device[]> => {
+  private readonly lookup: DeviceLookup = {
+    findBy: async (key, value) => {
       if (key === 'ip') return (await this.app.devices.find({ ip: value }, { limit: 16 })).items;
       const first = await this.app.devices.findOne({ [key]: value });
+      return first ? [first] : [];
+    },
+  };
+
+  /** The devices found lately by MAC, serial or UUID (for requests that change nothing). */
+  private readonly recent: RecentDevices;
+
+  /** {@link RequestProcessing.lookup} through the devices found lately: the records it gives are shared and frozen. */
+  private readonly recentLookup: DeviceLookup = {
+    findBy: async (key, value) => {
+      if (key === 'ip') return this.lookup.findBy(key, value);
+      const first = await this.recent.first(key, value, () => this.app.devices.findOne({ [key]: value }));
       return first ? [first] : [];
     },
   };
@@ -140,10 +155,12 @@ export class RequestProcessing {
   ): Promise<{ device: Device; sensitive: boolean } | undefined> {
     const locks = this.app.deviceLock.started;
     if (this.identityLock.isBusy(identity)) return undefined;
-    // a fresh copy of the stored device: changed below only to tell whether the request changes it
-    const device = await retrieveDevice(devInfo, this.lookup);
-    const plugin = this.app.plugins.get(device?.plugin);
-    if (!device || !plugin || device.config === undefined) return undefined;
+    // the device as stored (found lately, unless DHCP: its caller may change what it gets); changed below, on a
+    // copy of its own, only to tell whether the request changes it
+    const found = await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup);
+    const plugin = this.app.plugins.get(found?.plugin);
+    if (!found || !plugin || found.config === undefined) return undefined;
+    const device: Device = { ...found };
     const sensitive = path !== undefined && RequestProcessing.isSensitiveTo(plugin, path);
     if (sensitive && !this.maySendSensitive(device, type, tenantUuid, devInfo.ip ?? '')) return undefined;
     let info = devInfo;

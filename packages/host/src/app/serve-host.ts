@@ -174,7 +174,8 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const httpPort = options.httpPort ?? 8667;
   // without the structured logs, appended by the event loop, never with a synchronous write on the request path
   const securityFile = !logger && options.securityLog ? appendLines(options.securityLog, log) : undefined;
-  const securityLog = logger ? (line: string) => logger.security(line) : securityFile ? (line: string) => securityFile.write(line) : log;
+  // without any log (a bare embedding), no security line is made at all
+  const securityLog = logger ? (line: string) => logger.security(line) : securityFile ? (line: string) => securityFile.write(line) : options.log;
   const urlKeyMode = options.urlKeyMode === true || Object.keys(options.urlKeys ?? {}).length > 0;
   // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
   const liveKeys: Record<string, string> = {};
@@ -295,7 +296,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       trustRequestIp: options.trustRequestIp,
       sensitiveOverTftp: options.sensitiveOverTftp,
       sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
-      log,
+      log: logger || options.log ? log : undefined,
       securityLog,
       onIdentified: (outcome) => metrics.identification(outcome),
       onAssociated: (plugin, reason) => metrics.association(plugin, reason),

@@ -6,6 +6,8 @@ const openFd = promisify(open);
 const closeFd = promisify(close);
 const fstatFd = promisify(fstat);
 const realpathOf = promisify(realpath);
+// one system call (the JS realpath takes one lstat per path component, each a thread-pool hop)
+const realpathNative = promisify(realpath.native);
 
 /** A served file, opened after the real path check. The caller owns (and closes) `fd`. */
 export interface OpenedFile {
@@ -46,16 +48,21 @@ export function safeSegments(name: string): string[] | undefined {
 
 /** How long the real path of a folder is remembered, in ms. */
 const REALPATH_TTL_MS = 5_000;
-const realFolders = new Map<string, { real: string; until: number }>();
+const realFolders = new Map<string, { real: Promise<string>; until: number }>();
 
-/** The real path of a folder, remembered a few seconds (folders of a plugin's tftpboot rarely move). */
-async function realFolder(path: string): Promise<string> {
+/**
+ * The real path of a folder, remembered a few seconds (folders of a plugin's tftpboot rarely move); requests that
+ * ask while it is being resolved share that resolution.
+ */
+function realFolder(path: string): Promise<string> {
   const now = Date.now();
   const cached = realFolders.get(path);
   if (cached && cached.until > now) return cached.real;
-  const real = await realpathOf(path);
+  const real = realpathNative(path);
   if (realFolders.size > 10_000) realFolders.clear();
-  realFolders.set(path, { real, until: now + REALPATH_TTL_MS });
+  const entry = { real, until: now + REALPATH_TTL_MS };
+  realFolders.set(path, entry);
+  real.catch(() => realFolders.get(path) === entry && realFolders.delete(path));
   return real;
 }
 

@@ -35,6 +35,11 @@ export function composeExtractors<T extends RequestType>(
   );
   return {
     async extract(request, type) {
+      if (guarded.length === 1) {
+        // one extractor (one plugin loaded): no list of promises to wait on
+        const result = await guarded[0]!.extract(request, type);
+        return result === undefined ? undefined : merge([result]);
+      }
       const results = await Promise.all(guarded.map((extractor) => extractor.extract(request, type)));
       const found = results.filter((result): result is DevInfo => result !== undefined);
       return found.length > 0 ? merge(found) : undefined;

@@ -203,10 +203,10 @@ export class RequestProcessing {
   /** Processes an HTTP or TFTP request and tells where its file is to be read from. */
   async locateFile(request: AnyRequest, type: 'http' | 'tftp', tenantUuid?: string): Promise<FileLocation> {
     const result = await this.process(request, type, tenantUuid);
-    const who = { ...(result.device ? { device: result.device.id } : {}), ...(result.plugin ? { plugin: result.plugin.id } : {}) };
-    if (result.refused) return { refused: true, ...who };
-    if (result.denied || !result.plugin) return { unknown: true, ...who };
-    return { root: result.plugin.tftpbootDir, ...who };
+    const location: FileLocation = result.refused ? { refused: true } : result.denied || !result.plugin ? { unknown: true } : { root: result.plugin.tftpbootDir };
+    if (result.device) location.device = result.device.id;
+    if (result.plugin) location.plugin = result.plugin.id;
+    return location;
   }
 
   /** Whether `path` (relative to the tftpboot folder) is sensitive to `plugin`: its full path or its base name. */

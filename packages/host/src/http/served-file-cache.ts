@@ -177,10 +177,8 @@ export class ServedFileCache {
     const entry = this.entries.get(key);
     const now = this.now();
     if (entry && entry.until + this.maxAgeMs > now) {
-      // least recently used last
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      // checked less than one more maxAgeMs ago: answered from memory, checked again in the background
+      // checked less than one more maxAgeMs ago: answered from memory, checked again in the background (which
+      // moves it to the end of the eviction order: files still asked for are checked, the others not)
       if (entry.until <= now && !entry.checking) void this.checkInBackground(key, root, name, entry);
       return { ok: true, cached: entry.file };
     }
@@ -220,6 +218,11 @@ export class ServedFileCache {
     if (entry && entry.ino === info.ino && entry.size === info.size && entry.mtimeMs === info.mtimeMs && this.epoch === epoch) {
       await closeServedFile(file.fd);
       entry.until = now + this.maxAgeMs;
+      if (this.entries.get(key) === entry) {
+        // least recently checked last
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+      }
       return { ok: true, cached: entry.file };
     }
     let data: Buffer;

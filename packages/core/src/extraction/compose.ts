@@ -40,8 +40,13 @@ export function composeExtractors<T extends RequestType>(
         const result = await guarded[0]!.extract(request, type);
         return result === undefined ? undefined : merge([result]);
       }
-      const results = await Promise.all(guarded.map((extractor) => extractor.extract(request, type)));
-      const found = results.filter((result): result is DevInfo => result !== undefined);
+      // every extractor starts at once; their results are taken in order (a guarded extractor never rejects)
+      const pending = guarded.map((extractor) => extractor.extract(request, type));
+      const found: DevInfo[] = [];
+      for (const result of pending) {
+        const info = await result;
+        if (info !== undefined) found.push(info);
+      }
       return found.length > 0 ? merge(found) : undefined;
     },
   };

@@ -45,14 +45,19 @@ export class RecentDevices {
     this.found.clear();
   }
 
+  /** The device held for `key` = `value`, if any (shared and frozen). */
+  held(key: RecentKey, value: string): Readonly<Device> | undefined {
+    return this.found.get(`${key}\0${value}`);
+  }
+
   /**
    * The first device (by id) whose `key` equals `value`: the one held, else what `read` finds in the store, kept
    * unless a device write was announced meanwhile. Shared and frozen: copy it before changing anything.
    */
   async first(key: RecentKey, value: string, read: () => Promise<Device | undefined>): Promise<Readonly<Device> | undefined> {
-    const slot = `${key}\0${value}`;
-    const held = this.found.get(slot);
+    const held = this.held(key, value);
     if (held) return held;
+    const slot = `${key}\0${value}`;
     const generation = this.generation;
     const device = await read();
     if (device === undefined || generation !== this.generation) return device;

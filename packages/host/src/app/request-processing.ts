@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RequestType } from '@provd/sdk';
+import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RawConfig, type RequestType } from '@provd/sdk';
 import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import type { DocumentWrite } from '../store/store';
@@ -157,7 +157,8 @@ export class RequestProcessing {
     if (this.identityLock.isBusy(identity)) return undefined;
     // the device as stored (found lately, unless DHCP: its caller may change what it gets); changed below, on a
     // copy of its own, only to tell whether the request changes it
-    const found = await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup);
+    const held = type !== 'dhcp' && devInfo.mac !== undefined ? this.recent.held('mac', devInfo.mac) : undefined;
+    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup));
     const plugin = this.app.plugins.get(found?.plugin);
     if (!found || !plugin || found.config === undefined) return undefined;
     const device: Device = { ...found };
@@ -170,7 +171,9 @@ export class RequestProcessing {
       const { ip: _ip, ...withoutIp } = devInfo;
       info = withoutIp;
     }
-    if (updateDeviceInfo(device, info) || (await this.trackRemoteState(device, filename))) return undefined;
+    if (updateDeviceInfo(device, info)) return undefined;
+    const tracked = this.trackRemoteState(device, filename);
+    if (tracked === true || (tracked !== false && (await tracked))) return undefined;
     const quiet = this.app.deviceLock.started === locks && !this.app.deviceLock.isBusy(device.id) && !this.identityLock.isBusy(identity);
     return quiet ? { device, sensitive } : undefined;
   }
@@ -339,8 +342,11 @@ export class RequestProcessing {
     }
   }
 
-  /** Records the SIP user of line 1 when the device fetches its plugin's trigger file (contract §3.8); tells if it changed. */
-  private async trackRemoteState(device: Device, filename: string | undefined): Promise<boolean> {
+  /**
+   * Records the SIP user of line 1 when the device fetches its plugin's trigger file (contract §3.8); tells if it
+   * changed (at once when the device's config is flattened already, the usual case).
+   */
+  private trackRemoteState(device: Device, filename: string | undefined): boolean | Promise<boolean> {
     if (!filename || !device.configured || !device.config) return false;
     const plugin = this.app.plugins.get(device.plugin);
     let trigger: string | undefined;
@@ -350,7 +356,14 @@ export class RequestProcessing {
       return false;
     }
     if (!trigger || trigger !== filename) return false;
-    const username = (await this.rawConfigs.cachedFlat(device.config))?.sip_lines?.['1']?.username;
+    const flat = this.rawConfigs.flatNow(device.config);
+    if (flat !== false) return RequestProcessing.recordRemoteUser(device, flat);
+    return this.rawConfigs.cachedFlat(device.config).then((later) => RequestProcessing.recordRemoteUser(device, later));
+  }
+
+  /** Sets the remote-state SIP user of `device` from line 1 of its flattened config; tells if it changed. */
+  private static recordRemoteUser(device: Device, flat: RawConfig | undefined): boolean {
+    const username = flat?.sip_lines?.['1']?.username;
     if (typeof username !== 'string' || username === '' || username === device.remote_state_sip_username) return false;
     device.remote_state_sip_username = username;
     return true;

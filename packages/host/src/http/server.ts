@@ -159,7 +159,8 @@ export class ProvisioningHttpServer {
   private watch(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
     const started = performance.now();
     this.unreported++;
-    res.once('close', () => {
+    // emitted once, after finish or when the connection ends first
+    res.on('close', () => {
       const socket = req.socket as TLSSocket;
       const peer = typeof socket.getPeerCertificate === 'function' && socket.authorized ? socket.getPeerCertificate() : undefined;
       const done: HttpRequestDone = {

@@ -3,7 +3,7 @@ import { read, stat, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { contentTypeOf } from '../files/content-type';
-import { closeServedFile, openServedFile, type OpenedFile, type ResolveFailure } from '../files/resolve-file';
+import { closeServedFile, isSameServedFile, openServedFile, type OpenedFile, type ResolveFailure } from '../files/resolve-file';
 
 const statPath = promisify(stat);
 
@@ -173,22 +173,41 @@ export class ServedFileCache {
    * for a name that leaves the root, `not-found`).
    */
   async lookup(root: string, name: string): Promise<ServedLookup> {
+    const cached = this.held(root, name);
+    if (cached) return { ok: true, cached };
+    const key = `${root}\0${name}`;
+    return this.check(key, root, name, this.entries.get(key), this.now());
+  }
+
+  /**
+   * The file `name` inside `root` when it is held in memory and may be answered from there now (see
+   * {@link ServedFileCacheOptions.maxAgeMs}), without waiting: else `undefined`, and {@link ServedFileCache.lookup}
+   * tells.
+   */
+  held(root: string, name: string): CachedFile | undefined {
     const key = `${root}\0${name}`;
     const entry = this.entries.get(key);
+    if (!entry) return undefined;
     const now = this.now();
-    if (entry && entry.until + this.maxAgeMs > now) {
-      // checked less than one more maxAgeMs ago: answered from memory, checked again in the background (which
-      // moves it to the end of the eviction order: files still asked for are checked, the others not)
-      if (entry.until <= now && !entry.checking) void this.checkInBackground(key, root, name, entry);
-      return { ok: true, cached: entry.file };
-    }
-    return this.check(key, root, name, entry, now);
+    if (entry.until + this.maxAgeMs <= now) return undefined;
+    // checked less than one more maxAgeMs ago: answered from memory, checked again in the background (which moves it
+    // to the end of the eviction order: files still asked for are checked, the others not)
+    if (entry.until <= now && !entry.checking) void this.checkInBackground(key, root, name, entry);
+    return entry.file;
   }
 
   /** Checks an entry again off the request path (its next request waits for nothing). */
   private async checkInBackground(key: string, root: string, name: string, entry: Entry): Promise<void> {
     entry.checking = true;
     try {
+      // the usual outcome, the same file: told by one lstat (no open, stat and close)
+      const epoch = this.epoch;
+      if ((await isSameServedFile(root, name, { path: entry.file.path, ino: entry.ino, size: entry.size, mtimeMs: entry.mtimeMs })) && this.epoch === epoch && this.entries.get(key) === entry) {
+        entry.until = this.now() + this.maxAgeMs;
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return;
+      }
       const found = await this.check(key, root, name, entry, this.now());
       if (found.ok && 'streamed' in found) await closeServedFile(found.streamed.file.fd);
     } catch {

@@ -243,7 +243,13 @@ export class ProvisioningHttpServer {
     if (route.device !== undefined) answer.device = route.device;
     if (route.plugin !== undefined) answer.plugin = route.plugin;
     if ('status' in route) return plain(res, answer, route.status, route.message);
-    const found = await this.files.lookup(route.root, segments.join('/'));
+    const name = segments.join('/');
+    const held = this.files.held(route.root, name);
+    if (held) {
+      answer.bytes = sendCached(req, res, held);
+      return;
+    }
+    const found = await this.files.lookup(route.root, name);
     if (!found.ok) return plain(res, answer, 404, 'not found');
     if ('cached' in found) answer.bytes = sendCached(req, res, found.cached);
     else await sendFile(req, res, found.streamed, (bytes) => (answer.bytes += bytes));

@@ -187,11 +187,19 @@ export class RequestProcessing {
    * The end of the pipeline for the identified `device`: a trusted request's IP taken from other devices, a pending
    * reconfiguration of the device done first, and the result with its loaded plugin.
    */
-  private async served(device: Device, devInfo: DevInfo, trust: boolean): Promise<ProcessResult> {
+  private served(device: Device, devInfo: DevInfo, trust: boolean): ProcessResult | Promise<ProcessResult> {
     // Outside the device's lock: a task never holds two device locks, so two phones trading IPs cannot deadlock.
     // Only a trusted request takes an IP from other devices (an unauthenticated one never moves a known device's).
-    if (trust && devInfo.ip && !this.app.options.nat && device.ip === devInfo.ip) await this.takeIpFromOthers(devInfo.ip, device.id);
+    const moves = trust && devInfo.ip && !this.app.options.nat && device.ip === devInfo.ip;
     // A recorded change (a config edit, a plugin upgrade) has not reached this device yet: configure it first.
+    if (moves || this.app.reconfigurer.isStale(device as Device & { id: string })) return this.servedAfter(device, moves ? devInfo.ip : undefined);
+    const served = this.app.plugins.get(device.plugin);
+    return served ? { device, plugin: served } : { device };
+  }
+
+  /** {@link RequestProcessing.served} once `ip` is taken from other devices and pending changes reached `device`. */
+  private async servedAfter(device: Device, ip: string | undefined): Promise<ProcessResult> {
+    if (ip) await this.takeIpFromOthers(ip, device.id);
     try {
       await this.app.reconfigurer.ensureFresh(device as Device & { id: string });
     } catch (err) {

@@ -12,7 +12,7 @@ import { appendLines } from '../files/line-appender';
 import { adoptTenantless } from '../api/api-services';
 import { HostParameters } from '../api/parameters';
 import { clientIpResolver } from '../http/client-ip';
-import { ProvisioningHttpServer, type HttpRequestDone } from '../http/server';
+import { ProvisioningHttpServer, type HttpRequestDone, type HttpRoute } from '../http/server';
 import type { HostLogger } from '../log/index';
 import { HostMetrics, opsHandler, OpsServer, type Readiness } from '../ops/index';
 import { PluginManager } from '../plugins/plugin-manager';
@@ -198,7 +198,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const access = accessRecorder(logger, options.accessLog ?? logger !== undefined, metrics);
   const ops = options.ops ? new OpsServer({ host: options.ops.host, port: options.ops.port, metrics, readiness: () => structuredClone(readiness) }) : undefined;
   if (ops) await listen('health and metrics', `${options.ops?.host ?? '127.0.0.1'}:${options.ops?.port ?? 8668}`, 'ops_host', () => ops.start());
-  const route = async (req: Parameters<ProvisioningApp['httpRoute']>[0]) => (app ? app.httpRoute(req) : { status: 503, message: 'starting, try again' });
+  const route = (req: Parameters<ProvisioningApp['httpRoute']>[0]): Promise<HttpRoute> => (app ? app.httpRoute(req) : Promise.resolve({ status: 503, message: 'starting, try again' }));
   // the advertised URL needs the real HTTP port: with port 0, start HTTP first and complete the base raw config after
   const http = new ProvisioningHttpServer({
     host,

@@ -1,4 +1,4 @@
-import { readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { link, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvisioningHttpServer, ServedFileCache } from '../src/http/index';
@@ -111,6 +111,34 @@ describe('the in-memory file cache follows every change without a restart', () =
       expect(cache.size).toBe(0);
       const third = await cache.lookup(dir.join('root'), 'a.cfg');
       expect(third.ok && 'cached' in third && third.cached.data.toString()).toBe('a2');
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('checks a file again past maxAgeMs: in the background while it is asked for, before answering past twice that', async () => {
+    let now = 0;
+    const cache = new ServedFileCache({ maxAgeMs: 1000, now: () => now });
+    const text = async () => {
+      const found = await cache.lookup(dir.join('root'), 'h.cfg');
+      return found.ok && 'cached' in found ? found.cached.data.toString() : found;
+    };
+    try {
+      // a change the folder watch cannot see: a write through a hard link in another folder
+      await writeFile(dir.join('root/h.cfg'), 'h1');
+      await mkdir(dir.join('elsewhere'), { recursive: true });
+      await link(dir.join('root/h.cfg'), dir.join('elsewhere/h.cfg'));
+      expect(await text()).toBe('h1');
+      await writeFile(dir.join('elsewhere/h.cfg'), 'h2, longer');
+      now = 999;
+      expect(await text()).toBe('h1'); // within maxAgeMs: from memory, unchecked
+      now = 1500;
+      expect(await text()).toBe('h1'); // past it: still from memory, and checked in the background
+      for (let i = 0; i < 200 && (await text()) === 'h1'; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(await text()).toBe('h2, longer');
+      await writeFile(dir.join('elsewhere/h.cfg'), 'h3');
+      now = 1500 + 2001; // not asked for more than twice maxAgeMs since its last check: the request waits for one
+      expect(await text()).toBe('h3');
     } finally {
       cache.close();
     }

@@ -193,6 +193,32 @@ describe('identification on every request', () => {
     expect((await app.devices.get(d.id))?.remote_state_sip_username).toBe('alice');
   });
 
+  it('answers fetches that change nothing from the stored device, and a fetch during a change of the device after it', async () => {
+    await app.insertConfig({ id: 'c1', parent_ids: [], raw_config: line('alice') });
+    await app.insertConfig({ id: 'c2', parent_ids: [], raw_config: line('bob') });
+    const d = await app.insertDevice({ mac: '00:11:22:33:44:55', ip: '10.0.0.10', plugin: 'acme-1', config: 'c1' });
+    await app.reconfigurer.idle();
+    const ask = (clientIp = '10.0.0.10') => app.process({ path: '/acme/001122334455.cfg', headers: {}, clientIp }, 'http');
+    await ask(); // records the SIP user (remote state)
+    const stored = (await app.devices.get(d.id))!;
+    const rev = await app.store.revision('devices', d.id);
+    for (let i = 0; i < 3; i++) expect((await ask()).device).toEqual(stored);
+    // its sensitive file from another address: refused and logged, the device's IP kept
+    expect(await ask('10.0.0.99')).toEqual({ denied: true });
+    expect(await app.store.revision('devices', d.id)).toBe(rev);
+    expect(security.filter((l) => l.includes(`Sensitive file requested for device ${d.id} from 10.0.0.10: 001122334455.cfg`))).toHaveLength(4);
+    expect(security.filter((l) => l.includes(`Sensitive file of device ${d.id} refused from 10.0.0.99`))).toHaveLength(1);
+    // the change holds the device's lock from the call on: the fetch waits for it, then gets the changed device
+    const update = app.updateDevice({ ...stored, config: 'c2' });
+    const during = ask();
+    await update;
+    expect((await during).device).toMatchObject({ id: d.id, config: 'c2' });
+    expect(await readFile(`${plugin().tftpbootDir}/acme/001122334455.cfg`, 'utf8')).toContain('user=bob');
+    expect((await ask()).device).toMatchObject({ id: d.id, config: 'c2' }); // nothing of the old device is kept
+    await app.deleteDevice(d.id);
+    expect((await ask()).device?.id).not.toBe(d.id); // a new device (auto-created) for the MAC
+  });
+
   it('logs sensitive files asked by unknown devices and rate-limits them per client IP', async () => {
     await app.close();
     app = await openApp({ autoCreate: false, sensitiveLimit: { limit: 3, windowMs: 60_000 } });

@@ -187,6 +187,38 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(await store.devices.count({ vendor: 'Acme' })).toBe(2);
   });
 
+  it('answers the look-ups of the request pipeline (one indexed key, a small limit) as any other find', async () => {
+    const shared = { ip: '10.0.0.7', vendor: 'Acme' };
+    await store.commit({
+      writes: [dev('k3', { ...shared, mac: '00:00:00:00:00:03' }), dev('k1', shared), dev('k2', { ...shared, sn: 'S2' }), dev('k4', { ip: '10.0.0.8', tenant_uuid: 't2' })].map((doc) => ({
+        op: 'put' as const,
+        kind: 'devices' as const,
+        doc,
+      })),
+    });
+    const two = await store.devices.find({ ip: '10.0.0.7' }, { limit: 2 });
+    expect(two.items.map((d) => d.id)).toEqual(['k1', 'k2']);
+    expect(two.total).toBe(3);
+    const all = await store.devices.find({ ip: '10.0.0.7' }, { limit: 16 });
+    expect(all.items.map((d) => d.id)).toEqual(['k1', 'k2', 'k3']);
+    expect(all.total).toBe(3);
+    expect(await store.devices.find({ ip: '10.9.9.9' }, { limit: 16 })).toEqual({ items: [], total: 0 });
+    expect((await store.devices.findOne({ ip: '10.0.0.7' }))?.id).toBe('k1');
+    expect((await store.devices.findOne({ sn: 'S2' }))?.id).toBe('k2');
+    expect((await store.devices.findOne({ id: 'k4' }))?.ip).toBe('10.0.0.8');
+    expect(await store.devices.findOne({ mac: '00:00:00:00:00:09' })).toBeUndefined();
+    // a value of another type, a key without a column, a tenant filter or paging take the general path: same answers
+    expect(await ids({ ip: 7 }, { limit: 16 })).toEqual([]);
+    expect(await ids({ vendor: 'Acme' }, { limit: 2 })).toEqual(['k1', 'k2']);
+    expect(await ids({ ip: '10.0.0.8' }, { limit: 16, tenants: ['t1'] })).toEqual([]);
+    expect(await ids({ ip: '10.0.0.7' }, { limit: 2, skip: 1 })).toEqual(['k2', 'k3']);
+    expect(await store.devices.findOne({ ip: '10.0.0.8' }, { tenants: ['t1'] })).toBeUndefined();
+    // each read is a copy of its own
+    const first = (await store.devices.findOne({ ip: '10.0.0.7' }))!;
+    first.vendor = 'changed';
+    expect((await store.devices.find({ ip: '10.0.0.7' }, { limit: 1 })).items[0]!.vendor).toBe('Acme');
+  });
+
   it('sorts, pages, projects and filters by tenant', async () => {
     const macs = ['00:00:00:00:00:03', undefined, '00:00:00:00:00:01', '00:00:00:00:00:02', undefined];
     await store.commit({

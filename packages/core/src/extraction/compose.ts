@@ -35,8 +35,18 @@ export function composeExtractors<T extends RequestType>(
   );
   return {
     async extract(request, type) {
-      const results = await Promise.all(guarded.map((extractor) => extractor.extract(request, type)));
-      const found = results.filter((result): result is DevInfo => result !== undefined);
+      if (guarded.length === 1) {
+        // one extractor (one plugin loaded): no list of promises to wait on
+        const result = await guarded[0]!.extract(request, type);
+        return result === undefined ? undefined : merge([result]);
+      }
+      // every extractor starts at once; their results are taken in order (a guarded extractor never rejects)
+      const pending = guarded.map((extractor) => extractor.extract(request, type));
+      const found: DevInfo[] = [];
+      for (const result of pending) {
+        const info = await result;
+        if (info !== undefined) found.push(info);
+      }
       return found.length > 0 ? merge(found) : undefined;
     },
   };

@@ -19,9 +19,18 @@ function entriesOf(info: DevInfo): [string, unknown][] {
  */
 export const mergeLastSeen: DevInfoMerger = (results) => {
   const merged: Record<string, unknown> = {};
-  for (const info of results) for (const [key, value] of entriesOf(info)) merged[key] = value;
+  for (const info of results) copyDefined(info, merged);
   return merged as DevInfo;
 };
+
+/** Copies the defined values of `info` into `into` (every request goes through here: no intermediate arrays). */
+function copyDefined(info: DevInfo, into: Record<string, unknown>): void {
+  const from = info as Record<string, unknown>;
+  for (const key of Object.keys(from)) {
+    const value = from[key];
+    if (value !== undefined && key !== '__proto__') into[key] = value;
+  }
+}
 
 /**
  * Merges extractor results by a vote per key (contract §3.3, `VotingUpdater`): each key takes the value most results
@@ -35,6 +44,7 @@ export const mergeLastSeen: DevInfoMerger = (results) => {
  * ```
  */
 export const mergeByVote: DevInfoMerger = (results) => {
+  if (results.length === 1) return mergeLastSeen(results); // one result: every key has its only value
   const votes = new Map<string, Map<unknown, number>>();
   for (const info of results) {
     for (const [key, value] of entriesOf(info)) {

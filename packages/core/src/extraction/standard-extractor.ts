@@ -43,9 +43,14 @@ function standardInfo(request: unknown, type: string): DevInfo {
  */
 export const standardExtractor: DeviceInfoExtractor = {
   async extract(request, type) {
-    const info = Object.fromEntries(
-      Object.entries(standardInfo(request, type)).filter(([, value]) => value !== undefined),
-    ) as DevInfo;
-    return Object.keys(info).length > 0 ? info : undefined;
+    const all = standardInfo(request, type) as Record<string, unknown>;
+    const info: Record<string, unknown> = {};
+    let found = false;
+    for (const key of Object.keys(all)) {
+      if (all[key] === undefined) continue;
+      info[key] = all[key];
+      found = true;
+    }
+    return found ? (info as DevInfo) : undefined;
   },
 };

@@ -4,9 +4,25 @@
  */
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<void>>();
+  private tasks = 0;
+
+  /**
+   * How many tasks (of every key) were handed to {@link KeyedLock.run} so far: when it has not changed across a
+   * read and {@link KeyedLock.isBusy} is false, no task of the key ran or waited meanwhile, so the read is what a
+   * task holding the lock would have read.
+   */
+  get started(): number {
+    return this.tasks;
+  }
+
+  /** Whether a task of `key` is running or waiting. */
+  isBusy(key: string): boolean {
+    return this.tails.has(key);
+  }
 
   /** Runs `task` once every earlier task of `key` has settled. */
   async run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    this.tasks++;
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
     const tail = new Promise<void>((resolve) => (release = resolve));

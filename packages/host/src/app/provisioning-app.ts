@@ -75,7 +75,7 @@ export class ProvisioningApp {
     this.rawConfigs = new RawConfigs(context);
     configuration = new DeviceConfiguration(context, this.rawConfigs, this.threads);
     const security = new SecurityGuard({
-      log: options.securityLog ?? options.log ?? (() => {}),
+      log: options.securityLog ?? options.log,
       limit: options.sensitiveLimit?.limit,
       windowMs: options.sensitiveLimit?.windowMs,
     });
@@ -229,11 +229,11 @@ export class ProvisioningApp {
 
   /** Routes an HTTP request: the tftpboot folder of the device's plugin, 404 otherwise, 429 when rate-limited. */
   async httpRoute(request: ProvisioningHttpRequest): Promise<HttpRoute> {
-    const location = await this.locateFile(request, 'http', request.tenantUuid);
-    const who = identityOf(location);
-    if ('refused' in location) return { status: 429, message: 'too many requests', ...who };
-    if ('unknown' in location) return { status: 404, message: 'not found', ...who };
-    return { root: location.root, ...who };
+    const location = await this.requests.locateFile(request, 'http', request.tenantUuid);
+    const route: HttpRoute = 'refused' in location ? { status: 429, message: 'too many requests' } : 'unknown' in location ? { status: 404, message: 'not found' } : { root: location.root };
+    if (location.device !== undefined) route.device = location.device;
+    if (location.plugin !== undefined) route.plugin = location.plugin;
+    return route;
   }
 
   /** Answers a TFTP read: the file from the device's plugin's tftpboot folder, or an error. */

@@ -11,6 +11,8 @@ import type { StoredConfig } from './config-input';
 export class RawConfigs {
   /** Flattened raw configs by config id, dropped whenever a config changes. */
   private readonly flatCache = new Map<string, Promise<RawConfig | undefined>>();
+  /** The same, once flattened (read on every request by the remote-state tracking, without waiting). */
+  private readonly flatDone = new Map<string, RawConfig | undefined>();
   private generation = 0;
 
   /** Works on the configs of `app`. */
@@ -22,18 +24,33 @@ export class RawConfigs {
     return flat === undefined ? undefined : structuredClone(flat);
   }
 
+  /**
+   * The cached flattened raw config of `id` when it is flattened already (`undefined` for an unknown config too),
+   * or `false` when it is not: then {@link RawConfigs.cachedFlat}. Shared, never to be mutated.
+   */
+  flatNow(id: string): RawConfig | undefined | false {
+    return this.flatDone.has(id) ? this.flatDone.get(id) : false;
+  }
+
   /** The cached flattened raw config of `id`: shared, never to be mutated. */
   cachedFlat(id: string): Promise<RawConfig | undefined> {
     let flat = this.flatCache.get(id);
     if (!flat) {
-      if (this.flatCache.size > 10_000) this.flatCache.clear();
+      if (this.flatCache.size > 10_000) {
+        this.flatCache.clear();
+        this.flatDone.clear();
+      }
       const generation = this.generation;
       flat = this.flatten(id);
       this.flatCache.set(id, flat);
       // A config changed while this one was read: do not keep what may mix old and new.
+      const kept = flat;
       void flat.then(
-        () => generation !== this.generation && this.flatCache.get(id) === flat && this.flatCache.delete(id),
-        () => this.flatCache.get(id) === flat && this.flatCache.delete(id),
+        (value) => {
+          if (generation !== this.generation) return this.flatCache.get(id) === kept && this.flatCache.delete(id);
+          if (this.flatCache.get(id) === kept) this.flatDone.set(id, value);
+        },
+        () => this.flatCache.get(id) === kept && this.flatCache.delete(id),
       );
     }
     return flat;
@@ -93,6 +110,7 @@ export class RawConfigs {
   invalidate(): void {
     this.generation += 1;
     this.flatCache.clear();
+    this.flatDone.clear();
   }
 
   /**

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RequestType } from '@provd/sdk';
-import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo } from '../identification/index';
+import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RawConfig, type RequestType } from '@provd/sdk';
+import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
 import type { DeviceConfiguration } from './device-configuration';
+import type { KeyedLock } from './keyed-lock';
+import { RecentDevices } from './recent-devices';
 import type { RawConfigs } from './raw-configs';
 import type { SecurityGuard } from './security-guard';
 
@@ -44,12 +46,30 @@ export class RequestProcessing {
     private readonly configuration: DeviceConfiguration,
     private readonly rawConfigs: RawConfigs,
     private readonly security: SecurityGuard,
-    private readonly identityLock: { run<T>(key: string, task: () => Promise<T>): Promise<T> },
-  ) {}
+    private readonly identityLock: KeyedLock,
+  ) {
+    this.recent = new RecentDevices(app.store);
+  }
 
-  /** Lookups of the retriever, on the store's indexed columns. */
-  private readonly lookup = {
-    findBy: async (key: 'mac' | 'sn' | 'uuid' | 'ip', value: string) => (await this.app.devices.find({ [key]: value }, { limit: 16 })).items,
+  /** Lookups of the retriever, on the store's indexed columns (by MAC, serial or UUID only the first device counts). */
+  private readonly lookup: DeviceLookup = {
+    findBy: async (key, value) => {
+      if (key === 'ip') return (await this.app.devices.find({ ip: value }, { limit: 16 })).items;
+      const first = await this.app.devices.findOne({ [key]: value });
+      return first ? [first] : [];
+    },
+  };
+
+  /** The devices found lately by MAC, serial or UUID (for requests that change nothing). */
+  private readonly recent: RecentDevices;
+
+  /** {@link RequestProcessing.lookup} through the devices found lately: the records it gives are shared and frozen. */
+  private readonly recentLookup: DeviceLookup = {
+    findBy: async (key, value) => {
+      if (key === 'ip') return this.lookup.findBy(key, value);
+      const first = await this.recent.first(key, value, () => this.app.devices.findOne({ [key]: value }));
+      return first ? [first] : [];
+    },
   };
 
   /**
@@ -57,7 +77,9 @@ export class RequestProcessing {
    * retrieve by MAC, serial, UUID or IP, else create → update → associate a plugin → configure when needed →
    * remote-state tracking. A request for a sensitive file (hit or miss) is logged and counted by the rate limit, and
    * answered only when it may read the device's files; a request that proves nothing never moves a known device's
-   * IP (unless `trustRequestIp`).
+   * IP (unless `trustRequestIp`). A request of a known device that changes nothing (a phone fetching its files
+   * again: the usual request) is answered from the device as read, without its locks ({@link RequestProcessing.unchanged});
+   * every other runs under the lock of its identity, then of its device.
    */
   async process(request: AnyRequest, type: RequestType, tenantUuid?: string): Promise<ProcessResult> {
     const devInfo: DevInfo = (await this.app.plugins.extractor(type).extract(request as never, type)) ?? {};
@@ -65,6 +87,17 @@ export class RequestProcessing {
     const path = requestPath(request, type);
     const clientIp = devInfo.ip ?? '';
     const identity = devInfo.mac ?? devInfo.sn ?? devInfo.uuid ?? devInfo.ip ?? 'anonymous';
+    const known = await this.unchanged(devInfo, type, tenantUuid, identity, filename, path);
+    if (known) {
+      const { device, sensitive } = known;
+      const outcome = this.app.options.onIdentified;
+      if (sensitive && !this.security.recordSensitive(clientIp, filename ?? path!, device.id, device.ip !== clientIp)) {
+        outcome?.('refused');
+        return { refused: true };
+      }
+      outcome?.('known');
+      return this.served(device, devInfo, this.trusted(device, type, tenantUuid));
+    }
     return this.identityLock.run(identity, async () => {
       let device = await retrieveDevice(devInfo, this.lookup);
       const plugin = this.app.plugins.get(device?.plugin);
@@ -76,7 +109,6 @@ export class RequestProcessing {
         outcome?.('refused');
         return { refused: true };
       }
-      const trusted = (d: Readonly<Device>) => this.app.options.trustRequestIp === true || this.isAuthenticatedFor(d, type, tenantUuid);
       const { ip: _ip, ...withoutIp } = devInfo;
       let trust: boolean;
       if (!device) {
@@ -87,7 +119,7 @@ export class RequestProcessing {
         // in URL-key mode, only a request with a key creates a device from a sensitive file name
         if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
         const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
-        trust = trusted(stub);
+        trust = this.trusted(stub, type, tenantUuid);
         device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
         if (!device) {
           outcome?.('ignored');
@@ -97,33 +129,95 @@ export class RequestProcessing {
       } else {
         outcome?.('known');
         if (sensitive && !this.maySendSensitive(device, type, tenantUuid, clientIp)) return this.deny(clientIp, filename, device.id);
-        trust = trusted(device);
+        trust = this.trusted(device, type, tenantUuid);
         const info = (await this.mayRecordIp(device, devInfo.ip, trust)) ? devInfo : withoutIp;
         device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, info, filename));
       }
-      // Outside the device's lock: a task never holds two device locks, so two phones trading IPs cannot deadlock.
-      // Only a trusted request takes an IP from other devices (an unauthenticated one never moves a known device's).
-      if (trust && devInfo.ip && !this.app.options.nat && device.ip === devInfo.ip) await this.takeIpFromOthers(devInfo.ip, device.id);
-      // A recorded change (a config edit, a plugin upgrade) has not reached this device yet: configure it first.
-      try {
-        await this.app.reconfigurer.ensureFresh(device as Device & { id: string });
-      } catch (err) {
-        // its files could not be written (a full disk): the previous ones stay, and are served
-        if (!isProvdError(err) || err.code !== 'PROVD_HOST_RECONFIGURE_FAILED') throw err;
-        this.app.log(err.message);
-      }
-      const served = this.app.plugins.get(device.plugin);
-      return served ? { device, plugin: served } : { device };
+      return this.served(device, devInfo, trust);
     });
+  }
+
+  /**
+   * The known device of a request that would change nothing, with its loaded plugin and whether the file asked for
+   * is sensitive; `undefined` when the request must take the locked path: no device or no loaded plugin for it, no
+   * config yet, a sensitive file it may not read, anything it tells that would be recorded (identity keys, IP,
+   * version, plugin association, remote state), or any lock taken for its identity or for any device while the
+   * device was read (a change in flight, whose outcome the locked path waits for). Nothing is written and nothing
+   * is logged here: the caller records the request once it takes this path.
+   */
+  private async unchanged(
+    devInfo: DevInfo,
+    type: RequestType,
+    tenantUuid: string | undefined,
+    identity: string,
+    filename: string | undefined,
+    path: string | undefined,
+  ): Promise<{ device: Device; sensitive: boolean } | undefined> {
+    const locks = this.app.deviceLock.started;
+    if (this.identityLock.isBusy(identity)) return undefined;
+    // the device as stored (found lately, unless DHCP: its caller may change what it gets); changed below, on a
+    // copy of its own, only to tell whether the request changes it
+    const held = type !== 'dhcp' && devInfo.mac !== undefined ? this.recent.held('mac', devInfo.mac) : undefined;
+    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup));
+    const plugin = this.app.plugins.get(found?.plugin);
+    if (!found || !plugin || found.config === undefined) return undefined;
+    const device: Device = { ...found };
+    const sensitive = path !== undefined && RequestProcessing.isSensitiveTo(plugin, path);
+    if (sensitive && !this.maySendSensitive(device, type, tenantUuid, devInfo.ip ?? '')) return undefined;
+    let info = devInfo;
+    if (devInfo.ip !== undefined && devInfo.ip !== device.ip && !this.trusted(device, type, tenantUuid)) {
+      // the IP a request tells is recorded only as the locked path decides (mayRecordIp); here it is left out
+      if (device.ip === undefined) return undefined;
+      const { ip: _ip, ...withoutIp } = devInfo;
+      info = withoutIp;
+    }
+    if (updateDeviceInfo(device, info)) return undefined;
+    const tracked = this.trackRemoteState(device, filename);
+    if (tracked === true || (tracked !== false && (await tracked))) return undefined;
+    const quiet = this.app.deviceLock.started === locks && !this.app.deviceLock.isBusy(device.id) && !this.identityLock.isBusy(identity);
+    return quiet ? { device, sensitive } : undefined;
+  }
+
+  /** Whether a request is trusted to speak for `device` (its IP may move other devices' away). */
+  private trusted(device: Readonly<Device>, type: RequestType, tenantUuid: string | undefined): boolean {
+    return this.app.options.trustRequestIp === true || this.isAuthenticatedFor(device, type, tenantUuid);
+  }
+
+  /**
+   * The end of the pipeline for the identified `device`: a trusted request's IP taken from other devices, a pending
+   * reconfiguration of the device done first, and the result with its loaded plugin.
+   */
+  private served(device: Device, devInfo: DevInfo, trust: boolean): ProcessResult | Promise<ProcessResult> {
+    // Outside the device's lock: a task never holds two device locks, so two phones trading IPs cannot deadlock.
+    // Only a trusted request takes an IP from other devices (an unauthenticated one never moves a known device's).
+    const moves = trust && devInfo.ip && !this.app.options.nat && device.ip === devInfo.ip;
+    // A recorded change (a config edit, a plugin upgrade) has not reached this device yet: configure it first.
+    if (moves || this.app.reconfigurer.isStale(device as Device & { id: string })) return this.servedAfter(device, moves ? devInfo.ip : undefined);
+    const served = this.app.plugins.get(device.plugin);
+    return served ? { device, plugin: served } : { device };
+  }
+
+  /** {@link RequestProcessing.served} once `ip` is taken from other devices and pending changes reached `device`. */
+  private async servedAfter(device: Device, ip: string | undefined): Promise<ProcessResult> {
+    if (ip) await this.takeIpFromOthers(ip, device.id);
+    try {
+      await this.app.reconfigurer.ensureFresh(device as Device & { id: string });
+    } catch (err) {
+      // its files could not be written (a full disk): the previous ones stay, and are served
+      if (!isProvdError(err) || err.code !== 'PROVD_HOST_RECONFIGURE_FAILED') throw err;
+      this.app.log(err.message);
+    }
+    const served = this.app.plugins.get(device.plugin);
+    return served ? { device, plugin: served } : { device };
   }
 
   /** Processes an HTTP or TFTP request and tells where its file is to be read from. */
   async locateFile(request: AnyRequest, type: 'http' | 'tftp', tenantUuid?: string): Promise<FileLocation> {
     const result = await this.process(request, type, tenantUuid);
-    const who = { ...(result.device ? { device: result.device.id } : {}), ...(result.plugin ? { plugin: result.plugin.id } : {}) };
-    if (result.refused) return { refused: true, ...who };
-    if (result.denied || !result.plugin) return { unknown: true, ...who };
-    return { root: result.plugin.tftpbootDir, ...who };
+    const location: FileLocation = result.refused ? { refused: true } : result.denied || !result.plugin ? { unknown: true } : { root: result.plugin.tftpbootDir };
+    if (result.device) location.device = result.device.id;
+    if (result.plugin) location.plugin = result.plugin.id;
+    return location;
   }
 
   /** Whether `path` (relative to the tftpboot folder) is sensitive to `plugin`: its full path or its base name. */
@@ -256,8 +350,11 @@ export class RequestProcessing {
     }
   }
 
-  /** Records the SIP user of line 1 when the device fetches its plugin's trigger file (contract §3.8); tells if it changed. */
-  private async trackRemoteState(device: Device, filename: string | undefined): Promise<boolean> {
+  /**
+   * Records the SIP user of line 1 when the device fetches its plugin's trigger file (contract §3.8); tells if it
+   * changed (at once when the device's config is flattened already, the usual case).
+   */
+  private trackRemoteState(device: Device, filename: string | undefined): boolean | Promise<boolean> {
     if (!filename || !device.configured || !device.config) return false;
     const plugin = this.app.plugins.get(device.plugin);
     let trigger: string | undefined;
@@ -267,7 +364,14 @@ export class RequestProcessing {
       return false;
     }
     if (!trigger || trigger !== filename) return false;
-    const username = (await this.rawConfigs.cachedFlat(device.config))?.sip_lines?.['1']?.username;
+    const flat = this.rawConfigs.flatNow(device.config);
+    if (flat !== false) return RequestProcessing.recordRemoteUser(device, flat);
+    return this.rawConfigs.cachedFlat(device.config).then((later) => RequestProcessing.recordRemoteUser(device, later));
+  }
+
+  /** Sets the remote-state SIP user of `device` from line 1 of its flattened config; tells if it changed. */
+  private static recordRemoteUser(device: Device, flat: RawConfig | undefined): boolean {
+    const username = flat?.sip_lines?.['1']?.username;
     if (typeof username !== 'string' || username === '' || username === device.remote_state_sip_username) return false;
     device.remote_state_sip_username = username;
     return true;

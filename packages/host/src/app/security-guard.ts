@@ -1,7 +1,7 @@
 /** Options of {@link SecurityGuard}. */
 export interface SecurityGuardOptions {
-  /** Receives each security line (a fail2ban jail can watch the file these go to). */
-  log: (line: string) => void;
+  /** Receives each security line (a fail2ban jail can watch the file these go to); absent, none is made. */
+  log?: (line: string) => void;
   /**
    * How many sensitive requests (hits and misses) one client IP may make per window; `0` turns the limit off (the
    * requests are still logged). @defaultValue 10
@@ -34,7 +34,7 @@ export class SecurityGuard {
 
   /** Writes one security line. */
   line(what: string, ip: string, detail: string): void {
-    this.options.log(`${new Date(this.now()).toISOString()} provd-security: ${what} from ${ip}: ${detail}`);
+    this.options.log?.(`${new Date(this.now()).toISOString()} provd-security: ${what} from ${ip}: ${detail}`);
   }
 
   /** Whether `ip` is over its limit now (its requests for sensitive files are refused). */

@@ -12,7 +12,7 @@ import { appendLines } from '../files/line-appender';
 import { adoptTenantless } from '../api/api-services';
 import { HostParameters } from '../api/parameters';
 import { clientIpResolver } from '../http/client-ip';
-import { ProvisioningHttpServer, type HttpRequestDone } from '../http/server';
+import { ProvisioningHttpServer, type HttpRequestDone, type HttpRoute } from '../http/server';
 import type { HostLogger } from '../log/index';
 import { HostMetrics, opsHandler, OpsServer, type Readiness } from '../ops/index';
 import { PluginManager } from '../plugins/plugin-manager';
@@ -174,7 +174,8 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const httpPort = options.httpPort ?? 8667;
   // without the structured logs, appended by the event loop, never with a synchronous write on the request path
   const securityFile = !logger && options.securityLog ? appendLines(options.securityLog, log) : undefined;
-  const securityLog = logger ? (line: string) => logger.security(line) : securityFile ? (line: string) => securityFile.write(line) : log;
+  // without any log (a bare embedding), no security line is made at all
+  const securityLog = logger ? (line: string) => logger.security(line) : securityFile ? (line: string) => securityFile.write(line) : options.log;
   const urlKeyMode = options.urlKeyMode === true || Object.keys(options.urlKeys ?? {}).length > 0;
   // the keys of URL-key mode, kept up to date as the provisioning_key parameters change (the app reads this object)
   const liveKeys: Record<string, string> = {};
@@ -197,7 +198,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
   const access = accessRecorder(logger, options.accessLog ?? logger !== undefined, metrics);
   const ops = options.ops ? new OpsServer({ host: options.ops.host, port: options.ops.port, metrics, readiness: () => structuredClone(readiness) }) : undefined;
   if (ops) await listen('health and metrics', `${options.ops?.host ?? '127.0.0.1'}:${options.ops?.port ?? 8668}`, 'ops_host', () => ops.start());
-  const route = async (req: Parameters<ProvisioningApp['httpRoute']>[0]) => (app ? app.httpRoute(req) : { status: 503, message: 'starting, try again' });
+  const route = (req: Parameters<ProvisioningApp['httpRoute']>[0]): Promise<HttpRoute> => (app ? app.httpRoute(req) : Promise.resolve({ status: 503, message: 'starting, try again' }));
   // the advertised URL needs the real HTTP port: with port 0, start HTTP first and complete the base raw config after
   const http = new ProvisioningHttpServer({
     host,
@@ -295,7 +296,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
       trustRequestIp: options.trustRequestIp,
       sensitiveOverTftp: options.sensitiveOverTftp,
       sensitiveLimit: options.sensitiveLimit === undefined ? undefined : { limit: options.sensitiveLimit, windowMs: 60_000 },
-      log,
+      log: logger || options.log ? log : undefined,
       securityLog,
       onIdentified: (outcome) => metrics.identification(outcome),
       onAssociated: (plugin, reason) => metrics.association(plugin, reason),

@@ -1,11 +1,14 @@
-import { close, constants, fstat, open, realpath, type Stats } from 'node:fs';
+import { close, constants, fstat, lstat, open, realpath, type Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import { promisify } from 'node:util';
 
 const openFd = promisify(open);
 const closeFd = promisify(close);
 const fstatFd = promisify(fstat);
+const lstatPath = promisify(lstat);
 const realpathOf = promisify(realpath);
+// one system call (the JS realpath takes one lstat per path component, each a thread-pool hop)
+const realpathNative = promisify(realpath.native);
 
 /** A served file, opened after the real path check. The caller owns (and closes) `fd`. */
 export interface OpenedFile {
@@ -46,16 +49,21 @@ export function safeSegments(name: string): string[] | undefined {
 
 /** How long the real path of a folder is remembered, in ms. */
 const REALPATH_TTL_MS = 5_000;
-const realFolders = new Map<string, { real: string; until: number }>();
+const realFolders = new Map<string, { real: Promise<string>; until: number }>();
 
-/** The real path of a folder, remembered a few seconds (folders of a plugin's tftpboot rarely move). */
-async function realFolder(path: string): Promise<string> {
+/**
+ * The real path of a folder, remembered a few seconds (folders of a plugin's tftpboot rarely move); requests that
+ * ask while it is being resolved share that resolution.
+ */
+function realFolder(path: string): Promise<string> {
   const now = Date.now();
   const cached = realFolders.get(path);
   if (cached && cached.until > now) return cached.real;
-  const real = await realpathOf(path);
+  const real = realpathNative(path);
   if (realFolders.size > 10_000) realFolders.clear();
-  realFolders.set(path, { real, until: now + REALPATH_TTL_MS });
+  const entry = { real, until: now + REALPATH_TTL_MS };
+  realFolders.set(path, entry);
+  real.catch(() => realFolders.get(path) === entry && realFolders.delete(path));
   return real;
 }
 
@@ -66,14 +74,11 @@ function openNoFollow(path: string): Promise<number> {
   return openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
 }
 
-/**
- * Opens the regular file `name` (a `/`-separated name as a client sent it, already percent-decoded) inside `root`,
- * with a real path check: the real path of its folder must be inside the root's real path, and a symlink as the last
- * component is followed only when its target is inside the root too. So neither `..`, an absolute name, a sibling
- * folder sharing the root's prefix nor a symlink pointing out of the root reaches anything else. Directories, FIFOs
- * and devices are never served (no listing): they resolve as `not-found`.
- */
-export async function openServedFile(root: string, name: string): Promise<OpenResult> {
+/** Where a served name resolves: its real folder inside the real root, and its last component. */
+type ServedPath = { ok: true; realRoot: string; realDir: string; last: string } | { ok: false; reason: ResolveFailure };
+
+/** The real path checks of {@link openServedFile} up to the file's folder. */
+async function servedPathOf(root: string, name: string): Promise<ServedPath> {
   const segments = safeSegments(name);
   if (segments === undefined) return { ok: false, reason: 'refused' };
   const last = segments.pop();
@@ -87,6 +92,34 @@ export async function openServedFile(root: string, name: string): Promise<OpenRe
     return { ok: false, reason: 'not-found' };
   }
   if (realDir !== realRoot && !inside(realDir, realRoot)) return { ok: false, reason: 'refused' };
+  return { ok: true, realRoot, realDir, last };
+}
+
+/**
+ * Whether `name` inside `root` is still the regular file `file` (same real path, inode, size and modification
+ * time), with the real path checks of {@link openServedFile} and one `lstat` instead of an open, a stat and a close.
+ * `false` for anything else (a symlink as the last component included: {@link openServedFile} tells then).
+ */
+export async function isSameServedFile(root: string, name: string, file: { path: string; ino: number; size: number; mtimeMs: number }): Promise<boolean> {
+  const where = await servedPathOf(root, name);
+  if (!where.ok) return false;
+  const path = join(where.realDir, where.last);
+  if (path !== file.path) return false;
+  const info = await lstatPath(path).catch(() => undefined);
+  return info !== undefined && info.isFile() && info.ino === file.ino && info.size === file.size && info.mtimeMs === file.mtimeMs;
+}
+
+/**
+ * Opens the regular file `name` (a `/`-separated name as a client sent it, already percent-decoded) inside `root`,
+ * with a real path check: the real path of its folder must be inside the root's real path, and a symlink as the last
+ * component is followed only when its target is inside the root too. So neither `..`, an absolute name, a sibling
+ * folder sharing the root's prefix nor a symlink pointing out of the root reaches anything else. Directories, FIFOs
+ * and devices are never served (no listing): they resolve as `not-found`.
+ */
+export async function openServedFile(root: string, name: string): Promise<OpenResult> {
+  const where = await servedPathOf(root, name);
+  if (!where.ok) return where;
+  const { realRoot, realDir, last } = where;
   let path = join(realDir, last);
   let fd: number;
   try {

@@ -16,7 +16,9 @@ export const MAX_URL_LENGTH = 2048;
  */
 export function parseRequestPath(target: string): RequestPath | undefined {
   if (!target.startsWith('/')) return undefined;
-  const q = target.search(/[?#]/);
+  const question = target.indexOf('?');
+  const hash = target.indexOf('#');
+  const q = question < 0 ? hash : hash < 0 ? question : Math.min(question, hash);
   const path = q < 0 ? target : target.slice(0, q);
   const segments: string[] = [];
   const encoded = path.includes('%');
@@ -30,7 +32,7 @@ export function parseRequestPath(target: string): RequestPath | undefined {
       }
     }
     if (segment === '' || segment === '.') continue;
-    if (segment === '..' || /[/\\\0]/.test(segment)) return undefined;
+    if (segment === '..' || segment.includes('\\') || segment.includes('\0') || (encoded && segment.includes('/'))) return undefined;
     segments.push(segment);
   }
   return { path, segments };

@@ -3,7 +3,7 @@ import { read, stat, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { contentTypeOf } from '../files/content-type';
-import { closeServedFile, openServedFile, type OpenedFile, type ResolveFailure } from '../files/resolve-file';
+import { closeServedFile, isSameServedFile, openServedFile, type OpenedFile, type ResolveFailure } from '../files/resolve-file';
 
 const statPath = promisify(stat);
 
@@ -47,11 +47,16 @@ export interface ServedFileCacheOptions {
   maxTotalBytes?: number;
   /**
    * How long a file is answered from memory before its path checks and metadata are taken again (a backstop for
-   * changes the folder watch cannot see, such as a parent folder swapped for a symlink). @defaultValue 5000
+   * changes the folder watch cannot see, such as a parent folder swapped for a symlink, or a network file system):
+   * the first request past it is still answered from memory while the check runs in the background, a request
+   * later than twice this waits for the check. So such a change is served at most twice this after it happened.
+   * @defaultValue 5000
    */
   maxAgeMs?: number;
   /** The most folders watched; files of further folders are served from disk, not cached. @defaultValue 1024 */
   maxWatchedFolders?: number;
+  /** The clock, in ms (for tests). @defaultValue Date.now */
+  now?: () => number;
 }
 
 interface Entry {
@@ -64,7 +69,10 @@ interface Entry {
   ino: number;
   size: number;
   mtimeMs: number;
+  /** Answered from memory without a check until then; checked in the background until one more `maxAgeMs`. */
   until: number;
+  /** A background check is running. */
+  checking?: boolean;
 }
 
 /** The strong ETag of a file from its metadata, for files served by streaming. */
@@ -120,7 +128,8 @@ export function servedFileHeaders(contentType: string, etag: string, lastModifie
  * is watched (`fs.watch`, inotify): a write, rename or removal of the file (an atomic replace by `configure`, a
  * file dropped in by an administrator) drops it from memory at once, and a folder that moves or disappears drops
  * every file of it. A fill that raced with a change is not kept, and every entry is checked again after
- * `maxAgeMs`. Files above `maxFileBytes` are opened for streaming, with an `ETag` from their metadata.
+ * `maxAgeMs` (off the request path while the file keeps being asked for, see {@link ServedFileCacheOptions.maxAgeMs}).
+ * Files above `maxFileBytes` are opened for streaming, with an `ETag` from their metadata.
  *
  * @example
  * ```ts
@@ -134,6 +143,7 @@ export class ServedFileCache {
   private readonly maxTotalBytes: number;
   private readonly maxAgeMs: number;
   private readonly maxWatchedFolders: number;
+  private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
   /** Entry keys by watched path (file paths and folder paths). */
   private readonly byPath = new Map<string, Set<string>>();
@@ -149,6 +159,7 @@ export class ServedFileCache {
     this.maxTotalBytes = options.maxTotalBytes ?? 64 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5_000;
     this.maxWatchedFolders = options.maxWatchedFolders ?? 1024;
+    this.now = options.now ?? Date.now;
   }
 
   /** How many files are held in memory. */
@@ -162,15 +173,55 @@ export class ServedFileCache {
    * for a name that leaves the root, `not-found`).
    */
   async lookup(root: string, name: string): Promise<ServedLookup> {
+    const cached = this.held(root, name);
+    if (cached) return { ok: true, cached };
+    const key = `${root}\0${name}`;
+    return this.check(key, root, name, this.entries.get(key), this.now());
+  }
+
+  /**
+   * The file `name` inside `root` when it is held in memory and may be answered from there now (see
+   * {@link ServedFileCacheOptions.maxAgeMs}), without waiting: else `undefined`, and {@link ServedFileCache.lookup}
+   * tells.
+   */
+  held(root: string, name: string): CachedFile | undefined {
     const key = `${root}\0${name}`;
     const entry = this.entries.get(key);
-    const now = Date.now();
-    if (entry && entry.until > now) {
-      // least recently used last
-      this.entries.delete(key);
-      this.entries.set(key, entry);
-      return { ok: true, cached: entry.file };
+    if (!entry) return undefined;
+    const now = this.now();
+    if (entry.until + this.maxAgeMs <= now) return undefined;
+    // checked less than one more maxAgeMs ago: answered from memory, checked again in the background (which moves it
+    // to the end of the eviction order: files still asked for are checked, the others not)
+    if (entry.until <= now && !entry.checking) void this.checkInBackground(key, root, name, entry);
+    return entry.file;
+  }
+
+  /** Checks an entry again off the request path (its next request waits for nothing). */
+  private async checkInBackground(key: string, root: string, name: string, entry: Entry): Promise<void> {
+    entry.checking = true;
+    try {
+      // the usual outcome, the same file: told by one lstat (no open, stat and close)
+      const epoch = this.epoch;
+      if ((await isSameServedFile(root, name, { path: entry.file.path, ino: entry.ino, size: entry.size, mtimeMs: entry.mtimeMs })) && this.epoch === epoch && this.entries.get(key) === entry) {
+        entry.until = this.now() + this.maxAgeMs;
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+        return;
+      }
+      const found = await this.check(key, root, name, entry, this.now());
+      if (found.ok && 'streamed' in found) await closeServedFile(found.streamed.file.fd);
+    } catch {
+      // an unreadable file: dropped by check, or read again by the next request
+    } finally {
+      entry.checking = false;
     }
+  }
+
+  /**
+   * Opens `name` with the real path checks and answers it: the entry kept when the file is still the one held
+   * (extended by `maxAgeMs`), else the file read again and kept, or opened for streaming when large.
+   */
+  private async check(key: string, root: string, name: string, entry: Entry | undefined, now: number): Promise<ServedLookup> {
     const epoch = this.epoch;
     const found = await openServedFile(root, name);
     if (!found.ok) {
@@ -186,6 +237,11 @@ export class ServedFileCache {
     if (entry && entry.ino === info.ino && entry.size === info.size && entry.mtimeMs === info.mtimeMs && this.epoch === epoch) {
       await closeServedFile(file.fd);
       entry.until = now + this.maxAgeMs;
+      if (this.entries.get(key) === entry) {
+        // least recently checked last
+        this.entries.delete(key);
+        this.entries.set(key, entry);
+      }
       return { ok: true, cached: entry.file };
     }
     let data: Buffer;
@@ -232,6 +288,8 @@ export class ServedFileCache {
       if (!now || now.ino !== entry.ino || now.size !== entry.size || now.mtimeMs !== entry.mtimeMs) return;
     }
     if (this.epoch !== epoch || this.closed) return;
+    const kept = this.entries.get(entry.key);
+    if (kept) this.drop(kept);
     entry.paths = [...new Set([real, asked, ...folders])];
     for (const path of entry.paths) {
       let keys = this.byPath.get(path);

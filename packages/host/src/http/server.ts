@@ -83,7 +83,15 @@ function clientCertOptions(mode: HttpsListenerOptions['clientCert']): { requestC
   return { requestCert: mode === 'request' || mode === 'require', rejectUnauthorized: mode === 'require' };
 }
 
-function plain(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+/** What the report of one request gathers while it is answered: who asked, and the body bytes sent. */
+interface Answer extends RouteIdentity {
+  /** The client IP, once told. */
+  client?: string;
+  /** The body bytes handed to the connection. */
+  bytes: number;
+}
+
+function plain(res: ServerResponse, answer: Answer, status: number, message: string, headers: Record<string, string> = {}): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -95,7 +103,11 @@ function plain(res: ServerResponse, status: number, message: string, headers: Re
     'X-Content-Type-Options': 'nosniff',
     ...headers,
   });
-  res.end(res.req.method === 'HEAD' ? undefined : body);
+  if (res.req.method === 'HEAD') res.end();
+  else {
+    answer.bytes = Buffer.byteLength(body);
+    res.end(body);
+  }
 }
 
 /**
@@ -108,8 +120,10 @@ export class ProvisioningHttpServer {
   private readonly options: ProvisioningHttpServerOptions;
   private readonly server: Server | HttpsServer;
   private readonly files: ServedFileCache;
-  /** Responses watched for `onResponse` and not reported yet. */
-  private readonly unreported = new Set<Promise<void>>();
+  /** How many responses are watched for `onResponse` and not reported yet. */
+  private unreported = 0;
+  /** Resolves {@link ProvisioningHttpServer.close}'s wait once the last watched response is reported. */
+  private reportedAll: (() => void) | undefined;
   private readonly ownFiles: boolean;
 
   /** Creates a server; call {@link ProvisioningHttpServer.start} to listen. */
@@ -119,11 +133,11 @@ export class ProvisioningHttpServer {
     this.files = options.files ?? new ServedFileCache();
     const settings = { maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 15_000 };
     const listener = (req: IncomingMessage, res: ServerResponse) => {
-      const identity: RouteIdentity = {};
-      if (this.options.onResponse) this.watch(req, res, identity);
-      this.handle(req, res, identity).catch((err: Error) => {
+      const answer: Answer = { bytes: 0 };
+      if (this.options.onResponse) this.watch(req, res, answer);
+      this.handle(req, res, answer).catch((err: Error) => {
         this.options.log?.(`http: ${req.method} ${req.url}: ${err.message}`);
-        plain(res, 500, 'internal processing error');
+        plain(res, answer, 500, 'internal processing error');
       });
     };
     this.server = options.https
@@ -138,52 +152,40 @@ export class ProvisioningHttpServer {
     (this.server as HttpsServer).setSecureContext({ ...context, ...clientCertOptions(this.options.https.clientCert) });
   }
 
-  /** Reports `res` to `onResponse` once it ended, finished or not. */
-  private watch(req: IncomingMessage, res: ServerResponse, identity: RouteIdentity): void {
+  /**
+   * Reports `res` to `onResponse` once it ended, finished or not (`close` follows `finish`, or the connection's
+   * end). The body bytes are the ones the answering code handed to the connection (nothing is wrapped).
+   */
+  private watch(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
     const started = performance.now();
-    let settle!: () => void;
-    const pending = new Promise<void>((resolve) => (settle = resolve));
-    this.unreported.add(pending);
-    let reported = false;
-    // count the body bytes as they are handed to the socket (headers given to writeHead are not readable back)
-    let bytes = 0;
-    const count = (chunk: unknown, encoding?: unknown) => {
-      if (typeof chunk === 'string') bytes += Buffer.byteLength(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-      else if (chunk instanceof Uint8Array) bytes += chunk.length;
-    };
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      count(chunk, rest[0]);
-      return write(chunk, ...rest);
-    }) as typeof res.write;
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (typeof chunk !== 'function') count(chunk, rest[0]);
-      return end(chunk, ...rest);
-    }) as typeof res.end;
-    const report = () => {
-      if (reported) return;
-      reported = true;
-      this.unreported.delete(pending);
-      settle();
+    this.unreported++;
+    // emitted once, after finish or when the connection ends first
+    res.on('close', () => {
       const socket = req.socket as TLSSocket;
       const peer = typeof socket.getPeerCertificate === 'function' && socket.authorized ? socket.getPeerCertificate() : undefined;
       const done: HttpRequestDone = {
-        client: this.options.clientIp?.(req) ?? unmapIpv4(req.socket.remoteAddress ?? ''),
+        client: answer.client ?? this.options.clientIp?.(req) ?? unmapIpv4(req.socket.remoteAddress ?? ''),
         method: req.method ?? '',
         file: req.url ?? '',
         status: res.statusCode,
-        bytes: req.method === 'HEAD' ? 0 : bytes,
+        bytes: req.method === 'HEAD' ? 0 : answer.bytes,
         ms: Math.round((performance.now() - started) * 10) / 10,
-        ...identity,
       };
+      if (answer.device !== undefined) done.device = answer.device;
+      if (answer.plugin !== undefined) done.plugin = answer.plugin;
       if (!res.writableFinished) done.aborted = true;
       const cn = peer?.subject?.CN;
       if (cn) done.clientCert = Array.isArray(cn) ? cn.join(',') : cn;
-      this.options.onResponse?.(done);
-    };
-    res.once('finish', report);
-    res.once('close', report);
+      try {
+        this.options.onResponse?.(done);
+      } finally {
+        if (--this.unreported === 0) {
+          const waiting = this.reportedAll;
+          this.reportedAll = undefined;
+          waiting?.();
+        }
+      }
+    });
   }
 
   /** The port the server listens on (after {@link ProvisioningHttpServer.start}). */
@@ -199,29 +201,36 @@ export class ProvisioningHttpServer {
   /** Stops listening; requests in flight get up to `drainMs` (default 0) to finish before their connection closes. */
   async close(options: { drainMs?: number } = {}): Promise<void> {
     await closeServer(this.server, options.drainMs);
-    await Promise.all(this.unreported); // the last requests' onResponse calls happen before close resolves
+    // the last requests' onResponse calls happen before close resolves
+    if (this.unreported > 0) {
+      await new Promise<void>((resolve) => {
+        const earlier = this.reportedAll;
+        this.reportedAll = () => (earlier?.(), resolve());
+      });
+    }
     if (this.ownFiles) this.files.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, identity: RouteIdentity): Promise<void> {
+  private async handle(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
     const target = req.url ?? '';
-    if (target.length > MAX_URL_LENGTH) return plain(res, 414, 'request URI too long');
+    if (target.length > MAX_URL_LENGTH) return plain(res, answer, 414, 'request URI too long');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return plain(res, 405, `method "${req.method}" not allowed: provisioning files are read with GET or HEAD`, { Allow: 'GET, HEAD' });
+      return plain(res, answer, 405, `method "${req.method}" not allowed: provisioning files are read with GET or HEAD`, { Allow: 'GET, HEAD' });
     }
     const parsed = parseRequestPath(target);
-    if (!parsed) return plain(res, 404, 'not found');
+    if (!parsed) return plain(res, answer, 404, 'not found');
     let { path, segments } = parsed;
     let tenantUuid: string | undefined;
     if (this.options.urlKeyTenant) {
       const key = segments[0];
       tenantUuid = key === undefined ? undefined : this.options.urlKeyTenant(key);
-      if (tenantUuid === undefined) return plain(res, 404, 'not found');
+      if (tenantUuid === undefined) return plain(res, answer, 404, 'not found');
       segments = segments.slice(1);
       path = path.slice(path.indexOf('/', 1) < 0 ? path.length : path.indexOf('/', 1)) || '/';
     }
     const clientIp = this.options.clientIp ? this.options.clientIp(req) : req.socket.remoteAddress && unmapIpv4(req.socket.remoteAddress);
-    if (!clientIp) return plain(res, 400, 'cannot tell the client address');
+    if (!clientIp) return plain(res, answer, 400, 'cannot tell the client address');
+    answer.client = clientIp;
     const headers: Record<string, string | undefined> = {};
     const raw = req.headers;
     for (const name in raw) {
@@ -231,12 +240,18 @@ export class ProvisioningHttpServer {
     const request: ProvisioningHttpRequest = { path, segments, headers, clientIp, method: req.method };
     if (tenantUuid !== undefined) request.tenantUuid = tenantUuid;
     const route = await this.options.route(request);
-    if (route.device !== undefined) identity.device = route.device;
-    if (route.plugin !== undefined) identity.plugin = route.plugin;
-    if ('status' in route) return plain(res, route.status, route.message);
-    const found = await this.files.lookup(route.root, segments.join('/'));
-    if (!found.ok) return plain(res, 404, 'not found');
-    if ('cached' in found) sendCached(req, res, found.cached);
-    else await sendFile(req, res, found.streamed);
+    if (route.device !== undefined) answer.device = route.device;
+    if (route.plugin !== undefined) answer.plugin = route.plugin;
+    if ('status' in route) return plain(res, answer, route.status, route.message);
+    const name = segments.join('/');
+    const held = this.files.held(route.root, name);
+    if (held) {
+      answer.bytes = sendCached(req, res, held);
+      return;
+    }
+    const found = await this.files.lookup(route.root, name);
+    if (!found.ok) return plain(res, answer, 404, 'not found');
+    if ('cached' in found) answer.bytes = sendCached(req, res, found.cached);
+    else await sendFile(req, res, found.streamed, (bytes) => (answer.bytes += bytes));
   }
 }

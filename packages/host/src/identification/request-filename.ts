@@ -10,7 +10,7 @@ export function requestFilename(request: AnyRequest, type: RequestType): string 
   else if (type === 'tftp') path = (request as { filename: string }).filename;
   else return undefined;
   const name = path.slice(path.lastIndexOf('/') + 1);
-  if (type === 'http') {
+  if (type === 'http' && name.includes('%')) {
     try {
       return decodeURIComponent(name) || undefined;
     } catch {
@@ -29,11 +29,11 @@ export function requestPath(request: AnyRequest, type: RequestType): string | un
   if (type === 'http') {
     path = (request as { path: string }).path;
     try {
-      path = decodeURIComponent(path);
+      if (path.includes('%')) path = decodeURIComponent(path);
     } catch {
       // keep it as sent
     }
   } else if (type === 'tftp') path = (request as { filename: string }).filename;
   else return undefined;
-  return path.replace(/^\/+/, '') || undefined;
+  return (path.startsWith('/') ? path.replace(/^\/+/, '') : path) || undefined;
 }

@@ -2,7 +2,7 @@ import type { Device, DevInfo } from '@provd/sdk';
 
 /** How the pipeline looks devices up (on the store's indexes). */
 export interface DeviceLookup {
-  /** The devices whose `key` equals `value`, sorted by id. */
+  /** The devices whose `key` equals `value`, sorted by id (by `mac`, `sn` or `uuid`, the first one is enough). */
   findBy(key: 'mac' | 'sn' | 'uuid' | 'ip', value: string): Promise<readonly Device[]>;
 }
 

@@ -19,7 +19,9 @@ export function updateDeviceInfo(device: Device, devInfo: DevInfo): boolean {
       changed = true;
     }
   }
-  for (const [key, value] of Object.entries(devInfo)) {
+  const told = devInfo as Record<string, unknown>;
+  for (const key of Object.keys(told)) {
+    const value = told[key];
     if (key.startsWith('X_') && target[key] === undefined && value !== undefined) {
       target[key] = structuredClone(value);
       changed = true;

@@ -198,6 +198,12 @@ export class SqliteStore implements Store {
         return this.stmt(`SELECT count(*) FROM ${kind} WHERE ${w.sql}`).pluck().get(bind(w.params)) as number;
       },
       findOne: async (selector, options = {}) => {
+        const term = options.tenants ? undefined : SqliteStore.indexedEquality(columns, selector);
+        if (term) {
+          // one indexed key equal to a string (the request pipeline's look-up by MAC): a statement of its own
+          const doc = this.stmt(`SELECT doc FROM ${kind} WHERE ${term.key} = ? ORDER BY id LIMIT 1`).pluck().get(term.value) as string | undefined;
+          return doc === undefined ? undefined : parse(doc);
+        }
         const w = where(parseSelector(selector), options.tenants);
         const doc = this.stmt(`SELECT doc FROM ${kind} WHERE ${w.sql} ORDER BY id LIMIT 1`).pluck().get(bind(w.params)) as string | undefined;
         return doc === undefined ? undefined : parse(doc);
@@ -214,6 +220,8 @@ export class SqliteStore implements Store {
   }
 
   private async find<K extends DocumentKind>(kind: K, columns: TableColumns, selector: Selector | undefined, options: FindOptions = {}): Promise<FindResult<DocumentOf[K]>> {
+    const equal = this.findEqual(kind, columns, selector, options);
+    if (equal) return equal;
     const terms = parseSelector(selector);
     const w = compileWhere(sqliteDialect, columns, terms, options.tenants, named);
     const all = [...w.params];
@@ -265,6 +273,33 @@ export class SqliteStore implements Store {
     } finally {
       release();
     }
+  }
+
+  /** The key and value of a selector that is one indexed key equal to a string, else `undefined`. */
+  private static indexedEquality(columns: TableColumns, selector: Selector | undefined): { key: string; value: string } | undefined {
+    if (selector === undefined) return undefined;
+    const keys = Object.keys(selector);
+    const key = keys[0];
+    if (keys.length !== 1 || key === undefined || !columns.indexed.has(key)) return undefined;
+    const value = selector[key];
+    return typeof value === 'string' ? { key, value } : undefined;
+  }
+
+  /**
+   * Finds on one indexed key equal to a string (the look-ups of the request pipeline), sorted by id, with a small
+   * `limit` and nothing else (no tenants, skip, sort or fields), on a statement of its own: the general path
+   * compiles the selector and binds named parameters on every call, which costs more than the indexed read itself.
+   * `undefined` for any other find.
+   */
+  private findEqual<K extends DocumentKind>(kind: K, columns: TableColumns, selector: Selector | undefined, options: FindOptions): FindResult<DocumentOf[K]> | undefined {
+    const limit = options.limit ?? 0;
+    if (!(Number.isInteger(limit) && limit > 0 && limit <= CHUNK) || options.skip || options.tenants || options.sort !== undefined || options.order !== undefined || options.fields?.length) return undefined;
+    const term = SqliteStore.indexedEquality(columns, selector);
+    if (!term) return undefined;
+    const docs = this.stmt(`SELECT doc FROM ${kind} WHERE ${term.key} = ? ORDER BY id LIMIT ${limit}`).pluck().all(term.value) as string[];
+    const items = docs.map((doc) => JSON.parse(doc) as DocumentOf[K]);
+    const total = items.length < limit ? items.length : (this.stmt(`SELECT count(*) FROM ${kind} WHERE ${term.key} = ?`).pluck().get(term.value) as number);
+    return { items, total };
   }
 
   async revision(kind: DocumentKind, id: string): Promise<number> {

@@ -22,21 +22,24 @@ export async function runGuarded(
   type: RequestType,
   options: GuardOptions,
 ): Promise<DevInfo | undefined> {
-  const fail = (reason: string, cause?: unknown): undefined => {
-    options.onError?.(createProvdError('PROVD_EXTRACTOR_FAILED', { type, plugin: options.plugin, reason }, { cause }));
-    return undefined;
-  };
   let result: unknown;
   try {
     result = await extract();
   } catch (err) {
-    return fail(reasonOf(err), err);
+    return guardFailed(type, options, reasonOf(err), err);
   }
   if (result === undefined || result === null) return undefined;
   if (typeof result !== 'object' || Array.isArray(result)) {
-    return fail(`it resolved to ${Array.isArray(result) ? 'an array' : `${typeof result} ${JSON.stringify(String(result))}`}, not an object`);
+    return guardFailed(type, options, `it resolved to ${Array.isArray(result) ? 'an array' : `${typeof result} ${JSON.stringify(String(result))}`}, not an object`);
   }
-  return Object.keys(result).length > 0 ? (result as DevInfo) : undefined;
+  for (const key in result) if (Object.hasOwn(result, key)) return result as DevInfo;
+  return undefined;
+}
+
+/** Reports an extractor failure to `options.onError`; the guarded extractor then found nothing. */
+function guardFailed(type: RequestType, options: GuardOptions, reason: string, cause?: unknown): undefined {
+  options.onError?.(createProvdError('PROVD_EXTRACTOR_FAILED', { type, plugin: options.plugin, reason }, { cause }));
+  return undefined;
 }
 
 /**

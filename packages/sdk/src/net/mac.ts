@@ -16,10 +16,19 @@ export interface FormatMacOptions {
   uppercase?: boolean;
 }
 
+/** A normalised MAC with `separator` between its pairs (a plugin names a phone's files so on every request). */
+function withSeparator(normed: string, separator: string): string {
+  const s = separator;
+  return normed.slice(0, 2) + s + normed.slice(3, 5) + s + normed.slice(6, 8) + s + normed.slice(9, 11) + s + normed.slice(12, 14) + s + normed.slice(15, 17);
+}
+
 /** The 6 octets of a MAC address as lower-case 2-digit hex strings, or a `PROVD_INVALID_MAC` error. */
 function macOctets(value: string, context: ValueContext): string[] {
   if (typeof value === 'string') {
-    if (BARE_MAC.test(value)) return value.toLowerCase().match(/../g) ?? [];
+    if (BARE_MAC.test(value)) {
+      const v = value.toLowerCase();
+      return [v.slice(0, 2), v.slice(2, 4), v.slice(4, 6), v.slice(6, 8), v.slice(8, 10), v.slice(10, 12)];
+    }
     const separated = SEPARATED_MAC.exec(value);
     if (separated) return value.toLowerCase().split(separated[1] ?? ':').map((octet) => octet.padStart(2, '0'));
   }
@@ -44,6 +53,8 @@ function macOctets(value: string, context: ValueContext): string[] {
  * ```
  */
 export function normMac(value: string, context: ValueContext = {}): string {
+  // already normalised (a stored MAC): nothing to rebuild; identification normalises one on every request
+  if (typeof value === 'string' && NORMED_MAC.test(value)) return value;
   return macOctets(value, context).join(':');
 }
 
@@ -61,7 +72,8 @@ export function normMac(value: string, context: ValueContext = {}): string {
  * ```
  */
 export function formatMac(value: string, options: FormatMacOptions = {}): string {
-  const formatted = macOctets(value, {}).join(options.separator ?? ':');
+  const separator = options.separator ?? ':';
+  const formatted = typeof value === 'string' && NORMED_MAC.test(value) ? (separator === ':' ? value : withSeparator(value, separator)) : macOctets(value, {}).join(separator);
   return options.uppercase === true ? formatted.toUpperCase() : formatted;
 }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { RenderThreads } from './render-threads';
 
 /** The most a filesystem flush may take before it counts as failed, in ms. */
-const FLUSH_TIMEOUT_MS = 120_000;
+export const FLUSH_TIMEOUT_MS = 120_000;
 
 /** Runs `sync -f folders...` (syncfs of each folder's filesystem) in a child process; resolves to its error, if any. */
 export function syncFilesystems(folders: readonly string[]): Promise<Error | undefined> {

@@ -11,6 +11,7 @@ import { isProvdError, type Device, type PluginLogger, type ProvdPlugin, type Ra
 import { loadPluginFromDir } from '../plugins/load-plugin';
 import { eachLimit } from '../render/each-limit';
 import { rawConfigCopier } from '../render/prepare-raw-config';
+import { FLUSH_TIMEOUT_MS } from './batch-durability';
 import { isWriteFailure } from './write-failure';
 import type { RenderReply, RenderRequest, RenderResult } from './render-protocol';
 
@@ -90,7 +91,7 @@ async function configure(request: Extract<RenderRequest, { type: 'configure' }>)
 /** Runs `sync -f folders...` here; the error message, if it failed. */
 function syncFilesystemsHere(folders: readonly string[]): string | undefined {
   try {
-    execFileSync('sync', ['-f', ...folders], { stdio: 'ignore', timeout: 120_000 });
+    execFileSync('sync', ['-f', ...folders], { stdio: 'ignore', timeout: FLUSH_TIMEOUT_MS });
     return undefined;
   } catch (err) {
     return reasonOf(err);

@@ -16,12 +16,6 @@ export interface FormatMacOptions {
   uppercase?: boolean;
 }
 
-/** A normalised MAC with `separator` between its pairs (a plugin names a phone's files so on every request). */
-function withSeparator(normed: string, separator: string): string {
-  const s = separator;
-  return normed.slice(0, 2) + s + normed.slice(3, 5) + s + normed.slice(6, 8) + s + normed.slice(9, 11) + s + normed.slice(12, 14) + s + normed.slice(15, 17);
-}
-
 /** The 6 octets of a MAC address as lower-case 2-digit hex strings, or a `PROVD_INVALID_MAC` error. */
 function macOctets(value: string, context: ValueContext): string[] {
   if (typeof value === 'string') {
@@ -73,7 +67,7 @@ export function normMac(value: string, context: ValueContext = {}): string {
  */
 export function formatMac(value: string, options: FormatMacOptions = {}): string {
   const separator = options.separator ?? ':';
-  const formatted = typeof value === 'string' && NORMED_MAC.test(value) ? (separator === ':' ? value : withSeparator(value, separator)) : macOctets(value, {}).join(separator);
+  const formatted = typeof value === 'string' && NORMED_MAC.test(value) ? value.replaceAll(':', separator) : macOctets(value, {}).join(separator);
   return options.uppercase === true ? formatted.toUpperCase() : formatted;
 }
 

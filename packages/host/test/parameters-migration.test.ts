@@ -4,6 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HostParameters } from '../src/api/index';
 import { openStore } from '../src/store/open-store';
 import type { Store } from '../src/store/store';
+import { PostgresStore } from '../src/store/postgres-store';
+import { freshPgDatabase } from './store-helpers';
 
 let dir: TestDir;
 let store: Store;
@@ -56,5 +58,22 @@ describe('an older host\'s api-parameters.json', () => {
     const second = await HostParameters.open(store);
     expect(second.topTenant).toBe(first.topTenant);
     await second.close();
+  });
+});
+
+describe('the top tenant of hosts sharing one PostgreSQL database', () => {
+  it('is one tenant even when every host starts at the same moment on an empty database', async () => {
+    const db = await freshPgDatabase();
+    const stores = await Promise.all(['A', 'B', 'C'].map((hostId) => PostgresStore.open(db.url, { hostId })));
+    try {
+      const params = await Promise.all(stores.map((s) => HostParameters.open(s)));
+      const tops = new Set(params.map((p) => p.topTenant));
+      expect(tops.size).toBe(1);
+      expect(await stores[0]!.setting('top_tenant')).toBe(params[0]!.topTenant);
+      await Promise.all(params.map((p) => p.close()));
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+      await db.drop();
+    }
   });
 });

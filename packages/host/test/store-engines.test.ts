@@ -281,6 +281,12 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect((await store.configs.find({ role: 'autocreate' })).items).toEqual([]);
   });
 
+  it('initialises a setting once: the first value stored is the one every later call gets', async () => {
+    expect(await store.settingOrInit('top_tenant', 't-1')).toBe('t-1');
+    expect(await store.settingOrInit('top_tenant', 't-2')).toBe('t-1');
+    expect(await store.setting('top_tenant')).toBe('t-1');
+  });
+
   it('keeps settings, jobs and their progress', async () => {
     const r = await store.commit({ settings: { plugin_server: 'http://repo/', locale: 'fr_FR' }, jobs: [{ reason: 'config "base" changed', selector: { config: { $in: ['base'] } } }] });
     expect(r.jobs).toEqual([expect.objectContaining({ reason: 'config "base" changed', origin: 'host-1', selector: { config: { $in: ['base'] } } })]);
@@ -361,6 +367,18 @@ describe('PostgreSQL store shared by two hosts', () => {
     expect((results[1] as PromiseRejectedResult).reason).toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_STORE_FAILED'));
     expect((await a.devices.find()).items.map((d) => d.id)).toEqual(['ok1', 'ok2']);
     expect(await a.devices.get('bad')).toBeUndefined();
+  });
+
+  it('gives two hosts initialising the same setting at the same moment one value', async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    const b = await PostgresStore.open(db.url, { hostId: 'B' });
+    stores.push(a, b);
+    for (let round = 0; round < 5; round++) {
+      const key = `race-${round}`;
+      const [va, vb] = await Promise.all([a.settingOrInit(key, `a-${round}`), b.settingOrInit(key, `b-${round}`)]);
+      expect(va).toBe(vb);
+      expect(await a.setting(key)).toBe(va);
+    }
   });
 
   it("sees the other host's commits at once, in commit order, and serialises their sequence numbers", async () => {

@@ -169,9 +169,10 @@ export class HostParameters {
   static async open(store: Store, options: HostParametersOptions = {}): Promise<HostParameters> {
     const log = options.log ?? (() => {});
     if (options.legacyFile) await migrateLegacyFile(store, options.legacyFile, log);
-    if ((await store.setting(TOP_TENANT_SETTING)) === undefined) await store.commit({ settings: { [TOP_TENANT_SETTING]: randomUUID() } });
+    const top = await store.settingOrInit(TOP_TENANT_SETTING, randomUUID());
     const values = new Map<string, string>();
     for (const [key, value] of Object.entries(await store.settings())) if (typeof value === 'string') values.set(key, value);
+    values.set(TOP_TENANT_SETTING, top);
     const effects = options.effects ?? {};
     const params = new HostParameters(store, values, effects, log);
     for (const name of GLOBAL_NAMES) {

@@ -401,6 +401,12 @@ export class PostgresStore implements Store {
     return (await this.query<{ value: T }>('SELECT value FROM settings WHERE key = $1', [key])).rows[0]?.value;
   }
 
+  async settingOrInit<T>(key: string, value: T): Promise<T> {
+    // the first INSERT committed wins; a host losing the race reads the winner's value
+    await this.query('INSERT INTO settings (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO NOTHING', [key, JSON.stringify(value)]);
+    return (await this.setting<T>(key)) as T;
+  }
+
   async settings(): Promise<Record<string, unknown>> {
     const rows = (await this.query<{ key: string; value: unknown }>('SELECT key, value FROM settings ORDER BY key')).rows;
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));

@@ -458,6 +458,14 @@ export class SqliteStore implements Store {
     return value === undefined ? undefined : (JSON.parse(value) as T);
   }
 
+  async settingOrInit<T>(key: string, value: T): Promise<T> {
+    // one host per database file: a value absent here is absent for every writer
+    const stored = await this.setting<T>(key);
+    if (stored !== undefined) return stored;
+    await this.commit({ settings: { [key]: value } });
+    return value;
+  }
+
   async settings(): Promise<Record<string, unknown>> {
     const rows = this.stmt('SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[];
     return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.value)]));

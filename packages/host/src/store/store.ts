@@ -234,6 +234,11 @@ export interface Store {
   setting<T = unknown>(key: string): Promise<T | undefined>;
   /** Every setting. */
   settings(): Promise<Record<string, unknown>>;
+  /**
+   * The setting `key`, storing `value` first when no host has stored one: every host of a site that starts at the
+   * same moment gets the same answer (the first value committed wins; the others are discarded).
+   */
+  settingOrInit<T>(key: string, value: T): Promise<T>;
   /** The background reconfigurations some host has not finished (recorded, oldest first). */
   jobs(): Promise<ReconfigureJob[]>;
   /** The progress of every host on job `id` (or of every job when absent). */

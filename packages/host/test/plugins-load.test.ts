@@ -103,13 +103,16 @@ describe('PluginManager', () => {
     await writePluginFolder(dir.path, 'acme-1');
     await writePluginFolder(dir.path, 'acme-2', { info: { sdk: '>=5' } });
     await writePluginFolder(dir.path, 'acme-3', { files: { 'plugin-info': 'not json' } });
+    await writePluginFolder(dir.path, 'acme-4', { files: { 'plugin-info': JSON.stringify({ version: 1 }) } });
     const manager = new PluginManager({ pluginsDir: dir.path });
     const { loaded, failed } = await manager.loadAll();
     expect(loaded).toEqual(['acme-1']);
     expect(failed.map((f) => [f.id, (f.error as ProvdError).code]).sort()).toEqual([
       ['acme-2', 'PROVD_PLUGIN_SDK_MISMATCH'],
       ['acme-3', 'PROVD_PLUGIN_INFO_MISSING'],
+      ['acme-4', 'PROVD_INVALID_PLUGIN_INFO'],
     ]);
+    expect(failed.find((f) => f.id === 'acme-4')?.error).toMatchObject({ plugin: 'acme-4', file: expect.stringContaining('acme-4') });
     await manager.closeAll();
   });
 

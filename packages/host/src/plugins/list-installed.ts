@@ -1,8 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { isProvdError, type PluginInfo, type ProvdError } from '@provd/sdk';
+import { isProvdError, ProvdError, type PluginInfo } from '@provd/sdk';
 import { readPluginInfo } from './plugin-folder';
 import { hostError } from '../errors';
+
+/** `err`, naming plugin `id` when it names none (a schema error of the SDK names only the file). */
+function aboutPlugin(err: ProvdError, id: string): ProvdError {
+  if (err.plugin !== undefined) return err;
+  const { code, message, file, key, device, status } = err;
+  return new ProvdError(code, message, { plugin: id, cause: err.cause, ...(file === undefined ? {} : { file }), ...(key === undefined ? {} : { key }), ...(device === undefined ? {} : { device }), ...(status === undefined ? {} : { status }) });
+}
 
 /** The installed plugins of a plugins folder. */
 export interface InstalledPlugins {
@@ -36,7 +43,7 @@ export async function listInstalledPlugins(pluginsDir: string): Promise<Installe
     try {
       plugins[id] = await readPluginInfo(join(dir, id), id);
     } catch (err) {
-      broken.push(isProvdError(err) ? err : hostError('PROVD_PLUGIN_INFO_MISSING', { plugin: id, file: join(dir, id), reason: String(err) }));
+      broken.push(isProvdError(err) ? aboutPlugin(err, id) : hostError('PROVD_PLUGIN_INFO_MISSING', { plugin: id, file: join(dir, id), reason: String(err) }));
     }
   }
   return { plugins, broken };

@@ -121,6 +121,13 @@ export const firmwareErrors = defineErrors('@provd/firmware', {
       plugin: a.plugin,
     }),
   },
+  PROVD_FETCHFW_PLUGIN_GONE: {
+    message: (a: { plugin: string; dir: string }) => ({
+      message: `plugin ${q(a.plugin)} is no longer installed: ${q(a.dir)} is gone (the plugin was uninstalled while this firmware operation waited); install the plugin again, then retry`,
+      file: a.dir,
+      plugin: a.plugin,
+    }),
+  },
   PROVD_FETCHFW_INSTALLED_RECORD_INVALID: {
     message: (a: { file: string; reason: string }) => ({
       message: `installed-package record ${q(a.file)} is unreadable: ${a.reason}; remove the file and reinstall the package`,

@@ -118,7 +118,8 @@ export async function acquirePluginLock(options: PluginLockOptions): Promise<Plu
       }
     } catch (err) {
       // The plugin folder is being swapped (an upgrade renames it aside, then the new one in): look again shortly.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || Date.now() >= deadline) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if (Date.now() >= deadline) throw firmwareError('PROVD_FETCHFW_PLUGIN_GONE', { plugin: options.plugin, dir: dirname(path) }, { cause: err });
       await sleep(Math.min(deadline - Date.now(), options.pollMs ?? 50));
       continue;
     }

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, utimes, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -218,6 +218,30 @@ describe('the plugin lock between services and processes', () => {
     await held.release();
     await (await waiting).release();
     expect(await readdir(d.join('p/var/installed'))).toEqual([]);
+  });
+
+  it('a process waiting for the lock of a plugin that is uninstalled meanwhile gets PROVD_FETCHFW_PLUGIN_GONE, and recreates nothing', async () => {
+    const d = await newDir({});
+    await mkdir(d.join('p/var/installed'), { recursive: true });
+    const held = await acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 0 });
+    const waiting = acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 300, pollMs: 10 }).catch((e: unknown) => e);
+    await sleep(50);
+    await rm(d.join('p'), { recursive: true });
+    const err = await waiting;
+    expect(isProvdError(err, 'PROVD_FETCHFW_PLUGIN_GONE')).toBe(true);
+    expect((err as Error).message).toContain('acme-1.0');
+    await held.release();
+    expect(await readdir(d.path)).not.toContain('p');
+  });
+
+  it('an install queued behind another of a plugin uninstalled meanwhile fails with PROVD_FETCHFW_PLUGIN_GONE and leaves no folder behind', async () => {
+    const b = await tgz({ 'b.bin': 'b' });
+    const d = await newDir({ 'var/cache/b.tgz': b, 'pkgs/pkgs.db': pkgsDb('b', '1', 'b.tgz', b) });
+    const service = new FirmwareService({ pluginDir: d.path });
+    await service.manifest();
+    await rm(d.path, { recursive: true });
+    await expect(service.install('b')).rejects.toSatisfy((e: unknown) => isProvdError(e, 'PROVD_FETCHFW_PLUGIN_GONE'));
+    await expect(readdir(d.path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('a lock carried into a folder that then replaces the locked one stays held there until released', async () => {

@@ -1,7 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jsonOf, provd } from './helpers-cli';
 import { pluginTarball, snapshot, writeRepo } from './helpers-plugins';
+import { startLoopbackProxy } from './loopback-proxy';
 
 let dir: TestDir;
 beforeEach(async () => {
@@ -14,6 +19,33 @@ beforeEach(async () => {
 afterEach(() => dir.cleanup());
 
 describe('provd install, list, uninstall', () => {
+  it('fetches an http:// repository through the http_proxy of the environment', async () => {
+    const repoDir = dir.join('repo');
+    const server = createServer((req, res) => {
+      readFile(join(repoDir, (req.url ?? '/').slice(1))).then(
+        (body) => res.end(body),
+        () => res.writeHead(404).end(),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const repo = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const proxy = await startLoopbackProxy();
+    const before = process.env.http_proxy;
+    process.env.http_proxy = proxy.url;
+    try {
+      const listed = await provd('list', '--plugins-dir', dir.join('plugins'), '--repo', repo, '--json');
+      expect(jsonOf(listed)).toMatchObject({ installable: [{ id: 'acme-1' }, { id: 'acme-2' }] });
+      const installed = await provd('install', 'acme-1', '--repo', repo, '--plugins-dir', dir.join('plugins'), '--json');
+      expect(jsonOf(installed)).toEqual({ id: 'acme-1', version: '1.0.0', previousVersion: null });
+      expect(proxy.seen).toEqual([`GET ${repo}/plugins.db`, `GET ${repo}/plugins.db`, `GET ${repo}/acme-1-1.0.0.tar.gz`]);
+    } finally {
+      if (before === undefined) delete process.env.http_proxy;
+      else process.env.http_proxy = before;
+      await proxy.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('installs, lists and uninstalls with --json', async () => {
     const repo = dir.join('repo');
     const plugins = dir.join('plugins');

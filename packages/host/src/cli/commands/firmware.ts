@@ -6,8 +6,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type ProxyConfig } from '@provd/sdk';
 import { FirmwareService, type FirmwareProgressEvent } from '@provd/firmware';
+import { proxiesFrom } from '../proxies';
 import type { CliCommand, CliIo } from '../command';
 import { writeJson } from '../command';
 import { hostError } from '../../errors';
@@ -34,16 +34,6 @@ interface PackageLine {
 }
 
 const PLUGIN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/** The download proxies: `--proxy`, else the usual `http_proxy` / `https_proxy` environment variables. */
-function proxiesFrom(option: string | undefined, env: NodeJS.ProcessEnv): ProxyConfig {
-  const proxies: ProxyConfig = {};
-  const http = option ?? env.http_proxy ?? env.HTTP_PROXY;
-  const https = option ?? env.https_proxy ?? env.HTTPS_PROXY;
-  if (http) proxies.http = http;
-  if (https) proxies.https = https;
-  return proxies;
-}
 
 const mb = (n: number): string => (n / 1e6).toFixed(1);
 

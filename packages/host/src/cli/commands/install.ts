@@ -1,5 +1,6 @@
 import { installPlugin } from '../../plugins/index';
-import { readTrustedKeys } from '../../repository/index';
+import { openRepository, readTrustedKeys } from '../../repository/index';
+import { proxiesFrom } from '../proxies';
 import { hostApi } from '../api-client';
 import { writeJson, type CliCommand } from '../command';
 import { deadlineOption, repeatedOption, requiredOption } from '../read-json';
@@ -45,7 +46,7 @@ export const installCommand: CliCommand = {
         const pluginsDir = requiredOption(flags.pluginsDir, '--plugins-dir DIR');
         const trustedKeys = await readTrustedKeys(repeatedOption(flags.trustedKey, '--trusted-key FILE'));
         const deadlineMs = deadlineOption(flags.downloadDeadline);
-        const result = await installPlugin(String(pluginId), { repo, pluginsDir, trustedKeys, ...(deadlineMs === undefined ? {} : { deadlineMs }) });
+        const result = await installPlugin(String(pluginId), { repo: openRepository(String(repo), { proxies: proxiesFrom(undefined, process.env) }), pluginsDir, trustedKeys, ...(deadlineMs === undefined ? {} : { deadlineMs }) });
         const previousVersion = result.previousVersion ?? null;
         if (flags.json) writeJson(io, { id: result.id, version: result.version, previousVersion });
         else if (previousVersion !== null) io.stdout.write(`upgraded ${result.id} from ${previousVersion} to ${result.version}\n`);

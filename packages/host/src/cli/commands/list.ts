@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { listInstalledPlugins } from '../../plugins/index';
 import { fetchPluginIndex, openRepository, readTrustedKeys, sequencesOf } from '../../repository/index';
+import { proxiesFrom } from '../proxies';
 import { hostApi } from '../api-client';
 import { writeJson, type CliCommand } from '../command';
 import { optionalOption, repeatedOption, requiredOption } from '../read-json';
@@ -62,7 +63,7 @@ export const listCommand: CliCommand = {
             .map((id) => ({ ...listed(id, remoteInstallable[id] ?? {}), installed: String(plugins[id]?.version ?? '') || null }));
         } else if (repo !== undefined) {
           const pluginsDir = flags.pluginsDir === undefined ? undefined : resolve(String(flags.pluginsDir));
-          const index = await fetchPluginIndex(openRepository(repo), { trustedKeys, ...(pluginsDir ? { sequences: sequencesOf(pluginsDir) } : {}) });
+          const index = await fetchPluginIndex(openRepository(repo, { proxies: proxiesFrom(undefined, process.env) }), { trustedKeys, ...(pluginsDir ? { sequences: sequencesOf(pluginsDir) } : {}) });
           installable = Object.keys(index)
             .sort()
             .map((id) => ({ ...listed(id, index[id] ?? {}), installed: String(plugins[id]?.version ?? '') || null }));

@@ -86,9 +86,20 @@ async function takeOver(path: string, staleRaw: string): Promise<void> {
   await rm(aside, { force: true });
 }
 
+/** Creates `var/` and `var/installed/` when missing, never the plugin folder above them (ENOENT when it is gone). */
+async function makeRecordsFolder(dir: string): Promise<void> {
+  for (const level of [dirname(dir), dir]) {
+    await mkdir(level).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
+}
+
 /**
  * Takes the lock of a plugin's records folder, waiting up to `waitMs` for another holder (another process, or another
  * service of this process) to release it; throws `PROVD_FETCHFW_LOCKED` naming the holder's pid when it does not.
+ * The folder above `var/` must exist (it is never created: a plugin uninstalled meanwhile is not brought back); while
+ * it is missing (an upgrade swapping folders) the wait goes on, and `PROVD_FETCHFW_PLUGIN_GONE` ends it.
  *
  * @example
  * ```ts
@@ -98,7 +109,6 @@ async function takeOver(path: string, staleRaw: string): Promise<void> {
  */
 export async function acquirePluginLock(options: PluginLockOptions): Promise<PluginLock> {
   const path = resolve(options.dir, LOCK_NAME);
-  await mkdir(dirname(path), { recursive: true });
   const token = randomUUID();
   const raw = JSON.stringify({ pid: process.pid, since: new Date().toISOString(), token } satisfies LockContent);
   const deadline = Date.now() + options.waitMs;
@@ -106,6 +116,7 @@ export async function acquirePluginLock(options: PluginLockOptions): Promise<Plu
     const tmp = join(dirname(path), `${LOCK_NAME}.${token}`);
     let taken: boolean;
     try {
+      await makeRecordsFolder(dirname(path));
       await writeFile(tmp, raw);
       try {
         await link(tmp, path);

@@ -232,6 +232,10 @@ describe('the plugin lock between services and processes', () => {
     expect((err as Error).message).toContain('acme-1.0');
     await held.release();
     expect(await readdir(d.path)).not.toContain('p');
+    // starting after the folder went: refused at once, and the folder is not recreated
+    const late = await acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 0 }).catch((e: unknown) => e);
+    expect(isProvdError(late, 'PROVD_FETCHFW_PLUGIN_GONE')).toBe(true);
+    expect(await readdir(d.path)).not.toContain('p');
   });
 
   it('an install queued behind another of a plugin uninstalled meanwhile fails with PROVD_FETCHFW_PLUGIN_GONE and leaves no folder behind', async () => {
@@ -246,6 +250,7 @@ describe('the plugin lock between services and processes', () => {
 
   it('a lock carried into a folder that then replaces the locked one stays held there until released', async () => {
     const d = await newDir({});
+    await mkdir(d.join('old'));
     const lock = await acquirePluginLock({ dir: d.join('old/var/installed'), plugin: 'acme-1.0', waitMs: 0 });
     await lock.carryTo(d.join('new/var/installed'));
     expect(await readFile(d.join('new/var/installed/.lock'), 'utf8')).toBe(await readFile(d.join('old/var/installed/.lock'), 'utf8'));

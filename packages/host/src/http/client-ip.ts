@@ -1,5 +1,15 @@
-import type { IncomingMessage } from 'node:http';
 import { clientIpFromForwardedFor } from '@provd/sdk';
+
+/**
+ * What the client IP of a request is told from: its connection's address and its header fields (names in lower
+ * case). A Node `IncomingMessage` is one; so is a request read by the server's fast path.
+ */
+export interface ClientAddressSource {
+  /** The connection. */
+  readonly socket: { readonly remoteAddress?: string | undefined };
+  /** The header fields. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
 
 /**
  * The IPv4 address a client is identified by: an IPv4-mapped IPv6 address (`::ffff:10.0.0.5`) without its prefix,
@@ -16,7 +26,7 @@ export function unmapIpv4(address: string): string {
  * socket address; otherwise the entry of `X-Forwarded-For` that the outermost trusted proxy added. A request whose
  * header has too few entries gives `undefined` (the server answers 400).
  */
-export function clientIpResolver(trustedProxies: number): (req: IncomingMessage) => string | undefined {
+export function clientIpResolver(trustedProxies: number): (req: ClientAddressSource) => string | undefined {
   return (req) => {
     if (trustedProxies <= 0) return req.socket.remoteAddress === undefined ? undefined : unmapIpv4(req.socket.remoteAddress);
     const header = req.headers['x-forwarded-for'];

@@ -1,4 +1,14 @@
-import type { IncomingHttpHeaders } from 'node:http';
+/** The request headers the answer of a served file depends on (an `IncomingMessage`'s headers are some). */
+export interface ConditionalHeaders {
+  /** `If-None-Match`. */
+  'if-none-match'?: string | undefined;
+  /** `If-Modified-Since`. */
+  'if-modified-since'?: string | undefined;
+  /** `Range`. */
+  range?: string | undefined;
+  /** `If-Range`. */
+  'if-range'?: string | undefined;
+}
 
 /** Whether `etag` is in an `If-None-Match` list (weak comparison, RFC 9110 §13.1.2): `*` matches any. */
 export function etagMatches(header: string, etag: string): boolean {
@@ -16,7 +26,7 @@ export function etagMatches(header: string, etag: string): boolean {
  * (RFC 9110 §13.2.2): by `If-None-Match` when the request has one, otherwise by `If-Modified-Since` (the file not
  * modified after that date, at the second precision of HTTP dates). An unparsable date is ignored.
  */
-export function notModified(headers: IncomingHttpHeaders, etag: string, mtime: Date): boolean {
+export function notModified(headers: ConditionalHeaders, etag: string, mtime: Date): boolean {
   const inm = headers['if-none-match'];
   if (inm !== undefined) return etagMatches(inm, etag);
   const ims = headers['if-modified-since'];
@@ -29,7 +39,7 @@ export function notModified(headers: IncomingHttpHeaders, etag: string, mtime: D
  * Whether a `Range` applies under `If-Range` (RFC 9110 §13.1.5): without `If-Range` always; with one, only when it
  * is the file's strong `etag` or exactly its `Last-Modified` date.
  */
-export function rangeApplies(headers: IncomingHttpHeaders, etag: string, lastModified: string): boolean {
+export function rangeApplies(headers: ConditionalHeaders, etag: string, lastModified: string): boolean {
   const ifRange = headers['if-range'];
   if (ifRange === undefined) return true;
   const value = String(ifRange).trim();

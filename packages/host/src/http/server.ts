@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { HttpRequest } from '@provd/sdk';
-import { unmapIpv4 } from './client-ip';
+import { unmapIpv4, type ClientAddressSource } from './client-ip';
+import { FastConnection, plainReply, type Answer, type FastConnectionHost, type FastRequest, type HttpDecision } from './fast-connection';
 import { MAX_URL_LENGTH, parseRequestPath } from './request-path';
+import { KEEP_ALIVE_TIMEOUT_MS } from './response-head';
 import { sendCached, sendFile } from './send-file';
 import { ServedFileCache } from './served-file-cache';
 import { closeServer, listenServer } from './listen';
@@ -65,7 +67,7 @@ export interface ProvisioningHttpServerOptions {
   /** TCP port (0 picks a free one). @defaultValue 8667 */
   port?: number;
   /** Tells the client IP of a request (reverse-proxy rules); the socket address when absent. */
-  clientIp?: (req: IncomingMessage) => string | undefined;
+  clientIp?: (req: ClientAddressSource) => string | undefined;
   /** URL-key mode: maps the first path segment to a tenant, or `undefined` for an unknown key (404). */
   urlKeyTenant?: (key: string) => string | undefined;
   /** Receives a line for each request that failed inside the host. */
@@ -76,6 +78,15 @@ export interface ProvisioningHttpServerOptions {
   onResponse?: (done: HttpRequestDone) => void;
   /** Serve HTTPS with these TLS settings instead of HTTP. */
   https?: HttpsListenerOptions;
+  /**
+   * Plain HTTP: read simple `GET`/`HEAD` requests on the server's own fast path, handing anything else to Node's
+   * HTTP server (see the HTTP page of the docs). Off: Node's HTTP server reads every request. @defaultValue true
+   */
+  fastPath?: boolean;
+  /** How long a request head may take, from its first byte (or the connection), before a 408. @defaultValue 15000 */
+  headersTimeoutMs?: number;
+  /** How long an idle keep-alive connection is kept. @defaultValue 5000 */
+  keepAliveTimeoutMs?: number;
 }
 
 /** The node:tls options of a client certificate mode. */
@@ -83,30 +94,17 @@ function clientCertOptions(mode: HttpsListenerOptions['clientCert']): { requestC
   return { requestCert: mode === 'request' || mode === 'require', rejectUnauthorized: mode === 'require' };
 }
 
-/** What the report of one request gathers while it is answered: who asked, and the body bytes sent. */
-interface Answer extends RouteIdentity {
-  /** The client IP, once told. */
-  client?: string;
-  /** The body bytes handed to the connection. */
-  bytes: number;
-}
-
-function plain(res: ServerResponse, answer: Answer, status: number, message: string, headers: Record<string, string> = {}): void {
+function plain(res: ServerResponse, answer: Answer, status: number, message: string, headers?: Record<string, string>): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = `${message}\n`;
-  res.writeHead(status, {
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    'X-Content-Type-Options': 'nosniff',
-    ...headers,
-  });
+  const reply = plainReply(status, message, headers);
+  res.writeHead(status, reply.headers);
   if (res.req.method === 'HEAD') res.end();
   else {
-    answer.bytes = Buffer.byteLength(body);
-    res.end(body);
+    answer.bytes = reply.body.length;
+    res.end(reply.body);
   }
 }
 
@@ -125,13 +123,27 @@ export class ProvisioningHttpServer {
   /** Resolves {@link ProvisioningHttpServer.close}'s wait once the last watched response is reported. */
   private reportedAll: (() => void) | undefined;
   private readonly ownFiles: boolean;
+  /** The connections on the fast path (plain HTTP). */
+  private readonly fast = new Set<FastConnection>();
+  /** Applies the fast path's timeouts while it has connections. */
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  private readonly headersTimeoutMs: number;
+  private readonly keepAliveTimeoutMs: number;
+  private readonly fastHost: FastConnectionHost | undefined;
 
   /** Creates a server; call {@link ProvisioningHttpServer.start} to listen. */
   constructor(options: ProvisioningHttpServerOptions) {
     this.options = options;
     this.ownFiles = options.files === undefined;
     this.files = options.files ?? new ServedFileCache();
-    const settings = { maxHeaderSize: 8192, requestTimeout: 30_000, headersTimeout: 15_000 };
+    this.headersTimeoutMs = options.headersTimeoutMs ?? 15_000;
+    this.keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? KEEP_ALIVE_TIMEOUT_MS;
+    const settings = {
+      maxHeaderSize: 8192,
+      requestTimeout: Math.max(30_000, this.headersTimeoutMs),
+      headersTimeout: this.headersTimeoutMs,
+      connectionsCheckingInterval: this.checkEveryMs,
+    };
     const listener = (req: IncomingMessage, res: ServerResponse) => {
       const answer: Answer = { bytes: 0 };
       if (this.options.onResponse) this.watch(req, res, answer);
@@ -143,7 +155,93 @@ export class ProvisioningHttpServer {
     this.server = options.https
       ? createHttpsServer({ ...settings, ...options.https.context, ...clientCertOptions(options.https.clientCert) }, listener)
       : createServer(settings, listener);
-    this.server.keepAliveTimeout = 5_000;
+    this.server.keepAliveTimeout = this.keepAliveTimeoutMs;
+    if (!options.https && options.fastPath !== false) this.fastHost = this.useFastPath(this.server);
+  }
+
+  /** How often timeouts are checked: often enough for the shortest of them to be kept within a fifth of it. */
+  private get checkEveryMs(): number {
+    return Math.min(1_000, Math.max(50, Math.min(this.headersTimeoutMs, this.keepAliveTimeoutMs) / 5));
+  }
+
+  /**
+   * Puts the fast path in front of Node's HTTP server: each accepted connection is read by a {@link FastConnection},
+   * which hands it (and the bytes it read) to Node's own connection handling for any request it does not serve.
+   */
+  private useFastPath(server: Server): FastConnectionHost {
+    const [nodeConnection] = server.listeners('connection') as ((socket: Socket) => void)[];
+    if (!nodeConnection) throw new Error('node:http server without its connection listener');
+    server.removeListener('connection', nodeConnection);
+    const host: FastConnectionHost = {
+      closing: false,
+      decide: (req) => this.decideFast(req),
+      handover: (socket, unread) => {
+        if (unread && unread.length > 0) socket.unshift(unread);
+        nodeConnection.call(server, socket);
+        socket.resume();
+      },
+      gone: (connection) => {
+        this.fast.delete(connection);
+      },
+    };
+    if (this.options.onResponse) host.report = (req, status, aborted) => this.reportFast(req, status, aborted);
+    server.on('connection', (socket: Socket) => {
+      this.fast.add(new FastConnection(socket, host));
+      this.sweeper ??= setInterval(() => this.sweep(), this.checkEveryMs).unref();
+    });
+    return host;
+  }
+
+  /** Applies the fast path's timeouts; stops checking when it has no connection left. */
+  private sweep(): void {
+    if (this.fast.size === 0) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+      return;
+    }
+    const now = Date.now();
+    for (const connection of this.fast) connection.sweep(now, this.headersTimeoutMs, this.keepAliveTimeoutMs);
+  }
+
+  /** The decision for a request of the fast path (a failure inside the host is a 500). */
+  private async decideFast(req: FastRequest): Promise<HttpDecision> {
+    if (this.options.onResponse) this.unreported++;
+    try {
+      return await this.decide(req.method, req.target, req, req.headers, req.answer);
+    } catch (err) {
+      this.options.log?.(`http: ${req.method} ${req.target}: ${(err as Error).message}`);
+      return { status: 500, message: 'internal processing error' };
+    }
+  }
+
+  /** Reports a request of the fast path to `onResponse`. */
+  private reportFast(req: FastRequest, status: number, aborted: boolean): void {
+    const answer = req.answer;
+    const done: HttpRequestDone = {
+      client: answer.client ?? this.options.clientIp?.(req) ?? unmapIpv4(req.socket.remoteAddress ?? ''),
+      method: req.method,
+      file: req.target,
+      status,
+      bytes: req.method === 'HEAD' ? 0 : answer.bytes,
+      ms: Math.round((performance.now() - req.started) * 10) / 10,
+    };
+    if (answer.device !== undefined) done.device = answer.device;
+    if (answer.plugin !== undefined) done.plugin = answer.plugin;
+    if (aborted) done.aborted = true;
+    this.reported(done);
+  }
+
+  /** Hands `done` to `onResponse`; the last one reported lets a waiting close go on. */
+  private reported(done: HttpRequestDone): void {
+    try {
+      this.options.onResponse?.(done);
+    } finally {
+      if (--this.unreported === 0) {
+        const waiting = this.reportedAll;
+        this.reportedAll = undefined;
+        waiting?.();
+      }
+    }
   }
 
   /** Replaces the certificate and key of an HTTPS server (new connections use them). */
@@ -176,16 +274,13 @@ export class ProvisioningHttpServer {
       if (!res.writableFinished) done.aborted = true;
       const cn = peer?.subject?.CN;
       if (cn) done.clientCert = Array.isArray(cn) ? cn.join(',') : cn;
-      try {
-        this.options.onResponse?.(done);
-      } finally {
-        if (--this.unreported === 0) {
-          const waiting = this.reportedAll;
-          this.reportedAll = undefined;
-          waiting?.();
-        }
-      }
+      this.reported(done);
     });
+  }
+
+  /** How many connections the fast path reads now (plain HTTP; a connection handed to Node's server is not one). */
+  get fastConnections(): number {
+    return this.fast.size;
   }
 
   /** The port the server listens on (after {@link ProvisioningHttpServer.start}). */
@@ -200,7 +295,18 @@ export class ProvisioningHttpServer {
 
   /** Stops listening; requests in flight get up to `drainMs` (default 0) to finish before their connection closes. */
   async close(options: { drainMs?: number } = {}): Promise<void> {
-    await closeServer(this.server, options.drainMs);
+    if (this.fastHost) this.fastHost.closing = true;
+    const fast = this.fast;
+    await closeServer(this.server, options.drainMs, {
+      closeAll: () => {
+        for (const connection of fast) connection.destroy();
+      },
+      closeIdle: () => {
+        for (const connection of fast) if (connection.idle) connection.destroy();
+      },
+    });
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
     // the last requests' onResponse calls happen before close resolves
     if (this.unreported > 0) {
       await new Promise<void>((resolve) => {
@@ -211,47 +317,56 @@ export class ProvisioningHttpServer {
     if (this.ownFiles) this.files.close();
   }
 
+  /** Answers a request read by Node's HTTP server. */
   private async handle(req: IncomingMessage, res: ServerResponse, answer: Answer): Promise<void> {
-    const target = req.url ?? '';
-    if (target.length > MAX_URL_LENGTH) return plain(res, answer, 414, 'request URI too long');
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return plain(res, answer, 405, `method "${req.method}" not allowed: provisioning files are read with GET or HEAD`, { Allow: 'GET, HEAD' });
-    }
-    const parsed = parseRequestPath(target);
-    if (!parsed) return plain(res, answer, 404, 'not found');
-    let { path, segments } = parsed;
-    let tenantUuid: string | undefined;
-    if (this.options.urlKeyTenant) {
-      const key = segments[0];
-      tenantUuid = key === undefined ? undefined : this.options.urlKeyTenant(key);
-      if (tenantUuid === undefined) return plain(res, answer, 404, 'not found');
-      segments = segments.slice(1);
-      path = path.slice(path.indexOf('/', 1) < 0 ? path.length : path.indexOf('/', 1)) || '/';
-    }
-    const clientIp = this.options.clientIp ? this.options.clientIp(req) : req.socket.remoteAddress && unmapIpv4(req.socket.remoteAddress);
-    if (!clientIp) return plain(res, answer, 400, 'cannot tell the client address');
-    answer.client = clientIp;
     const headers: Record<string, string | undefined> = {};
     const raw = req.headers;
     for (const name in raw) {
       const value = raw[name];
       headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const request: ProvisioningHttpRequest = { path, segments, headers, clientIp, method: req.method };
+    const decision = await this.decide(req.method ?? '', req.url ?? '', req, headers, answer);
+    if ('status' in decision) return plain(res, answer, decision.status, decision.message, decision.headers);
+    if ('cached' in decision) answer.bytes = sendCached(req, res, decision.cached);
+    else await sendFile(req, res, decision.streamed, (bytes) => (answer.bytes += bytes));
+  }
+
+  /**
+   * What a request is answered with (the same for both paths): the checks of method, target and URL key, the client
+   * IP, the route (identification), then the file from the cache. Fills `answer` with who asked.
+   */
+  private async decide(method: string, target: string, source: ClientAddressSource, headers: Record<string, string | undefined>, answer: Answer): Promise<HttpDecision> {
+    if (target.length > MAX_URL_LENGTH) return { status: 414, message: 'request URI too long' };
+    if (method !== 'GET' && method !== 'HEAD') {
+      return { status: 405, message: `method "${method}" not allowed: provisioning files are read with GET or HEAD`, headers: { Allow: 'GET, HEAD' } };
+    }
+    const parsed = parseRequestPath(target);
+    if (!parsed) return NOT_FOUND;
+    let { path, segments } = parsed;
+    let tenantUuid: string | undefined;
+    if (this.options.urlKeyTenant) {
+      const key = segments[0];
+      tenantUuid = key === undefined ? undefined : this.options.urlKeyTenant(key);
+      if (tenantUuid === undefined) return NOT_FOUND;
+      segments = segments.slice(1);
+      path = path.slice(path.indexOf('/', 1) < 0 ? path.length : path.indexOf('/', 1)) || '/';
+    }
+    const clientIp = this.options.clientIp ? this.options.clientIp(source) : source.socket.remoteAddress && unmapIpv4(source.socket.remoteAddress);
+    if (!clientIp) return { status: 400, message: 'cannot tell the client address' };
+    answer.client = clientIp;
+    const request: ProvisioningHttpRequest = { path, segments, headers, clientIp, method };
     if (tenantUuid !== undefined) request.tenantUuid = tenantUuid;
     const route = await this.options.route(request);
     if (route.device !== undefined) answer.device = route.device;
     if (route.plugin !== undefined) answer.plugin = route.plugin;
-    if ('status' in route) return plain(res, answer, route.status, route.message);
+    if ('status' in route) return { status: route.status, message: route.message };
     const name = segments.join('/');
     const held = this.files.held(route.root, name);
-    if (held) {
-      answer.bytes = sendCached(req, res, held);
-      return;
-    }
+    if (held) return { cached: held };
     const found = await this.files.lookup(route.root, name);
-    if (!found.ok) return plain(res, answer, 404, 'not found');
-    if ('cached' in found) answer.bytes = sendCached(req, res, found.cached);
-    else await sendFile(req, res, found.streamed, (bytes) => (answer.bytes += bytes));
+    if (!found.ok) return NOT_FOUND;
+    return 'cached' in found ? { cached: found.cached } : { streamed: found.streamed };
   }
 }
+
+const NOT_FOUND: HttpDecision = { status: 404, message: 'not found' };

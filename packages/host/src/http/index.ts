@@ -1,9 +1,13 @@
 export { clientIpResolver, unmapIpv4 } from './client-ip';
+export type { ClientAddressSource } from './client-ip';
 export { closeServer, listenServer } from './listen';
+export type { OtherConnections } from './listen';
 export { MAX_URL_LENGTH, parseRequestPath } from './request-path';
 export type { RequestPath } from './request-path';
 export { etagMatches, notModified, rangeApplies } from './conditional';
-export { parseRange, sendCached, sendFile } from './send-file';
+export type { ConditionalHeaders } from './conditional';
+export { cachedReply, parseRange, sendCached, sendFile, streamedReply } from './send-file';
+export type { FileReply, StreamedReply } from './send-file';
 export { metadataEtag, ServedFileCache, servedFileHeaders } from './served-file-cache';
 export type { CachedFile, ServedFileCacheOptions, ServedLookup, StreamedFile } from './served-file-cache';
 export { ProvisioningHttpServer } from './server';

@@ -6,7 +6,7 @@
 // the same tftpboot folder. Goals: provd >= 50% of nginx's requests per second; median latency on one connection
 // <= 2x nginx's. Also the revalidation of those files (If-None-Match with each server's own ETag: 304s).
 // TFTP: a 50 MB file with blksize 1468 fetched by curl from provd and from tftpd-hpa (`in.tftpd -L`) serving the same
-// folder. Goal: provd's time <= tftpd-hpa's.
+// folder, in rounds of their own after the HTTP ones (BENCH_TFTP_ROUNDS, default 7). Goal: provd's time <= tftpd-hpa's.
 //
 // BENCH_PROFILE=1 profiles the host (V8 CPU profiler) during its HTTP rounds at 64 connections and prints the top
 // entries; the figures of such a run are lower for provd (an attached inspector session slows the host), so quote
@@ -31,6 +31,7 @@ const DURATION = process.env.BENCH_DURATION ?? '4s';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 64;
 const BIG = 'Digium/firmware/bench-50m.eff';
+const TFTP_ROUNDS = Number(process.env.BENCH_TFTP_ROUNDS ?? 7);
 
 const hex = (n) => n.toString(16).padStart(2, '0');
 const mac = (i) => `00:0f:d3:${hex((i >> 16) & 255)}:${hex((i >> 8) & 255)}:${hex(i & 255)}`;
@@ -121,6 +122,29 @@ async function tftpFetch(port, size) {
   return seconds;
 }
 
+/**
+ * The TFTP rounds, after the HTTP ones: one warm-up fetch from each server, then `TFTP_ROUNDS` rounds, each fetching
+ * from both, the first server alternating (a load change meanwhile weighs on both sides alike). A lock-step client
+ * waits a round trip per block, so the ratio moves with the machine's load: quote it with the load average printed.
+ * Returns the load averages before and after.
+ */
+async function tftpRounds(provdPort, hpaPort, size, r) {
+  const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+  const before = load();
+  await tftpFetch(provdPort, size);
+  await tftpFetch(hpaPort, size);
+  for (let i = 0; i < TFTP_ROUNDS; i++) {
+    if (i % 2 === 0) {
+      r.provdTftp.push(await tftpFetch(provdPort, size));
+      r.hpaTftp.push(await tftpFetch(hpaPort, size));
+    } else {
+      r.hpaTftp.push(await tftpFetch(hpaPort, size));
+      r.provdTftp.push(await tftpFetch(provdPort, size));
+    }
+  }
+  return `${before} -> ${load()}`;
+}
+
 const ms = (v) => `${v.toFixed(3)} ms`;
 const pct = (r) => `${(r * 100).toFixed(1)}%`;
 
@@ -162,11 +186,8 @@ export default async function bench() {
       r.nginx1.push(await wrk(nginx.port, script, { connections: 1, threads: 1 }));
       r.provdCond.push(await wrk(provd.http, condProvd));
       r.nginxCond.push(await wrk(nginx.port, condNginx));
-      if (i < 3) {
-        r.provdTftp.push(await tftpFetch(provd.tftp, bigSize));
-        r.hpaTftp.push(await tftpFetch(tftpd.port, bigSize));
-      }
     }
+    const tftpLoad = await tftpRounds(provd.tftp, tftpd.port, bigSize, r);
     const rps = (list) => list.map((x) => x.rps);
     const p50 = (list) => list.map((x) => x.p50);
     console.log(`HTTP, ${CONNECTIONS} connections, ${DURATION} per round, ${ROUNDS} interleaved rounds:`);
@@ -182,7 +203,7 @@ export default async function bench() {
     console.log(`HTTP revalidation (If-None-Match, each server's own ETag), ${CONNECTIONS} connections:`);
     if (!conditional) console.log('  provd sends no ETag: its rounds are plain fetches');
     console.log(`  provd: ${spread(rps(r.provdCond))} req/s; nginx: ${spread(rps(r.nginxCond))} req/s; ratio ${ratioLine(rps(r.provdCond), rps(r.nginxCond), pct).text}`);
-    console.log(`TFTP, 50 MiB, blksize 1468, curl:`);
+    console.log(`TFTP, 50 MiB, blksize 1468, curl (lock-step), ${TFTP_ROUNDS} interleaved rounds after one warm-up fetch each, load average ${tftpLoad}:`);
     console.log(`  provd:     ${spread(r.provdTftp, (s) => `${s.toFixed(2)} s`)}`);
     console.log(`  tftpd-hpa: ${spread(r.hpaTftp, (s) => `${s.toFixed(2)} s`)}`);
     const tftpRatio = ratioLine(r.hpaTftp, r.provdTftp, pct);

@@ -166,6 +166,26 @@ describe('TFTP option negotiation (RFC 2347/2348/2349)', () => {
   });
 });
 
+describe('TFTP client gone', () => {
+  it('ends a transfer at once when the client\'s port is closed (the connected socket hears it), not after its retries', async () => {
+    const ended: { status: string; ms: number }[] = [];
+    const own = new TftpServer({ port: 0, handler: (req) => tftpFileReply(dir.join('tftpboot'), req.filename), onTransferDone: (d) => ended.push(d) });
+    await own.start();
+    const client = new UdpClient();
+    await client.bind();
+    client.send(rrqPacket('big.bin', 'octet', { timeout: '1' }), own.port);
+    const oack = await client.next();
+    expect(oack.msg.readUInt16BE(0)).toBe(6); // OACK
+    client.close();
+    // the OACK is sent again after 1 s, to a closed port: the ICMP answer ends the transfer (5 retries take 6 s)
+    const deadline = Date.now() + 4000;
+    while (ended.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ended).toMatchObject([{ status: 'aborted' }]);
+    expect(own.running).toBe(0);
+    await own.close();
+  });
+});
+
 describe('TFTP hostile input', () => {
   it('answers malformed packets and writes with a clean error and keeps serving', async () => {
     const client = new UdpClient();

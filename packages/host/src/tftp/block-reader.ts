@@ -1,7 +1,10 @@
 import { close, read } from 'node:fs';
 import { toNetascii } from './netascii';
 
-/** Where the bytes of a transfer come from, chunk by chunk: resolves to the next chunk, or `null` at the end. */
+/**
+ * Where the bytes of a transfer come from, chunk by chunk: resolves to the next chunk, or `null` at the end. A chunk
+ * may be overwritten by the next call (the reader copies it into its packets).
+ */
 export type ChunkSource = {
   /** Reads the next chunk of at most `max` bytes; `null` once everything was read. */
   next(max: number): Promise<Buffer | null>;
@@ -24,19 +27,21 @@ export function memoryChunks(data: Uint8Array): ChunkSource {
 
 /**
  * A source over an open file descriptor, read sequentially from its start (closed with the source). The descriptor
- * stays on the file it was opened on, so a file replaced by an atomic rename meanwhile is still sent whole.
+ * stays on the file it was opened on, so a file replaced by an atomic rename meanwhile is still sent whole. Each
+ * chunk is read into the same buffer: it is valid until the next call (the {@link BlockReader} copies it out).
  */
 export function fdChunks(fd: number): ChunkSource {
   let position = 0;
   let closed = false;
+  let buffer: Buffer | undefined;
   return {
     next: (max) =>
       new Promise((resolve, reject) => {
-        const buffer = Buffer.allocUnsafe(max);
+        if (!buffer || buffer.length < max) buffer = Buffer.allocUnsafeSlow(max);
         read(fd, buffer, 0, max, position, (err, n) => {
           if (err) return reject(err);
           position += n;
-          resolve(n === 0 ? null : buffer.subarray(0, n));
+          resolve(n === 0 ? null : buffer!.subarray(0, n));
         });
       }),
     close: () => {
@@ -48,16 +53,22 @@ export function fdChunks(fd: number): ChunkSource {
 }
 
 /**
- * The blocks of one transfer over a sliding window of bytes read ahead: whole chunks (`chunkBytes`, much larger than
- * a block) are read from the source in the background while earlier blocks are sent, so sending a block never
- * waits on a file read once the read-ahead is running; a block is taken from memory. Only the bytes from the oldest
- * unacknowledged block on are kept (`release`), so a transfer holds about two chunks whatever the file's size. In
- * netascii mode each chunk is converted as it arrives (streamed: the converted file is never held).
+ * The blocks of one transfer as ready DATA packets, over a sliding window read ahead: whole chunks (`chunkBytes`,
+ * much larger than a block) are read from the source in the background while earlier blocks are sent, and each
+ * chunk is cut once into DATA packets (header written in place, one allocation per chunk), so sending a block is
+ * an array look-up: no file read, no copy, no allocation per block. Only the packets from the oldest unacknowledged
+ * block on are kept (`release`), so a transfer holds about two chunks whatever the file's size. In netascii mode
+ * each chunk is converted as it arrives (streamed: the converted file is never held).
  */
 export class BlockReader {
-  private buffer: Buffer = Buffer.alloc(0);
-  /** The offset, in the (converted) byte stream, of `buffer[0]`. */
-  private bufferStart = 0;
+  /** The DATA packets read and not released: `packets[head]` is block `first`. */
+  private packets: Buffer[] = [];
+  private head = 0;
+  private first = 1;
+  /** The bytes after the last whole block (less than a block), until more arrive or the data ends. */
+  private rest: Buffer | undefined;
+  /** How many bytes of the (converted) stream were read. */
+  private readBytes = 0;
   private isEnded = false;
   private filling: Promise<void> | undefined;
   private failure: Error | undefined;
@@ -80,14 +91,14 @@ export class BlockReader {
     return this.failure;
   }
 
-  /** Whether the end of the data was read. */
+  /** Whether the end of the data was read (the last, short block included). */
   get ended(): boolean {
     return this.isEnded;
   }
 
   /** Whether block `n` (1-based) is in memory (or known to be past the end of the data). */
   has(n: number): boolean {
-    return this.isEnded || this.bufferStart + this.buffer.length >= n * this.blksize;
+    return this.isEnded || n < this.first + this.packets.length - this.head;
   }
 
   /** Whether block `n` is the last one (shorter than a block; empty when the size is a multiple of it). */
@@ -97,21 +108,24 @@ export class BlockReader {
 
   /** The number of the last block, once the end of the data was read. */
   endBlock(): number {
-    return Math.floor((this.bufferStart + this.buffer.length) / this.blksize) + 1;
+    return this.first + this.packets.length - this.head - 1;
   }
 
-  /** The payload of block `n`, which must be in memory ({@link has}) and not released. */
-  block(n: number): Buffer {
-    const start = (n - 1) * this.blksize - this.bufferStart;
-    return this.buffer.subarray(Math.max(0, start), Math.max(0, Math.min(start + this.blksize, this.buffer.length)));
+  /** The DATA packet of block `n` (header included), which must be in memory ({@link has}) and not released. */
+  packet(n: number): Buffer {
+    return this.packets[this.head + n - this.first]!;
   }
 
-  /** Forgets the bytes of blocks up to `n` (acknowledged) and reads ahead so that `upTo` and a chunk more are ready. */
+  /** Forgets the packets of blocks up to `n` (acknowledged) and reads ahead so that `upTo` and a chunk more are ready. */
   release(n: number, upTo: number): void {
-    const drop = Math.min(n * this.blksize - this.bufferStart, this.buffer.length);
+    const drop = Math.min(n - this.first + 1, this.packets.length - this.head);
     if (drop > 0) {
-      this.buffer = this.buffer.subarray(drop);
-      this.bufferStart += drop;
+      this.head += drop;
+      this.first += drop;
+      if (this.head >= 1024 && this.head * 2 >= this.packets.length) {
+        this.packets = this.packets.slice(this.head);
+        this.head = 0;
+      }
     }
     this.readAhead(upTo);
   }
@@ -119,7 +133,7 @@ export class BlockReader {
   /** Starts a background read unless the bytes up to block `upTo` plus one chunk are there (or being read). */
   readAhead(upTo: number): void {
     if (this.isEnded || this.filling || this.failure) return;
-    if (this.bufferStart + this.buffer.length >= upTo * this.blksize + this.chunkBytes) return;
+    if (this.readBytes >= upTo * this.blksize + this.chunkBytes) return;
     this.filling = this.fill().finally(() => (this.filling = undefined));
   }
 
@@ -136,15 +150,64 @@ export class BlockReader {
   private async fill(): Promise<void> {
     try {
       const chunk = await this.source.next(this.chunkBytes);
-      if (chunk === null) {
-        this.isEnded = true;
-        return;
-      }
+      if (chunk === null) return this.end();
       const bytes = this.netascii ? toNetascii(chunk) : chunk;
-      this.buffer = this.buffer.length === 0 ? bytes : Buffer.concat([this.buffer, bytes]);
+      this.readBytes += bytes.length;
+      this.cut(bytes);
     } catch (err) {
       this.failure = err as Error;
     }
+  }
+
+  /** Cuts `bytes` (with the rest of the previous chunk before them) into whole-block DATA packets. */
+  private cut(bytes: Buffer): void {
+    const size = this.blksize;
+    let from = 0;
+    if (this.rest) {
+      const need = size - this.rest.length;
+      if (bytes.length < need) {
+        this.rest = Buffer.concat([this.rest, bytes]);
+        return;
+      }
+      const packet = this.header(Buffer.allocUnsafe(4 + size));
+      this.rest.copy(packet, 4);
+      bytes.copy(packet, 4 + this.rest.length, 0, need);
+      this.packets.push(packet);
+      this.rest = undefined;
+      from = need;
+    }
+    const whole = Math.floor((bytes.length - from) / size);
+    if (whole > 0) {
+      const stride = 4 + size;
+      const memory = Buffer.allocUnsafeSlow(whole * stride);
+      for (let i = 0; i < whole; i++) {
+        const packet = this.header(memory.subarray(i * stride, (i + 1) * stride));
+        bytes.copy(packet, 4, from + i * size, from + (i + 1) * size);
+        this.packets.push(packet);
+      }
+      from += whole * size;
+    }
+    if (from < bytes.length) this.rest = Buffer.from(bytes.subarray(from));
+  }
+
+  /** The last packet: the bytes left (possibly none), shorter than a block. */
+  private end(): void {
+    const rest = this.rest ?? Buffer.alloc(0);
+    const packet = this.header(Buffer.allocUnsafe(4 + rest.length));
+    rest.copy(packet, 4);
+    this.packets.push(packet);
+    this.rest = undefined;
+    this.isEnded = true;
+  }
+
+  /** Writes the DATA header of the next block (its number modulo 65536) at the start of `packet`. */
+  private header(packet: Buffer): Buffer {
+    const block = (this.first + this.packets.length - this.head) & 0xffff;
+    packet[0] = 0;
+    packet[1] = 3;
+    packet[2] = block >> 8;
+    packet[3] = block & 0xff;
+    return packet;
   }
 
   /** Releases the source. */

@@ -123,6 +123,8 @@ export class TftpServer {
   private readonly perSocket = new Counter();
   /** The file names being sent to each client socket: a repeated RRQ (the client's retransmission) is ignored. */
   private readonly active = new Map<string, Set<string>>();
+  /** The local ports the running transfers hold. */
+  private readonly ports = new Set<number>();
 
   /** Creates a server; call {@link TftpServer.start} to listen. */
   constructor(options: TftpServerOptions) {
@@ -225,6 +227,7 @@ export class TftpServer {
       },
       retries: this.options.retries,
       maxIdleMs: this.options.maxIdleMs,
+      ports: this.ports,
       log: this.options.log,
     };
     this.perIp.add(ip);

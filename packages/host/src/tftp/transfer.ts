@@ -26,6 +26,8 @@ export interface TransferSettings {
   retries: number;
   /** How long a transfer may go without a valid ACK before it is abandoned, whatever its timeout, in ms. */
   maxIdleMs: number;
+  /** The local ports of the running transfers (shared by the server's transfers: no two take the same port). */
+  ports: Set<number>;
   /** Receives a line for each failed transfer. */
   log?: (line: string) => void;
 }
@@ -38,10 +40,32 @@ export interface OpenedSource {
   size: number | undefined;
 }
 
+/** How many times a transfer looks for a local port no other transfer of the server holds. */
+const PORT_ATTEMPTS = 16;
+
+/** Binds a new UDP socket of `type` to `host`:`port` (address reuse on, so that two sockets share the port). */
+function bindSocket(type: 'udp4' | 'udp6', port: number, host: string): Promise<Socket> {
+  const socket = createSocket({ type, reuseAddr: true });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, host, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
 /**
- * One read transfer (RFC 1350 with RFC 2347 options), from its own socket (its TID): negotiation, then windows of
- * `windowsize` blocks (RFC 7440; 1 is the classic lock-step) sent from the read-ahead buffer as soon as the ACK of
+ * One read transfer (RFC 1350 with RFC 2347 options), from its own port (its TID): negotiation, then windows of
+ * `windowsize` blocks (RFC 7440; 1 is the classic lock-step) sent from the read-ahead packets as soon as the ACK of
  * the previous window arrives, the window sent again on timeout, abandoned after `retries` or `maxIdleMs`.
+ *
+ * The port has two sockets: one connected to the client, which the kernel gives the client's packets (a connected
+ * socket sends without an address look-up or a route look-up per packet, the cost that matters when a lock-step
+ * client waits for each block), and an unconnected one on the same port that gets every other sender's packets and
+ * answers them "unknown transfer id" (RFC 1350) without disturbing the transfer. Each ACK is answered synchronously
+ * in its message event: no promise, no allocation and no timer re-arm per block (one timer checks the time of the
+ * last progress when it fires).
  */
 export class Transfer {
   /** How it ended (access log): `ok`, the TFTP error sent (`file_not_found`, ...), `timeout` or `aborted`. */
@@ -49,7 +73,11 @@ export class Transfer {
   /** The bytes of the file sent, once the client acknowledged the last block. */
   bytes = 0;
   private size: number | undefined;
+  /** The socket connected to the client. */
   private socket: Socket | undefined;
+  /** The unconnected socket on the same port, for packets from anyone else. */
+  private stranger: Socket | undefined;
+  private port = 0;
   private reader: BlockReader | undefined;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
@@ -57,15 +85,19 @@ export class Transfer {
   private windowsize = 1;
   private attempts = 0;
   private lastProgress = Date.now();
+  /** When the packets now awaiting an ACK were (first or last) sent. */
+  private sentAt = 0;
   /** The OACK while its ACK (block 0) is awaited. */
   private oack: Buffer | undefined;
   /** The first unacknowledged block (1-based, unwrapped). */
   private base = 1;
   /** The highest block sent. */
   private sentUpTo = 0;
-  private sending = false;
+  /** Whether sending waits for the read-ahead. */
+  private waiting = false;
   /** The window position last sent again because of a duplicate ACK. */
   private resentFor = 0;
+  private readonly onTimer = (): void => this.checkTimeout();
 
   /**
    * @param settings - the server's settings.
@@ -80,22 +112,46 @@ export class Transfer {
     this.timeoutMs = settings.limits.defaultTimeoutMs;
   }
 
-  /** Opens the transfer's socket. */
+  /** Opens the transfer's sockets: a port no other transfer of the server holds, connected to the client. */
   async open(): Promise<void> {
-    const socket = createSocket({ type: this.peer.family === 'IPv6' ? 'udp6' : 'udp4' });
+    const { host, ports } = this.settings;
+    const type = this.peer.family === 'IPv6' ? 'udp6' : 'udp4';
+    // with address reuse the kernel may hand out a port another transfer's sockets share: take another one then
+    for (let attempt = 1; ; attempt++) {
+      const stranger = await bindSocket(type, 0, host);
+      const port = stranger.address().port;
+      if (!ports.has(port) && !this.finished) {
+        ports.add(port);
+        this.port = port;
+        this.stranger = stranger;
+        break;
+      }
+      stranger.close();
+      if (this.finished) return;
+      if (attempt >= PORT_ATTEMPTS) throw new Error(`no free transfer port after ${PORT_ATTEMPTS} attempts`);
+    }
+    this.stranger.on('error', (err) => this.settings.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port}: ${err.message}`));
+    this.stranger.on('message', (msg, rinfo) => this.onStranger(rinfo));
+    const socket = await bindSocket(type, this.port, host);
     this.socket = socket;
+    if (this.finished) return this.closeSockets();
+    await new Promise<void>((resolve, reject) => {
+      const closed = (): void => resolve(); // aborted meanwhile
+      socket.once('error', reject);
+      socket.once('close', closed);
+      socket.connect(this.peer.port, this.peer.address, () => {
+        socket.off('error', reject);
+        socket.off('close', closed);
+        resolve();
+      });
+    });
+    // a connected socket reports the client's port closing (ICMP): the transfer ends then
     socket.on('error', (err) => {
       this.settings.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port}: ${err.message}`);
       this.abort();
     });
-    socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, this.settings.host, () => {
-        socket.off('error', reject);
-        resolve();
-      });
-    });
+    socket.on('message', (msg) => this.onMessage(msg));
+    if (this.finished) this.closeSockets();
   }
 
   /** Whether the transfer has ended. */
@@ -113,12 +169,13 @@ export class Transfer {
     this.size = source.size;
     this.reader = source.reader(negotiated.blksize, negotiated.windowsize);
     this.reader.readAhead(negotiated.windowsize);
-    this.timer = setTimeout(() => this.onTimeout(), this.timeoutMs);
+    this.sentAt = Date.now();
+    this.timer = setTimeout(this.onTimer, this.timeoutMs);
     if (Object.keys(negotiated.oack).length > 0) {
       this.oack = oackPacket(negotiated.oack);
-      this.sendRaw(this.oack);
+      this.socket?.send(this.oack);
     } else {
-      void this.sendWindow();
+      this.sendWindow();
     }
   }
 
@@ -128,64 +185,75 @@ export class Transfer {
     this.status = TFTP_ERROR_NAMES[code] ?? `error_${code}`;
     const socket = this.socket;
     if (!socket) return this.abort();
-    socket.send(errorPacket(code, message), this.peer.port, this.peer.address, () => this.abort());
+    socket.send(errorPacket(code, message), () => this.abort());
   }
 
-  /** Ends the transfer and releases its socket and file. */
+  /** Ends the transfer and releases its sockets, its port and its file. */
   abort(): void {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
-    try {
-      this.socket?.close();
-    } catch {
-      // already closed
-    }
+    this.closeSockets();
     this.reader?.close();
     this.onDone();
   }
 
-  private sendRaw(packet: Buffer): void {
-    this.socket?.send(packet, this.peer.port, this.peer.address);
+  private closeSockets(): void {
+    for (const socket of [this.socket, this.stranger]) {
+      try {
+        socket?.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.socket = undefined;
+    this.stranger = undefined;
+    if (this.port !== 0) this.settings.ports.delete(this.port);
+    this.port = 0;
   }
 
   /**
-   * Sends the blocks of the window from `base` that were not sent yet, waiting for the read-ahead only when a block
-   * is not in memory. Called again while it waits, it just lets the running loop see the new window.
+   * Sends the blocks of the window from `base` that were not sent yet. A block not read yet makes it wait for the
+   * read-ahead (once: later calls return until the wait ends and sending resumes from the window then current).
    */
-  private async sendWindow(): Promise<void> {
+  private sendWindow(): void {
     const reader = this.reader;
-    if (!reader || this.sending) return;
-    this.sending = true;
-    try {
-      while (!this.finished) {
-        const next = Math.max(this.base, this.sentUpTo + 1);
-        if (next > this.base + this.windowsize - 1) break;
-        if (!reader.has(next)) {
-          await reader.wait(next);
-          continue; // the window may have moved meanwhile
-        }
-        if (reader.ended && next > reader.endBlock()) break;
-        const payload = reader.block(next);
-        const packet = Buffer.allocUnsafe(4 + payload.length);
-        packet.writeUInt16BE(TftpOpcode.DATA, 0);
-        packet.writeUInt16BE(next & 0xffff, 2);
-        payload.copy(packet, 4);
-        this.sendRaw(packet);
-        this.sentUpTo = next;
-      }
-      reader.readAhead(this.base + 2 * this.windowsize);
-    } catch (err) {
-      this.settings.log?.(`tftp: read failed for ${this.peer.address}:${this.peer.port}: ${(err as Error).message}`);
-      this.fail(TftpErrorCode.UNDEFINED, 'read error');
-    } finally {
-      this.sending = false;
+    const socket = this.socket;
+    if (!reader || !socket || this.waiting) return;
+    const last = this.base + this.windowsize - 1;
+    for (let next = Math.max(this.base, this.sentUpTo + 1); next <= last; next++) {
+      if (!reader.has(next)) return this.waitFor(reader, next);
+      if (reader.ended && next > reader.endBlock()) break;
+      socket.send(reader.packet(next));
+      this.sentUpTo = next;
     }
   }
 
-  private onTimeout(): void {
+  private waitFor(reader: BlockReader, block: number): void {
+    this.waiting = true;
+    reader.wait(block).then(
+      () => {
+        this.waiting = false;
+        if (!this.finished) this.sendWindow();
+      },
+      (err: Error) => {
+        this.waiting = false;
+        this.settings.log?.(`tftp: read failed for ${this.peer.address}:${this.peer.port}: ${err.message}`);
+        this.fail(TftpErrorCode.UNDEFINED, 'read error');
+      },
+    );
+  }
+
+  /** The retransmission timer fired: the window was sent `timeoutMs` ago and not acknowledged, or it moved since. */
+  private checkTimeout(): void {
     if (this.finished) return;
-    const idle = Date.now() - this.lastProgress;
+    const now = Date.now();
+    const idle = now - this.lastProgress;
+    const waited = now - this.sentAt;
+    if (waited < this.timeoutMs && idle < this.settings.maxIdleMs) {
+      this.timer = setTimeout(this.onTimer, Math.min(this.timeoutMs - waited, this.settings.maxIdleMs - idle));
+      return;
+    }
     this.attempts += 1;
     if (this.attempts > this.settings.retries || idle >= this.settings.maxIdleMs) {
       this.settings.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port} timed out`);
@@ -193,22 +261,25 @@ export class Transfer {
       this.abort();
       return;
     }
-    if (this.oack) this.sendRaw(this.oack);
+    this.sentAt = now;
+    if (this.oack) this.socket?.send(this.oack);
     else {
       this.sentUpTo = this.base - 1; // the whole window again
-      void this.sendWindow();
+      this.sendWindow();
     }
-    this.timer = setTimeout(() => this.onTimeout(), Math.min(this.timeoutMs, Math.max(1, this.settings.maxIdleMs - idle)));
+    this.timer = setTimeout(this.onTimer, Math.min(this.timeoutMs, Math.max(1, this.settings.maxIdleMs - idle)));
   }
 
-  private onMessage(msg: Buffer, rinfo: RemoteInfo): void {
+  /** A packet from anyone but the client, to the transfer's port. */
+  private onStranger(rinfo: RemoteInfo): void {
     if (this.finished) return;
-    if (rinfo.port !== this.peer.port || rinfo.address !== this.peer.address) {
-      this.socket?.send(errorPacket(TftpErrorCode.UNKNOWN_TID, 'unknown transfer id'), rinfo.port, rinfo.address);
-      return;
-    }
+    this.stranger?.send(errorPacket(TftpErrorCode.UNKNOWN_TID, 'unknown transfer id'), rinfo.port, rinfo.address);
+  }
+
+  private onMessage(msg: Buffer): void {
+    if (this.finished) return;
     // the hot path: a well-formed ACK
-    if (msg.length === 4 && msg[0] === 0 && msg[1] === TftpOpcode.ACK) return this.onAck(msg.readUInt16BE(2));
+    if (msg.length === 4 && msg[0] === 0 && msg[1] === TftpOpcode.ACK) return this.onAck((msg[2]! << 8) | msg[3]!);
     const parsed = parsePacket(msg);
     if (parsed.kind === 'error') return this.abort();
     if (parsed.kind !== 'ack') return this.fail(TftpErrorCode.ILLEGAL_OPERATION, 'expected an ACK');
@@ -228,7 +299,8 @@ export class Transfer {
       // window again at once (once per window position: a stream of duplicates cannot make it send more)
       this.resentFor = this.base;
       this.sentUpTo = this.base - 1;
-      void this.sendWindow();
+      this.sentAt = Date.now();
+      this.sendWindow();
       return;
     }
     if (acked < this.base || acked > this.sentUpTo) return; // duplicate or stale: the timer resends if needed
@@ -241,14 +313,14 @@ export class Transfer {
     this.progress(acked);
   }
 
+  /** Block `acked` was acknowledged: the next window goes out first, the bookkeeping after it. */
   private progress(acked: number): void {
     this.base = acked + 1;
     this.attempts = 0;
-    this.lastProgress = Date.now();
-    this.reader!.release(acked, this.base + 2 * this.windowsize);
-    this.timer?.refresh();
     // blocks after the ACK that the client dropped are sent again with the next window (RFC 7440)
     if (this.sentUpTo > acked) this.sentUpTo = acked;
-    void this.sendWindow();
+    this.sendWindow();
+    this.lastProgress = this.sentAt = Date.now();
+    this.reader!.release(acked, this.base + 2 * this.windowsize);
   }
 }

@@ -1,5 +1,6 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { closeServedFile } from '../files/resolve-file';
 import { cachedReply, streamedReply } from './send-file';
 import { headTail, statusAndHeaders } from './response-head';
@@ -71,9 +72,12 @@ const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const BAD_REQUEST = Buffer.from('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', 'latin1');
 const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', 'latin1');
 const REQUEST_LINE = /^(GET|HEAD) (\/[!-~]*) HTTP\/1\.([01])$/;
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Control characters other than HTAB, in a field value (the head is decoded as latin1: other bytes are obs-text). */
-const BAD_VALUE = /[\0-\x08\n-\x1f\x7f]/;
+/**
+ * One header line after its CRLF: a token name, the colon, the value without surrounding white space, up to the next
+ * CRLF or the end; no control character but HTAB in the value (the head is decoded as latin1: bytes above 0x7f are
+ * obs-text, as Node's parser takes them).
+ */
+const FIELD_LINE = /\r\n([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\0-\x08\n-\x1f\x7f]*?)[ \t]*(?=\r\n|$)/y;
 
 /** A request head parsed by {@link parseHead}. */
 interface ParsedHead {
@@ -90,7 +94,7 @@ interface ParsedHead {
  * Node's HTTP server answers it, exactly as without the fast path.
  */
 export function parseHead(head: string): ParsedHead | undefined {
-  let lineEnd = head.indexOf('\r\n');
+  const lineEnd = head.indexOf('\r\n');
   const line = REQUEST_LINE.exec(lineEnd < 0 ? head : head.slice(0, lineEnd));
   if (!line) return undefined;
   const target = line[2]!;
@@ -98,31 +102,28 @@ export function parseHead(head: string): ParsedHead | undefined {
   const minor = line[3] === '1';
   const headers: Record<string, string> = {};
   let connection: string | undefined;
-  while (lineEnd >= 0) {
-    const start = lineEnd + 2;
-    lineEnd = head.indexOf('\r\n', start);
-    const field = lineEnd < 0 ? head.slice(start) : head.slice(start, lineEnd);
-    const colon = field.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = field.slice(0, colon);
-    if (!FIELD_NAME.test(name)) return undefined;
-    const value = field.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    if (BAD_VALUE.test(value)) return undefined;
-    const lower = name.toLowerCase();
-    if (lower in headers || lower === '__proto__') return undefined;
-    switch (lower) {
-      case 'content-length':
-        if (value !== '0') return undefined;
-        break;
-      case 'transfer-encoding':
-      case 'expect':
-      case 'upgrade':
-        return undefined;
-      case 'connection':
-        connection = value.toLowerCase();
-        break;
+  if (lineEnd >= 0) {
+    FIELD_LINE.lastIndex = lineEnd;
+    while (FIELD_LINE.lastIndex < head.length) {
+      const field = FIELD_LINE.exec(head);
+      if (!field) return undefined;
+      const name = field[1]!.toLowerCase();
+      const value = field[2]!;
+      if (name in headers || name === '__proto__') return undefined;
+      switch (name) {
+        case 'content-length':
+          if (value !== '0') return undefined;
+          break;
+        case 'transfer-encoding':
+        case 'expect':
+        case 'upgrade':
+          return undefined;
+        case 'connection':
+          connection = value.toLowerCase();
+          break;
+      }
+      headers[name] = value;
     }
-    headers[lower] = value;
   }
   if (minor && headers.host === undefined) return undefined;
   let close = false;
@@ -160,18 +161,35 @@ class Pending implements FastRequest {
   ) {}
 }
 
-/** The head of a whole-file 200, up to `Date`, built once per held file. */
-const fullHeads = new WeakMap<CachedFile, Buffer>();
+/** Held files up to this size keep their whole answers (head and body in one buffer) for reuse. */
+const MAX_REUSED_ANSWER = 64 * 1024;
 
-function fullHeadOf(file: CachedFile): Buffer {
-  let head = fullHeads.get(file);
-  if (!head) fullHeads.set(file, (head = Buffer.from(statusAndHeaders(200, file.fullHeaders), 'latin1')));
-  return head;
+/** A held file's whole-file 200 head up to `Date`, and its last whole answers by head tail (keep-alive or close). */
+interface WholeAnswers {
+  head: Buffer;
+  answers: { tail: Buffer; out: Buffer }[];
+}
+
+/** Built once per held file (and once a second per `Date`): an answered fetch costs no copy. */
+const wholeAnswers = new WeakMap<CachedFile, WholeAnswers>();
+
+/** The whole answer (200 with the file, `tail` after its headers) to a GET of a held file. */
+function wholeAnswer(file: CachedFile, tail: Buffer, head: boolean): Buffer {
+  let whole = wholeAnswers.get(file);
+  if (!whole) wholeAnswers.set(file, (whole = { head: Buffer.from(statusAndHeaders(200, file.fullHeaders), 'latin1'), answers: [] }));
+  if (head || file.data.length > MAX_REUSED_ANSWER) return joined(whole.head, tail, head ? undefined : file.data);
+  for (const answer of whole.answers) if (answer.tail === tail) return answer.out;
+  const out = joined(whole.head, tail, file.data, true);
+  if (whole.answers.length >= 2) whole.answers.shift();
+  whole.answers.push({ tail, out });
+  return out;
 }
 
 /** `head`, the `Date`/`Connection` tail and `body` in one buffer. */
-function joined(head: Buffer, tail: Buffer, body: Buffer | undefined): Buffer {
-  const out = Buffer.allocUnsafe(head.length + tail.length + (body?.length ?? 0));
+function joined(head: Buffer, tail: Buffer, body: Buffer | undefined, kept = false): Buffer {
+  const length = head.length + tail.length + (body?.length ?? 0);
+  // a buffer kept for reuse does not hold on to a slice of the shared pool
+  const out = kept ? Buffer.allocUnsafeSlow(length) : Buffer.allocUnsafe(length);
   head.copy(out, 0);
   tail.copy(out, head.length);
   body?.copy(out, head.length + tail.length);
@@ -303,8 +321,7 @@ export class FastConnection {
     if ('cached' in decision) {
       const reply = cachedReply(head, pending.headers, decision.cached);
       pending.status = reply.status;
-      const start = reply.headers === decision.cached.fullHeaders ? fullHeadOf(decision.cached) : Buffer.from(statusAndHeaders(reply.status, reply.headers), 'latin1');
-      pending.out = joined(start, tail, reply.body);
+      pending.out = reply.headers === decision.cached.fullHeaders ? wholeAnswer(decision.cached, tail, head) : joined(Buffer.from(statusAndHeaders(reply.status, reply.headers), 'latin1'), tail, reply.body);
       pending.answer.bytes = reply.body?.length ?? 0;
     } else if ('streamed' in decision) {
       const reply = streamedReply(head, pending.headers, decision.streamed);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { HttpRequest } from '@provd/sdk';
 import { unmapIpv4, type ClientAddressSource } from './client-ip';
 import { FastConnection, plainReply, type Answer, type FastConnectionHost, type FastRequest, type HttpDecision } from './fast-connection';

@@ -31,13 +31,41 @@ export class HostMetrics {
   private readonly associations: Counter<'plugin' | 'reason'>;
   private readonly configureSeconds: Histogram<'plugin'>;
   private readonly configureFailures: Counter<'plugin'>;
+  /**
+   * Requests and identifications counted per label set on the request path (a map increment), handed to their
+   * counters when the metrics are read (prom-client's own `inc` hashes and validates the labels on every call).
+   */
+  private readonly requestCounts = new Map<string, { labels: { protocol: string; status: string }; n: number }>();
+  private readonly identificationCounts = new Map<IdentificationOutcome, number>();
 
   /** Creates the metrics, reading the store size and the queue from `sources` at each scrape. */
   constructor(sources: HostMetricsSources = {}) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'provd_' });
-    this.requests = new Counter({ name: 'provd_requests_total', help: 'Phone requests answered, by protocol (http, https, tftp) and status (HTTP status, TFTP "ok" or error code)', labelNames: ['protocol', 'status'], registers });
-    this.identifications = new Counter({ name: 'provd_identifications_total', help: 'Identification outcomes of phone requests: known device, created device, unknown device ignored, refused by the rate limit', labelNames: ['outcome'], registers });
+    const requestCounts = this.requestCounts;
+    const identificationCounts = this.identificationCounts;
+    this.requests = new Counter({
+      name: 'provd_requests_total',
+      help: 'Phone requests answered, by protocol (http, https, tftp) and status (HTTP status, TFTP "ok" or error code)',
+      labelNames: ['protocol', 'status'],
+      registers,
+      collect() {
+        for (const count of requestCounts.values()) {
+          if (count.n > 0) this.inc(count.labels, count.n);
+          count.n = 0;
+        }
+      },
+    });
+    this.identifications = new Counter({
+      name: 'provd_identifications_total',
+      help: 'Identification outcomes of phone requests: known device, created device, unknown device ignored, refused by the rate limit',
+      labelNames: ['outcome'],
+      registers,
+      collect() {
+        for (const [outcome, n] of identificationCounts) if (n > 0) this.inc({ outcome }, n);
+        identificationCounts.clear();
+      },
+    });
     this.associations = new Counter({ name: 'provd_plugin_associations_total', help: 'Plugins associated with devices, by plugin and reason (new: the device had none; better: a higher score replaced the plugin)', labelNames: ['plugin', 'reason'], registers });
     this.configureSeconds = new Histogram({ name: 'provd_configure_duration_seconds', help: 'Time a plugin took to configure one device', labelNames: ['plugin'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers });
     this.configureFailures = new Counter({ name: 'provd_configure_failures_total', help: 'Device configurations that failed (invalid raw config or plugin error), by plugin', labelNames: ['plugin'], registers });
@@ -66,12 +94,15 @@ export class HostMetrics {
 
   /** Counts one answered phone request. */
   request(protocol: 'http' | 'https' | 'tftp', status: number | string): void {
-    this.requests.inc({ protocol, status: String(status) });
+    const key = `${protocol} ${status}`;
+    const count = this.requestCounts.get(key);
+    if (count) count.n++;
+    else this.requestCounts.set(key, { labels: { protocol, status: String(status) }, n: 1 });
   }
 
   /** Counts one identification outcome. */
   identification(outcome: IdentificationOutcome): void {
-    this.identifications.inc({ outcome });
+    this.identificationCounts.set(outcome, (this.identificationCounts.get(outcome) ?? 0) + 1);
   }
 
   /** Counts one plugin association. */

@@ -2,9 +2,10 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { closeServedFile } from '../files/resolve-file';
+import { notModified } from './conditional';
 import { cachedReply, streamedReply } from './send-file';
 import { headTail, statusAndHeaders } from './response-head';
-import type { CachedFile, StreamedFile } from './served-file-cache';
+import { servedFileHeaders, type CachedFile, type StreamedFile } from './served-file-cache';
 
 /** What the server decided to answer a request with: a short text, a file held in memory, or a file to stream. */
 export type HttpDecision =
@@ -164,24 +165,36 @@ class Pending implements FastRequest {
 /** Held files up to this size keep their whole answers (head and body in one buffer) for reuse. */
 const MAX_REUSED_ANSWER = 64 * 1024;
 
-/** A held file's whole-file 200 head up to `Date`, and its last whole answers by head tail (keep-alive or close). */
-interface WholeAnswers {
+/** A held file's answers kept for reuse: the whole-file 200 and the 304, by head tail (`Date`, keep-alive or close). */
+interface ReusedAnswers {
+  /** The whole-file 200 head up to `Date`. */
   head: Buffer;
-  answers: { tail: Buffer; out: Buffer }[];
+  /** The 304 head up to `Date`, once asked for. */
+  notModifiedHead?: Buffer;
+  answers: { status: 200 | 304; tail: Buffer; out: Buffer }[];
 }
 
-/** Built once per held file (and once a second per `Date`): an answered fetch costs no copy. */
-const wholeAnswers = new WeakMap<CachedFile, WholeAnswers>();
+/** Built once per held file (and once a second per `Date`): an answered fetch or revalidation costs no copy. */
+const reusedAnswers = new WeakMap<CachedFile, ReusedAnswers>();
 
-/** The whole answer (200 with the file, `tail` after its headers) to a GET of a held file. */
-function wholeAnswer(file: CachedFile, tail: Buffer, head: boolean): Buffer {
-  let whole = wholeAnswers.get(file);
-  if (!whole) wholeAnswers.set(file, (whole = { head: Buffer.from(statusAndHeaders(200, file.fullHeaders), 'latin1'), answers: [] }));
-  if (head || file.data.length > MAX_REUSED_ANSWER) return joined(whole.head, tail, head ? undefined : file.data);
-  for (const answer of whole.answers) if (answer.tail === tail) return answer.out;
-  const out = joined(whole.head, tail, file.data, true);
-  if (whole.answers.length >= 2) whole.answers.shift();
-  whole.answers.push({ tail, out });
+/**
+ * The answer to a GET (or HEAD, not kept) of a held file: the whole file (200), or `304 Not Modified`; `tail` after
+ * its headers.
+ */
+function reusedAnswer(file: CachedFile, status: 200 | 304, tail: Buffer, head: boolean): Buffer {
+  let reused = reusedAnswers.get(file);
+  if (!reused) reusedAnswers.set(file, (reused = { head: Buffer.from(statusAndHeaders(200, file.fullHeaders), 'latin1'), answers: [] }));
+  if (status === 304) {
+    if (!reused.notModifiedHead) {
+      const headers = servedFileHeaders(file.contentType, file.etag, file.lastModified);
+      delete headers['Content-Type'];
+      reused.notModifiedHead = Buffer.from(statusAndHeaders(304, headers), 'latin1');
+    }
+  } else if (head || file.data.length > MAX_REUSED_ANSWER) return joined(reused.head, tail, head ? undefined : file.data);
+  for (const answer of reused.answers) if (answer.tail === tail && answer.status === status) return answer.out;
+  const out = status === 304 ? joined(reused.notModifiedHead!, tail, undefined, true) : joined(reused.head, tail, file.data, true);
+  if (reused.answers.length >= 4) reused.answers.shift();
+  reused.answers.push({ status, tail, out });
   return out;
 }
 
@@ -319,10 +332,18 @@ export class FastConnection {
     if (this.host.closing) pending.keepAlive = false;
     const tail = headTail(pending.keepAlive);
     if ('cached' in decision) {
-      const reply = cachedReply(head, pending.headers, decision.cached);
-      pending.status = reply.status;
-      pending.out = reply.headers === decision.cached.fullHeaders ? wholeAnswer(decision.cached, tail, head) : joined(Buffer.from(statusAndHeaders(reply.status, reply.headers), 'latin1'), tail, reply.body);
-      pending.answer.bytes = reply.body?.length ?? 0;
+      const file = decision.cached;
+      const asked = pending.headers;
+      if (asked.range === undefined && (asked['if-none-match'] !== undefined || asked['if-modified-since'] !== undefined) && notModified(asked, file.etag, file.mtime)) {
+        // a phone revalidating its unchanged file
+        pending.status = 304;
+        pending.out = reusedAnswer(file, 304, tail, head);
+      } else {
+        const reply = cachedReply(head, asked, file);
+        pending.status = reply.status;
+        pending.out = reply.headers === file.fullHeaders ? reusedAnswer(file, 200, tail, head) : joined(Buffer.from(statusAndHeaders(reply.status, reply.headers), 'latin1'), tail, reply.body);
+        pending.answer.bytes = reply.body?.length ?? 0;
+      }
     } else if ('streamed' in decision) {
       const reply = streamedReply(head, pending.headers, decision.streamed);
       pending.status = reply.status;

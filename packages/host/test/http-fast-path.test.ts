@@ -99,6 +99,10 @@ describe('the fast path answers exactly as Node’s HTTP server', () => {
       `GET /forbidden/a.xml HTTP/1.1\r\nHost: x\r\n\r\n`,
       `GET /a.xml?x=1 HTTP/1.1\r\nhOsT:   x  \r\nUser-Agent: Digium D65\r\nContent-Length: 0\r\n\r\n`,
       `GET /a.xml HTTP/1.0\r\n\r\n`,
+      `GET /a"<>{}|\\^\`[]~!$&'()*+,;=:@b.cfg HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `${CFG}X-Obs-Text: caf\xe9\r\nX-Tab: a\tb\r\nX-Empty:\r\n\r\n`,
+      `${CFG}X-Del: a\x7fb\r\n\r\n`,
+      `${CFG}Connection: TE, close\r\n\r\n`,
       `GET /a.xml HTTP/1.0\r\nConnection: keep-alive\r\n\r\n`,
       `GET /a.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`,
       // handed to Node's server
@@ -185,6 +189,16 @@ describe('what the fast path adds', () => {
       expect(found, body).toBeGreaterThan(at - 1);
       at = found + body.length;
     }
+  });
+
+  it('streams a large file in its turn among pipelined requests', async () => {
+    const batch = `GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n${CFG}\r\nGET /a.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`;
+    const { data } = await exchange(fast.port, [batch]);
+    const text = data.toString('latin1');
+    expect(statuses(text.replace(/\x07+/g, ''))).toEqual([200, 200, 200]);
+    const big = text.indexOf('\r\n\r\n') + 4;
+    expect(text.slice(big, big + 600_000)).toBe('\x07'.repeat(600_000));
+    expect(text.slice(big + 600_000)).toMatch(/^HTTP\/1\.1 200 OK[^]*<config\/>\nHTTP\/1\.1 200 OK[^]*<x\/>$/);
   });
 
   it('answers what it serves, then hands a pipelined request it does not serve to Node’s server, in order', async () => {

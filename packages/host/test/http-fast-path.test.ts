@@ -40,6 +40,7 @@ beforeAll(async () => {
     'root/slow50.cfg': 'fifty',
     'root/slow1.cfg': 'one',
     'root/big.bin': Buffer.alloc(600_000, 7),
+    'root/mid.bin': Buffer.alloc(200_000, 5),
   });
   fast = await serve({ onResponse: (done) => reports.push(done) });
   node = await serve({ fastPath: false });
@@ -51,7 +52,7 @@ afterAll(async () => {
 });
 
 /** Writes `chunks` (with `gapMs` between them) and collects what comes back until the server closes or `waitMs`. */
-function exchange(port: number, chunks: (string | Buffer)[], { gapMs = 0, waitMs = 3000, halfClose = false } = {}): Promise<{ data: Buffer; closed: boolean }> {
+function exchange(port: number, chunks: (string | Buffer)[], { gapMs = 0, waitMs = 3000, halfClose = false, readAfterMs = 0 } = {}): Promise<{ data: Buffer; closed: boolean }> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     const socket = connect(port, '127.0.0.1');
@@ -66,6 +67,10 @@ function exchange(port: number, chunks: (string | Buffer)[], { gapMs = 0, waitMs
       resolve({ data: Buffer.concat(parts), closed: true });
     });
     socket.on('connect', async () => {
+      if (readAfterMs > 0) {
+        socket.pause();
+        setTimeout(() => socket.resume(), readAfterMs);
+      }
       for (const chunk of chunks) {
         if (socket.destroyed) return;
         socket.write(chunk);
@@ -199,6 +204,17 @@ describe('what the fast path adds', () => {
     const big = text.indexOf('\r\n\r\n') + 4;
     expect(text.slice(big, big + 600_000)).toBe('\x07'.repeat(600_000));
     expect(text.slice(big + 600_000)).toMatch(/^HTTP\/1\.1 200 OK[^]*<config\/>\nHTTP\/1\.1 200 OK[^]*<x\/>$/);
+  });
+
+  it('answers many pipelined requests of a client that reads late, all in order and whole', async () => {
+    const asks = Array.from({ length: 40 }, (_, i) => `GET /mid.bin?n=${i} HTTP/1.1\r\nHost: x\r\n\r\n`).join('');
+    const { data, closed } = await exchange(fast.port, [asks + `GET /a.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`], { readAfterMs: 500, waitMs: 10_000 });
+    expect(closed).toBe(true);
+    const text = data.toString('latin1');
+    const heads = text.split('\x05'.repeat(200_000));
+    expect(heads).toHaveLength(41);
+    expect(heads.slice(0, 40).every((h) => /^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 200000\r\n[^]*\r\n\r\n$/.test(h))).toBe(true);
+    expect(heads[40]).toMatch(/\r\n\r\n<x\/>$/);
   });
 
   it('answers what it serves, then hands a pipelined request it does not serve to Node’s server, in order', async () => {

@@ -382,7 +382,8 @@ export class FastConnection {
       this.finish(last!, false);
       return this.end();
     }
-    if (!flowing) {
+    if (!flowing && (this.paused & PAUSE_WRITE) === 0) {
+      // the client reads slower than it asks: read no more requests until the answers written are taken
       this.pause(PAUSE_WRITE);
       this.socket.once('drain', () => this.resume(PAUSE_WRITE));
     }

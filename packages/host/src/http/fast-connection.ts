@@ -162,8 +162,11 @@ class Pending implements FastRequest {
   ) {}
 }
 
-/** Held files up to this size keep their whole answers (head and body in one buffer) for reuse. */
-const MAX_REUSED_ANSWER = 64 * 1024;
+/**
+ * Held files up to this size keep their whole answers (head and body in one buffer) for reuse, for the current
+ * second's `Date` only: at most one more copy of each such file, usually (two when clients also ask to close).
+ */
+const MAX_REUSED_ANSWER = 16 * 1024;
 
 /** A held file's answers kept for reuse: the whole-file 200 and the 304, by head tail (`Date`, keep-alive or close). */
 interface ReusedAnswers {
@@ -171,6 +174,7 @@ interface ReusedAnswers {
   head: Buffer;
   /** The 304 head up to `Date`, once asked for. */
   notModifiedHead?: Buffer;
+  /** The answers with the current `Date`. */
   answers: { status: 200 | 304; tail: Buffer; out: Buffer }[];
 }
 
@@ -191,10 +195,13 @@ function reusedAnswer(file: CachedFile, status: 200 | 304, tail: Buffer, head: b
       reused.notModifiedHead = Buffer.from(statusAndHeaders(304, headers), 'latin1');
     }
   } else if (head || file.data.length > MAX_REUSED_ANSWER) return joined(reused.head, tail, head ? undefined : file.data);
-  for (const answer of reused.answers) if (answer.tail === tail && answer.status === status) return answer.out;
+  const answers = reused.answers;
+  for (const answer of answers) if (answer.tail === tail && answer.status === status) return answer.out;
   const out = status === 304 ? joined(reused.notModifiedHead!, tail, undefined, true) : joined(reused.head, tail, file.data, true);
-  if (reused.answers.length >= 4) reused.answers.shift();
-  reused.answers.push({ status, tail, out });
+  // the answers of an earlier second are dropped (the tails of one second are the same objects)
+  const current = answers.filter((answer) => answer.tail === headTail(true) || answer.tail === headTail(false));
+  current.push({ status, tail, out });
+  reused.answers = current;
   return out;
 }
 

@@ -73,12 +73,9 @@ const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 const BAD_REQUEST = Buffer.from('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n', 'latin1');
 const REQUEST_TIMEOUT = Buffer.from('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n', 'latin1');
 const REQUEST_LINE = /^(GET|HEAD) (\/[!-~]*) HTTP\/1\.([01])$/;
-/**
- * One header line after its CRLF: a token name, the colon, the value without surrounding white space, up to the next
- * CRLF or the end; no control character but HTAB in the value (the head is decoded as latin1: bytes above 0x7f are
- * obs-text, as Node's parser takes them).
- */
-const FIELD_LINE = /\r\n([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([^\0-\x08\n-\x1f\x7f]*?)[ \t]*(?=\r\n|$)/y;
+/** The token characters of header names (RFC 9110 §5.6.2), by character code. */
+const TOKEN = new Uint8Array(256);
+for (const c of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[c.charCodeAt(0)] = 1;
 
 /** A request head parsed by {@link parseHead}. */
 interface ParsedHead {
@@ -103,28 +100,42 @@ export function parseHead(head: string): ParsedHead | undefined {
   const minor = line[3] === '1';
   const headers: Record<string, string> = {};
   let connection: string | undefined;
-  if (lineEnd >= 0) {
-    FIELD_LINE.lastIndex = lineEnd;
-    while (FIELD_LINE.lastIndex < head.length) {
-      const field = FIELD_LINE.exec(head);
-      if (!field) return undefined;
-      const name = field[1]!.toLowerCase();
-      const value = field[2]!;
-      if (name in headers || name === '__proto__') return undefined;
-      switch (name) {
-        case 'content-length':
-          if (value !== '0') return undefined;
-          break;
-        case 'transfer-encoding':
-        case 'expect':
-        case 'upgrade':
-          return undefined;
-        case 'connection':
-          connection = value.toLowerCase();
-          break;
-      }
-      headers[name] = value;
+  // header lines: a token name, the colon, the value without surrounding SP/HTAB, no control character but HTAB
+  // in it (the head is decoded as latin1: bytes above 0x7f are obs-text, as Node's parser takes them), CRLF
+  const n = head.length;
+  let at = lineEnd < 0 ? n : lineEnd + 2;
+  while (at < n) {
+    let i = at;
+    while (i < n && TOKEN[head.charCodeAt(i)] === 1) i++;
+    if (i === at || head.charCodeAt(i) !== 58) return undefined;
+    const name = head.slice(at, i).toLowerCase();
+    i++;
+    while (i < n && (head.charCodeAt(i) === 32 || head.charCodeAt(i) === 9)) i++;
+    const valueStart = i;
+    let valueEnd = i;
+    for (; i < n; i++) {
+      const c = head.charCodeAt(i);
+      if (c === 13) break;
+      if ((c < 32 && c !== 9) || c === 127) return undefined;
+      if (c !== 32 && c !== 9) valueEnd = i + 1;
     }
+    if (i < n && head.charCodeAt(i + 1) !== 10) return undefined;
+    at = i + 2;
+    if (name in headers || name === '__proto__') return undefined;
+    const value = head.slice(valueStart, valueEnd);
+    switch (name) {
+      case 'content-length':
+        if (value !== '0') return undefined;
+        break;
+      case 'transfer-encoding':
+      case 'expect':
+      case 'upgrade':
+        return undefined;
+      case 'connection':
+        connection = value.toLowerCase();
+        break;
+    }
+    headers[name] = value;
   }
   if (minor && headers.host === undefined) return undefined;
   let close = false;

@@ -8,13 +8,17 @@
 // TFTP: a 50 MB file with blksize 1468 fetched by curl from provd and from tftpd-hpa (`in.tftpd -L`) serving the same
 // folder, in rounds of their own after the HTTP ones (BENCH_TFTP_ROUNDS, default 7). Goal: provd's time <= tftpd-hpa's.
 //
+// The HTTP rounds at 64 connections also print each side's CPU time per request (from /proc: the host process with
+// its threads, nginx's master and worker): on a loaded machine each side's share of the cores varies by round, and
+// the ratio of CPU per request is what a quiet machine's rate ratio comes close to.
+//
 // BENCH_PROFILE=1 profiles the host (V8 CPU profiler) during its HTTP rounds at 64 connections and prints the top
 // entries; the figures of such a run are lower for provd (an attached inspector session slows the host), so quote
 // the figures of a run without it. Every run checks, from the host's own metrics, that each HTTP request it answered
 // in the rounds was identified (a known device found), so the comparison is with identification on every request.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile, stat } from 'node:fs/promises';
 import { tmpdir, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -60,6 +64,29 @@ async function wrk(port, script, { connections = CONNECTIONS, threads = 2 } = {}
   const errors = /Socket errors:.*/.exec(out)?.[0];
   const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   return { rps, p50: p50 ? toMs(p50[1], p50[2]) : NaN, non2xx, errors, requests };
+}
+
+/** The unit of /proc's CPU times (Linux's USER_HZ: 100 on every architecture provd runs on). */
+const CLOCK_TICKS = 100;
+
+/**
+ * The CPU time (user + system, ms) process `pid` and its children processes have used so far, from /proc (the host's
+ * threads are in its figure; nginx's worker is a child of its master).
+ */
+async function cpuMsOf(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let ms = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  for (const child of children.split(' ').filter(Boolean)) ms += await cpuMsOf(Number(child));
+  return ms;
+}
+/** `task` (a wrk round) with the CPU time per completed request the server `pid` spent in it, in µs. */
+async function withCpu(pid, task) {
+  const before = await cpuMsOf(pid);
+  const result = await task();
+  const cpuUs = ((await cpuMsOf(pid)) - before) * 1000 / Math.max(1, result.requests);
+  return { ...result, cpuUs };
 }
 
 /** Each phone's ETag at a server (a first plain fetch), for the revalidation rounds. */
@@ -180,8 +207,8 @@ export default async function bench() {
     const before = await provd.stats();
     const r = { provd: [], nginx: [], provd1: [], nginx1: [], provdCond: [], nginxCond: [], provdTftp: [], hpaTftp: [] };
     for (let i = 0; i < ROUNDS; i++) {
-      r.provd.push(await provd.profiled(() => wrk(provd.http, script)));
-      r.nginx.push(await wrk(nginx.port, script));
+      r.provd.push(await provd.profiled(() => withCpu(provd.pid, () => wrk(provd.http, script))));
+      r.nginx.push(await withCpu(nginx.pid, () => wrk(nginx.port, script)));
       r.provd1.push(await wrk(provd.http, script, { connections: 1, threads: 1 }));
       r.nginx1.push(await wrk(nginx.port, script, { connections: 1, threads: 1 }));
       r.provdCond.push(await wrk(provd.http, condProvd));
@@ -195,6 +222,11 @@ export default async function bench() {
     console.log(`  nginx (one worker, same tftpboot):        ${spread(rps(r.nginx))} req/s`);
     const tput = ratioLine(rps(r.provd), rps(r.nginx), pct);
     console.log(`  ratio provd / nginx: ${tput.text} (goal >= 50%)`);
+    // CPU time per request tells the same on a loaded machine, where each side's share of the cores varies by round
+    const cpu = (list) => list.map((x) => x.cpuUs);
+    const us = (v) => `${v.toFixed(1)} us`;
+    console.log(`  CPU per request: provd ${spread(cpu(r.provd), us)}; nginx ${spread(cpu(r.nginx), us)}`);
+    console.log(`  nginx's CPU per request / provd's (the rate ratio at equal CPU): ${ratioLine(cpu(r.nginx), cpu(r.provd), pct).text}`);
     console.log(`HTTP, one connection, median latency:`);
     console.log(`  provd: ${spread(p50(r.provd1), ms)}`);
     console.log(`  nginx: ${spread(p50(r.nginx1), ms)}`);

@@ -38,7 +38,8 @@ async function checkReferences(services: ApiServices, device: Partial<Device>, t
     errors.push(`plugin: no installed plugin "${device.plugin}" (install it with POST /0.2/pg_mgr/install/install)`);
   }
   if (device.mac !== undefined) {
-    const other = (await services.app.devices.find({ mac: device.mac })).items.find((d) => d.id !== old?.id && d.id !== device.id);
+    // at most one id is left out below: two devices of that MAC tell whether another has it
+    const other = (await services.app.devices.find({ mac: device.mac }, { limit: 2 })).items.find((d) => d.id !== old?.id && d.id !== device.id);
     if (other) errors.push(`mac: "${device.mac}" is already the MAC address of device "${other.id}"`);
   }
   if (errors.length > 0) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: device.id, errors });

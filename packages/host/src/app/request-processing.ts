@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RawConfig, type RequestType } from '@provd/sdk';
 import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
+import { newRecordId } from '../store/records';
 import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
 import type { DeviceConfiguration } from './device-configuration';
@@ -272,7 +273,7 @@ export class RequestProcessing {
    * transaction; `undefined` when it could not be stored (logged).
    */
   private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string): Promise<Device | undefined> {
-    const device: Device = { ...structuredClone(devInfo), id: randomUUID().replaceAll('-', ''), added: 'auto', is_new: true, configured: false };
+    const device: Device = { ...structuredClone(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
     let created: Device;

@@ -113,7 +113,7 @@ describe('background batches', () => {
       expect(events).toEqual([]); // nothing done while the burst goes on
       await new Promise((r) => setTimeout(r, 10));
     }
-    const finished: number[][] = [];
+    const finished: number[] = [];
     const stop = store.watch(() => finished.push(events.length));
     await reconfigurer.idle();
     stop();
@@ -149,5 +149,18 @@ describe('background batches', () => {
     expect(performance.now() - stopping).toBeLessThan(2000);
     expect(events).toEqual(['many d00', 'durable']);
     expect((await store.jobs()).map((j) => j.selector)).toEqual([{ id: 'd01' }]);
+  });
+
+  it('hold no one-device job back while a job of many devices waits behind it', async () => {
+    const events: string[] = [];
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 100, deviceJobsQuietMs: 5000, deviceJobsMaxWaitMs: 5000 });
+    await reconfigurer.start();
+    const started = performance.now();
+    reconfigurer.add((await store.commit({ jobs: [{ reason: 'device "d00" changed', selector: { id: 'd00' } }, { reason: 'plugin "p" installed', selector: { plugin: 'p' } }] })).jobs);
+    await reconfigurer.idle();
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(events.slice(0, 2)).toEqual(['many d00', 'durable']);
+    expect(events[2]).toMatch(/^many d00,d01,/);
+    await reconfigurer.stop();
   });
 });

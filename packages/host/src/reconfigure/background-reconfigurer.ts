@@ -294,8 +294,9 @@ export class BackgroundReconfigurer {
       const devices = pending.filter((a) => a.device !== undefined).slice(0, batchSize);
       const next = pending.find((a) => a.device === undefined);
       if (devices.length === 0 && !next) return;
-      // a burst of one-device jobs is collected until it pauses (a while at most), then done at once
-      const wait = devices.length > 0 && devices.length < batchSize ? this.deviceJobsWait(devices) : 0;
+      // a burst of one-device jobs is collected until it pauses (a while at most), then done at once; not while a
+      // job of many devices waits behind them (a plugin install, a config change: done in the order recorded)
+      const wait = devices.length > 0 && devices.length < batchSize && !next ? this.deviceJobsWait(devices) : 0;
       if (wait > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => ((this.wakeUp = undefined), resolve()), wait);

@@ -292,13 +292,14 @@ export class DeviceConfiguration {
    * Stores `next` in place of `old` (`undefined`: a new device, refused when its id exists), with `extra` writes in
    * the same transaction. When a key of the reconfigure list changed, the change records a job for the device, the
    * old device is deconfigured and the new one configured, and the job is reported done (under the device's lock);
-   * with `background`, the job is left to the background worker and the call returns after the commit.
+   * with `background`, the job is left to the background worker and the call returns after the commit. `unique`:
+   * the keys (e.g. `mac`) no other device may share, checked in the commit (`PROVD_HOST_DUPLICATE_KEY`).
    */
-  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false): Promise<Device> {
+  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false, unique: readonly string[] = []): Promise<Device> {
     const id = next.id;
     if (old && !needsReconfigure(old, next)) {
       const kept = { ...next, configured: old.configured ?? false };
-      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string } }] });
+      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string }, unique }] });
       return kept;
     }
     const pending = extra.flatMap((w) => (w.op === 'put' && w.kind === 'configs' ? [w.doc] : []));
@@ -308,7 +309,7 @@ export class DeviceConfiguration {
     const jobs: ReconfigureJobInput[] =
       (next.plugin && next.config) || deconfigure.length > 0 ? [{ reason: `device "${id}" ${old ? 'changed' : 'created'}`, selector: { id }, ...(deconfigure.length > 0 ? { deconfigure } : {}) }] : [];
     const committed = await this.app.store.commit({
-      writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent' }],
+      writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent', unique }],
       jobs,
     });
     if (background) {

@@ -97,3 +97,23 @@ export function checkExpectation(kind: DocumentKind, id: string, rev: number, ex
     throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: rev === 0 ? 'it no longer exists' : `revision ${rev}, expected ${expect.rev}` });
   }
 }
+
+/**
+ * The values a put must hold alone: for each key of `unique` (an indexed key of `kind`, else `PROVD_HOST_STORE_FAILED`
+ * names it), the document's string value there.
+ */
+export function uniqueValues(kind: DocumentKind, doc: Record<string, unknown>, unique: readonly string[] | undefined): { key: string; value: string }[] {
+  if (!unique || unique.length === 0) return [];
+  const out: { key: string; value: string }[] = [];
+  for (const key of unique) {
+    if (!INDEXED_COLUMNS[kind].includes(key)) throw hostError('PROVD_HOST_STORE_FAILED', { where: `the ${kindName(kind)} writes`, reason: `"${key}" is not an indexed key of ${kind}: it cannot be kept unique` });
+    const value = doc[key];
+    if (typeof value === 'string') out.push({ key, value });
+  }
+  return out;
+}
+
+/** `PROVD_HOST_DUPLICATE_KEY`: `key` = `value` of document `id` is already the one of document `other`. */
+export function duplicateKey(kind: DocumentKind, id: string, key: string, value: string, other: string): Error {
+  return hostError('PROVD_HOST_DUPLICATE_KEY', { kind: kindName(kind), id, key, value, other });
+}

@@ -100,7 +100,15 @@ export class RequestProcessing {
       return this.served(device, devInfo, this.trusted(device, type, tenantUuid));
     }
     return this.identityLock.run(identity, async () => {
-      let device = await retrieveDevice(devInfo, this.lookup);
+      // the devices found by IP are kept: for a new device they tell at once whether its IP is free
+      const byIp = new Map<string, readonly Device[]>();
+      let device = await retrieveDevice(devInfo, {
+        findBy: async (key, value) => {
+          const found = await this.lookup.findBy(key, value);
+          if (key === 'ip') byIp.set(value, found);
+          return found;
+        },
+      });
       const plugin = this.app.plugins.get(device?.plugin);
       const outcome = this.app.options.onIdentified;
       const sensitive = path !== undefined && this.isSensitive(path, plugin);
@@ -121,7 +129,7 @@ export class RequestProcessing {
         if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
         const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
         trust = this.trusted(stub, type, tenantUuid);
-        device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
+        device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
         if (!device) {
           outcome?.('ignored');
           return {};
@@ -254,13 +262,13 @@ export class RequestProcessing {
   /**
    * Whether a request may record `ip` as the IP of `device`: a trusted one always (it then takes the IP from other
    * devices); any other only when the device has that IP already, or has none and no other device holds it (behind
-   * NAT, where devices share IPs, when it has none).
+   * NAT, where devices share IPs, when it has none). `found`: the devices this request already found by IP.
    */
-  private async mayRecordIp(device: Readonly<Device>, ip: string | undefined, trusted: boolean): Promise<boolean> {
+  private async mayRecordIp(device: Readonly<Device>, ip: string | undefined, trusted: boolean, found?: ReadonlyMap<string, readonly Device[]>): Promise<boolean> {
     if (ip === undefined || trusted || device.ip === ip) return true;
     if (device.ip !== undefined) return false;
     if (this.app.options.nat === true) return true;
-    return (await this.app.devices.find({ ip }, { limit: 2 })).items.every((d) => d.id === device.id);
+    return (found?.get(ip) ?? (await this.app.devices.find({ ip }, { limit: 2 })).items).every((d) => d.id === device.id);
   }
 
   private deny(clientIp: string, path: string | undefined, device: string | undefined): ProcessResult {
@@ -326,7 +334,7 @@ export class RequestProcessing {
 
   /** A transient child of the `autocreate` config for a device without config, when that config has a line 1. */
   private async autocreateConfig(device: Device): Promise<StoredConfig | undefined> {
-    const autocreate = await this.app.configs.findOne({ role: 'autocreate' });
+    const autocreate = await this.rawConfigs.autocreate();
     if (!autocreate?.raw_config.sip_lines?.['1']) return undefined;
     const config: StoredConfig = {
       id: `${autocreate.id}-${randomUUID()}`,

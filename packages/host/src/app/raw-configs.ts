@@ -20,6 +20,11 @@ export class RawConfigs {
   /** Works on the configs of `app`. */
   constructor(private readonly app: AppContext) {}
 
+  /** A number that changes whenever the cached configs are dropped (a config changed): for caches built on them. */
+  get version(): number {
+    return this.generation;
+  }
+
   /** The flattened raw config of config `id` over the base raw config, or `undefined` when `id` is unknown. */
   async flattened(id: string): Promise<RawConfig | undefined> {
     const flat = await this.cachedFlat(id);

@@ -167,7 +167,9 @@ export class RequestProcessing {
     // the device as stored (found lately, unless DHCP: its caller may change what it gets); changed below, on a
     // copy of its own, only to tell whether the request changes it
     const held = type !== 'dhcp' && devInfo.mac !== undefined ? this.recent.held('mac', devInfo.mac) : undefined;
-    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup));
+    // a device found by IP alone has no MAC (the MAC look-up would have found it): a request telling one records it,
+    // so it is no request that changes nothing, and the IP look-up is left to the locked path
+    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined));
     const plugin = this.app.plugins.get(found?.plugin);
     if (!found || !plugin || found.config === undefined) return undefined;
     const device: Device = { ...found };

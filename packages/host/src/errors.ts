@@ -35,6 +35,12 @@ export const hostErrors = defineErrors('@provd/host', {
       key: 'id',
     }),
   },
+  PROVD_HOST_DUPLICATE_KEY: {
+    message: (a: { kind: string; id: string; key: string; value: string; other: string }) => ({
+      message: `${a.key}: ${q(a.value)} is already the ${a.key === 'mac' ? 'MAC address' : a.key} of ${a.kind} ${q(a.other)} (change or delete ${q(a.other)} first, or give ${a.kind} ${q(a.id)} another)`,
+      key: a.key,
+    }),
+  },
   PROVD_HOST_INVALID_SELECTOR: {
     message: (a: { reason: string }) => ({
       message: `invalid selector: ${a.reason}; a selector is a JSON object of key → value or key → {operator: value} (operators $ne, $in, $nin, $gt, $ge, $lt, $le, $contains, $exists)`,

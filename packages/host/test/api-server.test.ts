@@ -169,6 +169,18 @@ describe.each(TEST_ENGINES)('the REST API on the %s store', (engine) => {
       expect((await call('DELETE', `/0.2/dev_mgr/devices/${created.json.id}`)).status).toBe(204);
     });
 
+    it('checks a device\'s config as it is now: one created or deleted just before counts', async () => {
+      const device = (mac: string) => call('POST', '/0.2/dev_mgr/devices', { body: { device: { mac, config: 'late' } } });
+      expect((await device('00:11:22:33:55:01')).status).toBe(400); // no config "late" yet (and that was looked up)
+      expect((await call('POST', '/0.2/cfg_mgr/configs', { body: { config: { id: 'late', parent_ids: [], raw_config: {} } } })).status).toBe(201);
+      const created = await device('00:11:22:33:55:01');
+      expect(created.status).toBe(201);
+      expect((await call('DELETE', `/0.2/dev_mgr/devices/${created.json.id}`)).status).toBe(204);
+      expect((await call('DELETE', '/0.2/cfg_mgr/configs/late')).status).toBe(204);
+      const refused = await device('00:11:22:33:55:02');
+      expect([refused.status, refused.json.message]).toEqual([400, expect.stringContaining('config: no config "late"')]);
+    });
+
     it('updates, reconfigures and synchronizes (an operation) a device, then deletes it', async () => {
       const device = (await app.devices.find({ mac: '00:11:22:33:44:01' })).items[0]!;
       expect((await call('PUT', `/0.2/dev_mgr/devices/${device.id}`, { body: { device: { ...device, model: 'B', configured: false } } })).status).toBe(204);

@@ -36,7 +36,9 @@ function recordingTarget(events: string[], failDurable = 0): ReconfigureTarget {
       }
       events.push('durable');
     },
-    deconfigure: async () => {},
+    deconfigure: async (old) => {
+      events.push(`deconfigure ${old.id}`);
+    },
   };
 }
 
@@ -93,5 +95,72 @@ describe('background batches', () => {
     expect(events[0]).toBe('many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09');
     expect(events.filter((e) => e === 'durable')).toHaveLength(3);
     expect(await store.jobs()).toEqual([]);
+  });
+
+  it('configure the one-device jobs of a burst as one batch once it pauses: old files first, one flush, one record', async () => {
+    const events: string[] = [];
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), chunkSize: 4, deviceJobsQuietMs: 200 });
+    await reconfigurer.start();
+    const started = performance.now();
+    // a burst: six changes 10 ms apart, d03 changed twice, d04 moved away from an old identity
+    const ids = ['d00', 'd01', 'd02', 'd03', 'd03', 'd04'];
+    const recorded: number[] = [];
+    for (const id of ids) {
+      const deconfigure = id === 'd04' ? [{ id: 'd04', mac: '00:11:22:33:44:55', plugin: 'p' }] : undefined;
+      const { jobs } = await store.commit({ jobs: [{ reason: `device "${id}" changed`, selector: { id }, ...(deconfigure ? { deconfigure } : {}) }] });
+      reconfigurer.add(jobs);
+      recorded.push(...jobs.map((j) => j.id));
+      expect(events).toEqual([]); // nothing done while the burst goes on
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const finished: number[] = [];
+    const stop = store.watch(() => finished.push(events.length));
+    await reconfigurer.idle();
+    stop();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(50 + 200);
+    expect(events).toEqual(['deconfigure d04', 'many d00,d01,d02,d03', 'many d04', 'durable']);
+    // recorded finished in one commit, after the flush
+    expect(finished).toEqual([4]);
+    expect(await store.jobs()).toEqual([]);
+    expect(recorded).toHaveLength(6);
+    await reconfigurer.stop();
+  });
+
+  it('hold a one-device job back no longer than the longest wait while a burst goes on, and not past stop', async () => {
+    const events: string[] = [];
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), deviceJobsQuietMs: 1000, deviceJobsMaxWaitMs: 60 });
+    await reconfigurer.start();
+    const started = performance.now();
+    reconfigurer.add((await store.commit({ jobs: [{ reason: 'device "d00" changed', selector: { id: 'd00' } }] })).jobs);
+    await reconfigurer.idle();
+    const took = performance.now() - started;
+    expect(events).toEqual(['many d00', 'durable']);
+    expect(took).toBeGreaterThanOrEqual(55);
+    expect(took).toBeLessThan(900);
+
+    await reconfigurer.stop();
+    // stopping ends the wait at once; the job stays recorded for the next start
+    const waiting = new BackgroundReconfigurer({ store, target: recordingTarget(events), deviceJobsQuietMs: 5000, deviceJobsMaxWaitMs: 5000 });
+    await waiting.start();
+    waiting.add((await store.commit({ jobs: [{ reason: 'device "d01" changed', selector: { id: 'd01' } }] })).jobs);
+    await new Promise((r) => setTimeout(r, 20));
+    const stopping = performance.now();
+    await waiting.stop();
+    expect(performance.now() - stopping).toBeLessThan(2000);
+    expect(events).toEqual(['many d00', 'durable']);
+    expect((await store.jobs()).map((j) => j.selector)).toEqual([{ id: 'd01' }]);
+  });
+
+  it('hold no one-device job back while a job of many devices waits behind it', async () => {
+    const events: string[] = [];
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 100, deviceJobsQuietMs: 5000, deviceJobsMaxWaitMs: 5000 });
+    await reconfigurer.start();
+    const started = performance.now();
+    reconfigurer.add((await store.commit({ jobs: [{ reason: 'device "d00" changed', selector: { id: 'd00' } }, { reason: 'plugin "p" installed', selector: { plugin: 'p' } }] })).jobs);
+    await reconfigurer.idle();
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(events.slice(0, 2)).toEqual(['many d00', 'durable']);
+    expect(events[2]).toMatch(/^many d00,d01,/);
+    await reconfigurer.stop();
   });
 });

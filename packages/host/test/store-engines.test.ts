@@ -117,6 +117,31 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(new Set(seqs).size).toBe(59);
   });
 
+  it('keeps a unique key unique inside the transaction: against what is stored and what the same commit wrote', async () => {
+    await store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('old', { mac: '00:00:00:00:00:01' }) }, { op: 'put', kind: 'devices', doc: dev('mover', { mac: '00:00:00:00:00:02' }) }] });
+    const put = (id: string, mac: string) => store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev(id, { mac }), unique: ['mac'] }] });
+    // submitted in one turn of the event loop: one transaction, applied in order
+    const results = await Promise.allSettled([
+      put('a', '00:00:00:00:00:01'), // stored on "old": refused
+      put('b', '00:00:00:00:00:03'), // free: taken
+      put('c', '00:00:00:00:00:03'), // taken by "b" just before in the same commit: refused
+      put('mover', '00:00:00:00:00:04'), // "mover" leaves 02 (its own new value: no conflict with itself)
+      put('d', '00:00:00:00:00:02'), // freed by "mover" just before: taken
+      put('old', '00:00:00:00:00:01'), // its own value: taken
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('e', { mac: '00:00:00:00:00:03' }) }] }), // not unique: taken
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    const refused = (results[0] as PromiseRejectedResult).reason as Error;
+    expect(refused).toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_DUPLICATE_KEY'));
+    expect(refused.message).toContain('mac: "00:00:00:00:00:01" is already the MAC address of device "old"');
+    expect(((results[2] as PromiseRejectedResult).reason as Error).message).toContain('of device "b"');
+    expect(await store.devices.get('a')).toBeUndefined();
+    expect(await store.devices.get('c')).toBeUndefined();
+    expect((await store.devices.find({ mac: '00:00:00:00:00:02' })).items.map((d) => d.id)).toEqual(['d']);
+    // a key without its own column cannot be kept unique
+    await expect(store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('f'), unique: ['model'] }] })).rejects.toThrow(/"model" is not an indexed key/);
+  });
+
   it('applies the change sets of one commit in order: a document written several times keeps its last state', async () => {
     const cfg = (id: string, parents: string[]) => ({ op: 'put' as const, kind: 'configs' as const, doc: { id, parent_ids: parents, raw_config: {} } });
     await store.commit({ writes: [cfg('base', [])] });

@@ -84,7 +84,7 @@ export async function visibleConfig(services: ApiServices, caller: Caller, id: s
 
 /** Whether a document of `tenant` may use config `id` (one of its own tenant or of a tenant above it). */
 export async function usableConfig(services: ApiServices, tenant: string, id: string): Promise<boolean> {
-  const config = await services.app.configs.get(id);
+  const config = await services.app.storedConfig(id);
   return config !== undefined && services.access.tenants.lineage(tenant).includes(tenantOf(services, config));
 }
 

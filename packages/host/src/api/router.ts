@@ -45,7 +45,13 @@ export type RouteMatch =
   | { allowed: string[] }
   | undefined;
 
-const segmentsOf = (path: string) => path.split('/').filter((s) => s !== '');
+/** The segments of each route's path template, split once (the table is matched on every request). */
+const templates = new WeakMap<Route, readonly string[]>();
+const templateOf = (route: Route): readonly string[] => {
+  let template = templates.get(route);
+  if (!template) templates.set(route, (template = route.path.split('/').filter((s) => s !== '')));
+  return template;
+};
 
 /**
  * Finds the route of `method` on `path` (segments already percent-decoded). A literal segment wins over a parameter
@@ -56,7 +62,7 @@ export function matchRoute(routes: readonly Route[], method: string, segments: r
   let best: { route: Route; params: Record<string, string>; literals: number } | undefined;
   const allowed = new Set<string>();
   for (const route of routes) {
-    const template = segmentsOf(route.path);
+    const template = templateOf(route);
     if (template.length !== segments.length) continue;
     const params: Record<string, string> = {};
     let literals = 0;

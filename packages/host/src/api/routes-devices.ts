@@ -1,4 +1,4 @@
-import type { Device } from '@provd/sdk';
+import { isProvdError, type Device } from '@provd/sdk';
 import { hostError } from '../errors';
 import { parseDhcpInfo } from '../identification/dhcp-info';
 import { readDeviceInput } from '../app/device-input';
@@ -25,8 +25,9 @@ export function links(base: string, entries: readonly [rel: string, path: string
 
 /**
  * The cross-document checks the established host's database makes on a device (contract §3.4 and the issue): its
- * config must exist (in its tenant or a tenant above), its plugin must be installed, and its MAC must be no other
- * device's. Only what changed from `old` is checked, so a device whose plugin was removed can still be edited.
+ * config must exist (in its tenant or a tenant above) and its plugin must be installed. Only what changed from `old`
+ * is checked, so a device whose plugin was removed can still be edited. That its MAC is no other device's is checked
+ * in the write's own transaction ({@link macTaken}).
  */
 async function checkReferences(services: ApiServices, device: Partial<Device>, tenant: string, old?: Device): Promise<void> {
   const errors: string[] = [];
@@ -37,11 +38,15 @@ async function checkReferences(services: ApiServices, device: Partial<Device>, t
   if (device.plugin !== undefined && device.plugin !== old?.plugin && !services.app.plugins.loaded().has(device.plugin) && !(device.plugin in (await services.app.plugins.installed()))) {
     errors.push(`plugin: no installed plugin "${device.plugin}" (install it with POST /0.2/pg_mgr/install/install)`);
   }
-  if (device.mac !== undefined) {
-    const other = (await services.app.devices.find({ mac: device.mac })).items.find((d) => d.id !== old?.id && d.id !== device.id);
-    if (other) errors.push(`mac: "${device.mac}" is already the MAC address of device "${other.id}"`);
-  }
   if (errors.length > 0) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: device.id, errors });
+}
+
+/** A device write refused because its MAC is another device's, as the API reports it: `PROVD_HOST_INVALID_DEVICE`. */
+function macTaken(device: string | undefined): (err: unknown) => never {
+  return (err) => {
+    if (isProvdError(err, 'PROVD_HOST_DUPLICATE_KEY')) throw hostError('PROVD_HOST_INVALID_DEVICE', { device, errors: [err.message] }, { cause: err });
+    throw err;
+  };
 }
 
 /** The `/0.2/dev_mgr` routes. */
@@ -72,7 +77,7 @@ export function deviceRoutes(services: ApiServices): Route[] {
         const created = await services.deviceWrites(device.mac, async () => {
           if (device.id !== undefined && (await app.devices.get(device.id))) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: device.id });
           await checkReferences(services, device, caller.tenant);
-          return app.insertDevice(device);
+          return app.insertDevice(device).catch(macTaken(device.id));
         });
         return { status: 201, body: { id: created.id }, headers: { Location: `${PREFIX}/dev_mgr/devices/${encodeURIComponent(created.id)}` } };
       },
@@ -98,7 +103,7 @@ export function deviceRoutes(services: ApiServices): Route[] {
           const tenant = claim ? caller.tenant : tenantOf(services, stored);
           const next = { ...read.device, id, tenant_uuid: tenant, is_new: tenant === top() };
           await checkReferences(services, next, tenant, stored);
-          await app.updateDevice(next);
+          await app.updateDevice(next).catch(macTaken(id));
         });
         return { status: 204 };
       },

@@ -48,6 +48,33 @@ export class DeviceConfiguration {
   private readonly durability: BatchDurability;
   /** The plugin loads (render keys) the render threads failed with: configured in the main thread instead. */
   private readonly threadless = new Set<number>();
+  /** Whether the raw config of a config and tenant passes validation, for {@link RawConfigs.version} `validityOf`. */
+  private readonly validity = new Map<string, Promise<boolean>>();
+  private validityOf = -1;
+
+  /**
+   * Whether `device` can be configured (what {@link DeviceConfiguration.prepare} would tell), without preparing a
+   * raw config of its own: for a device configured in the background, whose `configured` flag is only predicted.
+   * Cached per config and tenant until a config changes.
+   */
+  private async configurable(device: Device, pending: readonly StoredConfig[]): Promise<boolean> {
+    if (!this.app.plugins.get(device.plugin) || !device.config) return false;
+    if (pending.length > 0) return (await this.prepare(device, pending)) !== undefined;
+    if (this.validityOf !== this.rawConfigs.version) {
+      this.validity.clear();
+      this.validityOf = this.rawConfigs.version;
+    }
+    const key = `${device.config}\u0000${device.tenant_uuid ?? ''}`;
+    let valid = this.validity.get(key);
+    if (!valid) {
+      if (this.validity.size > 10_000) this.validity.clear();
+      valid = this.prepare(device).then((p) => p !== undefined);
+      this.validity.set(key, valid);
+      // a failure is not kept
+      valid.catch(() => this.validity.get(key) === valid && this.validity.delete(key));
+    }
+    return valid;
+  }
 
   /**
    * The plugin and raw config `device` would be configured with, or `undefined` when it cannot be: no loaded plugin,
@@ -292,23 +319,25 @@ export class DeviceConfiguration {
    * Stores `next` in place of `old` (`undefined`: a new device, refused when its id exists), with `extra` writes in
    * the same transaction. When a key of the reconfigure list changed, the change records a job for the device, the
    * old device is deconfigured and the new one configured, and the job is reported done (under the device's lock);
-   * with `background`, the job is left to the background worker and the call returns after the commit.
+   * with `background`, the job is left to the background worker and the call returns after the commit. `unique`:
+   * the keys (e.g. `mac`) no other device may share, checked in the commit (`PROVD_HOST_DUPLICATE_KEY`).
    */
-  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false): Promise<Device> {
+  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false, unique: readonly string[] = []): Promise<Device> {
     const id = next.id;
     if (old && !needsReconfigure(old, next)) {
       const kept = { ...next, configured: old.configured ?? false };
-      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string } }] });
+      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string }, unique }] });
       return kept;
     }
     const pending = extra.flatMap((w) => (w.op === 'put' && w.kind === 'configs' ? [w.doc] : []));
-    const prepared = await this.prepare(next, pending);
-    next.configured = prepared !== undefined;
+    // configured in the background: only whether it can be is needed now
+    const prepared = background ? undefined : await this.prepare(next, pending);
+    next.configured = background ? await this.configurable(next, pending) : prepared !== undefined;
     const deconfigure = old?.configured ? [old as Device & { id: string }] : [];
     const jobs: ReconfigureJobInput[] =
       (next.plugin && next.config) || deconfigure.length > 0 ? [{ reason: `device "${id}" ${old ? 'changed' : 'created'}`, selector: { id }, ...(deconfigure.length > 0 ? { deconfigure } : {}) }] : [];
     const committed = await this.app.store.commit({
-      writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent' }],
+      writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent', unique }],
       jobs,
     });
     if (background) {

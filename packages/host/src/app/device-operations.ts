@@ -6,6 +6,9 @@ import type { DeviceConfiguration } from './device-configuration';
 import { readDeviceInput } from './device-input';
 import type { RawConfigs } from './raw-configs';
 
+/** The keys no two devices that clients write may share. */
+const CLIENT_UNIQUE_KEYS = ['mac'] as const;
+
 /** What clients do to devices (API and CLI): create, replace, delete, reconfigure, synchronize. */
 export class DeviceOperations {
   /** Works on the devices of `app`. */
@@ -17,25 +20,26 @@ export class DeviceOperations {
 
   /**
    * Creates a device from client input (validated and normalised) and returns it once stored; its files are written
-   * in the background (or on demand when the phone asks first).
+   * in the background (or on demand when the phone asks first). Its MAC must be no other device's
+   * (`PROVD_HOST_DUPLICATE_KEY`, checked in the commit).
    */
   async insert(input: unknown): Promise<Device> {
     const read = readDeviceInput(input);
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: read.errors });
     const device = { ...read.device, id: read.device.id ?? newRecordId() } as Device;
-    return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device, [], true));
+    return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device, [], true, CLIENT_UNIQUE_KEYS));
   }
 
   /**
    * Replaces device `input.id` with `input` (the host keeps `configured`); when a key of the reconfigure list
-   * changed, the old device is deconfigured and the new one configured.
+   * changed, the old device is deconfigured and the new one configured. Its MAC must be no other device's.
    */
   async update(input: unknown): Promise<Device> {
     const read = readDeviceInput(input);
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { device: String((input as Device)?.id ?? ''), errors: read.errors });
     const id = read.device.id;
     if (id === undefined) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: ['id: is required'] });
-    return this.configuration.withDevice(id, (old) => this.configuration.replaceDevice(old, { ...read.device, id } as Device, [], true));
+    return this.configuration.withDevice(id, (old) => this.configuration.replaceDevice(old, { ...read.device, id } as Device, [], true, CLIENT_UNIQUE_KEYS));
   }
 
   /** Deletes device `id` (deconfiguring it when configured) and the transient config only it used. */

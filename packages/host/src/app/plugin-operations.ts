@@ -51,8 +51,13 @@ export class PluginOperations {
     this.app.reconfigurer.add(committed.jobs);
   }
 
-  /** Deconfigures the devices of plugin `id`, then unloads and removes it. Devices keep their records. */
+  /**
+   * Deconfigures the devices of plugin `id`, then unloads and removes it. Devices keep their records. The background
+   * work pending first finishes (a device job held back for its burst, a reconfigure of the plugin's devices), so that
+   * none of it configures a device again after it was deconfigured here.
+   */
   async uninstall(id: string): Promise<void> {
+    await this.app.reconfigurer.idle();
     for (let after: string | undefined; ; ) {
       const ids = await this.app.devices.idsAfter({ plugin: id }, after, 256);
       if (ids.length === 0) break;

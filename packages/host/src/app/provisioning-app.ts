@@ -168,6 +168,14 @@ export class ProvisioningApp {
     return this.rawConfigs.flattened(id);
   }
 
+  /**
+   * Config `id` as stored, read once until a config changes (on this host or another sharing the store), for the
+   * checks every device write makes: shared, never to be mutated.
+   */
+  storedConfig(id: string): Promise<StoredConfig | undefined> {
+    return this.rawConfigs.config(id);
+  }
+
   /** Creates a config from client input (validated), then configures the devices that already point at it. */
   insertConfig(input: unknown): Promise<StoredConfig> {
     return this.configOps.insert(input);

@@ -13,10 +13,17 @@ export class RawConfigs {
   private readonly flatCache = new Map<string, Promise<RawConfig | undefined>>();
   /** The same, once flattened (read on every request by the remote-state tracking, without waiting). */
   private readonly flatDone = new Map<string, RawConfig | undefined>();
+  /** Stored configs by id (and the `autocreate` one), read once until a config changes: shared, never mutated. */
+  private readonly docCache = new Map<string, Promise<StoredConfig | undefined>>();
   private generation = 0;
 
   /** Works on the configs of `app`. */
   constructor(private readonly app: AppContext) {}
+
+  /** A number that changes whenever the cached configs are dropped (a config changed): for caches built on them. */
+  get version(): number {
+    return this.generation;
+  }
 
   /** The flattened raw config of config `id` over the base raw config, or `undefined` when `id` is unknown. */
   async flattened(id: string): Promise<RawConfig | undefined> {
@@ -54,6 +61,35 @@ export class RawConfigs {
       );
     }
     return flat;
+  }
+
+  /**
+   * Config `id` as stored, read once until a config changes (on this host or another sharing the store): shared,
+   * never to be mutated. For the checks of every device write (its config exists, in a tenant it may use).
+   */
+  config(id: string): Promise<StoredConfig | undefined> {
+    return this.cachedDoc(`id:${id}`, () => this.app.configs.get(id) as Promise<StoredConfig | undefined>);
+  }
+
+  /** The config of role `autocreate` (the first by id), cached as {@link RawConfigs.config}: shared, never mutated. */
+  autocreate(): Promise<StoredConfig | undefined> {
+    return this.cachedDoc('role:autocreate', () => this.app.configs.findOne({ role: 'autocreate' }) as Promise<StoredConfig | undefined>);
+  }
+
+  private cachedDoc(key: string, read: () => Promise<StoredConfig | undefined>): Promise<StoredConfig | undefined> {
+    let doc = this.docCache.get(key);
+    if (doc) return doc;
+    if (this.docCache.size > 10_000) this.docCache.clear();
+    const generation = this.generation;
+    doc = read();
+    this.docCache.set(key, doc);
+    // read while a config changed: not kept (it may be the old one)
+    const kept = doc;
+    void doc.then(
+      () => generation !== this.generation && this.docCache.get(key) === kept && this.docCache.delete(key),
+      () => this.docCache.get(key) === kept && this.docCache.delete(key),
+    );
+    return doc;
   }
 
   private async flatten(id: string): Promise<RawConfig | undefined> {
@@ -111,6 +147,7 @@ export class RawConfigs {
     this.generation += 1;
     this.flatCache.clear();
     this.flatDone.clear();
+    this.docCache.clear();
   }
 
   /**

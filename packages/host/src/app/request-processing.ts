@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RawConfig, type RequestType } from '@provd/sdk';
 import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
+import { newRecordId } from '../store/records';
 import type { DocumentWrite } from '../store/store';
 import type { StoredConfig } from './config-input';
 import type { DeviceConfiguration } from './device-configuration';
@@ -99,7 +100,15 @@ export class RequestProcessing {
       return this.served(device, devInfo, this.trusted(device, type, tenantUuid));
     }
     return this.identityLock.run(identity, async () => {
-      let device = await retrieveDevice(devInfo, this.lookup);
+      // the devices found by IP are kept: for a new device they tell at once whether its IP is free
+      const byIp = new Map<string, readonly Device[]>();
+      let device = await retrieveDevice(devInfo, {
+        findBy: async (key, value) => {
+          const found = await this.lookup.findBy(key, value);
+          if (key === 'ip') byIp.set(value, found);
+          return found;
+        },
+      });
       const plugin = this.app.plugins.get(device?.plugin);
       const outcome = this.app.options.onIdentified;
       const sensitive = path !== undefined && this.isSensitive(path, plugin);
@@ -120,7 +129,7 @@ export class RequestProcessing {
         if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
         const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
         trust = this.trusted(stub, type, tenantUuid);
-        device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
+        device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
         if (!device) {
           outcome?.('ignored');
           return {};
@@ -158,7 +167,9 @@ export class RequestProcessing {
     // the device as stored (found lately, unless DHCP: its caller may change what it gets); changed below, on a
     // copy of its own, only to tell whether the request changes it
     const held = type !== 'dhcp' && devInfo.mac !== undefined ? this.recent.held('mac', devInfo.mac) : undefined;
-    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup));
+    // a device found by IP alone has no MAC (the MAC look-up would have found it): a request telling one records it,
+    // so it is no request that changes nothing, and the IP look-up is left to the locked path
+    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined));
     const plugin = this.app.plugins.get(found?.plugin);
     if (!found || !plugin || found.config === undefined) return undefined;
     const device: Device = { ...found };
@@ -253,13 +264,13 @@ export class RequestProcessing {
   /**
    * Whether a request may record `ip` as the IP of `device`: a trusted one always (it then takes the IP from other
    * devices); any other only when the device has that IP already, or has none and no other device holds it (behind
-   * NAT, where devices share IPs, when it has none).
+   * NAT, where devices share IPs, when it has none). `found`: the devices this request already found by IP.
    */
-  private async mayRecordIp(device: Readonly<Device>, ip: string | undefined, trusted: boolean): Promise<boolean> {
+  private async mayRecordIp(device: Readonly<Device>, ip: string | undefined, trusted: boolean, found?: ReadonlyMap<string, readonly Device[]>): Promise<boolean> {
     if (ip === undefined || trusted || device.ip === ip) return true;
     if (device.ip !== undefined) return false;
     if (this.app.options.nat === true) return true;
-    return (await this.app.devices.find({ ip }, { limit: 2 })).items.every((d) => d.id === device.id);
+    return (found?.get(ip) ?? (await this.app.devices.find({ ip }, { limit: 2 })).items).every((d) => d.id === device.id);
   }
 
   private deny(clientIp: string, path: string | undefined, device: string | undefined): ProcessResult {
@@ -272,7 +283,7 @@ export class RequestProcessing {
    * transaction; `undefined` when it could not be stored (logged).
    */
   private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string): Promise<Device | undefined> {
-    const device: Device = { ...structuredClone(devInfo), id: randomUUID().replaceAll('-', ''), added: 'auto', is_new: true, configured: false };
+    const device: Device = { ...structuredClone(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
     let created: Device;
@@ -325,7 +336,7 @@ export class RequestProcessing {
 
   /** A transient child of the `autocreate` config for a device without config, when that config has a line 1. */
   private async autocreateConfig(device: Device): Promise<StoredConfig | undefined> {
-    const autocreate = await this.app.configs.findOne({ role: 'autocreate' });
+    const autocreate = await this.rawConfigs.autocreate();
     if (!autocreate?.raw_config.sip_lines?.['1']) return undefined;
     const config: StoredConfig = {
       id: `${autocreate.id}-${randomUUID()}`,

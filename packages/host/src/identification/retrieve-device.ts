@@ -9,16 +9,16 @@ export interface DeviceLookup {
 /**
  * Finds the stored device a request comes from (contract §3.5, default retriever without creation): by MAC, else
  * serial number, else UUID, else IP. By IP, candidates whose `mac`, `vendor` or `model` contradicts `devInfo` are
- * dropped, and only a single remaining candidate is returned.
+ * dropped, and only a single remaining candidate is returned. `byIp` false: no look-up by IP (`undefined` instead).
  */
-export async function retrieveDevice(devInfo: DevInfo, devices: DeviceLookup): Promise<Device | undefined> {
+export async function retrieveDevice(devInfo: DevInfo, devices: DeviceLookup, byIp = true): Promise<Device | undefined> {
   for (const key of ['mac', 'sn', 'uuid'] as const) {
     const value = devInfo[key];
     if (value === undefined) continue;
     const found = (await devices.findBy(key, value))[0];
     if (found) return found;
   }
-  if (devInfo.ip === undefined) return undefined;
+  if (devInfo.ip === undefined || !byIp) return undefined;
   const candidates = (await devices.findBy('ip', devInfo.ip)).filter((device) =>
     (['mac', 'vendor', 'model'] as const).every(
       (key) => device[key] === undefined || devInfo[key] === undefined || device[key] === devInfo[key],

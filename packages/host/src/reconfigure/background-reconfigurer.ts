@@ -9,6 +9,16 @@ const BATCH_SIZE = 1024;
 const CHUNK_SIZE = 64;
 /** How many chunks are given at once (the render thread has the next one queued while it works on one; the devices of both are locked). */
 const CHUNKS_IN_FLIGHT = 2;
+/**
+ * One-device jobs (devices created or changed through the API, a burst of them from a provisioning script) are
+ * collected until none has arrived for this long, in ms, then configured as one batch: the render threads get
+ * chunks of many devices and the batch one filesystem flush, instead of a job at a time with an fsync per file, and
+ * the rendering does not compete with the requests of the burst. A phone asking meanwhile is configured on demand
+ * ({@link BackgroundReconfigurer.ensureFresh}).
+ */
+const DEVICE_JOBS_QUIET_MS = 50;
+/** The longest a one-device job waits for the burst it belongs to to end, in ms. */
+const DEVICE_JOBS_MAX_WAIT_MS = 1000;
 
 /** What the reconfigurer needs from the provisioning app. */
 export interface ReconfigureTarget {
@@ -42,6 +52,14 @@ export interface BackgroundReconfigurerOptions {
   batchSize?: number;
   /** How many devices {@link ReconfigureTarget.reconfigureMany} is given at once. @defaultValue 64 */
   chunkSize?: number;
+  /**
+   * One-device jobs are collected until none has arrived for this long (ms), at most
+   * {@link BackgroundReconfigurerOptions.deviceJobsMaxWaitMs} or until a batch's worth is pending, then configured
+   * as one batch (with {@link ReconfigureTarget.reconfigureMany}). @defaultValue 50
+   */
+  deviceJobsQuietMs?: number;
+  /** The longest a one-device job is held back for the burst of changes it belongs to, in ms. @defaultValue 1000 */
+  deviceJobsMaxWaitMs?: number;
   /** Receives progress lines. */
   log?: (line: string) => void;
 }
@@ -74,6 +92,7 @@ interface ActiveJob {
   total: number;
   /** Devices configured ahead of the worker (a phone asked first). */
   ahead: Set<string>;
+  /** When this host started it (`performance.now()`): when it was recorded here, for a one-device job. */
   started: number;
   /** A job of one device that the app configures itself right after its change. */
   inline: boolean;
@@ -99,6 +118,8 @@ export class BackgroundReconfigurer {
   private flushTimer: NodeJS.Timeout | undefined;
   private stopWatching: (() => void) | undefined;
   private stopped = false;
+  /** Ends the wait for a burst of one-device jobs early (on stop). */
+  private wakeUp: (() => void) | undefined;
 
   constructor(private readonly options: BackgroundReconfigurerOptions) {}
 
@@ -127,6 +148,7 @@ export class BackgroundReconfigurer {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopWatching?.();
+    this.wakeUp?.();
     await this.running;
     await this.flushFinished();
   }
@@ -265,39 +287,90 @@ export class BackgroundReconfigurer {
   }
 
   private async work(): Promise<void> {
+    const batchSize = this.options.batchSize ?? BATCH_SIZE;
     for (;;) {
       if (this.stopped) return;
       const pending = [...this.active.values()].filter((a) => !a.inline).sort((x, y) => x.job.id - y.job.id);
-      const devices = pending.filter((a) => a.device !== undefined).slice(0, this.options.batchSize ?? BATCH_SIZE);
+      const devices = pending.filter((a) => a.device !== undefined).slice(0, batchSize);
       const next = pending.find((a) => a.device === undefined);
       if (devices.length === 0 && !next) return;
+      // a burst of one-device jobs is collected until it pauses (a while at most), then done at once; not while a
+      // job of many devices waits behind them (a plugin install, a config change: done in the order recorded)
+      const wait = devices.length > 0 && devices.length < batchSize && !next ? this.deviceJobsWait(devices) : 0;
+      if (wait > 0) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => ((this.wakeUp = undefined), resolve()), wait);
+          this.wakeUp = () => (clearTimeout(timer), (this.wakeUp = undefined), resolve());
+        });
+        continue;
+      }
       try {
         if (devices.length > 0) await this.runDeviceJobs(devices);
         else await this.runJob(next!);
       } catch (err) {
-        this.log(`reconfigure: ${next ? `job ${next.job.id} (${next.job.reason})` : 'device jobs'} stopped: ${(err as Error).message}; it resumes at the next start`);
+        this.log(`reconfigure: ${devices.length > 0 ? 'device jobs' : `job ${next!.job.id} (${next!.job.reason})`} stopped: ${(err as Error).message}; it resumes at the next start`);
         return;
       }
     }
   }
 
-  /** Jobs of one device each, many at once: configured in parallel, recorded finished in one transaction. */
+  /** How long to wait still before the one-device jobs `jobs` are configured (0: now), in ms. */
+  private deviceJobsWait(jobs: readonly ActiveJob[]): number {
+    if (!this.options.target.reconfigureMany) return 0;
+    let oldest = Infinity;
+    let newest = -Infinity;
+    for (const a of jobs) {
+      oldest = Math.min(oldest, a.started);
+      newest = Math.max(newest, a.started);
+    }
+    const until = Math.min(newest + (this.options.deviceJobsQuietMs ?? DEVICE_JOBS_QUIET_MS), oldest + (this.options.deviceJobsMaxWaitMs ?? DEVICE_JOBS_MAX_WAIT_MS));
+    return Math.max(0, Math.ceil(until - performance.now()));
+  }
+
+  /**
+   * Jobs of one device each, many at once, recorded finished in one transaction. With
+   * {@link ReconfigureTarget.reconfigureMany}: the old files of changed devices removed first, then the devices
+   * configured as one batch (in chunks, by whether their flag is written here) and made durable once; else
+   * configured one by one, a few at once.
+   */
   private async runDeviceJobs(jobs: ActiveJob[]): Promise<void> {
     const { target } = this.options;
-    const concurrency = this.options.concurrency ?? 32;
-    let index = 0;
-    const worker = async (): Promise<void> => {
-      while (index < jobs.length) {
-        const a = jobs[index++]!;
-        if (!this.active.has(a.job.id)) continue;
-        if (a.job.deconfigure) for (const old of a.job.deconfigure) await target.deconfigure(old);
-        await target.reconfigure(a.device!, a.job.origin === this.store.hostId);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    if (target.reconfigureMany) await this.configureDevices(jobs, target.reconfigureMany.bind(target));
+    else {
+      const concurrency = this.options.concurrency ?? 32;
+      let index = 0;
+      const worker = async (): Promise<void> => {
+        while (index < jobs.length) {
+          const a = jobs[index++]!;
+          if (!this.active.has(a.job.id)) continue;
+          if (a.job.deconfigure) for (const old of a.job.deconfigure) await target.deconfigure(old);
+          await target.reconfigure(a.device!, a.job.origin === this.store.hostId);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
+    }
     const done = jobs.filter((a) => this.active.has(a.job.id));
     for (const a of done) this.untrack(a);
     if (done.length > 0) await this.store.commit({ finished: done.map((a) => ({ job: a.job.id, done: 1, total: 1 })) });
+  }
+
+  /** The devices of the one-device jobs `jobs` configured as one batch through `many`, then made durable. */
+  private async configureDevices(jobs: readonly ActiveJob[], many: NonNullable<ReconfigureTarget['reconfigureMany']>): Promise<void> {
+    const { target } = this.options;
+    const live = jobs.filter((a) => this.active.has(a.job.id));
+    for (const a of live) if (a.job.deconfigure) for (const old of a.job.deconfigure) await target.deconfigure(old);
+    // a device changed twice has two jobs: configured once (as it is now), its flag written if either job asks
+    const writeFlags = new Map<string, boolean>();
+    for (const a of live) writeFlags.set(a.device!, (writeFlags.get(a.device!) ?? false) || a.job.origin === this.store.hostId);
+    const size = this.options.chunkSize ?? CHUNK_SIZE;
+    const chunks: { ids: string[]; writeFlag: boolean }[] = [];
+    for (const writeFlag of [true, false]) {
+      const ids = [...writeFlags].filter(([, w]) => w === writeFlag).map(([id]) => id);
+      for (let i = 0; i < ids.length; i += size) chunks.push({ ids: ids.slice(i, i + size), writeFlag });
+    }
+    await eachLimit(chunks, CHUNKS_IN_FLIGHT, (chunk) => many(chunk.ids, chunk.writeFlag));
+    // the files must be on disk before the jobs are recorded finished: a crash before that configures them again
+    await target.makeDurable?.();
   }
 
   private async runJob(a: ActiveJob): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * A batch of change sets written to PostgreSQL as one transaction in two round trips, whatever its size:
- * 1. `BEGIN`, the write lock, the revisions of every document the batch writes, and ids reserved for its jobs and
- *    change-log entries;
+ * 1. `BEGIN`, the write lock, the revisions of every document the batch writes, the documents holding the values
+ *    its puts keep unique (`unique`), and ids reserved for its jobs and change-log entries;
  * 2. after each change set's expectations are checked here in order (a change set that fails is left out alone),
  *    what the batch leaves behind (the last state of each document, setting and job progress), its jobs and its
  *    change-log entries, `NOTIFY` and `COMMIT`, as one multi-statement query.
@@ -11,7 +11,7 @@
  * used leave gaps, which sequence numbers and job ids allow (they only increase).
  */
 import pg from 'pg';
-import { changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds } from './records';
+import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, hostsSince, INDEXED_COLUMNS, parentIds, uniqueValues } from './records';
 import { parseSelector } from './selector';
 import type { ChangeSet, CommitResult, DocumentKind, JobProgress, ReconfigureJob, StoreChange } from './store';
 
@@ -66,19 +66,32 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   const outcomes: (CommitResult | Error)[] = new Array(batch.length);
   // 1. lock, revisions, reserved ids
   const wanted = new Map<DocumentKind, Set<string>>(KINDS.map((k) => [k, new Set<string>()]));
+  // the values puts keep unique, by kind and key (a bad key fails its change set in step 2)
+  const uniqueWanted = new Map<string, { kind: DocumentKind; key: string; values: Set<string> }>();
   let jobCount = 0;
   for (const changes of batch) {
     for (const write of changes.writes ?? []) {
       const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
       if (typeof id === 'string') wanted.get(write.kind)!.add(id);
+      if (write.op !== 'put' || !write.unique) continue;
+      for (const key of write.unique) {
+        const value = (write.doc as unknown as Record<string, unknown>)[key];
+        if (typeof value !== 'string' || !INDEXED_COLUMNS[write.kind].includes(key)) continue;
+        const k = `${write.kind}\u0000${key}`;
+        let entry = uniqueWanted.get(k);
+        if (!entry) uniqueWanted.set(k, (entry = { kind: write.kind, key, values: new Set() }));
+        entry.values.add(value);
+      }
     }
     jobCount += changes.jobs?.length ?? 0;
   }
   const kinds = KINDS.filter((kind) => wanted.get(kind)!.size > 0);
+  const uniqueQueries = [...uniqueWanted.values()];
   const first = [
     'BEGIN',
     `SELECT pg_advisory_xact_lock(${lit(options.lock)})`,
     ...kinds.map((kind) => `SELECT id, rev FROM ${kind} WHERE id = ANY(${array([...wanted.get(kind)!], 'text')}) FOR UPDATE`),
+    ...uniqueQueries.map(({ kind, key }) => `SELECT id, ${key} AS value FROM ${kind} WHERE ${key} = ANY(${array([...uniqueWanted.get(`${kind}\u0000${key}`)!.values], 'text')})`),
     `SELECT array(SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, ${jobCount})) AS ids`,
     `SELECT array(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, ${batch.length})) AS ids`,
   ];
@@ -87,9 +100,20 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   kinds.forEach((kind, i) => {
     for (const row of results[2 + i]!.rows as { id: string; rev: number }[]) state.set(key(kind, row.id), { rev: row.rev });
   });
+  // the stored holders of each unique value: `kind \0 key \0 value` → ids
+  const holders = new Map<string, string[]>();
+  uniqueQueries.forEach(({ kind, key }, i) => {
+    for (const row of results[2 + kinds.length + i]!.rows as { id: string; value: string }[]) {
+      const k = `${kind}\u0000${key}\u0000${row.value}`;
+      const ids = holders.get(k);
+      if (ids) ids.push(row.id);
+      else holders.set(k, [row.id]);
+    }
+  });
+  const after = 2 + kinds.length + uniqueQueries.length;
   const ascending = (ids: unknown[]): number[] => ids.map(Number).sort((x, y) => x - y);
-  const jobIds = ascending((results[2 + kinds.length]!.rows[0] as { ids: unknown[] }).ids);
-  const seqs = ascending((results[3 + kinds.length]!.rows[0] as { ids: unknown[] }).ids);
+  const jobIds = ascending((results[after]!.rows[0] as { ids: unknown[] }).ids);
+  const seqs = ascending((results[after + 1]!.rows[0] as { ids: unknown[] }).ids);
 
   // 2. each change set in order, against the state the ones before it left
   const created = new Date().toISOString();
@@ -102,6 +126,21 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   let nextJob = 0;
   let nextSeq = 0;
   const accepted: { at: number; result: CommitResult }[] = [];
+  /** A document other than `id` holding `field` = `value` once the change sets before (and `local`) are applied. */
+  const otherHolder = (kind: DocumentKind, id: string, field: string, value: string, local: Map<string, DocumentState>): string | undefined => {
+    const now = (k: string): DocumentState | undefined => local.get(k) ?? (touched.has(k) ? state.get(k) : undefined);
+    const candidates: string[] = [];
+    // stored holders the batch left alone or still holding it, then documents the batch gave the value
+    for (const other of holders.get(`${kind}\u0000${field}\u0000${value}`) ?? []) {
+      const s = now(key(kind, other));
+      if (other !== id && (s === undefined || s.doc?.[field] === value)) candidates.push(other);
+    }
+    for (const [k, s] of [...touched.keys()].map((t) => [t, now(t)] as const).concat([...local])) {
+      const [kk, other] = k.split('\u0000') as [DocumentKind, string];
+      if (kk === kind && other !== id && s?.doc?.[field] === value) candidates.push(other);
+    }
+    return candidates.sort()[0];
+  };
   batch.forEach((changes, at) => {
     const local = new Map<string, DocumentState>();
     try {
@@ -113,6 +152,12 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
         const k = key(write.kind, id);
         const rev = (local.get(k) ?? state.get(k))?.rev ?? 0;
         checkExpectation(write.kind, id, rev, write.expect);
+        if (write.op === 'put') {
+          for (const { key: field, value } of uniqueValues(write.kind, write.doc as unknown as Record<string, unknown>, write.unique)) {
+            const other = otherHolder(write.kind, id, field, value, local);
+            if (other !== undefined) throw duplicateKey(write.kind, id, field, value, other);
+          }
+        }
         const next = write.op === 'delete' ? { rev: 0 } : { rev: rev + 1, doc: write.doc as unknown as Record<string, unknown> };
         local.set(k, next);
         revs.push(next.rev);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostError } from '../errors';
 import type { TableColumns } from './sql-selector';
 import type { DocumentKind, StoreChange, WriteExpectation } from './store';
@@ -18,9 +18,10 @@ export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * ```
  */
 export function newRecordId(now = Date.now()): string {
-  const random = randomBytes(10).toString('hex');
-  const variant = ((parseInt(random[3]!, 16) & 0x3) | 0x8).toString(16);
-  return `${now.toString(16).padStart(12, '0').slice(-12)}7${random.slice(0, 3)}${variant}${random.slice(4, 7)}${random.slice(7, 19)}`;
+  // the random bits of a version-4 UUID (its generator draws them from a pool: no system call per id), laid out
+  // around the version 7 nibble; its variant nibble (8-b) stays the variant
+  const r = randomUUID();
+  return `${now.toString(16).padStart(12, '0').slice(-12)}7${r.slice(0, 3)}${r.slice(19, 23)}${r.slice(24)}`;
 }
 
 /** The top-level keys of each kind that have their own indexed text column. */
@@ -95,4 +96,24 @@ export function checkExpectation(kind: DocumentKind, id: string, rev: number, ex
   } else if (rev !== expect.rev) {
     throw hostError('PROVD_HOST_STORE_CONFLICT', { kind: kindName(kind), id, reason: rev === 0 ? 'it no longer exists' : `revision ${rev}, expected ${expect.rev}` });
   }
+}
+
+/**
+ * The values a put must hold alone: for each key of `unique` (an indexed key of `kind`, else `PROVD_HOST_STORE_FAILED`
+ * names it), the document's string value there.
+ */
+export function uniqueValues(kind: DocumentKind, doc: Record<string, unknown>, unique: readonly string[] | undefined): { key: string; value: string }[] {
+  if (!unique || unique.length === 0) return [];
+  const out: { key: string; value: string }[] = [];
+  for (const key of unique) {
+    if (!INDEXED_COLUMNS[kind].includes(key)) throw hostError('PROVD_HOST_STORE_FAILED', { where: `the ${kindName(kind)} writes`, reason: `"${key}" is not an indexed key of ${kind}: it cannot be kept unique` });
+    const value = doc[key];
+    if (typeof value === 'string') out.push({ key, value });
+  }
+  return out;
+}
+
+/** `PROVD_HOST_DUPLICATE_KEY`: `key` = `value` of document `id` is already the one of document `other`. */
+export function duplicateKey(kind: DocumentKind, id: string, key: string, value: string, other: string): Error {
+  return hostError('PROVD_HOST_DUPLICATE_KEY', { kind: kindName(kind), id, key, value, other });
 }

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { announceTo, changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, duplicateKey, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns, uniqueValues } from './records';
 import { parseSelector, projectFields, type SelectorTerm } from './selector';
 import { sqliteDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
@@ -367,6 +367,7 @@ export class SqliteStore implements Store {
     const steps: PlanStep[] = [];
     const add = (step: PlanStep): number => steps.push(step) - 1;
     const checks = new Map<number, { kind: DocumentKind; id: string; expect: WriteExpectation }>();
+    const uniques = new Map<number, { kind: DocumentKind; id: string; key: string; value: string }>();
     const revAt: (number | undefined)[] = [];
     const writes: StoreChange['writes'] = [];
     for (const write of changes.writes ?? []) {
@@ -384,6 +385,9 @@ export class SqliteStore implements Store {
         continue;
       }
       const doc = write.doc as unknown as Record<string, unknown>;
+      for (const { key, value } of uniqueValues(write.kind, doc, write.unique)) {
+        uniques.set(add({ mode: 'vacant', sql: `SELECT id FROM ${write.kind} WHERE ${key} = ? AND id <> ? ORDER BY id LIMIT 1`, params: [value, id] }), { kind: write.kind, id, key, value });
+      }
       revAt.push(add({ mode: 'value', sql: UPSERT[write.kind], params: [id, ...columnValues(write.kind, doc), JSON.stringify(doc)] }));
       if (write.kind === 'configs') {
         add({ mode: 'run', sql: 'DELETE FROM config_parents WHERE config_id = ?', params: [id] });
@@ -438,6 +442,8 @@ export class SqliteStore implements Store {
       failure: (outcome) => {
         const check = checks.get(outcome.step);
         if (check && 'rev' in outcome) checkExpectation(check.kind, check.id, outcome.rev, check.expect);
+        const unique = uniques.get(outcome.step);
+        if (unique && 'found' in outcome) return duplicateKey(unique.kind, unique.id, unique.key, unique.value, outcome.found);
         return new Error('message' in outcome ? outcome.message : `step ${outcome.step} failed`);
       },
       finish: (values) => {

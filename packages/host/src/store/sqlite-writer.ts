@@ -15,22 +15,26 @@ export type PlanExpectation = 'a' | 'p' | number | null;
  * - `check`: the stored revision (`SELECT rev ...`, 0 when absent), which must meet `expect` or the change set fails;
  * - `value`: the single value the statement returns (e.g. `RETURNING rev`);
  * - `run`: the rowid the statement inserted;
- * - `count`: how many rows it changed.
+ * - `count`: how many rows it changed;
+ * - `vacant`: nothing, and the change set fails (its outcome naming the first column value found) unless the
+ *   statement (`SELECT <text> ...`) finds no row.
  */
 export type PlanStep =
   | { mode: 'check'; sql: string; params: readonly unknown[]; expect: PlanExpectation }
+  | { mode: 'vacant'; sql: string; params: readonly unknown[] }
   | { mode: 'value' | 'run' | 'count'; sql: string; params: readonly unknown[] };
 
 /** The statements of one change set, run in order under one savepoint. */
 export type WritePlan = readonly PlanStep[];
 
 /**
- * What one plan gave: the value of each step; or the step whose expectation failed and the revision found there; or
- * the error SQLite raised.
+ * What one plan gave: the value of each step; or the step whose expectation failed and the revision found there (or,
+ * for a `vacant` step, what it found); or the error SQLite raised.
  */
 export type PlanOutcome =
   | { ok: true; values: (number | null)[] }
   | { ok: false; step: number; rev: number }
+  | { ok: false; step: number; found: string }
   | { ok: false; step: number; message: string; code?: string };
 
 type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string };
@@ -71,6 +75,10 @@ function run(plan) {
         const rev = stmt(step.sql).pluck().get(...params) ?? 0;
         values.push(rev);
         if (!meets(rev, step.expect)) return { ok: false, step: i, rev };
+      } else if (step.mode === 'vacant') {
+        const found = stmt(step.sql).pluck().get(...params);
+        if (found !== undefined) return { ok: false, step: i, found: String(found) };
+        values.push(null);
       } else if (step.mode === 'value') {
         const v = stmt(step.sql).pluck().get(...params);
         values.push(v === undefined ? null : v);

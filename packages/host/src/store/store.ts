@@ -117,9 +117,14 @@ export type WriteExpectation =
   /** The stored revision must be this one (optimistic concurrency across hosts): else `PROVD_HOST_STORE_CONFLICT`. */
   | { rev: number };
 
-/** One write of a {@link ChangeSet}. */
+/**
+ * One write of a {@link ChangeSet}. A put's `unique`: indexed keys of its kind (e.g. `mac`) whose value, when the
+ * document has a string there, no other document of the kind may have, checked inside the transaction against what
+ * is stored and what the change sets before it in the same commit wrote (every writer, of every host, included):
+ * else `PROVD_HOST_DUPLICATE_KEY`.
+ */
 export type DocumentWrite =
-  | { [K in DocumentKind]: { op: 'put'; kind: K; doc: DocumentOf[K]; expect?: WriteExpectation } }[DocumentKind]
+  | { [K in DocumentKind]: { op: 'put'; kind: K; doc: DocumentOf[K]; expect?: WriteExpectation; unique?: readonly string[] } }[DocumentKind]
   | { op: 'delete'; kind: DocumentKind; id: string; expect?: WriteExpectation };
 
 /**

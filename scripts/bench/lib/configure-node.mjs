@@ -21,7 +21,7 @@ const validateRawConfig = sdk.validateRawConfig ?? core?.validateRawConfig;
 
 const devices = JSON.parse(await readFile(o.devices, 'utf8'));
 const flattened = JSON.parse(await readFile(o.config, 'utf8'));
-// the writes where `provd render` makes them (renderWriteMode: on this thread without fsync, the writer threads with)
+// the writes where `provd render` makes them (renderWriteMode: on this thread without fsync, libuv's pool with)
 const writeMode = host.renderWriteMode?.(o.durability);
 const opened = await host.openPlugin(o.plugin, { writeDurability: o.durability, ...(writeMode && { writeMode }), copyFolder: true });
 const { plugin } = opened;

@@ -1,7 +1,8 @@
 // The provd configure path for the configure benchmark, in its own process: the plugin loaded as the host loads it
 // (from its tarball, in a working copy), then for every device what the host does before and in `configure`
 // (ProvisioningApp: its own copy of the flattened raw config with the defaults applied, validated, then
-// `plugin.configure(device copy, raw)`: template look-up, render, atomic write), 64 devices in flight.
+// `plugin.configure(device copy, raw)`: template look-up, render, atomic write), 64 devices in flight, the writes in
+// the mode `provd render` uses for that durability.
 // Usage: node configure-node.mjs <options.json>; prints one JSON line: seconds and CPU seconds (user + system, every
 // thread of the process) of the loop over the devices, the plugin folder, and the files written.
 // BENCH_CPU_PROFILE=<file> writes a V8 CPU profile of the loop.
@@ -20,9 +21,11 @@ const validateRawConfig = sdk.validateRawConfig ?? core?.validateRawConfig;
 
 const devices = JSON.parse(await readFile(o.devices, 'utf8'));
 const flattened = JSON.parse(await readFile(o.config, 'utf8'));
-const opened = await host.openPlugin(o.plugin, { writeDurability: o.durability, copyFolder: true });
+// the writes where `provd render` makes them (renderWriteMode: on this thread without fsync, libuv's pool with)
+const writeMode = host.renderWriteMode?.(o.durability);
+const opened = await host.openPlugin(o.plugin, { writeDurability: o.durability, ...(writeMode && { writeMode }), copyFolder: true });
 const { plugin } = opened;
-// BENCH_WRITE_MODE=event-loop|threads: where the plugin's atomic writes run (to compare the two in one run)
+// BENCH_WRITE_MODE=event-loop|threads|sync: where the plugin's atomic writes run (to compare them in one run)
 if (process.env.BENCH_WRITE_MODE && plugin.writer) Object.defineProperty(plugin.writer, 'mode', { value: process.env.BENCH_WRITE_MODE });
 await plugin.configureCommon(structuredClone(flattened));
 const session = process.env.BENCH_CPU_PROFILE ? new Session() : undefined;

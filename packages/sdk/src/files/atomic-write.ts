@@ -5,7 +5,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
@@ -397,6 +397,8 @@ export class AtomicWriter {
 
 /** {@link keepPrevious} with synchronous calls. */
 function keepPreviousSync(target: string): Previous {
+  // a target that does not exist (a first write) has nothing to keep: found without a thrown ENOENT (costly)
+  if (lstatSync(target, { throwIfNoEntry: false }) === undefined) return undefined;
   const backup = tempPathFor(target, 'old');
   try {
     linkSync(target, backup);

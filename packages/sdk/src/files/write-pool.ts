@@ -60,6 +60,8 @@ function writeTemp(target, data, fsync, synced) {
   return temp;
 }
 function keepPrevious(target) {
+  // a target that does not exist (a first write) has nothing to keep: found without a thrown ENOENT (costly)
+  if (fs.lstatSync(target, { throwIfNoEntry: false }) === undefined) return undefined;
   const backup = tempPathFor(target, 'old');
   try { fs.linkSync(target, backup); return { link: backup }; } catch (e) { if (e.code === 'ENOENT') return undefined; }
   try { return { data: fs.readFileSync(target) }; } catch { return undefined; }

@@ -177,7 +177,7 @@ export class TemplateHelper {
     const escape = (options.escape ?? this.escape) === 'xml' ? escapeXml : undefined;
     const ref = typeof template === 'string' ? this.findTemplate(template) : template;
     if (!ref) throw this.notFound(template as string);
-    const compiled = this.loader.compile(ref.path, ref.name);
+    const compiled = this.loader.compileFound(ref.path, ref.name);
     try {
       return this.env.render(compiled, withoutNulls(context), escape);
     } catch (err) {

@@ -110,6 +110,15 @@ export class TemplateLoader {
   }
 
   /**
+   * Compiles the template `name` that resolved to `path` (a {@link find} earlier): with the metadata of the listing
+   * when the name still resolves there (kept current by the folder watches: no `stat` per render), else of a `stat`.
+   */
+  compileFound(path: string, name: string): CompiledTemplate {
+    const found = this.find(name);
+    return this.compile(path, name, found?.path === path ? found.stats : statFile(path));
+  }
+
+  /**
    * The compiled template `name`, for `extends`/`include`/`import` at render time. Throws `TemplateNotFound` when
    * no folder has it (an `include ... ignore missing` skips it), or the `PROVD_TEMPLATE_*` error of a bad file.
    */

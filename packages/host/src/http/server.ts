@@ -219,7 +219,12 @@ export class ProvisioningHttpServer {
       const routed = this.beforeRoute(req.method, req.target, req, req.headers, req.answer);
       if (!('request' in routed)) return queueMicrotask(() => done(routed));
       this.options.route(routed.request).then((route) => {
-        const decision = this.afterRoute(route, routed.request.segments, req.answer);
+        let decision: HttpDecision | Promise<HttpDecision>;
+        try {
+          decision = this.afterRoute(route, routed.request.segments, req.answer);
+        } catch (err) {
+          return failed(err);
+        }
         if ('then' in decision) decision.then(done, failed);
         else done(decision);
       }, failed);

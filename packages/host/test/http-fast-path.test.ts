@@ -15,6 +15,7 @@ const servers: ProvisioningHttpServer[] = [];
 let fast: ProvisioningHttpServer;
 let node: ProvisioningHttpServer;
 const reports: HttpRequestDone[] = [];
+const logged: string[] = [];
 
 async function serve(options: Partial<ProvisioningHttpServerOptions> = {}): Promise<ProvisioningHttpServer> {
   const server = new ProvisioningHttpServer({
@@ -23,6 +24,7 @@ async function serve(options: Partial<ProvisioningHttpServerOptions> = {}): Prom
       // a router that takes its time for some files: answers are still written in request order
       const wait = /slow(\d+)/.exec(req.path)?.[1];
       if (wait) await new Promise((r) => setTimeout(r, Number(wait)));
+      if (req.path.includes('boom')) throw new Error('the router broke');
       if (req.segments[0] === 'forbidden') return { status: 403, message: 'no', device: 'd1' };
       return { root: dir.join('root'), device: 'd1', plugin: 'p1' };
     },
@@ -42,8 +44,8 @@ beforeAll(async () => {
     'root/big.bin': Buffer.alloc(600_000, 7),
     'root/mid.bin': Buffer.alloc(200_000, 5),
   });
-  fast = await serve({ onResponse: (done) => reports.push(done) });
-  node = await serve({ fastPath: false });
+  fast = await serve({ onResponse: (done) => reports.push(done), log: (line) => logged.push(line) });
+  node = await serve({ fastPath: false, log: (line) => logged.push(line) });
 });
 
 afterAll(async () => {
@@ -102,6 +104,7 @@ describe('the fast path answers exactly as Node’s HTTP server', () => {
       `GET /missing.cfg HTTP/1.1\r\nHost: x\r\n\r\n`,
       `GET /../secret HTTP/1.1\r\nHost: x\r\n\r\n`,
       `GET /forbidden/a.xml HTTP/1.1\r\nHost: x\r\n\r\n`,
+      `GET /boom.cfg HTTP/1.1\r\nHost: x\r\n\r\n`,
       `GET /a.xml?x=1 HTTP/1.1\r\nhOsT:   x  \r\nUser-Agent: Digium D65\r\nContent-Length: 0\r\n\r\n`,
       `GET /a.xml HTTP/1.0\r\n\r\n`,
       `GET /a"<>{}|\\^\`[]~!$&'()*+,;=:@b.cfg HTTP/1.1\r\nHost: x\r\n\r\n`,
@@ -141,6 +144,8 @@ describe('the fast path answers exactly as Node’s HTTP server', () => {
       expect(normal(a.data), raw.slice(0, 80)).toBe(normal(b.data));
       expect(a.closed, raw.slice(0, 80)).toBe(b.closed);
     }
+    // a router failure is a 500, and told to the log, on both paths
+    expect(logged.filter((l) => l === 'http: GET /boom.cfg: the router broke')).toHaveLength(4);
   });
 
   it('ends the connection as Node’s server does when the client ends its side', async () => {

@@ -51,8 +51,8 @@ export interface FastRequest {
 
 /** What a {@link FastConnection} needs from its server. */
 export interface FastConnectionHost {
-  /** Decides the answer to a request (never rejects: a failure is a 500 decision). */
-  decide(request: FastRequest): Promise<HttpDecision>;
+  /** Decides the answer to a request and hands it to `done`, once, never before returning (a failure is a 500). */
+  decide(request: FastRequest, done: (decision: HttpDecision) => void): void;
   /** Hands the connection to Node's HTTP server, with the bytes read and not handled (they are read again there). */
   handover(socket: Socket, unread: Buffer | undefined): void;
   /** Reports a request whose answer was handed to the connection, or that was cut short (`aborted`). */
@@ -337,7 +337,7 @@ export class FastConnection {
   private enqueue(head: ParsedHead): void {
     const pending = new Pending(head.method, head.target, head.headers, this.socket, head.keepAlive);
     this.queue.push(pending);
-    void this.host.decide(pending).then((decision) => this.ready(pending, decision));
+    this.host.decide(pending, (decision) => this.ready(pending, decision));
   }
 
   /** Builds the answer of `pending` from its decision; writes what is ready at the front of the queue. */

@@ -175,7 +175,7 @@ export class ProvisioningHttpServer {
     server.removeListener('connection', nodeConnection);
     const host: FastConnectionHost = {
       closing: false,
-      decide: (req) => this.decideFast(req),
+      decide: (req, done) => this.decideFast(req, done),
       handover: (socket, unread) => {
         if (unread && unread.length > 0) socket.unshift(unread);
         nodeConnection.call(server, socket);
@@ -204,14 +204,32 @@ export class ProvisioningHttpServer {
     for (const connection of this.fast) connection.sweep(now, this.headersTimeoutMs, this.keepAliveTimeoutMs);
   }
 
-  /** The decision for a request of the fast path (a failure inside the host is a 500). */
-  private async decideFast(req: FastRequest): Promise<HttpDecision> {
+  /**
+   * Decides a request of the fast path and hands the decision to `done` (a failure inside the host is a 500), with
+   * no promise of its own: the route's, and the file look-up's when the file is not held.
+   */
+  private decideFast(req: FastRequest, done: (decision: HttpDecision) => void): void {
     if (this.options.onResponse) this.unreported++;
-    try {
-      return await this.decide(req.method, req.target, req, req.headers, req.answer);
-    } catch (err) {
+    const failed = (err: unknown): void => {
       this.options.log?.(`http: ${req.method} ${req.target}: ${(err as Error).message}`);
-      return { status: 500, message: 'internal processing error' };
+      done(FAILED);
+    };
+    // `done` is never called before this returns: the connection is still reading the request's head then
+    try {
+      const routed = this.beforeRoute(req.method, req.target, req, req.headers, req.answer);
+      if (!('request' in routed)) return queueMicrotask(() => done(routed));
+      this.options.route(routed.request).then((route) => {
+        let decision: HttpDecision | Promise<HttpDecision>;
+        try {
+          decision = this.afterRoute(route, routed.request.segments, req.answer);
+        } catch (err) {
+          return failed(err);
+        }
+        if ('then' in decision) decision.then(done, failed);
+        else done(decision);
+      }, failed);
+    } catch (err) {
+      queueMicrotask(() => failed(err));
     }
   }
 
@@ -337,6 +355,13 @@ export class ProvisioningHttpServer {
    * IP, the route (identification), then the file from the cache. Fills `answer` with who asked.
    */
   private async decide(method: string, target: string, source: ClientAddressSource, headers: Record<string, string | undefined>, answer: Answer): Promise<HttpDecision> {
+    const routed = this.beforeRoute(method, target, source, headers, answer);
+    if (!('request' in routed)) return routed;
+    return this.afterRoute(await this.options.route(routed.request), routed.request.segments, answer);
+  }
+
+  /** The checks before the route: a decision already (an error answer), or the request to route. */
+  private beforeRoute(method: string, target: string, source: ClientAddressSource, headers: Record<string, string | undefined>, answer: Answer): HttpDecision | { request: ProvisioningHttpRequest } {
     if (target.length > MAX_URL_LENGTH) return { status: 414, message: 'request URI too long' };
     if (method !== 'GET' && method !== 'HEAD') {
       return { status: 405, message: `method "${method}" not allowed: provisioning files are read with GET or HEAD`, headers: { Allow: 'GET, HEAD' } };
@@ -357,17 +382,20 @@ export class ProvisioningHttpServer {
     answer.client = clientIp;
     const request: ProvisioningHttpRequest = { path, segments, headers, clientIp, method };
     if (tenantUuid !== undefined) request.tenantUuid = tenantUuid;
-    const route = await this.options.route(request);
+    return { request };
+  }
+
+  /** The decision once routed: the route's status, or the file (held: at once; else looked up). */
+  private afterRoute(route: HttpRoute, segments: string[], answer: Answer): HttpDecision | Promise<HttpDecision> {
     if (route.device !== undefined) answer.device = route.device;
     if (route.plugin !== undefined) answer.plugin = route.plugin;
     if ('status' in route) return { status: route.status, message: route.message };
     const name = segments.join('/');
     const held = this.files.held(route.root, name);
     if (held) return { cached: held };
-    const found = await this.files.lookup(route.root, name);
-    if (!found.ok) return NOT_FOUND;
-    return 'cached' in found ? { cached: found.cached } : { streamed: found.streamed };
+    return this.files.lookup(route.root, name).then((found) => (!found.ok ? NOT_FOUND : 'cached' in found ? { cached: found.cached } : { streamed: found.streamed }));
   }
 }
 
 const NOT_FOUND: HttpDecision = { status: 404, message: 'not found' };
+const FAILED: HttpDecision = { status: 500, message: 'internal processing error' };

@@ -73,7 +73,7 @@ export class Transfer {
   /** The bytes of the file sent, once the client acknowledged the last block. */
   bytes = 0;
   private size: number | undefined;
-  /** The socket connected to the client. */
+  /** The socket connected to the client (set once connected). */
   private socket: Socket | undefined;
   /** The unconnected socket on the same port, for packets from anyone else. */
   private stranger: Socket | undefined;
@@ -133,18 +133,20 @@ export class Transfer {
     this.stranger.on('error', (err) => this.settings.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port}: ${err.message}`));
     this.stranger.on('message', (msg, rinfo) => this.onStranger(rinfo));
     const socket = await bindSocket(type, this.port, host);
-    this.socket = socket;
-    if (this.finished) return this.closeSockets();
-    await new Promise<void>((resolve, reject) => {
-      const closed = (): void => resolve(); // aborted meanwhile
-      socket.once('error', reject);
-      socket.once('close', closed);
-      socket.connect(this.peer.port, this.peer.address, () => {
-        socket.off('error', reject);
-        socket.off('close', closed);
-        resolve();
+    if (this.finished) return void socket.close();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.connect(this.peer.port, this.peer.address, () => {
+          socket.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      socket.close();
+      throw err;
+    }
+    this.socket = socket;
     // a connected socket reports the client's port closing (ICMP): the transfer ends then
     socket.on('error', (err) => {
       this.settings.log?.(`tftp: transfer to ${this.peer.address}:${this.peer.port}: ${err.message}`);

@@ -226,8 +226,8 @@ export class FirmwareService extends EventEmitter<FirmwareServiceEvents> {
 
   /** Runs `task` holding the plugin folder's lock, after undoing any interrupted commit. */
   private async withLock<T>(task: () => Promise<T>): Promise<T> {
-    // a queued operation of a plugin uninstalled meanwhile: not recreating a part of its folder
-    if (!(await lstat(this.options.pluginDir).catch(() => undefined))) throw firmwareError('PROVD_FETCHFW_PLUGIN_GONE', { plugin: this.pluginLabel, dir: this.options.pluginDir });
+    // a plugin folder missing meanwhile (an upgrade swapping it, or an uninstall) is waited for, never recreated:
+    // the lock ends the wait with PROVD_FETCHFW_PLUGIN_GONE
     const lock = await acquirePluginLock({ dir: this.store.dir, plugin: this.pluginLabel, waitMs: this.options.lockWaitMs ?? 10_000 });
     try {
       await this.recover();

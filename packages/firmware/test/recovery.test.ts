@@ -238,10 +238,23 @@ describe('the plugin lock between services and processes', () => {
     expect(await readdir(d.path)).not.toContain('p');
   });
 
+  it('an install starting while the plugin folder is swapped (an upgrade between its two renames) waits for it and installs', async () => {
+    const b = await tgz({ 'b.bin': 'b' });
+    const d = await newDir({ 'var/cache/b.tgz': b, 'pkgs/pkgs.db': pkgsDb('b', '1', 'b.tgz', b) });
+    const service = new FirmwareService({ pluginDir: d.path, lockWaitMs: 5_000 });
+    await service.manifest();
+    await rename(d.path, `${d.path}.aside`);
+    const installing = service.install('b');
+    await sleep(150);
+    await rename(`${d.path}.aside`, d.path);
+    await expect(installing).resolves.toMatchObject({ version: '1' });
+    expect(await readdir(d.join('var/installed'))).toContain('b');
+  });
+
   it('an install queued behind another of a plugin uninstalled meanwhile fails with PROVD_FETCHFW_PLUGIN_GONE and leaves no folder behind', async () => {
     const b = await tgz({ 'b.bin': 'b' });
     const d = await newDir({ 'var/cache/b.tgz': b, 'pkgs/pkgs.db': pkgsDb('b', '1', 'b.tgz', b) });
-    const service = new FirmwareService({ pluginDir: d.path });
+    const service = new FirmwareService({ pluginDir: d.path, lockWaitMs: 300 });
     await service.manifest();
     await rm(d.path, { recursive: true });
     await expect(service.install('b')).rejects.toSatisfy((e: unknown) => isProvdError(e, 'PROVD_FETCHFW_PLUGIN_GONE'));

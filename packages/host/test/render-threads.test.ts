@@ -17,6 +17,7 @@ export default class TestPlugin extends BasePlugin {
   async configureCommon(raw) { this.common = raw.common_value; }
   async configure(device, raw) {
     if (device.id === 'refused') throw new Error('this device is refused');
+    if (device.id === 'hog') for (const kept = []; ; ) kept.push(new Array(100000).fill(kept.length));
     const seen = raw.XX_seen ?? 'fresh';
     raw.XX_seen = 'used';
     await this.writeFiles([{ file: this.tftpbootPath('t', device.id + '.cfg'), data: 'version=${version} password=' + raw.sip_lines['1'].password + ' raw=' + seen + ' common=' + this.common + ' thread=' + threadId + '\\n' }]);
@@ -89,6 +90,20 @@ describe('render threads', () => {
     await expect(threads!.configure({ ...spec(1), dir: dir.join('plugins', 'missing-1'), id: 'missing-1' }, [raw('p')], [{ device: { id: 'a' }, raw: 0 }])).rejects.toThrow(/render thread: .*missing-1/);
     expect(await threads!.syncFilesystems([pluginDir])).toBeUndefined();
     expect(await threads!.syncFilesystems([dir.join('nowhere')])).toBeInstanceOf(Error);
+  });
+
+  it('stop a thread that outgrows its heap (its request fails) and start another for the next request', async () => {
+    threads = RenderThreads.create({ threads: 1, workerFile: WORKER, heapMb: 16 });
+    await expect(threads!.configure(spec(1), [raw('p')], [{ device: { id: 'hog' }, raw: 0 }])).rejects.toThrow(/render thread stopped/);
+    const results = await threads!.configure(spec(1), [raw('after')], [{ device: { id: 'a' }, raw: 0 }]);
+    expect(results.map((r) => r.ok)).toEqual([true]);
+    expect(await file('a')).toMatch(/^version=1 password=after /);
+  });
+
+  it('start without node options a thread cannot take (a per-process one such as --trace-gc)', async () => {
+    threads = RenderThreads.create({ threads: 1, workerFile: WORKER, execArgv: ['--trace-gc'] });
+    const results = await threads!.configure(spec(1), [raw('p')], [{ device: { id: 'a' }, raw: 0 }]);
+    expect(results.map((r) => r.ok)).toEqual([true]);
   });
 
   it('are not started without their built code or with 0 threads', () => {

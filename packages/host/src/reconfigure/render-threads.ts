@@ -18,6 +18,16 @@ export interface RenderThreadsOptions {
   log?: (line: string) => void;
   /** The built render thread code. @defaultValue `render-worker.js` beside this module (the host's `dist/`) */
   workerFile?: URL;
+  /**
+   * The most a thread's heap may hold (MB): its old generation (V8 also collects early under a lower limit). A thread
+   * that outgrows it stops, and its pending requests fail. @defaultValue 96
+   */
+  heapMb?: number;
+  /**
+   * The node options a thread starts with; those a thread cannot take (per-process ones such as `--trace-gc`) make
+   * it start with none. @defaultValue `process.execArgv` without its resolution conditions
+   */
+  execArgv?: readonly string[];
 }
 
 interface Thread {
@@ -27,6 +37,12 @@ interface Thread {
 
 /** The built render thread, beside this module in `dist/` (absent when the host runs from its TypeScript sources). */
 const WORKER_FILE = new URL('./render-worker.js', import.meta.url);
+
+/**
+ * The young generation of a render thread, in MB: V8's default grows to ~48 MB while templates are rendered (measured:
+ * ~25 MB more RSS per thread, at the same rate).
+ */
+const YOUNG_GENERATION_MB = 4;
 
 /** `execArgv` without its resolution conditions (`--conditions x`, `--conditions=x`, `-C x`). */
 function withoutConditions(args: readonly string[]): string[] {
@@ -52,6 +68,8 @@ export class RenderThreads {
     private readonly size: number,
     private readonly file: URL,
     private readonly log: (line: string) => void,
+    private readonly heapMb: number,
+    private readonly execArgv: readonly string[],
   ) {}
 
   /** A pool, or `undefined` when there is no render thread code (sources) or `threads` is 0. */
@@ -61,7 +79,7 @@ export class RenderThreads {
     const size = options.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
     const file = options.workerFile ?? WORKER_FILE;
     if (size <= 0 || !existsSync(fileURLToPath(file))) return undefined;
-    return new RenderThreads(size, file, options.log ?? (() => {}));
+    return new RenderThreads(size, file, options.log ?? (() => {}), options.heapMb ?? 96, options.execArgv ?? withoutConditions(process.execArgv));
   }
 
   /** Configures `devices` (each with the index of its raw config in `raws`) with the plugin of `spec` in a thread. */
@@ -103,9 +121,23 @@ export class RenderThreads {
     return this.spawn();
   }
 
+  /**
+   * A worker with the parent's node options (e.g. a profiler's), or with none when a thread cannot take them
+   * (per-process options such as `--trace-gc`: the thread would never start, and nothing could be rendered there).
+   */
+  private newWorker(): Worker {
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: this.heapMb };
+    try {
+      return new Worker(this.file, { execArgv: [...this.execArgv], resourceLimits });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+      return new Worker(this.file, { execArgv: [], resourceLimits });
+    }
+  }
+
   private spawn(): Thread {
     // built code: a `source` resolution condition of the parent (a test runner's) would point it at TypeScript
-    const worker = new Worker(this.file, { execArgv: withoutConditions(process.execArgv) });
+    const worker = this.newWorker();
     worker.unref();
     const thread: Thread = { worker, pending: new Map() };
     worker.on('message', (reply: RenderReply) => {

@@ -41,7 +41,12 @@ export class DeviceConfiguration {
     private readonly rawConfigs: RawConfigs,
     private readonly threads?: RenderThreads,
   ) {
-    this.durability = new BatchDurability(threads);
+    this.durability = new BatchDurability();
+  }
+
+  /** Stops what background batches keep running (the filesystem flush helper). */
+  close(): void {
+    this.durability.close();
   }
 
   /** Batches written without an fsync per file, flushed at once by {@link DeviceConfiguration.makeDurable}. */

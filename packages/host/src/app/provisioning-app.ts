@@ -50,6 +50,7 @@ export class ProvisioningApp {
   private readonly requests: RequestProcessing;
   private readonly stopWatching: () => void;
   private readonly threads: RenderThreads | undefined;
+  private readonly configuration: DeviceConfiguration;
 
   private constructor(options: ProvisioningAppOptions, store: Store) {
     this.options = options;
@@ -74,6 +75,7 @@ export class ProvisioningApp {
     const context: AppContext = { options, store, devices: store.devices, configs: store.configs, plugins: this.loaded, deviceLock: new KeyedLock(), reconfigurer: this.reconfigurer, log };
     this.rawConfigs = new RawConfigs(context);
     configuration = new DeviceConfiguration(context, this.rawConfigs, this.threads);
+    this.configuration = configuration;
     const security = new SecurityGuard({
       log: options.securityLog ?? options.log,
       limit: options.sensitiveLimit?.limit,
@@ -137,6 +139,7 @@ export class ProvisioningApp {
       await this.pluginOps.close();
     } finally {
       await this.threads?.close();
+      this.configuration.close();
       await this.store.close();
     }
   }

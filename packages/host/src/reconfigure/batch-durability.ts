@@ -1,13 +1,4 @@
-import { execFile } from 'node:child_process';
-import type { RenderThreads } from './render-threads';
-
-/** The most a filesystem flush may take before it counts as failed, in ms. */
-export const FLUSH_TIMEOUT_MS = 120_000;
-
-/** Runs `sync -f folders...` (syncfs of each folder's filesystem) in a child process; resolves to its error, if any. */
-export function syncFilesystems(folders: readonly string[]): Promise<Error | undefined> {
-  return new Promise((resolve) => execFile('sync', ['-f', ...folders], { timeout: FLUSH_TIMEOUT_MS }, (err) => resolve(err ?? undefined)));
-}
+import { FilesystemFlusher } from './filesystem-flusher';
 
 /**
  * Durability of background batches: the files of a batch are written without an fsync each (`withoutFsync`, or a
@@ -20,12 +11,12 @@ export class BatchDurability {
   private readonly dirty = new Set<string>();
   private probe: Promise<boolean> | undefined;
 
-  /** Flushes through `threads` (off the main thread: a spawn copies the process's page tables) when given. */
-  constructor(private readonly threads?: RenderThreads) {}
+  /** Flushes through `flusher` (a helper process: the host is not forked for each flush). */
+  constructor(private readonly flusher = new FilesystemFlusher()) {}
 
   /** Whether writes under `folder` may skip their fsyncs (tells whether `sync -f` works, tried once). */
   async deferred(folder: string): Promise<boolean> {
-    this.probe ??= syncFilesystems([folder]).then((err) => err === undefined);
+    this.probe ??= this.flusher.flush([folder]).then((err) => err === undefined);
     return this.probe;
   }
 
@@ -39,10 +30,15 @@ export class BatchDurability {
     if (this.dirty.size === 0) return;
     const folders = [...this.dirty];
     this.dirty.clear();
-    const err = this.threads ? await this.threads.syncFilesystems(folders) : await syncFilesystems(folders);
+    const err = await this.flusher.flush(folders);
     if (err) {
       for (const folder of folders) this.dirty.add(folder);
       throw new Error(`could not flush the files written under ${folders.join(', ')} to the disk (sync -f): ${err.message}`);
     }
+  }
+
+  /** Stops the flush helper (a later flush fails). */
+  close(): void {
+    this.flusher.close();
   }
 }

@@ -20,21 +20,18 @@ export interface RenderPluginSpec {
   writeDurability: WriteDurability;
 }
 
-/** What the main thread asks a render thread. */
-export type RenderRequest =
-  | {
-      type: 'configure';
-      /** The request id (answered with it). */
-      id: number;
-      /** The plugin that configures the devices. */
-      spec: RenderPluginSpec;
-      /** The raw configs (defaulted and validated), each copied for every device that uses it. */
-      raws: RawConfig[];
-      /** The devices, each with the index of its raw config in `raws`. */
-      devices: { device: Device; raw: number }[];
-    }
-  /** Flushes the filesystems of `folders` (`sync -f`), answered with `synced` or `failed`. */
-  | { type: 'sync'; id: number; folders: string[] };
+/** What the main thread asks a render thread: configure devices. */
+export interface RenderRequest {
+  type: 'configure';
+  /** The request id (answered with it). */
+  id: number;
+  /** The plugin that configures the devices. */
+  spec: RenderPluginSpec;
+  /** The raw configs (defaulted and validated), each copied for every device that uses it. */
+  raws: RawConfig[];
+  /** The devices, each with the index of its raw config in `raws`. */
+  devices: { device: Device; raw: number }[];
+}
 
 /** How one device's `configure` ended in a render thread. */
 export type RenderResult =
@@ -44,9 +41,7 @@ export type RenderResult =
 /** What a render thread answers. */
 export type RenderReply =
   | { type: 'configured'; id: number; results: RenderResult[] }
-  /** The folders of a `sync` request are flushed. */
-  | { type: 'synced'; id: number }
-  /** The request failed as a whole (the plugin could not be loaded in the thread, `sync -f` failed). */
+  /** The request failed as a whole (the plugin could not be loaded in the thread). */
   | { type: 'failed'; id: number; reason: string }
   /** A line the thread's plugin logged. */
   | { type: 'log'; line: string };

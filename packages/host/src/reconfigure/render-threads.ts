@@ -32,7 +32,7 @@ export interface RenderThreadsOptions {
 
 interface Thread {
   worker: Worker;
-  pending: Map<number, { resolve: (results: RenderResult[] | undefined) => void; reject: (err: Error) => void }>;
+  pending: Map<number, { resolve: (results: RenderResult[]) => void; reject: (err: Error) => void }>;
 }
 
 /** The built render thread, beside this module in `dist/` (absent when the host runs from its TypeScript sources). */
@@ -84,24 +84,14 @@ export class RenderThreads {
 
   /** Configures `devices` (each with the index of its raw config in `raws`) with the plugin of `spec` in a thread. */
   configure(spec: RenderPluginSpec, raws: RawConfig[], devices: { device: Device; raw: number }[]): Promise<RenderResult[]> {
-    return this.request((id) => ({ type: 'configure', id, spec, raws, devices })) as Promise<RenderResult[]>;
+    return this.request((id) => ({ type: 'configure', id, spec, raws, devices }));
   }
 
-  /** Flushes the filesystems of `folders` (`sync -f`) from a thread; resolves to the error, if any. */
-  async syncFilesystems(folders: readonly string[]): Promise<Error | undefined> {
-    try {
-      await this.request((id) => ({ type: 'sync', id, folders: [...folders] }));
-      return undefined;
-    } catch (err) {
-      return err as Error;
-    }
-  }
-
-  private request(make: (id: number) => RenderRequest): Promise<RenderResult[] | undefined> {
+  private request(make: (id: number) => RenderRequest): Promise<RenderResult[]> {
     if (this.closed) return Promise.reject(new Error('the render threads are closed'));
     const thread = this.pick();
     const id = this.nextId++;
-    return new Promise<RenderResult[] | undefined>((resolve, reject) => {
+    return new Promise<RenderResult[]>((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
       thread.pending.set(id, { resolve, reject });
       thread.worker.postMessage(make(id));
@@ -147,7 +137,6 @@ export class RenderThreads {
       thread.pending.delete(reply.id);
       if (thread.pending.size === 0) worker.unref();
       if (reply.type === 'configured') job.resolve(reply.results);
-      else if (reply.type === 'synced') job.resolve(undefined);
       else job.reject(new Error(`render thread: ${reply.reason}`));
     });
     const fail = (err: Error) => {

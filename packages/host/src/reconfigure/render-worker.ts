@@ -4,14 +4,12 @@
  * raw configs it sends along, answering one result per device. Nothing here touches the store: the main thread reads
  * the devices, holds their locks and writes their `configured` flags.
  */
-import { execFileSync } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { isProvdError, type Device, type PluginLogger, type ProvdPlugin, type RawConfig } from '@provd/sdk';
 import { loadPluginFromDir } from '../plugins/load-plugin';
 import { eachLimit } from '../render/each-limit';
 import { rawConfigCopier } from '../render/prepare-raw-config';
-import { FLUSH_TIMEOUT_MS } from './batch-durability';
 import { isWriteFailure } from './write-failure';
 import type { RenderReply, RenderRequest, RenderResult } from './render-protocol';
 
@@ -42,7 +40,7 @@ async function closeQuietly(plugin: Promise<ProvdPlugin>): Promise<void> {
   }
 }
 
-function pluginFor(request: Extract<RenderRequest, { type: 'configure' }>): Promise<ProvdPlugin> {
+function pluginFor(request: RenderRequest): Promise<ProvdPlugin> {
   const { spec } = request;
   const current = plugins.get(spec.id);
   if (current && current.key === spec.key) return current.plugin;
@@ -66,7 +64,7 @@ function pluginFor(request: Extract<RenderRequest, { type: 'configure' }>): Prom
   return plugin;
 }
 
-async function configure(request: Extract<RenderRequest, { type: 'configure' }>): Promise<RenderResult[]> {
+async function configure(request: RenderRequest): Promise<RenderResult[]> {
   const plugin = await pluginFor(request);
   const copiers = request.raws.map((raw: RawConfig) => rawConfigCopier(raw));
   const results: RenderResult[] = new Array(request.devices.length);
@@ -88,16 +86,6 @@ async function configure(request: Extract<RenderRequest, { type: 'configure' }>)
   return results;
 }
 
-/** Runs `sync -f folders...` here; the error message, if it failed. */
-function syncFilesystemsHere(folders: readonly string[]): string | undefined {
-  try {
-    execFileSync('sync', ['-f', ...folders], { stdio: 'ignore', timeout: FLUSH_TIMEOUT_MS });
-    return undefined;
-  } catch (err) {
-    return reasonOf(err);
-  }
-}
-
 // Background work: the serving thread gets the cores first when both want them (Linux applies a thread's nice
 // value to that thread alone).
 try {
@@ -107,12 +95,6 @@ try {
 }
 
 port.on('message', (request: RenderRequest) => {
-  if (request.type === 'sync') {
-    // blocks this thread only (the main thread's spawn would copy its page tables while phones wait)
-    const error = syncFilesystemsHere(request.folders);
-    port.postMessage(error ? ({ type: 'failed', id: request.id, reason: error } satisfies RenderReply) : ({ type: 'synced', id: request.id } satisfies RenderReply));
-    return;
-  }
   configure(request).then(
     (results) => port.postMessage({ type: 'configured', id: request.id, results } satisfies RenderReply),
     (err: unknown) => port.postMessage({ type: 'failed', id: request.id, reason: reasonOf(err) } satisfies RenderReply),

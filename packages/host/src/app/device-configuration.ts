@@ -171,8 +171,7 @@ export class DeviceConfiguration {
    * Configures the stored device `id` again for a background job (under its lock): a device whose plugin is not
    * loaded here is left as it is. Resolves to its `configured` flag, `undefined` when it no longer exists.
    * `deferFsync`: its files are written without their fsyncs, made durable by the next
-   * {@link DeviceConfiguration.makeDurable} (for a device a batch still to be recorded covers), and with synchronous
-   * calls (a phone waits on them: a few page-cache operations, no thread-pool round trip each).
+   * {@link DeviceConfiguration.makeDurable} (for a device a batch still to be recorded covers).
    */
   async reconfigureStored(id: string, writeFlag: boolean, deferFsync = false): Promise<boolean | undefined> {
     return this.app.deviceLock.run(id, async () => {
@@ -181,7 +180,7 @@ export class DeviceConfiguration {
       const plugin = this.app.plugins.get(device.plugin);
       if (!plugin) return device.configured ?? false;
       const reconfigure = () => this.reconfigureLocked(device, writeFlag);
-      return ((deferFsync ? await this.deferringFsync(plugin, reconfigure, true) : await reconfigure()).configured ?? false);
+      return ((deferFsync ? await this.deferringFsync(plugin, reconfigure) : await reconfigure()).configured ?? false);
     });
   }
 
@@ -226,13 +225,12 @@ export class DeviceConfiguration {
 
   /**
    * Runs `task` (which writes files of `plugin`) without its fsyncs when batches are flushed at once, recording the
-   * folder for the next {@link DeviceConfiguration.makeDurable}, its writes made with synchronous calls when
-   * `synchronous`; with fsyncs otherwise.
+   * folder for the next {@link DeviceConfiguration.makeDurable}; with them otherwise.
    */
-  private async deferringFsync<T>(plugin: ProvdPlugin, task: () => Promise<T>, synchronous = false): Promise<T> {
+  private async deferringFsync<T>(plugin: ProvdPlugin, task: () => Promise<T>): Promise<T> {
     if (!(await this.durability.deferred(plugin.tftpbootDir))) return task();
     this.durability.track(plugin.tftpbootDir);
-    return withoutFsync(task, { synchronous });
+    return withoutFsync(task);
   }
 
   /**

@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
@@ -101,23 +100,6 @@ describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (
     expect(synced).toEqual([]);
     expect(await readFile(dir.join('p/b.xml'), 'utf8')).toBe('b');
     expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml', 'c.txt']);
-    await writer.writeFiles(files());
-    expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
-  });
-
-  it('writes with synchronous calls inside withoutFsync({ synchronous: true }) (done before anything is awaited), fsyncing nothing', async () => {
-    const { writer, synced } = recordingWriter(mode);
-    await withoutFsync(
-      async () => {
-        const writing = writer.writeFiles(files());
-        expect(readFileSync(dir.join('p/a.cfg'), 'utf8')).toBe('a');
-        expect(readFileSync(dir.join('p/b.xml'), 'utf8')).toBe('b');
-        await writing;
-      },
-      { synchronous: true },
-    );
-    expect(synced).toEqual([]);
-    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
     await writer.writeFiles(files());
     expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
   });

@@ -51,8 +51,8 @@ export interface AtomicWriterOptions {
 /** The old file of a target, kept until a multi-file write succeeds: a hard link to it, its bytes, or none. */
 type Previous = { link: string } | { data: Buffer } | undefined;
 
-/** Set inside {@link withoutFsync}: the writes of the task are not fsynced (`sync`: and made with synchronous calls). */
-const deferred = new AsyncLocalStorage<'async' | 'sync'>();
+/** Set inside {@link withoutFsync}: the writes of the task are not fsynced. */
+const deferred = new AsyncLocalStorage<boolean>();
 
 /** How many folders a writer remembers as existing before it forgets them all (they are then created again). */
 const MAX_KNOWN_FOLDERS = 4096;
@@ -166,8 +166,8 @@ export class AtomicWriter {
     const dup = targets.find((t, i) => targets.indexOf(t) !== i);
     if (dup !== undefined) throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: dup, reason: 'the same file is given twice' });
 
-    if (this.mode === 'sync' || deferred.getStore() === 'sync') return this.writeSync(targets, files);
     if (this.mode === 'threads' && writePool().usable) return this.writeInPool(targets, files);
+    if (this.mode === 'sync') return this.writeSync(targets, files);
     const temps = await this.writeTemps(targets, files);
 
     // The old files, to put back if a later rename fails: the last target has no later rename, so it needs none.
@@ -209,7 +209,7 @@ export class AtomicWriter {
 
   /** Whether this write fsyncs: a durable writer outside {@link withoutFsync}. */
   private fsyncs(): boolean {
-    return this.durability === 'fsync' && deferred.getStore() === undefined;
+    return this.durability === 'fsync' && deferred.getStore() !== true;
   }
 
   /** {@link writeFiles} with synchronous calls on this thread (mode `sync`). */
@@ -436,17 +436,6 @@ async function dropPrevious(previous: Previous): Promise<void> {
 
 const durableWriter = new AtomicWriter();
 
-/** Options of {@link withoutFsync}. */
-export interface WithoutFsyncOptions {
-  /**
-   * The writes are made with synchronous calls on the calling thread, whatever the writer's mode: without fsync, a
-   * write is a handful of page-cache operations, cheaper than a round trip through the thread pool each (which can
-   * wait behind a loaded machine); for a caller that waits on the files (a phone being served them).
-   * @defaultValue false
-   */
-  synchronous?: boolean;
-}
-
 /**
  * Runs `task` with the fsyncs of every atomic write it makes (any {@link AtomicWriter} of this process, a plugin's
  * included) left out: writes stay atomic and all-or-nothing, but reach the disk when the system flushes them. For a
@@ -457,11 +446,10 @@ export interface WithoutFsyncOptions {
  * ```ts
  * await withoutFsync(() => plugin.configure(device, rawConfig));
  * // ... later, before recording that the device is done: flush the filesystem (e.g. `sync -f tftpbootDir`)
- * await withoutFsync(() => plugin.configure(device, rawConfig), { synchronous: true }); // a phone waits on it
  * ```
  */
-export function withoutFsync<T>(task: () => Promise<T>, options: WithoutFsyncOptions = {}): Promise<T> {
-  return deferred.run(options.synchronous === true ? 'sync' : 'async', task);
+export function withoutFsync<T>(task: () => Promise<T>): Promise<T> {
+  return deferred.run(true, task);
 }
 
 /**

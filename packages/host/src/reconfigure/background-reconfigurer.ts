@@ -87,6 +87,11 @@ interface ActiveJob {
   matches: (doc: unknown) => boolean;
   /** The last id (in id order) whose batch is done and recorded. */
   cursor: string | undefined;
+  /**
+   * The last id of the batches configured so far (at or after `cursor`): their files are current, made durable and
+   * recorded while the next batch is configured.
+   */
+  rendered?: string;
   /** The batch being worked on ends at this id (devices up to it are being handled by the worker). */
   done: number;
   total: number;
@@ -249,7 +254,10 @@ export class BackgroundReconfigurer {
   private covering(device: DeviceRecord): ActiveJob[] {
     const out: ActiveJob[] = [];
     for (const a of this.byDevice.get(device.id) ?? []) if (!a.inline && a.cursor === undefined) out.push(a);
-    for (const a of this.bulk()) if ((a.cursor === undefined || device.id > a.cursor) && !a.ahead.has(device.id) && a.matches(device)) out.push(a);
+    for (const a of this.bulk()) {
+      const reached = a.rendered ?? a.cursor;
+      if ((reached === undefined || device.id > reached) && !a.ahead.has(device.id) && a.matches(device)) out.push(a);
+    }
     return out;
   }
 
@@ -386,22 +394,42 @@ export class BackgroundReconfigurer {
       for (const old of a.job.deconfigure) await target.deconfigure(old);
     }
     let lastLog = performance.now();
-    for (;;) {
-      if (this.stopped) return;
-      const ids = await store.devices.idsAfter(a.job.selector, a.cursor, batchSize);
-      if (ids.length === 0) break;
-      await this.configureBatch(a, ids, writeFlag);
-      // the files must be on disk before the batch is recorded done: a crash then resumes after it
-      await target.makeDurable?.();
+    // The files of a batch must be on disk before the batch is recorded done (a crash then resumes after it): the
+    // flush and the record of one batch run while the next one is configured, and batches are recorded in order.
+    let recording: Promise<void> | undefined;
+    const record = async (ids: readonly string[], done: number, previous: Promise<void> | undefined, durable: Promise<void> | undefined): Promise<void> => {
+      await previous;
+      await durable;
       a.cursor = ids[ids.length - 1];
       for (const id of ids) a.ahead.delete(id);
-      await store.commit({ progress: [{ job: a.job.id, host: store.hostId, cursor: a.cursor, done: a.done, total: Math.max(a.total, a.done), finished: false }] });
+      await store.commit({ progress: [{ job: a.job.id, host: store.hostId, cursor: a.cursor, done, total: Math.max(a.total, done), finished: false }] });
+    };
+    // batches configured but not recorded by an earlier run of this job (stopped by a failure) are configured again
+    a.rendered = undefined;
+    for (;;) {
+      if (this.stopped) {
+        await recording;
+        return;
+      }
+      const ids = await store.devices.idsAfter(a.job.selector, a.rendered ?? a.cursor, batchSize);
+      if (ids.length === 0) break;
+      await this.configureBatch(a, ids, writeFlag);
+      a.rendered = ids[ids.length - 1];
+      const previous = recording;
+      const durable = target.makeDurable?.();
+      // each awaited in turn below: a failure must not count as unhandled meanwhile
+      durable?.catch(() => {});
+      recording = record(ids, a.done, previous, durable);
+      recording.catch(() => {});
+      // at most one batch configured ahead of its record; a failed flush stops the job here
+      await previous;
       if (performance.now() - lastLog > 2000) {
         lastLog = performance.now();
         const rate = Math.round((a.done - startDone) / ((lastLog - a.started) / 1000));
         this.log(`reconfigure: job ${a.job.id}: ${a.done}/${Math.max(a.total, a.done)} devices (${rate}/s)`);
       }
     }
+    await recording;
     const seconds = (performance.now() - a.started) / 1000;
     await store.commit({ finished: [{ job: a.job.id, done: a.done, total: Math.max(a.total, a.done) }] });
     this.untrack(a);

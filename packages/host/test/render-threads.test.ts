@@ -15,6 +15,7 @@ import { threadId } from 'node:worker_threads';
 import { BasePlugin } from '@provd/sdk';
 export default class TestPlugin extends BasePlugin {
   async configureCommon(raw) { this.common = raw.common_value; }
+  async close() { await this.writeFiles([{ file: this.tftpbootPath('closed-' + threadId), data: 'closed\\n' }]); }
   async configure(device, raw) {
     if (device.id === 'refused') throw new Error('this device is refused');
     if (device.id === 'hog') for (const kept = []; ; ) kept.push(new Array(100000).fill(kept.length));
@@ -102,6 +103,20 @@ describe('render threads', () => {
     threads = RenderThreads.create({ threads: 1, workerFile: WORKER, execArgv: ['--trace-gc'] });
     const results = await threads!.configure(spec(1), [raw('p')], [{ device: { id: 'a' }, raw: 0 }]);
     expect(results.map((r) => r.ok)).toEqual([true]);
+  });
+
+  it('close their instance of a plugin they are told to forget (uninstalled), and load it again when asked', async () => {
+    threads = RenderThreads.create({ threads: 1, workerFile: WORKER });
+    await threads!.configure(spec(1), [raw('p')], [{ device: { id: 'a' }, raw: 0 }]);
+    const thread = (await file('a')).match(/thread=(\d+)/)![1];
+    const closed = join(pluginDir, 'var', 'tftpboot', `closed-${thread}`);
+    await expect(readFile(closed, 'utf8')).rejects.toThrow();
+    threads!.forget('test-1');
+    for (let i = 0; i < 200 && !(await readFile(closed, 'utf8').catch(() => '')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await readFile(closed, 'utf8')).toBe('closed\n');
+    const results = await threads!.configure(spec(1), [raw('again')], [{ device: { id: 'b' }, raw: 0 }]);
+    expect(results.map((r) => r.ok)).toEqual([true]);
+    expect(await file('b')).toMatch(/^version=1 password=again raw=fresh common=base /);
   });
 
   it('are not started without their built code or with 0 threads', () => {

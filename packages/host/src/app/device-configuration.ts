@@ -44,6 +44,11 @@ export class DeviceConfiguration {
     this.durability = new BatchDurability();
   }
 
+  /** Drops what configuring with plugin `id` keeps loaded beside its instance here (the render threads' instances). */
+  forgetPlugin(id: string): void {
+    this.threads?.forget(id);
+  }
+
   /** Stops what background batches keep running (the filesystem flush helper). */
   close(): void {
     this.durability.close();

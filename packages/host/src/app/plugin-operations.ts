@@ -73,6 +73,7 @@ export class PluginOperations {
       await this.app.options.plugins.uninstall(id);
     } finally {
       this.app.plugins.changed();
+      this.configuration.forgetPlugin(id);
     }
   }
 }

@@ -20,8 +20,11 @@ export interface RenderPluginSpec {
   writeDurability: WriteDurability;
 }
 
-/** What the main thread asks a render thread: configure devices. */
-export interface RenderRequest {
+/** What the main thread asks a render thread: configure devices, or close its instance of a plugin. */
+export type RenderRequest = ConfigureRequest | ForgetRequest;
+
+/** Configure devices (answered with `configured` or `failed`). */
+export interface ConfigureRequest {
   type: 'configure';
   /** The request id (answered with it). */
   id: number;
@@ -31,6 +34,13 @@ export interface RenderRequest {
   raws: RawConfig[];
   /** The devices, each with the index of its raw config in `raws`. */
   devices: { device: Device; raw: number }[];
+}
+
+/** Close the thread's instance of a plugin (uninstalled in the main thread; not answered). */
+export interface ForgetRequest {
+  type: 'forget';
+  /** The plugin id. */
+  plugin: string;
 }
 
 /** How one device's `configure` ended in a render thread. */

@@ -87,6 +87,11 @@ export class RenderThreads {
     return this.request((id) => ({ type: 'configure', id, spec, raws, devices }));
   }
 
+  /** Closes the threads' instances of plugin `id` (uninstalled: nothing configures with it any more). */
+  forget(id: string): void {
+    for (const t of this.threads) t.worker.postMessage({ type: 'forget', plugin: id } satisfies RenderRequest);
+  }
+
   private request(make: (id: number) => RenderRequest): Promise<RenderResult[]> {
     if (this.closed) return Promise.reject(new Error('the render threads are closed'));
     const thread = this.pick();

@@ -11,7 +11,7 @@ import { loadPluginFromDir } from '../plugins/load-plugin';
 import { eachLimit } from '../render/each-limit';
 import { rawConfigCopier } from '../render/prepare-raw-config';
 import { isWriteFailure } from './write-failure';
-import type { RenderReply, RenderRequest, RenderResult } from './render-protocol';
+import type { ConfigureRequest, RenderReply, RenderRequest, RenderResult } from './render-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('render-worker runs as a worker thread only');
@@ -40,7 +40,7 @@ async function closeQuietly(plugin: Promise<ProvdPlugin>): Promise<void> {
   }
 }
 
-function pluginFor(request: RenderRequest): Promise<ProvdPlugin> {
+function pluginFor(request: ConfigureRequest): Promise<ProvdPlugin> {
   const { spec } = request;
   const current = plugins.get(spec.id);
   if (current && current.key === spec.key) return current.plugin;
@@ -64,7 +64,7 @@ function pluginFor(request: RenderRequest): Promise<ProvdPlugin> {
   return plugin;
 }
 
-async function configure(request: RenderRequest): Promise<RenderResult[]> {
+async function configure(request: ConfigureRequest): Promise<RenderResult[]> {
   const plugin = await pluginFor(request);
   const copiers = request.raws.map((raw: RawConfig) => rawConfigCopier(raw));
   const results: RenderResult[] = new Array(request.devices.length);
@@ -95,6 +95,12 @@ try {
 }
 
 port.on('message', (request: RenderRequest) => {
+  if (request.type === 'forget') {
+    const current = plugins.get(request.plugin);
+    plugins.delete(request.plugin);
+    if (current) void closeQuietly(current.plugin);
+    return;
+  }
   configure(request).then(
     (results) => port.postMessage({ type: 'configured', id: request.id, results } satisfies RenderReply),
     (err: unknown) => port.postMessage({ type: 'failed', id: request.id, reason: reasonOf(err) } satisfies RenderReply),

@@ -109,7 +109,7 @@ async function api(port, method, path, body) {
 /** The node options the host's systemd unit runs it with (`Environment=NODE_OPTIONS=...`): the host as deployed. */
 async function unitNodeOptions() {
   const unit = await readFile(join(root, 'packages/host/systemd/provd.service'), 'utf8');
-  return (/^Environment=NODE_OPTIONS=(.*)$/m.exec(unit)?.[1] ?? '').split(' ').filter(Boolean);
+  return (/^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit)?.[1] ?? '').split(' ').filter(Boolean);
 }
 
 /** Starts the host process (modules loaded, host not started yet); `call(cmd)` sends one command and resolves to its answer. */

@@ -43,14 +43,22 @@ function standardInfo(request: unknown, type: string): DevInfo {
  */
 export const standardExtractor: DeviceInfoExtractor = {
   async extract(request, type) {
-    const all = standardInfo(request, type) as Record<string, unknown>;
-    const info: Record<string, unknown> = {};
-    let found = false;
-    for (const key of Object.keys(all)) {
-      if (all[key] === undefined) continue;
-      info[key] = all[key];
-      found = true;
-    }
-    return found ? (info as DevInfo) : undefined;
+    return standardDevInfo(request, type);
   },
 };
+
+/**
+ * What {@link standardExtractor} finds, at once: the defined values of the request's standard information, or
+ * `undefined` when there are none (the host extractor calls it on every request, without a promise).
+ */
+export function standardDevInfo(request: unknown, type: string): DevInfo | undefined {
+  const all = standardInfo(request, type) as Record<string, unknown>;
+  const info: Record<string, unknown> = {};
+  let found = false;
+  for (const key of Object.keys(all)) {
+    if (all[key] === undefined) continue;
+    info[key] = all[key];
+    found = true;
+  }
+  return found ? (info as DevInfo) : undefined;
+}

@@ -3,7 +3,7 @@ import type { DevInfo, RequestType } from '@provd/sdk';
 import type { ComposeOptions } from './compose';
 import type { DeviceInfoExtractor } from '@provd/sdk';
 import { copyDefined, mergeByVote } from './merge';
-import { standardDevInfo } from './standard-extractor';
+import { addStandardInfo } from './standard-extractor';
 
 /**
  * The identification extractor the host uses for one request type (contract §3.2 default wiring): the plugins'
@@ -50,8 +50,8 @@ export function createHostExtractor<T extends RequestType>(
         }
         if (results.length > 0) found = copyDefined(mergeByVote(results), merged);
       }
-      const standard = standardDevInfo(request, type);
-      if (standard !== undefined) found = copyDefined(standard, merged) || found;
+      // the standard information overrides the plugins' (set on the merge at once)
+      found = addStandardInfo(request, type, merged) || found;
       return found ? (merged as DevInfo) : undefined;
     },
   };

@@ -23,13 +23,21 @@ export const mergeLastSeen: DevInfoMerger = (results) => {
   return merged as DevInfo;
 };
 
-/** Copies the defined values of `info` into `into` (every request goes through here: no intermediate arrays). */
-function copyDefined(info: DevInfo, into: Record<string, unknown>): void {
+/**
+ * Copies the defined values of `info` into `into` (every request goes through here: no intermediate arrays); tells
+ * whether there was any.
+ */
+export function copyDefined(info: DevInfo, into: Record<string, unknown>): boolean {
   const from = info as Record<string, unknown>;
+  let any = false;
   for (const key of Object.keys(from)) {
     const value = from[key];
-    if (value !== undefined && key !== '__proto__') into[key] = value;
+    if (value !== undefined && key !== '__proto__') {
+      into[key] = value;
+      any = true;
+    }
   }
+  return any;
 }
 
 /**

@@ -13,20 +13,30 @@ function macOrUndefined(value: string | undefined): string | undefined {
   }
 }
 
-/** What the standard extractor learns from a request of each type. */
-function standardInfo(request: unknown, type: string): DevInfo {
+/**
+ * Sets on `into` what the standard extractor learns from a request of each type (its defined values only, IP then
+ * MAC); tells whether there was any.
+ */
+export function addStandardInfo(request: unknown, type: string, into: Record<string, unknown>): boolean {
+  let ip: string | undefined;
+  let mac: string | undefined;
   switch (type) {
     case 'dhcp': {
       const dhcp = request as Partial<DhcpRequest>;
-      return { ip: ipv4Address(dhcp.ip), mac: macOrUndefined(dhcp.mac) };
+      ip = ipv4Address(dhcp.ip);
+      mac = macOrUndefined(dhcp.mac);
+      break;
     }
     case 'http':
-      return { ip: ipv4Address((request as Partial<HttpRequest>).clientIp) };
+      ip = ipv4Address((request as Partial<HttpRequest>).clientIp);
+      break;
     case 'tftp':
-      return { ip: ipv4Address((request as Partial<TftpRequest>).address?.ip) };
-    default:
-      return {};
+      ip = ipv4Address((request as Partial<TftpRequest>).address?.ip);
+      break;
   }
+  if (ip !== undefined) into.ip = ip;
+  if (mac !== undefined) into.mac = mac;
+  return ip !== undefined || mac !== undefined;
 }
 
 /**
@@ -43,14 +53,15 @@ function standardInfo(request: unknown, type: string): DevInfo {
  */
 export const standardExtractor: DeviceInfoExtractor = {
   async extract(request, type) {
-    const all = standardInfo(request, type) as Record<string, unknown>;
-    const info: Record<string, unknown> = {};
-    let found = false;
-    for (const key of Object.keys(all)) {
-      if (all[key] === undefined) continue;
-      info[key] = all[key];
-      found = true;
-    }
-    return found ? (info as DevInfo) : undefined;
+    return standardDevInfo(request, type);
   },
 };
+
+/**
+ * What {@link standardExtractor} finds, at once: the defined values of the request's standard information, or
+ * `undefined` when there are none (the host extractor calls it on every request, without a promise).
+ */
+export function standardDevInfo(request: unknown, type: string): DevInfo | undefined {
+  const info: Record<string, unknown> = {};
+  return addStandardInfo(request, type, info) ? (info as DevInfo) : undefined;
+}

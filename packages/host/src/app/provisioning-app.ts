@@ -239,12 +239,8 @@ export class ProvisioningApp {
   }
 
   /** Routes an HTTP request: the tftpboot folder of the device's plugin, 404 otherwise, 429 when rate-limited. */
-  async httpRoute(request: ProvisioningHttpRequest): Promise<HttpRoute> {
-    const location = await this.requests.locateFile(request, 'http', request.tenantUuid);
-    const route: HttpRoute = 'refused' in location ? { status: 429, message: 'too many requests' } : 'unknown' in location ? { status: 404, message: 'not found' } : { root: location.root };
-    if (location.device !== undefined) route.device = location.device;
-    if (location.plugin !== undefined) route.plugin = location.plugin;
-    return route;
+  httpRoute(request: ProvisioningHttpRequest): Promise<HttpRoute> {
+    return this.requests.locateFile(request, 'http', request.tenantUuid).then(routeOf);
   }
 
   /** Answers a TFTP read: the file from the device's plugin's tftpboot folder, or an error. */
@@ -265,4 +261,12 @@ export class ProvisioningApp {
 /** The device and plugin ids of a file location (for the access log). */
 function identityOf(location: FileLocation): { device?: string; plugin?: string } {
   return { ...(location.device !== undefined ? { device: location.device } : {}), ...(location.plugin !== undefined ? { plugin: location.plugin } : {}) };
+}
+
+/** The HTTP route of a file location: the folder to read from, or the status to answer. */
+function routeOf(location: FileLocation): HttpRoute {
+  const route: HttpRoute = 'refused' in location ? { status: 429, message: 'too many requests' } : 'unknown' in location ? { status: 404, message: 'not found' } : { root: location.root };
+  if (location.device !== undefined) route.device = location.device;
+  if (location.plugin !== undefined) route.plugin = location.plugin;
+  return route;
 }

@@ -21,7 +21,8 @@ function deepFreeze<T>(value: T): Readonly<T> {
  * before answering from here. Misses are not kept, and at most `max` devices are.
  */
 export class RecentDevices {
-  private readonly found = new Map<string, Readonly<Device>>();
+  /** By key, then value (no key-and-value string to build and hash per look-up). */
+  private readonly found = { mac: new Map<string, Readonly<Device>>(), sn: new Map<string, Readonly<Device>>(), uuid: new Map<string, Readonly<Device>>() };
   private generation = 0;
 
   /** Follows the device writes of `store`. */
@@ -36,18 +37,25 @@ export class RecentDevices {
 
   /** How many devices are held. */
   get size(): number {
-    return this.found.size;
+    return this.found.mac.size + this.found.sn.size + this.found.uuid.size;
   }
 
   /** Forgets every device. */
   forget(): void {
     this.generation++;
-    this.found.clear();
+    this.clear();
+  }
+
+  /** Drops every device held (without telling the reads in flight). */
+  private clear(): void {
+    this.found.mac.clear();
+    this.found.sn.clear();
+    this.found.uuid.clear();
   }
 
   /** The device held for `key` = `value`, if any (shared and frozen). */
   held(key: RecentKey, value: string): Readonly<Device> | undefined {
-    return this.found.get(`${key}\0${value}`);
+    return this.found[key].get(value);
   }
 
   /**
@@ -57,12 +65,11 @@ export class RecentDevices {
   async first(key: RecentKey, value: string, read: () => Promise<Device | undefined>): Promise<Readonly<Device> | undefined> {
     const held = this.held(key, value);
     if (held) return held;
-    const slot = `${key}\0${value}`;
     const generation = this.generation;
     const device = await read();
     if (device === undefined || generation !== this.generation) return device;
-    if (this.found.size >= this.max) this.found.clear();
-    this.found.set(slot, deepFreeze(device));
+    if (this.size >= this.max) this.clear();
+    this.found[key].set(value, deepFreeze(device));
     return device;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlugin, type RawConfig, type RequestType } from '@provd/sdk';
-import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, updateDeviceInfo, type DeviceLookup } from '../identification/index';
+import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, changesDeviceInfo, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import { newRecordId } from '../store/records';
 import type { DocumentWrite } from '../store/store';
@@ -21,6 +21,23 @@ export interface ProcessResult {
   refused?: boolean;
   /** Set when a sensitive file is refused to a request not entitled to it (answered as not found). */
   denied?: boolean;
+}
+
+/** A known device whose request changes nothing, and whether the file it asks for is sensitive. */
+interface Known {
+  device: Device;
+  sensitive: boolean;
+}
+
+/** One request as the pipeline sees it once extracted: what it told, and what it asks for. */
+interface Asked {
+  devInfo: DevInfo;
+  type: RequestType;
+  tenantUuid: string | undefined;
+  /** The key its identity lock is taken by. */
+  identity: string;
+  filename: string | undefined;
+  path: string | undefined;
 }
 
 /**
@@ -82,13 +99,32 @@ export class RequestProcessing {
    * again: the usual request) is answered from the device as read, without its locks ({@link RequestProcessing.unchanged});
    * every other runs under the lock of its identity, then of its device.
    */
-  async process(request: AnyRequest, type: RequestType, tenantUuid?: string): Promise<ProcessResult> {
-    const devInfo: DevInfo = (await this.app.plugins.extractor(type).extract(request as never, type)) ?? {};
+  process(request: AnyRequest, type: RequestType, tenantUuid?: string): Promise<ProcessResult> {
+    return this.app.plugins
+      .extractor(type)
+      .extract(request as never, type)
+      .then((devInfo) => this.identified(request, type, tenantUuid, devInfo ?? {}));
+  }
+
+  /**
+   * {@link RequestProcessing.process} once the request's information is extracted: at once (no promise) for a known
+   * device whose request changes nothing and needs no pending reconfiguration (the usual request).
+   */
+  private identified(request: AnyRequest, type: RequestType, tenantUuid: string | undefined, devInfo: DevInfo): ProcessResult | Promise<ProcessResult> {
     const filename = requestFilename(request, type);
     const path = requestPath(request, type);
-    const clientIp = devInfo.ip ?? '';
     const identity = devInfo.mac ?? devInfo.sn ?? devInfo.uuid ?? devInfo.ip ?? 'anonymous';
-    const known = await this.unchanged(devInfo, type, tenantUuid, identity, filename, path);
+    const asked: Asked = { devInfo, type, tenantUuid, identity, filename, path };
+    const unchanged = this.unchanged(asked);
+    // answered at once from a device found lately (the usual request): no promise to wait on
+    if (unchanged instanceof Promise) return unchanged.then((known) => this.knownOrLocked(known, asked));
+    return this.knownOrLocked(unchanged, asked);
+  }
+
+  /** The end of {@link RequestProcessing.identified}: the `known` device answered, else the locked path. */
+  private knownOrLocked(known: Known | undefined, asked: Asked): ProcessResult | Promise<ProcessResult> {
+    const { devInfo, type, tenantUuid, identity, filename, path } = asked;
+    const clientIp = devInfo.ip ?? '';
     if (known) {
       const { device, sensitive } = known;
       const outcome = this.app.options.onIdentified;
@@ -154,25 +190,26 @@ export class RequestProcessing {
    * device was read (a change in flight, whose outcome the locked path waits for). Nothing is written and nothing
    * is logged here: the caller records the request once it takes this path.
    */
-  private async unchanged(
-    devInfo: DevInfo,
-    type: RequestType,
-    tenantUuid: string | undefined,
-    identity: string,
-    filename: string | undefined,
-    path: string | undefined,
-  ): Promise<{ device: Device; sensitive: boolean } | undefined> {
+  private unchanged(asked: Asked): Known | undefined | Promise<Known | undefined> {
+    const { devInfo, type } = asked;
     const locks = this.app.deviceLock.started;
-    if (this.identityLock.isBusy(identity)) return undefined;
-    // the device as stored (found lately, unless DHCP: its caller may change what it gets); changed below, on a
-    // copy of its own, only to tell whether the request changes it
+    if (this.identityLock.isBusy(asked.identity)) return undefined;
+    // the device as stored (found lately, unless DHCP: its caller may change what it gets), shared: nothing here
+    // changes it, the checks only tell whether the request would
     const held = type !== 'dhcp' && devInfo.mac !== undefined ? this.recent.held('mac', devInfo.mac) : undefined;
+    if (held !== undefined) return this.unchangedFrom(held, locks, asked);
     // a device found by IP alone has no MAC (the MAC look-up would have found it): a request telling one records it,
     // so it is no request that changes nothing, and the IP look-up is left to the locked path
-    const found = held ?? (await retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined));
-    const plugin = this.app.plugins.get(found?.plugin);
-    if (!found || !plugin || found.config === undefined) return undefined;
-    const device: Device = { ...found };
+    return retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined).then((found) =>
+      found === undefined ? undefined : this.unchangedFrom(found, locks, asked),
+    );
+  }
+
+  /** {@link RequestProcessing.unchanged} once the device is found (`locks`: the device locks started before). */
+  private unchangedFrom(device: Readonly<Device>, locks: number, asked: Asked): Known | undefined | Promise<Known | undefined> {
+    const { devInfo, type, tenantUuid, identity, filename, path } = asked;
+    const plugin = this.app.plugins.get(device.plugin);
+    if (!plugin || device.config === undefined) return undefined;
     const sensitive = path !== undefined && RequestProcessing.isSensitiveTo(plugin, path);
     if (sensitive && !this.maySendSensitive(device, type, tenantUuid, devInfo.ip ?? '')) return undefined;
     let info = devInfo;
@@ -182,11 +219,17 @@ export class RequestProcessing {
       const { ip: _ip, ...withoutIp } = devInfo;
       info = withoutIp;
     }
-    if (updateDeviceInfo(device, info)) return undefined;
-    const tracked = this.trackRemoteState(device, filename);
-    if (tracked === true || (tracked !== false && (await tracked))) return undefined;
+    if (changesDeviceInfo(device, info)) return undefined;
+    const tracked = this.trackRemoteState(device, filename, false);
+    if (tracked === true) return undefined;
+    if (tracked === false) return this.quiet(device, sensitive, locks, identity);
+    return tracked.then((changes) => (changes ? undefined : this.quiet(device, sensitive, locks, identity)));
+  }
+
+  /** The known device, unless a lock was taken for its identity or for any device since `locks` (a change in flight). */
+  private quiet(device: Readonly<Device>, sensitive: boolean, locks: number, identity: string): Known | undefined {
     const quiet = this.app.deviceLock.started === locks && !this.app.deviceLock.isBusy(device.id) && !this.identityLock.isBusy(identity);
-    return quiet ? { device, sensitive } : undefined;
+    return quiet ? { device: device as Device, sensitive } : undefined;
   }
 
   /** Whether a request is trusted to speak for `device` (its IP may move other devices' away). */
@@ -203,7 +246,8 @@ export class RequestProcessing {
     // Only a trusted request takes an IP from other devices (an unauthenticated one never moves a known device's).
     const moves = trust && devInfo.ip && !this.app.options.nat && device.ip === devInfo.ip;
     // A recorded change (a config edit, a plugin upgrade) has not reached this device yet: configure it first.
-    if (moves || this.app.reconfigurer.isStale(device as Device & { id: string })) return this.servedAfter(device, moves ? devInfo.ip : undefined);
+    // (on a copy: the device may be one found lately, shared and frozen)
+    if (moves || this.app.reconfigurer.isStale(device as Device & { id: string })) return this.servedAfter({ ...device }, moves ? devInfo.ip : undefined);
     const served = this.app.plugins.get(device.plugin);
     return served ? { device, plugin: served } : { device };
   }
@@ -223,8 +267,18 @@ export class RequestProcessing {
   }
 
   /** Processes an HTTP or TFTP request and tells where its file is to be read from. */
-  async locateFile(request: AnyRequest, type: 'http' | 'tftp', tenantUuid?: string): Promise<FileLocation> {
-    const result = await this.process(request, type, tenantUuid);
+  locateFile(request: AnyRequest, type: 'http' | 'tftp', tenantUuid?: string): Promise<FileLocation> {
+    return this.app.plugins
+      .extractor(type)
+      .extract(request as never, type)
+      .then((devInfo) => {
+        const result = this.identified(request, type, tenantUuid, devInfo ?? {});
+        return result instanceof Promise ? result.then(RequestProcessing.location) : RequestProcessing.location(result);
+      });
+  }
+
+  /** Where the file of a request with `result` is to be read from. */
+  private static location(result: ProcessResult): FileLocation {
     const location: FileLocation = result.refused ? { refused: true } : result.denied || !result.plugin ? { unknown: true } : { root: result.plugin.tftpbootDir };
     if (result.device) location.device = result.device.id;
     if (result.plugin) location.plugin = result.plugin.id;
@@ -327,7 +381,7 @@ export class RequestProcessing {
         changed = true;
       }
     }
-    changed = (await this.trackRemoteState(device, filename)) || changed;
+    changed = (await this.trackRemoteState(device, filename, true)) || changed;
     if (!changed && !isNew) return device;
     const stored = await this.configuration.replaceDevice(old, device, extra);
     if (extra.length > 0) this.rawConfigs.invalidate();
@@ -363,9 +417,10 @@ export class RequestProcessing {
 
   /**
    * Records the SIP user of line 1 when the device fetches its plugin's trigger file (contract §3.8); tells if it
-   * changed (at once when the device's config is flattened already, the usual case).
+   * changed (at once when the device's config is flattened already, the usual case). `record` false: only tells,
+   * changing nothing.
    */
-  private trackRemoteState(device: Device, filename: string | undefined): boolean | Promise<boolean> {
+  private trackRemoteState(device: Readonly<Device>, filename: string | undefined, record: boolean): boolean | Promise<boolean> {
     if (!filename || !device.configured || !device.config) return false;
     const plugin = this.app.plugins.get(device.plugin);
     let trigger: string | undefined;
@@ -376,15 +431,15 @@ export class RequestProcessing {
     }
     if (!trigger || trigger !== filename) return false;
     const flat = this.rawConfigs.flatNow(device.config);
-    if (flat !== false) return RequestProcessing.recordRemoteUser(device, flat);
-    return this.rawConfigs.cachedFlat(device.config).then((later) => RequestProcessing.recordRemoteUser(device, later));
+    if (flat !== false) return RequestProcessing.recordRemoteUser(device, flat, record);
+    return this.rawConfigs.cachedFlat(device.config).then((later) => RequestProcessing.recordRemoteUser(device, later, record));
   }
 
-  /** Sets the remote-state SIP user of `device` from line 1 of its flattened config; tells if it changed. */
-  private static recordRemoteUser(device: Device, flat: RawConfig | undefined): boolean {
+  /** Sets (when `record`) the remote-state SIP user of `device` from line 1 of its flattened config; tells if it changes. */
+  private static recordRemoteUser(device: Readonly<Device>, flat: RawConfig | undefined, record: boolean): boolean {
     const username = flat?.sip_lines?.['1']?.username;
     if (typeof username !== 'string' || username === '' || username === device.remote_state_sip_username) return false;
-    device.remote_state_sip_username = username;
+    if (record) (device as Device).remote_state_sip_username = username;
     return true;
   }
 }

@@ -145,6 +145,8 @@ export class ServedFileCache {
   private readonly maxWatchedFolders: number;
   private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
+  /** A short id per served root (the plugins' folders: a handful), so that an entry key is short to build and hash. */
+  private readonly rootIds = new Map<string, string>();
   /** Entry keys by watched path (file paths and folder paths). */
   private readonly byPath = new Map<string, Set<string>>();
   private readonly watchers = new Map<string, FSWatcher>();
@@ -162,6 +164,13 @@ export class ServedFileCache {
     this.now = options.now ?? Date.now;
   }
 
+  /** The key of the entry of `name` inside `root`. */
+  private keyOf(root: string, name: string): string {
+    let id = this.rootIds.get(root);
+    if (id === undefined) this.rootIds.set(root, (id = `${this.rootIds.size}\0`));
+    return id + name;
+  }
+
   /** How many files are held in memory. */
   get size(): number {
     return this.entries.size;
@@ -175,7 +184,7 @@ export class ServedFileCache {
   async lookup(root: string, name: string): Promise<ServedLookup> {
     const cached = this.held(root, name);
     if (cached) return { ok: true, cached };
-    const key = `${root}\0${name}`;
+    const key = this.keyOf(root, name);
     return this.check(key, root, name, this.entries.get(key), this.now());
   }
 
@@ -185,7 +194,7 @@ export class ServedFileCache {
    * tells.
    */
   held(root: string, name: string): CachedFile | undefined {
-    const key = `${root}\0${name}`;
+    const key = this.keyOf(root, name);
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     const now = this.now();

@@ -14,4 +14,4 @@ export { pluginExtractor } from './plugin-extractor';
 export { requestFilename, requestPath } from './request-filename';
 export { retrieveDevice } from './retrieve-device';
 export type { DeviceLookup } from './retrieve-device';
-export { updateDeviceInfo } from './update-device-info';
+export { changesDeviceInfo, updateDeviceInfo } from './update-device-info';

@@ -35,5 +35,7 @@ export function requestPath(request: AnyRequest, type: RequestType): string | un
     }
   } else if (type === 'tftp') path = (request as { filename: string }).filename;
   else return undefined;
-  return (path.startsWith('/') ? path.replace(/^\/+/, '') : path) || undefined;
+  let start = 0;
+  while (path.charCodeAt(start) === 0x2f) start++; // the leading slashes
+  return (start === 0 ? path : path.slice(start)) || undefined;
 }

@@ -9,12 +9,26 @@ const INFO_KEYS = ['mac', 'sn', 'ip', 'uuid', 'vendor', 'model', 'version'] as c
  * `devInfo` are copied only when they start with `X_` and the device lacks them. Returns whether anything changed.
  */
 export function updateDeviceInfo(device: Device, devInfo: DevInfo): boolean {
+  return applyDeviceInfo(device, devInfo, true);
+}
+
+/**
+ * Whether {@link updateDeviceInfo} would change `device` (shared and frozen, say) with what a request told; changes
+ * nothing.
+ */
+export function changesDeviceInfo(device: Readonly<Device>, devInfo: DevInfo): boolean {
+  return applyDeviceInfo(device as Device, devInfo, false);
+}
+
+/** {@link updateDeviceInfo} when `write`, else only whether it would change anything (telling at the first change). */
+function applyDeviceInfo(device: Device, devInfo: DevInfo, write: boolean): boolean {
   const target = device as unknown as Record<string, unknown>;
   let changed = false;
   for (const key of INFO_KEYS) {
     const value = devInfo[key];
     if (typeof value !== 'string' || value === '' || target[key] === value) continue;
     if (key === 'ip' || key === 'version' || target[key] === undefined) {
+      if (!write) return true;
       target[key] = value;
       changed = true;
     }
@@ -23,6 +37,7 @@ export function updateDeviceInfo(device: Device, devInfo: DevInfo): boolean {
   for (const key of Object.keys(told)) {
     const value = told[key];
     if (key.startsWith('X_') && target[key] === undefined && value !== undefined) {
+      if (!write) return true;
       target[key] = structuredClone(value);
       changed = true;
     }

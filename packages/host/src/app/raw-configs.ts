@@ -77,17 +77,16 @@ export class RawConfigs {
   }
 
   private cachedDoc(key: string, read: () => Promise<StoredConfig | undefined>): Promise<StoredConfig | undefined> {
-    let doc = this.docCache.get(key);
-    if (doc) return doc;
+    const cached = this.docCache.get(key);
+    if (cached) return cached;
     if (this.docCache.size > 10_000) this.docCache.clear();
     const generation = this.generation;
-    doc = read();
+    const doc = read();
     this.docCache.set(key, doc);
     // read while a config changed: not kept (it may be the old one)
-    const kept = doc;
     void doc.then(
-      () => generation !== this.generation && this.docCache.get(key) === kept && this.docCache.delete(key),
-      () => this.docCache.get(key) === kept && this.docCache.delete(key),
+      () => generation !== this.generation && this.docCache.get(key) === doc && this.docCache.delete(key),
+      () => this.docCache.get(key) === doc && this.docCache.delete(key),
     );
     return doc;
   }

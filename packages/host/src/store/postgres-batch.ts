@@ -91,7 +91,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     'BEGIN',
     `SELECT pg_advisory_xact_lock(${lit(options.lock)})`,
     ...kinds.map((kind) => `SELECT id, rev FROM ${kind} WHERE id = ANY(${array([...wanted.get(kind)!], 'text')}) FOR UPDATE`),
-    ...uniqueQueries.map(({ kind, key }) => `SELECT id, ${key} AS value FROM ${kind} WHERE ${key} = ANY(${array([...uniqueWanted.get(`${kind}\u0000${key}`)!.values], 'text')})`),
+    ...uniqueQueries.map(({ kind, key, values }) => `SELECT id, ${key} AS value FROM ${kind} WHERE ${key} = ANY(${array([...values], 'text')})`),
     `SELECT array(SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, ${jobCount})) AS ids`,
     `SELECT array(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, ${batch.length})) AS ids`,
   ];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import type { TableColumns } from './sql-selector';
 import type { DocumentKind, StoreChange, WriteExpectation } from './store';
@@ -114,6 +115,6 @@ export function uniqueValues(kind: DocumentKind, doc: Record<string, unknown>, u
 }
 
 /** `PROVD_HOST_DUPLICATE_KEY`: `key` = `value` of document `id` is already the one of document `other`. */
-export function duplicateKey(kind: DocumentKind, id: string, key: string, value: string, other: string): Error {
+export function duplicateKey(kind: DocumentKind, id: string, key: string, value: string, other: string): ProvdError {
   return hostError('PROVD_HOST_DUPLICATE_KEY', { kind: kindName(kind), id, key, value, other });
 }

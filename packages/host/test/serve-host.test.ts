@@ -97,3 +97,20 @@ describe('provd serve synchronizing phones straight over SIP/UDP', () => {
     await expect(host.app.standardSynchronize(stranger)).rejects.toMatchObject({ code: 'PROVD_SYNC_FAILED' });
   });
 });
+
+describe('provd serve with the HTTP fast path off', () => {
+  it('hands every request to Node\'s HTTP server with httpFastPath false, and answers the same', async () => {
+    dir = await testdir({});
+    const answers: string[] = [];
+    for (const httpFastPath of [undefined, false]) {
+      host = await startHost({ pluginsDir: dir.join('plugins'), dataDir: dir.join(`data-${String(httpFastPath)}`), httpPort: 0, tftpPort: 0, apiPort: 0, sync: 'none', log: () => undefined, ...(httpFastPath === false && { httpFastPath }) });
+      expect(host.httpFastPath).toBe(httpFastPath !== false);
+      const res = await fetch(`http://127.0.0.1:${host.ports.http}/Digium/000fd3054848.cfg`);
+      answers.push(`${res.status} ${res.headers.get('content-type')} ${await res.text()}`);
+      await host.close();
+      host = undefined;
+    }
+    expect(answers[0]).toMatch(/^404 /);
+    expect(answers[1]).toBe(answers[0]);
+  });
+});

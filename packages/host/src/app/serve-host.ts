@@ -56,6 +56,12 @@ export interface ServeHostOptions {
   ops?: { host?: string; port?: number };
   /** One log line per phone request (HTTP, HTTPS, TFTP). @defaultValue true when `logger` is given */
   accessLog?: boolean;
+  /**
+   * Plain GET and HEAD requests on the HTTP listener are read and answered by provd's own HTTP/1.1 code, every other
+   * request is handed to Node's HTTP server; `false` hands every request to Node's (HTTPS always uses Node's).
+   * @defaultValue true
+   */
+  httpFastPath?: boolean;
   /** The structured logs; when given, `log` and `securityLog` are taken from it. */
   logger?: HostLogger;
   /** The number of reverse proxies in front of the HTTP server (X-Forwarded-For). @defaultValue 0 */
@@ -128,6 +134,8 @@ export interface RunningHost {
   metrics: HostMetrics;
   /** The API's authentication mode, as announced at start. */
   apiMode: string;
+  /** Whether the HTTP listener reads plain GET and HEAD requests itself (see {@link ServeHostOptions.httpFastPath}). */
+  httpFastPath: boolean;
   /** Reads the HTTPS certificate and key again (SIGHUP); the old ones stay in use when that fails. */
   reload(): Promise<void>;
   /**
@@ -208,6 +216,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     route,
     log,
     onResponse: access.http('http'),
+    fastPath: options.httpFastPath ?? true,
   });
   const https = options.https
     ? new ProvisioningHttpServer({
@@ -377,6 +386,7 @@ export async function startHost(options: ServeHostOptions): Promise<RunningHost>
     ports,
     metrics,
     apiMode,
+    httpFastPath: http.fastPath,
     async reload() {
       if (https && options.https) https.setSecureContext(await options.https.tls());
     },

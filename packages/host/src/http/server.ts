@@ -160,6 +160,11 @@ export class ProvisioningHttpServer {
     if (!options.https && options.fastPath !== false) this.fastHost = this.useFastPath(this.server);
   }
 
+  /** Whether plain GET and HEAD requests are read by the fast path (plain HTTP with `fastPath` not `false`). */
+  get fastPath(): boolean {
+    return this.fastHost !== undefined;
+  }
+
   /** How often timeouts are checked: often enough for the shortest of them to be kept within a fifth of it. */
   private get checkEveryMs(): number {
     return Math.min(1_000, Math.max(50, Math.min(this.headersTimeoutMs, this.keepAliveTimeoutMs) / 5));

@@ -84,6 +84,8 @@ export interface ServeSettings {
   log_file?: string;
   /** One log line per phone request. */
   access_log: boolean;
+  /** Plain GET and HEAD requests answered by provd's own HTTP/1.1 reader. */
+  http_fast_path: boolean;
   /** File of the security lines; the JSON log when absent. */
   security_log?: string;
   /** Seconds a stop waits for requests in flight. */

@@ -82,12 +82,13 @@ async function serve(options: Record<string, unknown>, io: CliIo): Promise<void>
         https: s.https_port === undefined || !files.tls ? undefined : { port: s.https_port, tls: files.tls, clientCert: s.tls_client_cert },
         ops: { host: s.ops_host, port: s.ops_port },
         accessLog: s.access_log,
+        httpFastPath: s.http_fast_path,
         logger: logs,
         version: VERSION,
       }),
     onListening: (ports) => {
       if (options.json) writeJson(io, ports);
-      else logs.log.info({ ports }, `serving HTTP on port ${ports.http}, TFTP on port ${ports.tftp}, API on port ${ports.api}, health and metrics on port ${ports.ops}${ports.https === undefined ? '' : `, HTTPS on port ${ports.https}`}`);
+      else logs.log.info({ ports }, `serving HTTP on port ${ports.http}, TFTP on port ${ports.tftp}, API on port ${ports.api}, health and metrics on port ${ports.ops}${ports.https === undefined ? '' : `, HTTPS on port ${ports.https}`}${s.http_fast_path ? '' : ' (HTTP fast path off: http_fast_path is false)'}`);
     },
   });
 }

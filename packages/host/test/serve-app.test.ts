@@ -141,6 +141,35 @@ describe('devices and configs', () => {
     expect((await app.devices.get(d.id))?.configured).toBe(true);
   });
 
+  it('configures nothing with a plugin once its uninstall began: a device changed meanwhile is stored not configured', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
+    const first = await app.insertDevice({ mac: '00:11:22:33:44:01', plugin: 'acme-1', config: 'c' });
+    const second = await app.insertDevice({ mac: '00:11:22:33:44:02', plugin: 'acme-1', config: 'c' });
+    await app.reconfigurer.idle();
+    const leaving = plugin();
+    let open!: () => void;
+    leaving.deconfigureGate = new Promise((resolve) => (open = resolve));
+    const since = leaving.calls.length;
+    const uninstalled = app.uninstallPlugin('acme-1');
+    while (!leaving.calls.slice(since).some(([call]) => call === 'deconfigure')) await new Promise((r) => setTimeout(r, 5));
+    // the uninstall waits in the deconfigure of one device; the other one changes, which records a device job
+    const [waiting] = leaving.calls.slice(since).find(([call]) => call === 'deconfigure')!.slice(1) as string[];
+    const changed = waiting === first.id ? second : first;
+    const stored = await app.updateDevice({ ...(await app.devices.get(changed.id)), version: '9' });
+    expect(stored.configured).toBe(false);
+    await new Promise((r) => setTimeout(r, 150)); // past the hold-back of one-device jobs
+    open();
+    await uninstalled;
+    await app.reconfigurer.idle();
+    const after = leaving.calls.slice(since).map(([call]) => call);
+    expect(after).not.toContain('configure');
+    expect(after.at(-1)).toBe('close');
+    expect((await app.devices.getMany([first.id, second.id])).map((d) => [d.configured, d.version])).toEqual(
+      [first, second].map((d) => [false, d.id === changed.id ? '9' : undefined]),
+    );
+    expect(host.loaded().has('acme-1')).toBe(false);
+  });
+
   it('synchronizes only configured devices, through their plugin', async () => {
     await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
     const d = await app.insertDevice({ mac: '00:11:22:33:44:55', plugin: 'acme-1', config: 'c' });

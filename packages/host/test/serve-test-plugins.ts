@@ -18,6 +18,8 @@ export class AcmePlugin implements ProvdPlugin {
   readonly calls: Call[] = [];
   /** When set, configure throws for devices with this model. */
   failModel?: string;
+  /** When set, deconfigure waits for it (after recording its call). */
+  deconfigureGate?: Promise<void>;
   readonly httpDevInfoExtractor: DeviceInfoExtractor<'http'> = {
     extract: async (req) => {
       const m = /^\/acme\/([0-9a-f]{12})\.cfg$/.exec(req.path);
@@ -61,6 +63,7 @@ export class AcmePlugin implements ProvdPlugin {
 
   async deconfigure(device: Device): Promise<void> {
     this.calls.push(['deconfigure', device.id]);
+    await this.deconfigureGate;
     await rm(join(this.tftpbootDir, 'acme', `${hex(device.mac ?? '')}.cfg`), { force: true });
   }
 

@@ -135,9 +135,8 @@ export class DeviceConfiguration {
     return prepared ? this.configurePrepared(device, prepared) : false;
   }
 
-  /** Removes the files of `device` through its plugin (a failure is logged). */
-  async deconfigure(device: Device): Promise<void> {
-    const plugin = this.app.plugins.get(device.plugin);
+  /** Removes the files of `device` through `plugin` (by default its loaded plugin; a failure is logged). */
+  async deconfigure(device: Device, plugin = this.app.plugins.get(device.plugin)): Promise<void> {
     if (!plugin) return;
     try {
       await plugin.deconfigure(structuredClone(device));
@@ -319,9 +318,12 @@ export class DeviceConfiguration {
     return new Error(result.reason);
   }
 
-  /** Deconfigures `device` when configured and stores it with `configured: false` (under its lock). */
-  async unconfigureLocked(device: Device): Promise<void> {
-    if (device.configured) await this.deconfigure(device);
+  /**
+   * Deconfigures `device` when configured (through `plugin`, by default its loaded plugin) and stores it with
+   * `configured: false` (under its lock).
+   */
+  async unconfigureLocked(device: Device, plugin?: ProvdPlugin): Promise<void> {
+    if (device.configured) await this.deconfigure(device, plugin ?? this.app.plugins.get(device.plugin));
     if (device.configured !== false) await this.app.store.put('devices', { ...device, configured: false } as Device & { id: string });
   }
 

@@ -10,6 +10,7 @@ import type { PluginHost } from './plugin-host';
 export class LoadedPlugins {
   private snapshot: { byId: ReadonlyMap<string, ProvdPlugin>; sorted: ProvdPlugin[] } | undefined;
   private readonly extractors = new Map<RequestType, DeviceInfoExtractor>();
+  private readonly leavingIds = new Set<string>();
 
   /** Reads the plugins of `host`, logging extractor failures to `log`. */
   constructor(
@@ -38,6 +39,28 @@ export class LoadedPlugins {
     return extractor;
   }
 
+  /**
+   * Marks plugin `id` as being uninstalled: from now on {@link LoadedPlugins.get}, {@link LoadedPlugins.sorted} and
+   * the extractors leave it out (nothing configures a device with it or associates one to it), while
+   * {@link LoadedPlugins.leaving} still reaches its instance to deconfigure its devices. {@link LoadedPlugins.stay}
+   * ends the mark.
+   */
+  leave(id: string): void {
+    this.leavingIds.add(id);
+    this.changed();
+  }
+
+  /** Ends the mark of {@link LoadedPlugins.leave} (the uninstall is over, done or failed). */
+  stay(id: string): void {
+    this.leavingIds.delete(id);
+    this.changed();
+  }
+
+  /** The loaded instance of plugin `id` while it is marked leaving, if any. */
+  leaving(id: string): ProvdPlugin | undefined {
+    return this.leavingIds.has(id) ? this.host.loaded().get(id) : undefined;
+  }
+
   /** Forgets what was derived from the loaded plugins (after a load, install or uninstall). */
   changed(): void {
     this.extractors.clear();
@@ -47,6 +70,7 @@ export class LoadedPlugins {
   private take(): { byId: ReadonlyMap<string, ProvdPlugin>; sorted: ProvdPlugin[] } {
     if (!this.snapshot) {
       const byId = new Map(this.host.loaded());
+      for (const id of this.leavingIds) byId.delete(id);
       this.snapshot = { byId, sorted: sortedById(byId.values()) };
     }
     return this.snapshot;

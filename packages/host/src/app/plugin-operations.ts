@@ -52,27 +52,31 @@ export class PluginOperations {
   }
 
   /**
-   * Deconfigures the devices of plugin `id`, then unloads and removes it. Devices keep their records. The background
-   * work pending first finishes (a device job held back for its burst, a reconfigure of the plugin's devices), so that
-   * none of it configures a device again after it was deconfigured here.
+   * Deconfigures the devices of plugin `id`, then unloads and removes it. Devices keep their records. The plugin is
+   * first marked leaving: nothing configures a device with it any more or associates a new device to it (a device
+   * changed meanwhile is stored not configured), and requests no longer reach it. The background work already under
+   * way first finishes (a device job held back for its burst, a reconfigure of the plugin's devices), so that none
+   * of it configures a device again after it was deconfigured here. A failed uninstall ends the mark.
    */
   async uninstall(id: string): Promise<void> {
-    await this.app.reconfigurer.idle();
-    for (let after: string | undefined; ; ) {
-      const ids = await this.app.devices.idsAfter({ plugin: id }, after, 256);
-      if (ids.length === 0) break;
-      for (const deviceId of ids) {
-        await this.app.deviceLock.run(deviceId, async () => {
-          const device = await this.app.devices.get(deviceId);
-          if (device) await this.configuration.unconfigureLocked(device);
-        });
-      }
-      after = ids[ids.length - 1];
-    }
+    this.app.plugins.leave(id);
     try {
+      await this.app.reconfigurer.idle();
+      const plugin = this.app.plugins.leaving(id);
+      for (let after: string | undefined; ; ) {
+        const ids = await this.app.devices.idsAfter({ plugin: id }, after, 256);
+        if (ids.length === 0) break;
+        for (const deviceId of ids) {
+          await this.app.deviceLock.run(deviceId, async () => {
+            const device = await this.app.devices.get(deviceId);
+            if (device) await this.configuration.unconfigureLocked(device, plugin);
+          });
+        }
+        after = ids[ids.length - 1];
+      }
       await this.app.options.plugins.uninstall(id);
     } finally {
-      this.app.plugins.changed();
+      this.app.plugins.stay(id);
       this.configuration.forgetPlugin(id);
     }
   }

@@ -88,6 +88,22 @@ describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (
     expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
   });
 
+  it('fsyncs nothing inside overlapping withoutFsync tasks until the last one ends, and again after them', async () => {
+    const { writer, synced } = recordingWriter(mode);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const long = withoutFsync(async () => {
+      await gate;
+      await writer.writeFile(dir.join('o/late.txt'), 'late');
+    });
+    await withoutFsync(() => writer.writeFile(dir.join('o/short.txt'), 'short'));
+    release();
+    await long;
+    expect(synced).toEqual([]);
+    await writer.writeFile(dir.join('o/after.txt'), 'after');
+    expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(1);
+  });
+
   it('fsyncs nothing inside withoutFsync (through awaits and nested calls), and again after it', async () => {
     const { writer, synced } = recordingWriter(mode);
     const inner = async () => {

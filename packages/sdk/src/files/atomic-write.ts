@@ -448,9 +448,19 @@ const durableWriter = new AtomicWriter();
  * // ... later, before recording that the device is done: flush the filesystem (e.g. `sync -f tftpbootDir`)
  * ```
  */
-export function withoutFsync<T>(task: () => Promise<T>): Promise<T> {
-  return deferred.run(true, task);
+export async function withoutFsync<T>(task: () => Promise<T>): Promise<T> {
+  tasksWithoutFsync++;
+  try {
+    return await deferred.run(true, task);
+  } finally {
+    // Node 20 keeps its promise hooks on for the whole process while a context store is enabled: every promise of
+    // every request would pay them. Off once no task is left (a write a task left running then fsyncs).
+    if (--tasksWithoutFsync === 0) deferred.disable();
+  }
 }
+
+/** How many {@link withoutFsync} tasks are running. */
+let tasksWithoutFsync = 0;
 
 /**
  * Replaces `path` with `data` atomically: readers see either the old file or the whole new one, never a part.

@@ -35,6 +35,27 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const step = (what) => process.stderr.write(`scale: ${what}\n`);
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
+/**
+ * When this benchmark last deleted many files (a run's folder), `performance.now()`. On an ext4 without a journal
+ * (this machine's `/`), the inode allocator skips every free inode deleted in the last ~30 s, one buffer look-up per
+ * candidate: creating files right after many deletes is 10-25x slower for about 30 s. The benchmark's own deletes
+ * are not the host's work, so they are kept out of the timed phases that write files: a run's files (the anchors'
+ * included) are deleted at its end, and the reconfigure waits until that long after the previous run's delete.
+ */
+let deletedManyFiles = -Infinity;
+/** How long the inode allocator remembers deletes (ext4's `recently_deleted()`: 30 s, a little more for margin). */
+const RECENTLY_DELETED_MS = 32_000;
+
+/** Waits until {@link RECENTLY_DELETED_MS} have passed since the benchmark's last bulk delete; answers the wait in ms. */
+async function settleAfterDeletes() {
+  const wait = Math.max(0, deletedManyFiles + RECENTLY_DELETED_MS - performance.now());
+  if (wait > 0) {
+    step(`waiting ${(wait / 1000).toFixed(1)} s: the file system still remembers the files the previous run deleted`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  return wait;
+}
+
 async function freshPg() {
   const { default: pg } = await import(pathToFileURL(join(root, 'packages/host/node_modules/pg/lib/index.js')).href);
   const name = `provd_bench_${Date.now().toString(36)}`;
@@ -214,7 +235,7 @@ async function oneRun(host, sdk, engine, n, work) {
     }
     figures.startAnchor = performance.now() - t;
     loaded.clear(); // the anchor's documents are not the host's: they would weigh on its heap (GC pauses, RSS)
-    await rm(jsonDir, { recursive: true });
+    // (the anchor's files stay until the run's end: see deletedManyFiles)
     child = await hostChild(hostOptions, dir);
     t = performance.now();
     const { ports, ms: hostStart } = await child.call('start');
@@ -245,6 +266,7 @@ async function oneRun(host, sdk, engine, n, work) {
     phases.push(['MAC searches', (await child.call('memory')).phaseMax]);
 
     // Idle latency, then a config change used by every device, in the background, with phones fetching.
+    figures.settleWait = await settleAfterDeletes();
     step(`${engine} ${n}: MAC searches done; idle latency`);
     // the host's event loop while phones fetch and nothing else runs: the stall figure's anchor
     await child.call('loop-start');
@@ -270,7 +292,7 @@ async function oneRun(host, sdk, engine, n, work) {
     const tarball = join(work, 'repo', (await readdir(join(work, 'repo'))).find((f) => f.startsWith(PLUGIN) && f.endsWith('.tar.gz')));
     const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
     figures.renderRate = renderDevices.length / rendered.seconds;
-    await rm(join(dir, 'render-out'), { recursive: true, force: true });
+    // (its files stay until the run's end: see deletedManyFiles)
 
     // Devices created through the API, 8 in flight (wrk: the client's own cost stays out of the host's figure),
     // against one atomic JSON file write per device. The created devices are configured in the background
@@ -319,6 +341,7 @@ async function oneRun(host, sdk, engine, n, work) {
   } finally {
     child?.kill();
     await rm(dir, { recursive: true, force: true });
+    deletedManyFiles = performance.now();
     await pg?.drop();
   }
 }
@@ -338,7 +361,7 @@ export default async function bench() {
         console.log(`\n-- ${engine}, ${n} devices`);
         console.log(`start-up to serving:        ${ms(f.start)} (HTTP ${f.startStatus}; startHost ${ms(f.hostStart)}, then the first phone)   anchor, reading every device as a JSON file: ${ms(f.startAnchor)}${goals ? `   goal <= 2 s: ${pass(f.start <= 2000)}` : ''}`);
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
-        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})`);
+        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
         console.log(`known phones' fetch latency: median ${ms(f.during.median)} during the reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)})   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
         // under load, a stall is mostly the host's main thread waiting for a CPU: what remains is the host's own
         const own = (x) => (x.ownMs === undefined ? '' : ` (${ms(x.waitMs)} of it waiting for a CPU; the longest without that wait: ${ms(x.ownMs)})`);

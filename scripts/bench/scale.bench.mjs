@@ -5,7 +5,8 @@
 // used by every device reconfigured in the background at >= 80% of `provd render`'s devices/s, with known phones'
 // median fetch latency during it within 2x of idle and no event-loop stall over 50 ms; devices created through the
 // API >= 2,000/s with 8 requests in flight (wrk; anchor: one atomic JSON file write per device, as before); a new
-// phone served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB.
+// phone served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB. Last, not a goal of its own: a second
+// config change, which replaces every device's files, beside provd render replacing its earlier output.
 // The host runs in a process of its own (lib/scale-host-child.mjs), with the node options of its systemd unit: RSS,
 // event-loop stalls and CPU are the host's; the clients and the anchors run here.
 // Sizes: PROVD_BENCH_SCALE_SIZES=1000,10000 (default 1000,10000,100000); engines: PROVD_BENCH_SCALE_ENGINES=sqlite;
@@ -175,6 +176,18 @@ async function hostChild(options, dir) {
   };
 }
 
+/** Waits as {@link waitIdle} does; answers the most devices a job covered meanwhile (its `total`). */
+async function waitIdleCounting(child, timeoutMs = 1_800_000) {
+  const end = Date.now() + timeoutMs;
+  let most = 0;
+  for (;;) {
+    const { status } = await child.call('status');
+    for (const job of status) most = Math.max(most, job.total);
+    if (status.length === 0 || Date.now() >= end) return most;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function waitIdle(child, timeoutMs = 1_800_000) {
   const end = Date.now() + timeoutMs;
   while ((await child.call('status')).status.length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
@@ -332,6 +345,20 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.newRate = unknown.rps;
     figures.knownNon2xx = known.non2xx;
     phases.push(['known and new phones', (await child.call('memory')).phaseMax]);
+
+    // A second change of the config, now that every device has its files: each of them is replaced, as an operator's
+    // change replaces them (the first change above mostly created them: the devices were generated unconfigured).
+    // Anchor: provd render of the same devices as before, with the new config, into the folder holding its earlier
+    // output (its files rendered into a fresh copy of the plugin, then moved over the earlier ones). Last: the inodes
+    // the replaces free would slow the file creations of any phase after it (see deletedManyFiles).
+    step(`${engine} ${n}: a second change, replacing every device's files`);
+    t = performance.now();
+    await api(ports.api, 'PUT', '/cfg_mgr/configs/phones', { config: { id: 'phones', parent_ids: [], raw_config: line('pw-2') } });
+    figures.replaced = await waitIdleCounting(child);
+    figures.replaceSeconds = (performance.now() - t) / 1000;
+    phases.push(['second change', (await child.call('memory')).phaseMax]);
+    const rerendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-2'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
+    figures.rerenderRate = renderDevices.length / rerendered.seconds;
     const memory = await child.call('memory');
     figures.rss = memory.rss;
     figures.maxRss = memory.maxRss;
@@ -363,6 +390,7 @@ export default async function bench() {
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
         console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
         console.log(`known phones' fetch latency: median ${ms(f.during.median)} during the reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)})   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
+        console.log(`second change, every device's files replaced: ${f.replaced} devices in ${f.replaceSeconds.toFixed(1)} s: ${(f.replaced / f.replaceSeconds).toFixed(0)} devices/s   anchor, provd render over its earlier output: ${f.rerenderRate.toFixed(0)} devices/s   ratio ${((100 * f.replaced) / f.replaceSeconds / f.rerenderRate).toFixed(0)}%`);
         // under load, a stall is mostly the host's main thread waiting for a CPU: what remains is the host's own
         const own = (x) => (x.ownMs === undefined ? '' : ` (${ms(x.waitMs)} of it waiting for a CPU; the longest without that wait: ${ms(x.ownMs)})`);
         console.log(`longest event-loop stall during the reconfigure: ${ms(f.stall.maxMs)}${own(f.stall)}   anchor, idle (phones fetching, nothing else): ${ms(f.idleStall.maxMs)}${own(f.idleStall)}   (goal <= 50 ms: ${pass(f.stall.maxMs <= 50)}); new password served at the end: ${f.newPasswordServed}`);

@@ -7,7 +7,7 @@
 // API >= 2,000/s with 8 requests in flight (wrk; anchor: one atomic JSON file write per device, as before); a new
 // phone served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB. Last, not a goal of its own: a second
 // config change, which replaces every device's files, beside provd render replacing its earlier output.
-// The host runs in a process of its own (lib/scale-host-child.mjs), with the node options of its systemd unit: RSS,
+// The host runs in a process of its own (lib/scale-host-child.mjs), with the NODE_OPTIONS of its systemd unit: RSS,
 // event-loop stalls and CPU are the host's; the clients and the anchors run here.
 // Sizes: PROVD_BENCH_SCALE_SIZES=1000,10000 (default 1000,10000,100000); engines: PROVD_BENCH_SCALE_ENGINES=sqlite;
 // PROVD_BENCH_HOST_PROF=<dir>: CPU profiles of the host process; PROVD_BENCH_LOG=1: the host's log on stderr.
@@ -142,7 +142,9 @@ async function hostChild(options, dir) {
   const prof = process.env.PROVD_BENCH_HOST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROVD_BENCH_HOST_PROF}`] : [];
   // PROVD_BENCH_HOST_ARGS: more node options for the host process (e.g. --trace-gc; its lines are shown on stderr)
   const extra = (process.env.PROVD_BENCH_HOST_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...prof, ...(await unitNodeOptions()), ...extra, join(root, 'scripts/bench/lib/scale-host-child.mjs'), file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // the unit's NODE_OPTIONS in the environment, as systemd gives them (node refuses some options there: so does this)
+  const env = { ...process.env, NODE_OPTIONS: (await unitNodeOptions()).join(' ') };
+  const child = spawn(process.execPath, [...prof, ...extra, join(root, 'scripts/bench/lib/scale-host-child.mjs'), file], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const waiting = new Map();
   let nextId = 0;
   let ready;
@@ -396,7 +398,7 @@ export default async function bench() {
         console.log(`longest event-loop stall during the reconfigure: ${ms(f.stall.maxMs)}${own(f.stall)}   anchor, idle (phones fetching, nothing else): ${ms(f.idleStall.maxMs)}${own(f.idleStall)}   (goal <= 50 ms: ${pass(f.stall.maxMs <= 50)}); new password served at the end: ${f.newPasswordServed}`);
         console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s (${f.createFailed} not 201; a created device served its file: ${f.createdServed})   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
-        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.maxRss.toFixed(0)} MB, the host's process, with the node options of its systemd unit: ${(await unitNodeOptions()).join(' ') || 'none'})${goals ? `   goal <= 200 MB: ${pass(f.maxRss <= 200)}` : ''}`);
+        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.maxRss.toFixed(0)} MB, the host's process, with the NODE_OPTIONS of its systemd unit: ${(await unitNodeOptions()).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.maxRss <= 200)}` : ''}`);
         console.log(`  highest RSS per phase: ${f.phases.map(([phase, mb]) => `${phase} ${mb.toFixed(0)} MB`).join(', ')}`);
         if (!f.newPasswordServed || f.startStatus !== 200 || f.during.errors > 0 || f.createFailed > 0 || !f.createdServed) ok = false;
       }

@@ -5,8 +5,9 @@
 // used by every device reconfigured in the background at >= 80% of `provd render`'s devices/s, with known phones'
 // median fetch latency during it within 2x of idle and no event-loop stall over 50 ms; devices created through the
 // API >= 2,000/s with 8 requests in flight (wrk; anchor: one atomic JSON file write per device, as before); a new
-// phone served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB.
-// The host runs in a process of its own (lib/scale-host-child.mjs), with the node options of its systemd unit: RSS,
+// phone served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB. Last, not a goal of its own: a second
+// config change, which replaces every device's files, beside provd render replacing its earlier output.
+// The host runs in a process of its own (lib/scale-host-child.mjs), with the NODE_OPTIONS of its systemd unit: RSS,
 // event-loop stalls and CPU are the host's; the clients and the anchors run here.
 // Sizes: PROVD_BENCH_SCALE_SIZES=1000,10000 (default 1000,10000,100000); engines: PROVD_BENCH_SCALE_ENGINES=sqlite;
 // PROVD_BENCH_HOST_PROF=<dir>: CPU profiles of the host process; PROVD_BENCH_LOG=1: the host's log on stderr.
@@ -34,6 +35,27 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Progress on stderr (long steps). */
 const step = (what) => process.stderr.write(`scale: ${what}\n`);
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+
+/**
+ * When this benchmark last deleted many files (a run's folder), `performance.now()`. On an ext4 without a journal
+ * (this machine's `/`), the inode allocator skips every free inode deleted in the last ~30 s, one buffer look-up per
+ * candidate: creating files right after many deletes is 10-25x slower for about 30 s. The benchmark's own deletes
+ * are not the host's work, so they are kept out of the timed phases that write files: a run's files (the anchors'
+ * included) are deleted at its end, and the reconfigure waits until that long after the previous run's delete.
+ */
+let deletedManyFiles = -Infinity;
+/** How long the inode allocator remembers deletes (ext4's `recently_deleted()`: 30 s, a little more for margin). */
+const RECENTLY_DELETED_MS = 32_000;
+
+/** Waits until {@link RECENTLY_DELETED_MS} have passed since the benchmark's last bulk delete; answers the wait in ms. */
+async function settleAfterDeletes() {
+  const wait = Math.max(0, deletedManyFiles + RECENTLY_DELETED_MS - performance.now());
+  if (wait > 0) {
+    step(`waiting ${(wait / 1000).toFixed(1)} s: the file system still remembers the files the previous run deleted`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  return wait;
+}
 
 async function freshPg() {
   const { default: pg } = await import(pathToFileURL(join(root, 'packages/host/node_modules/pg/lib/index.js')).href);
@@ -120,7 +142,9 @@ async function hostChild(options, dir) {
   const prof = process.env.PROVD_BENCH_HOST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROVD_BENCH_HOST_PROF}`] : [];
   // PROVD_BENCH_HOST_ARGS: more node options for the host process (e.g. --trace-gc; its lines are shown on stderr)
   const extra = (process.env.PROVD_BENCH_HOST_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...prof, ...(await unitNodeOptions()), ...extra, join(root, 'scripts/bench/lib/scale-host-child.mjs'), file], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // the unit's NODE_OPTIONS in the environment, as systemd gives them (node refuses some options there: so does this)
+  const env = { ...process.env, NODE_OPTIONS: (await unitNodeOptions()).join(' ') };
+  const child = spawn(process.execPath, [...prof, ...extra, join(root, 'scripts/bench/lib/scale-host-child.mjs'), file], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const waiting = new Map();
   let nextId = 0;
   let ready;
@@ -152,6 +176,18 @@ async function hostChild(options, dir) {
       }),
     kill: () => child.kill('SIGKILL'),
   };
+}
+
+/** Waits as {@link waitIdle} does; answers the most devices a job covered meanwhile (its `total`). */
+async function waitIdleCounting(child, timeoutMs = 1_800_000) {
+  const end = Date.now() + timeoutMs;
+  let most = 0;
+  for (;;) {
+    const { status } = await child.call('status');
+    for (const job of status) most = Math.max(most, job.total);
+    if (status.length === 0 || Date.now() >= end) return most;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function waitIdle(child, timeoutMs = 1_800_000) {
@@ -214,7 +250,7 @@ async function oneRun(host, sdk, engine, n, work) {
     }
     figures.startAnchor = performance.now() - t;
     loaded.clear(); // the anchor's documents are not the host's: they would weigh on its heap (GC pauses, RSS)
-    await rm(jsonDir, { recursive: true });
+    // (the anchor's files stay until the run's end: see deletedManyFiles)
     child = await hostChild(hostOptions, dir);
     t = performance.now();
     const { ports, ms: hostStart } = await child.call('start');
@@ -245,6 +281,7 @@ async function oneRun(host, sdk, engine, n, work) {
     phases.push(['MAC searches', (await child.call('memory')).phaseMax]);
 
     // Idle latency, then a config change used by every device, in the background, with phones fetching.
+    figures.settleWait = await settleAfterDeletes();
     step(`${engine} ${n}: MAC searches done; idle latency`);
     // the host's event loop while phones fetch and nothing else runs: the stall figure's anchor
     await child.call('loop-start');
@@ -270,7 +307,7 @@ async function oneRun(host, sdk, engine, n, work) {
     const tarball = join(work, 'repo', (await readdir(join(work, 'repo'))).find((f) => f.startsWith(PLUGIN) && f.endsWith('.tar.gz')));
     const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
     figures.renderRate = renderDevices.length / rendered.seconds;
-    await rm(join(dir, 'render-out'), { recursive: true, force: true });
+    // (its files stay until the run's end: see deletedManyFiles)
 
     // Devices created through the API, 8 in flight (wrk: the client's own cost stays out of the host's figure),
     // against one atomic JSON file write per device. The created devices are configured in the background
@@ -310,6 +347,20 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.newRate = unknown.rps;
     figures.knownNon2xx = known.non2xx;
     phases.push(['known and new phones', (await child.call('memory')).phaseMax]);
+
+    // A second change of the config, now that every device has its files: each of them is replaced, as an operator's
+    // change replaces them (the first change above mostly created them: the devices were generated unconfigured).
+    // Anchor: provd render of the same devices as before, with the new config, into the folder holding its earlier
+    // output (its files rendered into a fresh copy of the plugin, then moved over the earlier ones). Last: the inodes
+    // the replaces free would slow the file creations of any phase after it (see deletedManyFiles).
+    step(`${engine} ${n}: a second change, replacing every device's files`);
+    t = performance.now();
+    await api(ports.api, 'PUT', '/cfg_mgr/configs/phones', { config: { id: 'phones', parent_ids: [], raw_config: line('pw-2') } });
+    figures.replaced = await waitIdleCounting(child);
+    figures.replaceSeconds = (performance.now() - t) / 1000;
+    phases.push(['second change', (await child.call('memory')).phaseMax]);
+    const rerendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-2'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
+    figures.rerenderRate = renderDevices.length / rerendered.seconds;
     const memory = await child.call('memory');
     figures.rss = memory.rss;
     figures.maxRss = memory.maxRss;
@@ -319,6 +370,7 @@ async function oneRun(host, sdk, engine, n, work) {
   } finally {
     child?.kill();
     await rm(dir, { recursive: true, force: true });
+    deletedManyFiles = performance.now();
     await pg?.drop();
   }
 }
@@ -338,14 +390,15 @@ export default async function bench() {
         console.log(`\n-- ${engine}, ${n} devices`);
         console.log(`start-up to serving:        ${ms(f.start)} (HTTP ${f.startStatus}; startHost ${ms(f.hostStart)}, then the first phone)   anchor, reading every device as a JSON file: ${ms(f.startAnchor)}${goals ? `   goal <= 2 s: ${pass(f.start <= 2000)}` : ''}`);
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
-        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})`);
+        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
         console.log(`known phones' fetch latency: median ${ms(f.during.median)} during the reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)})   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
+        console.log(`second change, every device's files replaced: ${f.replaced} devices in ${f.replaceSeconds.toFixed(1)} s: ${(f.replaced / f.replaceSeconds).toFixed(0)} devices/s   anchor, provd render over its earlier output: ${f.rerenderRate.toFixed(0)} devices/s   ratio ${((100 * f.replaced) / f.replaceSeconds / f.rerenderRate).toFixed(0)}%`);
         // under load, a stall is mostly the host's main thread waiting for a CPU: what remains is the host's own
         const own = (x) => (x.ownMs === undefined ? '' : ` (${ms(x.waitMs)} of it waiting for a CPU; the longest without that wait: ${ms(x.ownMs)})`);
         console.log(`longest event-loop stall during the reconfigure: ${ms(f.stall.maxMs)}${own(f.stall)}   anchor, idle (phones fetching, nothing else): ${ms(f.idleStall.maxMs)}${own(f.idleStall)}   (goal <= 50 ms: ${pass(f.stall.maxMs <= 50)}); new password served at the end: ${f.newPasswordServed}`);
         console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s (${f.createFailed} not 201; a created device served its file: ${f.createdServed})   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
-        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.maxRss.toFixed(0)} MB, the host's process, with the node options of its systemd unit: ${(await unitNodeOptions()).join(' ') || 'none'})${goals ? `   goal <= 200 MB: ${pass(f.maxRss <= 200)}` : ''}`);
+        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.maxRss.toFixed(0)} MB, the host's process, with the NODE_OPTIONS of its systemd unit: ${(await unitNodeOptions()).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.maxRss <= 200)}` : ''}`);
         console.log(`  highest RSS per phase: ${f.phases.map(([phase, mb]) => `${phase} ${mb.toFixed(0)} MB`).join(', ')}`);
         if (!f.newPasswordServed || f.startStatus !== 200 || f.during.errors > 0 || f.createFailed > 0 || !f.createdServed) ok = false;
       }

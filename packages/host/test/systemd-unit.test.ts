@@ -35,6 +35,21 @@ describe('the systemd unit', () => {
     expect((await run('systemd-analyze', ['verify', dir.join('bad.service')])).stderr).toContain("Unknown key 'ProtectSytem'");
   });
 
+  it("sets NODE_OPTIONS that node accepts there, so the host starts (node refuses some of its options in NODE_OPTIONS)", async () => {
+    const text = await readFile(unit, 'utf8');
+    const options = /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(text)?.[1];
+    expect(options).toMatch(/--max-old-space-size=\d+/);
+    const started = await run(process.execPath, ['-e', 'console.log(require("node:v8").getHeapStatistics().heap_size_limit)'], { env: { NODE_OPTIONS: options ?? '' } });
+    expect(started.stderr).toBe('');
+    expect(started.code).toBe(0);
+    // the old generation's limit is the one the unit sets (plus the young generation's)
+    expect(Number(started.stdout) / 2 ** 20).toBeLessThan(600);
+    // an option node refuses there fails the same way, so the check above means something
+    const refused = await run(process.execPath, ['-e', '0'], { env: { NODE_OPTIONS: `${options} --no-parallel-scavenge` } });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('is not allowed in NODE_OPTIONS');
+  });
+
   it('runs as its own user with the usual hardening, able to bind port 69 and nothing more', async () => {
     const security = await run('systemd-analyze', ['security', '--offline=yes', '--json=short', unit]);
     expect(security.code, security.stderr).toBe(0);

@@ -82,6 +82,8 @@ if (process.env.PROVD_BENCH_MEM) {
 const reply = (id, body) => process.stdout.write(`${JSON.stringify({ id, ...body })}\n`);
 const commands = {
   async start() {
+    // what provd serve sets before it starts the host (the V8 settings node refuses in NODE_OPTIONS)
+    host.applyServeV8Flags();
     const t = performance.now();
     running = await host.startHost({ ...o.options, log });
     return { ports: running.ports, ms: performance.now() - t };

@@ -7,6 +7,7 @@ export { ProvisioningApp } from './provisioning-app';
 export type { ProvisioningAppOptions } from './app-options';
 export type { FileLocation, ProcessResult } from './request-processing';
 export { SecurityGuard } from './security-guard';
+export { applyServeV8Flags, SERVE_V8_FLAGS } from './serve-v8-flags';
 export { startHost } from './serve-host';
 export type { RunningHost, RunningPorts, ServeHostOptions } from './serve-host';
 export type { SecurityGuardOptions } from './security-guard';

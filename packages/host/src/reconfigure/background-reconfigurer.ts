@@ -10,6 +10,12 @@ const CHUNK_SIZE = 64;
 /** How many chunks are given at once (the render thread has the next one queued while it works on one; the devices of both are locked). */
 const CHUNKS_IN_FLIGHT = 2;
 /**
+ * How many chunks of a job of many devices are given at once: a chunk holds its slot (and its devices' locks) until
+ * its changed `configured` flags are committed, so with two the render thread waited, idle, whenever a commit took
+ * longer than rendering the other chunk (a PostgreSQL commit's WAL flush, a loaded disk).
+ */
+const BULK_CHUNKS_IN_FLIGHT = 4;
+/**
  * One-device jobs (devices created or changed through the API, a burst of them from a provisioning script) are
  * collected until none has arrived for this long, in ms, then configured as one batch: the render threads get
  * chunks of many devices and the batch one filesystem flush, instead of a job at a time with an fsync per file, and
@@ -450,7 +456,7 @@ export class BackgroundReconfigurer {
       const size = this.options.chunkSize ?? CHUNK_SIZE;
       const chunks: string[][] = [];
       for (let i = 0; i < todo.length; i += size) chunks.push(todo.slice(i, i + size));
-      await eachLimit(chunks, Math.max(CHUNKS_IN_FLIGHT, Math.ceil(concurrency / size)), async (chunk) => {
+      await eachLimit(chunks, Math.max(BULK_CHUNKS_IN_FLIGHT, Math.ceil(concurrency / size)), async (chunk) => {
         await target.reconfigureMany!(chunk.filter((id) => !a.ahead.has(id)), writeFlag);
         a.done += chunk.length;
       });

@@ -37,6 +37,13 @@ export type PlanOutcome =
   | { ok: false; step: number; found: string }
   | { ok: false; step: number; message: string; code?: string };
 
+/**
+ * The writer thread's heap: a young generation of 4 MB, and an old one of 256 MB at most (it holds a few MB: the
+ * statements and the batch being written). Under a limit of 256 MB V8 lets the old generation grow to 1.3x what the
+ * last full collection kept, instead of up to 4x under the default limit of a machine with a few GB.
+ */
+const WRITER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
+
 type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string };
 
 // The worker's code (CommonJS, evaluated, like the file writer pool of @provd/sdk): generic over plans, so every
@@ -50,6 +57,7 @@ try {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  if (workerData.cacheKib !== undefined) db.pragma('cache_size = -' + Number(workerData.cacheKib));
 } catch (e) {
   parentPort.postMessage({ openFailed: e.message });
   process.exit(0);
@@ -139,13 +147,14 @@ export class SqliteWriter {
   private constructor(
     private readonly file: string,
     private readonly log: (line: string) => void,
+    private readonly cacheKib: number | undefined,
   ) {
     this.spawn();
   }
 
   private spawn(): void {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver, cacheKib: this.cacheKib }, resourceLimits: WRITER_HEAP_LIMITS });
     this.worker = worker;
     this.running = true;
     worker.unref();
@@ -177,9 +186,12 @@ export class SqliteWriter {
     worker.on('exit', (code) => fail(new Error(`exit code ${code}`)));
   }
 
-  /** Starts the writer of `file` (which must exist) and resolves once its connection is open. */
-  static async start(file: string, log: (line: string) => void = () => {}): Promise<SqliteWriter> {
-    const writer = new SqliteWriter(file, log);
+  /**
+   * Starts the writer of `file` (which must exist) and resolves once its connection is open; `cacheKib`: the page
+   * cache of that connection, in KiB (the driver's default otherwise).
+   */
+  static async start(file: string, log: (line: string) => void = () => {}, cacheKib?: number): Promise<SqliteWriter> {
+    const writer = new SqliteWriter(file, log, cacheKib);
     try {
       await writer.ready;
     } catch (err) {

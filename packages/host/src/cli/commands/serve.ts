@@ -4,6 +4,7 @@
  * flags (see `src/settings/`).
  */
 import type { CAC } from 'cac';
+import { applyServeV8Flags } from '../../app/serve-v8-flags';
 import { startHost } from '../../app/serve-host';
 import { VERSION } from '../../index';
 import { createHostLogger } from '../../log/index';
@@ -46,6 +47,7 @@ async function serve(options: Record<string, unknown>, io: CliIo): Promise<void>
     return;
   }
   const logs = createHostLogger({ level: s.log_level, file: s.log_file, securityFile: s.security_log, stream: io.stderr });
+  applyServeV8Flags();
   await runUntilStopped({
     logs,
     shutdownTimeoutMs: s.shutdown_timeout * 1000,

@@ -5,6 +5,12 @@
 // same devices, same templates, same raw config, in interleaved rounds, without fsync and with fsync on each side.
 // Goals: provd >= 2x faster in both modes, CPU time no higher than Python's. The outputs of both sides are compared
 // byte for byte. BENCH_PROFILE=1 also prints the top entries of a CPU profile of provd's loop (no fsync).
+//
+// Nothing is removed until the end (every round's files on both sides, provd's working copies under TMPDIR=<dir>/work,
+// the compared round's files too), then everything at once: on ext4 without a journal (this machine's `/`) the inode
+// allocator skips every inode freed in the last ~30 s (recently_deleted() in find_inode_bit), so a round that
+// follows the removal of a previous round's 20,000 files creates its files 10-25x slower, at random on either side.
+// The rounds write into new folders only (no rename over an existing file, which would free an inode too).
 import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,7 +25,7 @@ import { ratioLine, spread } from './lib/stats.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
-const ROUNDS = { none: Number(process.env.BENCH_ROUNDS ?? 3), fsync: Number(process.env.BENCH_FSYNC_ROUNDS ?? 2) };
+const ROUNDS = { none: Number(process.env.BENCH_ROUNDS ?? 5), fsync: Number(process.env.BENCH_FSYNC_ROUNDS ?? 3) };
 const PYTHON = '/usr/bin/python3';
 
 const devices = digiumPhones(DEVICES).map((d) => ({ id: d.mac.replaceAll(':', ''), ...d }));
@@ -71,11 +77,14 @@ export default async function bench() {
     const pyPlugin = join(dir, 'unpacked', top);
     await writeFile(join(dir, 'devices.json'), JSON.stringify(devices));
     await writeFile(join(dir, 'config.json'), JSON.stringify(rawConfig));
+    // provd's working copies (openPlugin's mkdtemp in os.tmpdir()) go here, left until the end (`leave`)
+    await mkdir(join(dir, 'work'));
 
     const node = async (durability, extra = {}) => {
       const options = join(dir, `node-${durability}.json`);
-      await writeFile(options, JSON.stringify({ root, plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json'), durability, ...extra }));
-      return runJson(process.execPath, [join(here, 'lib/configure-node.mjs'), options], { stdinOpen: extra.keep === true, env: { ...process.env, ...extra.env } });
+      await writeFile(options, JSON.stringify({ root, plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json'), durability, leave: true, ...extra }));
+      const env = { ...process.env, TMPDIR: join(dir, 'work'), ...extra.env };
+      return runJson(process.execPath, [join(here, 'lib/configure-node.mjs'), options], { stdinOpen: extra.keep === true, env });
     };
     let copies = 0;
     const python = async (durability) => {
@@ -92,7 +101,6 @@ export default async function bench() {
     const difference = await sameFiles(join(kept.result.tftpboot, 'Digium'), join(first.tftpboot, 'Digium'));
     kept.release();
     console.log(`outputs: ${difference === '' ? `identical (${2 * DEVICES} files)` : `DIFFERENT: ${difference}`}`);
-    await rm(join(dir, 'py-0'), { recursive: true, force: true });
 
     let ok = difference === '';
     for (const durability of ['none', 'fsync']) {
@@ -102,7 +110,6 @@ export default async function bench() {
         r.node.push((await node(durability)).result);
         const py = await python(durability);
         r.python.push(py);
-        await rm(dirname(dirname(py.tftpboot)), { recursive: true, force: true });
       }
       const secs = (list) => list.map((x) => x.seconds);
       const cpus = (list) => list.map((x) => x.cpu);

@@ -4,8 +4,10 @@
 // `plugin.configure(device copy, raw)`: template look-up, render, atomic write), 64 devices in flight, the writes in
 // the mode `provd render` uses for that durability.
 // Usage: node configure-node.mjs <options.json>; prints one JSON line: seconds and CPU seconds (user + system, every
-// thread of the process) of the loop over the devices, the plugin folder, and the files written.
-// BENCH_CPU_PROFILE=<file> writes a V8 CPU profile of the loop.
+// thread of the process, and each of them) of the loop over the devices, the plugin folder, and the files written.
+// BENCH_CPU_PROFILE=<file> writes a V8 CPU profile of the loop. With `leave: true` in the options the plugin is closed
+// but its working copy (under TMPDIR) is left for the caller to remove: removing 20,000 files right before the next
+// timed round would slow that round's file creation (see the header of configure.bench.mjs).
 import { readFile, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
@@ -54,9 +56,10 @@ if (session) {
   await writeFile(process.env.BENCH_CPU_PROFILE, JSON.stringify(profile));
 }
 const tftpboot = plugin.tftpbootDir;
-process.stdout.write(`${JSON.stringify({ seconds, cpu: (cpu.user + cpu.system) / 1e6, tftpboot, files: 2 * devices.length })}\n`);
+process.stdout.write(`${JSON.stringify({ seconds, cpu: (cpu.user + cpu.system) / 1e6, user: cpu.user / 1e6, system: cpu.system / 1e6, tftpboot, files: 2 * devices.length })}\n`);
 if (o.keep) {
-  // the caller compares the files and then removes the working copy
+  // the caller compares the files first
   await new Promise((resolve) => process.stdin.once('data', resolve).resume());
 }
-await opened.dispose();
+if (o.leave) await plugin.close();
+else await opened.dispose();

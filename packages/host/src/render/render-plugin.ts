@@ -51,10 +51,12 @@ export interface RenderPluginResult {
 /**
  * Where the file writes of a render make their system calls, by durability: without fsync, synchronously on the
  * render's own thread (`sync`: a render process serves nothing else, and a write is then a handful of system calls
- * with no thread-pool hop, no promise and no callback each); with fsync, through libuv's thread pool (`event-loop`:
- * the fsyncs of many devices overlap while the thread renders). Measured with 10,000 Digium devices (configure
- * bench): `sync` takes about 40% of the CPU time of `event-loop` without fsync; with fsync, the writer threads
- * (`threads`) took as long and about 20% more CPU time than `event-loop` (their own isolates and messages).
+ * with no thread-pool hop, no promise and no callback each); with fsync, synchronously too except the fsyncs, which
+ * run in libuv's thread pool (`hybrid`: the fsyncs of many devices overlap while the thread renders, one pool hop per
+ * file instead of about five; every file is fsynced before its rename, the folder after). Measured with 10,000
+ * Digium devices (configure bench): `sync` takes about 40% of the CPU time of `event-loop` without fsync; with fsync,
+ * `hybrid` took about 20% less CPU time than `event-loop` in as long or less, and the writer threads (`threads`)
+ * about 20% more than `event-loop` (their own isolates and messages).
  *
  * @example
  * ```ts
@@ -62,7 +64,7 @@ export interface RenderPluginResult {
  * ```
  */
 export function renderWriteMode(durability: WriteDurability): WriteMode {
-  return durability === 'none' ? 'sync' : 'event-loop';
+  return durability === 'none' ? 'sync' : 'hybrid';
 }
 
 /** How many devices are configured at once by default. */

@@ -3,6 +3,12 @@
 // flight) against the established Python provd's configure path (lib/configure_python.py, Debian python3 and
 // python3-jinja2: deep copy, defaults, template look-up with its mtime snapshot check, render, write .tmp and rename),
 // same devices, same templates, same raw config, in interleaved rounds, without fsync and with fsync on each side.
+// With fsync every file's content is on the disk before its rename makes it visible, on each side: Python fsyncs each
+// file (as the established host does); provd, as a render with fsync does (renderWriteEnvironment), writes the
+// temporary files of the devices in flight (512), flushes the filesystem once for all of them (`sync -f`, i.e.
+// syncfs, through one helper shell: its CPU time is counted on provd's side), renames them, and flushes once more for
+// the renames (where Python's renames are not made durable). The block layer's writeback of a flush runs partly in
+// the kernel's flusher threads, whose CPU time is counted on neither side.
 // Goals: provd >= 2x faster in both modes, CPU time no higher than Python's. The outputs of both sides are compared
 // byte for byte. BENCH_PROFILE=1 also prints the top entries of a CPU profile of provd's loop (no fsync).
 //
@@ -107,16 +113,20 @@ export default async function bench() {
       if (ROUNDS[durability] === 0) continue; // BENCH_FSYNC_ROUNDS=0: a quick run without the durable pair
       const r = { node: [], python: [] };
       for (let i = 0; i < ROUNDS[durability]; i++) {
-        r.node.push((await node(durability)).result);
+        const n = (await node(durability)).result;
+        r.node.push(n);
         const py = await python(durability);
         r.python.push(py);
+        const cpuOf = (x) => `${x.cpu.toFixed(2)} s CPU${x.system === undefined ? '' : ` (${x.system.toFixed(2)} system)`}`;
+        console.error(`  round ${i + 1}: provd ${n.seconds.toFixed(2)} s, ${cpuOf(n)}; Python ${py.seconds.toFixed(2)} s, ${cpuOf(py)}; load ${loadavg()[0].toFixed(2)}`);
       }
       const secs = (list) => list.map((x) => x.seconds);
       const cpus = (list) => list.map((x) => x.cpu);
       const s = (v) => `${v.toFixed(2)} s`;
       const speed = ratioLine(secs(r.python), secs(r.node), (x) => `${x.toFixed(2)}x`);
       const cpu = ratioLine(cpus(r.node), cpus(r.python), (x) => `${x.toFixed(2)}`);
-      console.log(`${durability === 'fsync' ? 'with fsync (each file before its rename, each side)' : 'without fsync'}, ${DEVICES} devices, ${ROUNDS[durability]} interleaved rounds:`);
+      const how = 'with fsync (each file on the disk before its rename, each side: Python an fsync per file, provd a filesystem flush per group of writes in flight)';
+      console.log(`${durability === 'fsync' ? how : 'without fsync'}, ${DEVICES} devices, ${ROUNDS[durability]} interleaved rounds:`);
       console.log(`  provd:  ${spread(secs(r.node), s)} wall, ${spread(cpus(r.node), s)} CPU; ${Math.round(DEVICES / Math.min(...secs(r.node)))} devices/s best`);
       console.log(`  Python: ${spread(secs(r.python), s)} wall, ${spread(cpus(r.python), s)} CPU`);
       console.log(`  speed provd / Python: ${speed.text} (goal >= 2x); CPU provd / Python: ${cpu.text} (goal <= 1)`);

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/p
 import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { AtomicWriter, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic, type WriteMode } from './atomic-write';
 
 /** A writer of `mode` recording the paths of the files and folders it fsyncs. */
@@ -206,6 +206,65 @@ describe.each(['event-loop', 'sync', 'hybrid'] as const)('AtomicWriter (%s) with
       ]),
     ).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('blocker/b.xml') });
     expect(await readdir(dir.join('ok'))).toEqual([]);
+  });
+});
+
+describe('AtomicWriter (hybrid) with a filesystem flush', () => {
+  it('makes the writes in flight durable with shared flushes: each file flushed at its temporary name before its rename', async () => {
+    const snapshots: string[][] = [];
+    const flush = async (folders: readonly string[]) => {
+      expect(folders).toEqual([dir.join('m')]);
+      snapshots.push(readdirSync(dir.join('m')));
+      await new Promise((r) => setTimeout(r, 5));
+    };
+    const writer = new AtomicWriter({ mode: 'hybrid', flush });
+    const many = Array.from({ length: 40 }, (_, i) => [
+      { path: dir.join(`m/${i}.cfg`), data: `cfg ${i}` },
+      { path: dir.join(`m/${i}.xml`), data: `xml ${i}` },
+    ]);
+    await Promise.all(many.map((pair) => writer.writeFiles(pair)));
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    expect(snapshots.length).toBeLessThanOrEqual(4);
+    for (const name of many.flat().map((f) => basename(f.path))) {
+      const flushedTemp = snapshots.findIndex((names) => names.some((n) => n.startsWith(`.${name}.`) && n.endsWith('.tmp')));
+      const visible = snapshots.findIndex((names) => names.includes(name));
+      expect(flushedTemp, name).toBeGreaterThanOrEqual(0);
+      expect(visible, name).toBeGreaterThan(flushedTemp);
+    }
+    expect(snapshots.at(-1)?.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(await readdir(dir.join('m'))).toHaveLength(80);
+    for (const [i, pair] of many.entries()) expect(await readFile(pair[0]!.path, 'utf8')).toBe(`cfg ${i}`);
+  });
+
+  it('fsyncs file by file (and the folder) once a flush has failed, that write and the later ones', async () => {
+    let calls = 0;
+    const synced: string[] = [];
+    const writer = new AtomicWriter({
+      mode: 'hybrid',
+      flush: async () => {
+        calls++;
+        throw new Error('sync -f: not supported');
+      },
+      onSync: (path) => synced.push(path),
+    });
+    await writer.writeFile(dir.join('f/a.cfg'), 'a');
+    await writer.writeFile(dir.join('f/b.cfg'), 'b');
+    expect(calls).toBe(1);
+    expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
+    expect(synced.filter((p) => p === dir.join('f'))).toHaveLength(2);
+    expect((await readdir(dir.join('f'))).sort()).toEqual(['a.cfg', 'b.cfg']);
+  });
+
+  it('is not used without fsync, in withoutFsync, or in another mode', async () => {
+    let calls = 0;
+    const flush = async () => {
+      calls++;
+    };
+    await new AtomicWriter({ mode: 'hybrid', durability: 'none', flush }).writeFile(dir.join('n/a'), 'a');
+    await withoutFsync(() => new AtomicWriter({ mode: 'hybrid', flush }).writeFile(dir.join('n/b'), 'b'));
+    await new AtomicWriter({ mode: 'event-loop', flush }).writeFile(dir.join('n/c'), 'c');
+    expect(calls).toBe(0);
+    expect((await readdir(dir.join('n'))).sort()).toEqual(['a', 'b', 'c']);
   });
 });
 

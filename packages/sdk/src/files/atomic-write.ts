@@ -31,6 +31,12 @@ export type WriteDurability = 'fsync' | 'none';
 /** Where an {@link AtomicWriter}'s file-system calls run (see {@link AtomicWriterOptions.mode}). */
 export type WriteMode = 'threads' | 'event-loop' | 'sync' | 'hybrid';
 
+/**
+ * Flushes to the disk every file written under `folders` so far (e.g. `sync -f`, i.e. syncfs of their filesystems);
+ * rejects when it could not. Given to an {@link AtomicWriter} (option `flush`), it replaces the fsync of each file.
+ */
+export type FilesystemFlush = (folders: readonly string[]) => Promise<void>;
+
 /** Options of an {@link AtomicWriter}. */
 export interface AtomicWriterOptions {
   /** Whether files and folders are fsynced. @defaultValue "fsync" */
@@ -46,8 +52,64 @@ export interface AtomicWriterOptions {
    * @defaultValue "event-loop"
    */
   mode?: WriteMode;
-  /** Called with each file and folder fsynced (diagnostics and tests). */
+  /**
+   * In mode `hybrid` with durability `fsync`: how the files are made durable instead of an fsync each. The writes in
+   * flight share one flush: their temporary files are written, one flush that started after them makes their
+   * contents durable, then they are renamed, and one flush that started after the renames (instead of the folders'
+   * fsyncs) makes the renames durable. Once a flush rejects, the files are fsynced one by one (and their folders),
+   * that write's and every later one's.
+   */
+  flush?: FilesystemFlush;
+  /** Called with each file and folder fsynced or flushed (diagnostics and tests). */
   onSync?: (path: string) => void;
+}
+
+/**
+ * Runs a {@link FilesystemFlush} for many callers at once: a call is answered by the next flush that starts after
+ * it (joining one that waits for the running one to end), with the folders of every caller it serves. After a
+ * failed flush every call rejects with its error (the callers fsync instead).
+ */
+class GroupedFlush {
+  private running: Promise<void> | undefined;
+  private queued: { folders: Set<string>; done: Promise<void> } | undefined;
+  private failure: unknown;
+
+  constructor(private readonly flush: FilesystemFlush) {}
+
+  /** Resolves once a flush of `folders` that started after this call is over; rejects when that flush failed. */
+  after(folders: readonly string[]): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.queued) {
+      for (const folder of folders) this.queued.folders.add(folder);
+      return this.queued.done;
+    }
+    const entry = { folders: new Set(folders), done: Promise.resolve() };
+    const start = (): Promise<void> => {
+      if (this.queued === entry) this.queued = undefined;
+      const run = this.flush([...entry.folders]);
+      this.running = run;
+      run.then(
+        () => this.settled(run),
+        (err: unknown) => {
+          this.failure ??= err ?? new Error('the filesystem flush failed');
+          this.settled(run);
+        },
+      );
+      return run;
+    };
+    const running = this.running;
+    if (!running) {
+      entry.done = start();
+      return entry.done;
+    }
+    entry.done = running.then(start, start);
+    this.queued = entry;
+    return entry.done;
+  }
+
+  private settled(run: Promise<void>): void {
+    if (this.running === run) this.running = undefined;
+  }
 }
 
 /** The old file of a target, kept until a multi-file write succeeds: a hard link to it, its bytes, or none. */
@@ -139,6 +201,7 @@ export class AtomicWriter {
   /** Where the file-system calls run. */
   readonly mode: WriteMode;
   private readonly onSync: ((path: string) => void) | undefined;
+  private readonly flushes: GroupedFlush | undefined;
 
   private readonly knownFolders = new Set<string>();
   private readonly runningDirSyncs = new Map<string, Promise<void>>();
@@ -149,6 +212,7 @@ export class AtomicWriter {
     this.durability = options.durability === 'none' ? 'none' : 'fsync';
     this.mode = options.mode === 'threads' || options.mode === 'sync' || options.mode === 'hybrid' ? options.mode : 'event-loop';
     this.onSync = options.onSync;
+    this.flushes = options.flush && this.mode === 'hybrid' ? new GroupedFlush(options.flush) : undefined;
   }
 
   /**
@@ -247,8 +311,9 @@ export class AtomicWriter {
 
   /**
    * {@link writeFiles} with synchronous calls on this thread except the fsyncs (mode `hybrid`): the temporary files
-   * are created and written here, fsynced in libuv's thread pool (all of them at once), closed and renamed here once
-   * every fsync is done; the folders are then fsynced in the pool, grouped. Without fsync it is mode `sync`.
+   * are created and written here, fsynced in libuv's thread pool (all of them at once) or flushed with the other
+   * writes in flight (option `flush`), closed and renamed here once they are durable; the folders are then fsynced
+   * in the pool, grouped, or flushed. Without fsync it is mode `sync`.
    */
   private async writeHybrid(targets: readonly string[], files: readonly FileContent[]): Promise<void> {
     if (!this.fsyncs()) return this.writeSync(targets, files);
@@ -263,12 +328,16 @@ export class AtomicWriter {
       for (const o of opened) discardSync(o);
       throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
     }
-    const synced = await Promise.allSettled(opened.map((o) => fsyncFd(o.fd)));
-    const failed = synced.findIndex((r) => r.status === 'rejected');
-    if (failed >= 0) {
-      for (const o of opened) discardSync(o);
-      const err = (synced[failed] as PromiseRejectedResult).reason as unknown;
-      throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: targets[failed] as string, reason: reasonOf(err) }, { cause: err });
+    const folders = [...new Set(targets.map((t) => dirname(t)))];
+    const flushed = this.flushes ? await this.flushes.after(folders).then(() => true, () => false) : false;
+    if (!flushed) {
+      const synced = await Promise.allSettled(opened.map((o) => fsyncFd(o.fd)));
+      const failed = synced.findIndex((r) => r.status === 'rejected');
+      if (failed >= 0) {
+        for (const o of opened) discardSync(o);
+        const err = (synced[failed] as PromiseRejectedResult).reason as unknown;
+        throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: targets[failed] as string, reason: reasonOf(err) }, { cause: err });
+      }
     }
     for (const o of opened) {
       this.onSync?.(o.temp);
@@ -279,6 +348,10 @@ export class AtomicWriter {
     } catch (err) {
       await this.syncDirsOf(targets);
       throw err;
+    }
+    if (this.flushes && (await this.flushes.after(folders).then(() => true, () => false))) {
+      for (const folder of folders) this.onSync?.(folder);
+      return;
     }
     await this.syncDirsOf(targets);
   }

@@ -3,8 +3,20 @@
 // flight) against the established Python provd's configure path (lib/configure_python.py, Debian python3 and
 // python3-jinja2: deep copy, defaults, template look-up with its mtime snapshot check, render, write .tmp and rename),
 // same devices, same templates, same raw config, in interleaved rounds, without fsync and with fsync on each side.
+// With fsync every file's content is on the disk before its rename makes it visible, on each side: Python fsyncs each
+// file (as the established host does); provd, as a render with fsync does (renderWriteEnvironment), writes the
+// temporary files of the devices in flight (512), flushes the filesystem once for all of them (`sync -f`, i.e.
+// syncfs, through one helper shell: its CPU time is counted on provd's side), renames them, and flushes once more for
+// the renames (where Python's renames are not made durable). The block layer's writeback of a flush runs partly in
+// the kernel's flusher threads, whose CPU time is counted on neither side.
 // Goals: provd >= 2x faster in both modes, CPU time no higher than Python's. The outputs of both sides are compared
 // byte for byte. BENCH_PROFILE=1 also prints the top entries of a CPU profile of provd's loop (no fsync).
+//
+// Nothing is removed until the end (every round's files on both sides, provd's working copies under TMPDIR=<dir>/work,
+// the compared round's files too), then everything at once: on ext4 without a journal (this machine's `/`) the inode
+// allocator skips every inode freed in the last ~30 s (recently_deleted() in find_inode_bit), so a round that
+// follows the removal of a previous round's 20,000 files creates its files 10-25x slower, at random on either side.
+// The rounds write into new folders only (no rename over an existing file, which would free an inode too).
 import { spawn, spawnSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,7 +31,7 @@ import { ratioLine, spread } from './lib/stats.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
-const ROUNDS = { none: Number(process.env.BENCH_ROUNDS ?? 3), fsync: Number(process.env.BENCH_FSYNC_ROUNDS ?? 2) };
+const ROUNDS = { none: Number(process.env.BENCH_ROUNDS ?? 5), fsync: Number(process.env.BENCH_FSYNC_ROUNDS ?? 3) };
 const PYTHON = '/usr/bin/python3';
 
 const devices = digiumPhones(DEVICES).map((d) => ({ id: d.mac.replaceAll(':', ''), ...d }));
@@ -71,11 +83,14 @@ export default async function bench() {
     const pyPlugin = join(dir, 'unpacked', top);
     await writeFile(join(dir, 'devices.json'), JSON.stringify(devices));
     await writeFile(join(dir, 'config.json'), JSON.stringify(rawConfig));
+    // provd's working copies (openPlugin's mkdtemp in os.tmpdir()) go here, left until the end (`leave`)
+    await mkdir(join(dir, 'work'));
 
     const node = async (durability, extra = {}) => {
       const options = join(dir, `node-${durability}.json`);
-      await writeFile(options, JSON.stringify({ root, plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json'), durability, ...extra }));
-      return runJson(process.execPath, [join(here, 'lib/configure-node.mjs'), options], { stdinOpen: extra.keep === true, env: { ...process.env, ...extra.env } });
+      await writeFile(options, JSON.stringify({ root, plugin: tarball, devices: join(dir, 'devices.json'), config: join(dir, 'config.json'), durability, leave: true, ...extra }));
+      const env = { ...process.env, TMPDIR: join(dir, 'work'), ...extra.env };
+      return runJson(process.execPath, [join(here, 'lib/configure-node.mjs'), options], { stdinOpen: extra.keep === true, env });
     };
     let copies = 0;
     const python = async (durability) => {
@@ -92,24 +107,26 @@ export default async function bench() {
     const difference = await sameFiles(join(kept.result.tftpboot, 'Digium'), join(first.tftpboot, 'Digium'));
     kept.release();
     console.log(`outputs: ${difference === '' ? `identical (${2 * DEVICES} files)` : `DIFFERENT: ${difference}`}`);
-    await rm(join(dir, 'py-0'), { recursive: true, force: true });
 
     let ok = difference === '';
     for (const durability of ['none', 'fsync']) {
       if (ROUNDS[durability] === 0) continue; // BENCH_FSYNC_ROUNDS=0: a quick run without the durable pair
       const r = { node: [], python: [] };
       for (let i = 0; i < ROUNDS[durability]; i++) {
-        r.node.push((await node(durability)).result);
+        const n = (await node(durability)).result;
+        r.node.push(n);
         const py = await python(durability);
         r.python.push(py);
-        await rm(dirname(dirname(py.tftpboot)), { recursive: true, force: true });
+        const cpuOf = (x) => `${x.cpu.toFixed(2)} s CPU${x.system === undefined ? '' : ` (${x.system.toFixed(2)} system)`}`;
+        console.error(`  round ${i + 1}: provd ${n.seconds.toFixed(2)} s, ${cpuOf(n)}; Python ${py.seconds.toFixed(2)} s, ${cpuOf(py)}; load ${loadavg()[0].toFixed(2)}`);
       }
       const secs = (list) => list.map((x) => x.seconds);
       const cpus = (list) => list.map((x) => x.cpu);
       const s = (v) => `${v.toFixed(2)} s`;
       const speed = ratioLine(secs(r.python), secs(r.node), (x) => `${x.toFixed(2)}x`);
       const cpu = ratioLine(cpus(r.node), cpus(r.python), (x) => `${x.toFixed(2)}`);
-      console.log(`${durability === 'fsync' ? 'with fsync (each file before its rename, each side)' : 'without fsync'}, ${DEVICES} devices, ${ROUNDS[durability]} interleaved rounds:`);
+      const how = 'with fsync (each file on the disk before its rename, each side: Python an fsync per file, provd a filesystem flush per group of writes in flight)';
+      console.log(`${durability === 'fsync' ? how : 'without fsync'}, ${DEVICES} devices, ${ROUNDS[durability]} interleaved rounds:`);
       console.log(`  provd:  ${spread(secs(r.node), s)} wall, ${spread(cpus(r.node), s)} CPU; ${Math.round(DEVICES / Math.min(...secs(r.node)))} devices/s best`);
       console.log(`  Python: ${spread(secs(r.python), s)} wall, ${spread(cpus(r.python), s)} CPU`);
       console.log(`  speed provd / Python: ${speed.text} (goal >= 2x); CPU provd / Python: ${cpu.text} (goal <= 1)`);

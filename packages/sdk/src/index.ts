@@ -108,7 +108,7 @@ export { numericEntries, requireSipLines, serverUrl } from './template-vars/inde
 
 // atomic file writes (BasePlugin.writeFiles, TemplateHelper.dump)
 export { AtomicWriter, isLeftByGoneProcess, isProcessGone, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic } from './files/index';
-export type { AtomicWriterOptions, FileContent, WriteDurability, WriteMode } from './files/index';
+export type { AtomicWriterOptions, FileContent, FilesystemFlush, WriteDurability, WriteMode } from './files/index';
 
 // firmware package declarations
 export { definePackages } from './firmware/index';

@@ -5,7 +5,7 @@ a deep copy of the flattened raw config, the defaults (_set_defaults_raw_config)
 (get_dev_template: <mac>.cfg.tpl, <model>.tpl, base.tpl, each in var/templates then templates; then contacts.tpl)
 through a Jinja2 Environment whose loader re-checks the mtimes of both template trees before reusing a cached
 template, the render, and the write: stream-rendered to <file>.tmp, then os.rename (with --fsync: flushed and
-fsynced before the rename). Prints one JSON line: seconds and CPU seconds (user + system) of the loop over the
+fsynced before the rename). Prints one JSON line: seconds and CPU seconds (user + system, and system alone) of the loop over the
 devices (start-up and imports not counted), files written.
 
 Usage: configure_python.py <plugin dir> <devices.json> <raw config.json> [--fsync]
@@ -159,8 +159,9 @@ def main():
         plugin.configure(device, raw_config)
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
-    print(json.dumps({'seconds': seconds, 'cpu': cpu, 'files': 2 * len(devices)}))
+    system = usage.ru_stime - before.ru_stime
+    cpu = (usage.ru_utime - before.ru_utime) + system
+    print(json.dumps({'seconds': seconds, 'cpu': cpu, 'system': system, 'files': 2 * len(devices)}))
 
 
 if __name__ == '__main__':

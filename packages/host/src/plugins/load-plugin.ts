@@ -2,7 +2,7 @@ import { firmwareServiceFor } from '@provd/firmware';
 import { access } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type HostServices, type GeneralConfig, type PluginInfo, type ProvdPlugin, type WriteDurability, type WriteMode } from '@provd/sdk';
+import { type FilesystemFlush, type HostServices, type GeneralConfig, type PluginInfo, type ProvdPlugin, type WriteDurability, type WriteMode } from '@provd/sdk';
 import { assertPluginId, ENTRY_FILE, readPluginInfo } from './plugin-folder';
 import { importPluginEntry } from './sdk-bridge';
 import { assertSdkCompatible, HOST_SDK_VERSION } from './sdk-version';
@@ -22,6 +22,8 @@ export interface PluginEnvironment {
   writeDurability?: WriteDurability;
   /** Where plugins' file writes make their calls (the context's `writeMode`; default `event-loop`). */
   writeMode?: WriteMode;
+  /** How plugins' durable writes in mode `hybrid` are flushed instead of an fsync each (the context's `writeFlush`). */
+  writeFlush?: FilesystemFlush;
 }
 
 /** A constructed plugin with its folder and `plugin-info`. */
@@ -101,6 +103,7 @@ export async function loadPluginFromDir(dir: string, environment: PluginEnvironm
       services: { installService: firmwareServiceFor, ...environment.services },
       ...(environment.writeDurability && { writeDurability: environment.writeDurability }),
       ...(environment.writeMode && { writeMode: environment.writeMode }),
+      ...(environment.writeFlush && { writeFlush: environment.writeFlush }),
     });
   } catch (err) {
     throw hostError('PROVD_PLUGIN_CONSTRUCT_FAILED', { plugin: id, reason: reasonOf(err) }, { cause: err });

@@ -3,10 +3,11 @@ import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/p
 import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AtomicWriter, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic } from './atomic-write';
+import { existsSync, readdirSync } from 'node:fs';
+import { AtomicWriter, removeStaleTemporaries, withoutFsync, writeFileAtomic, writeFilesAtomic, type WriteMode } from './atomic-write';
 
 /** A writer of `mode` recording the paths of the files and folders it fsyncs. */
-function recordingWriter(mode: 'threads' | 'event-loop' | 'sync', durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
+function recordingWriter(mode: WriteMode, durability?: 'none' | 'fsync'): { writer: AtomicWriter; synced: string[] } {
   const synced: string[] = [];
   return { writer: new AtomicWriter({ mode, durability, onSync: (path) => synced.push(path) }), synced };
 }
@@ -63,7 +64,7 @@ describe('writeFilesAtomic', () => {
   });
 });
 
-describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (mode) => {
+describe.each(['threads', 'event-loop', 'sync', 'hybrid'] as const)('AtomicWriter (%s)', (mode) => {
   const files = () => [
     { path: dir.join('p/a.cfg'), data: 'a' },
     { path: dir.join('p/b.xml'), data: 'b' },
@@ -159,6 +160,17 @@ describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (
     expect((await stat(dir.join('p/a.cfg'))).nlink).toBe(1);
   });
 
+  it('with fsync, puts the old file back when a later rename fails and leaves no temporary file', async () => {
+    await mkdir(dir.join('p'));
+    await writeFile(dir.join('p/a.cfg'), 'old a');
+    await mkdir(dir.join('p/b.xml/inner'), { recursive: true });
+    const { writer, synced } = recordingWriter(mode);
+    await expect(writer.writeFiles(files())).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('p/b.xml') });
+    expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('old a');
+    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
+    expect(synced).toContain(dir.join('p'));
+  });
+
   it('creates a folder again when it was removed after an earlier write', async () => {
     const writer = new AtomicWriter({ mode });
     await writer.writeFile(dir.join('q/r/x'), '1');
@@ -179,6 +191,96 @@ describe.each(['threads', 'event-loop', 'sync'] as const)('AtomicWriter (%s)', (
     const names = await readdir(dir.join('m'));
     expect(names).toHaveLength(80);
     for (const [i, pair] of many.entries()) expect(await readFile(pair[1]!.path, 'utf8')).toBe(`xml ${i}`);
+  });
+});
+
+describe.each(['event-loop', 'sync', 'hybrid'] as const)('AtomicWriter (%s) with fsync', (mode) => {
+  it('fsyncs each file while it is still at its temporary name, and the folder once the targets are in place', async () => {
+    const seen: string[] = [];
+    const writer = new AtomicWriter({
+      mode,
+      onSync: (path) => {
+        const target = path.endsWith('.tmp') ? dir.join('p', basename(path).replace(/^\.(.+?)\.[^.]+\.tmp$/, '$1')) : undefined;
+        if (target) seen.push(`${basename(target)}: temporary ${existsSync(path)}, target ${existsSync(target)}`);
+        else seen.push(`folder: ${['a.cfg', 'b.xml'].map((n) => existsSync(dir.join('p', n))).join(' ')}`);
+      },
+    });
+    await writer.writeFiles([
+      { path: dir.join('p/a.cfg'), data: 'a' },
+      { path: dir.join('p/b.xml'), data: 'b' },
+    ]);
+    expect(seen.sort()).toEqual(['a.cfg: temporary true, target false', 'b.xml: temporary true, target false', 'folder: true true']);
+  });
+
+  it('fails with PROVD_FILE_WRITE_FAILED naming the file when its folder cannot be created, leaving the others', async () => {
+    await writeFile(dir.join('blocker'), 'a file where a folder should be');
+    const writer = new AtomicWriter({ mode });
+    await expect(
+      writer.writeFiles([
+        { path: dir.join('ok/a.cfg'), data: 'a' },
+        { path: dir.join('blocker/b.xml'), data: 'b' },
+      ]),
+    ).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('blocker/b.xml') });
+    expect(await readdir(dir.join('ok'))).toEqual([]);
+  });
+});
+
+describe('AtomicWriter (hybrid) with a filesystem flush', () => {
+  it('makes the writes in flight durable with shared flushes: each file flushed at its temporary name before its rename', async () => {
+    const snapshots: string[][] = [];
+    const flush = async (folders: readonly string[]) => {
+      expect(folders).toEqual([dir.join('m')]);
+      snapshots.push(readdirSync(dir.join('m')));
+      await new Promise((r) => setTimeout(r, 5));
+    };
+    const writer = new AtomicWriter({ mode: 'hybrid', flush });
+    const many = Array.from({ length: 40 }, (_, i) => [
+      { path: dir.join(`m/${i}.cfg`), data: `cfg ${i}` },
+      { path: dir.join(`m/${i}.xml`), data: `xml ${i}` },
+    ]);
+    await Promise.all(many.map((pair) => writer.writeFiles(pair)));
+    expect(snapshots.length).toBeGreaterThanOrEqual(2);
+    expect(snapshots.length).toBeLessThanOrEqual(4);
+    for (const name of many.flat().map((f) => basename(f.path))) {
+      const flushedTemp = snapshots.findIndex((names) => names.some((n) => n.startsWith(`.${name}.`) && n.endsWith('.tmp')));
+      const visible = snapshots.findIndex((names) => names.includes(name));
+      expect(flushedTemp, name).toBeGreaterThanOrEqual(0);
+      expect(visible, name).toBeGreaterThan(flushedTemp);
+    }
+    expect(snapshots.at(-1)?.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(await readdir(dir.join('m'))).toHaveLength(80);
+    for (const [i, pair] of many.entries()) expect(await readFile(pair[0]!.path, 'utf8')).toBe(`cfg ${i}`);
+  });
+
+  it('fsyncs file by file (and the folder) once a flush has failed, that write and the later ones', async () => {
+    let calls = 0;
+    const synced: string[] = [];
+    const writer = new AtomicWriter({
+      mode: 'hybrid',
+      flush: async () => {
+        calls++;
+        throw new Error('sync -f: not supported');
+      },
+      onSync: (path) => synced.push(path),
+    });
+    await writer.writeFile(dir.join('f/a.cfg'), 'a');
+    await writer.writeFile(dir.join('f/b.cfg'), 'b');
+    expect(calls).toBe(1);
+    expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
+    expect(synced.filter((p) => p === dir.join('f'))).toHaveLength(2);
+    expect((await readdir(dir.join('f'))).sort()).toEqual(['a.cfg', 'b.cfg']);
+  });
+
+  it('is not used without fsync, in withoutFsync, or in another mode', async () => {
+    let calls = 0;
+    const flush = async () => {
+      calls++;
+    };
+    await new AtomicWriter({ mode: 'hybrid', durability: 'none', flush }).writeFile(dir.join('n/a'), 'a');
+    await withoutFsync(() => new AtomicWriter({ mode: 'hybrid', flush }).writeFile(dir.join('n/b'), 'b'));
+    await new AtomicWriter({ mode: 'event-loop', flush }).writeFile(dir.join('n/c'), 'c');
+    expect(calls).toBe(0);
+    expect((await readdir(dir.join('n'))).sort()).toEqual(['a', 'b', 'c']);
   });
 });
 

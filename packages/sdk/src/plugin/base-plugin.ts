@@ -129,7 +129,11 @@ export abstract class BasePlugin implements ProvdPlugin {
     this.customTemplatesDir = join(this.pluginDir, BasePlugin.CUSTOM_TEMPLATES_DIR);
     this.cacheDir = join(this.pluginDir, BasePlugin.CACHE_DIR);
     this.installedDir = join(this.pluginDir, BasePlugin.INSTALLED_DIR);
-    this.writer = new AtomicWriter({ durability: context.writeDurability ?? 'fsync', ...(context.writeMode ? { mode: context.writeMode } : {}) });
+    this.writer = new AtomicWriter({
+      durability: context.writeDurability ?? 'fsync',
+      ...(context.writeMode ? { mode: context.writeMode } : {}),
+      ...(context.writeFlush ? { flush: context.writeFlush } : {}),
+    });
     this.templates = new TemplateHelper(this.pluginDir, { escape: options.templateEscape ?? 'none', writer: this.writer });
     const install = context.services.installService?.({
       id: context.id,

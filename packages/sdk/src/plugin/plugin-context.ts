@@ -1,4 +1,4 @@
-import type { WriteDurability, WriteMode } from '../files/atomic-write';
+import type { FilesystemFlush, WriteDurability, WriteMode } from '../files/atomic-write';
 import type { SyncService } from '../sync/sync-service';
 import type { PackagesDeclaration } from '../firmware/define-packages';
 import type { InstallService } from './install-service';
@@ -74,6 +74,12 @@ export interface PluginContext {
    * @defaultValue "event-loop"
    */
   writeMode?: WriteMode;
+  /**
+   * With `writeMode` `hybrid` and durability `fsync`: how the plugin's files are made durable instead of an fsync
+   * each (the `flush` of its `AtomicWriter`, e.g. a syncfs shared by the writes in flight; every file still durable
+   * before its rename). A render with fsync (`renderPlugin`) gives one.
+   */
+  writeFlush?: FilesystemFlush;
 }
 
 /** What `BasePlugin` tells the host's {@link InstallServiceFactory} about a plugin. */

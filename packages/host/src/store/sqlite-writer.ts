@@ -37,6 +37,14 @@ export type PlanOutcome =
   | { ok: false; step: number; found: string }
   | { ok: false; step: number; message: string; code?: string };
 
+/** The number of each step mode in the messages to the thread. */
+const MODES: Readonly<Record<PlanStep['mode'], number>> = { check: 0, vacant: 1, value: 2, run: 3, count: 4 };
+/**
+ * The most SQL texts the thread keeps prepared: past it, it forgets them all and the numbering starts again. The
+ * store's texts are a few dozen (a statement with one placeholder per job recorded is one text per count).
+ */
+const MAX_STATEMENTS = 1000;
+
 type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string };
 
 // The worker's code (CommonJS, evaluated, like the file writer pool of @provd/sdk): generic over plans, so every
@@ -54,37 +62,50 @@ try {
   parentPort.postMessage({ openFailed: e.message });
   process.exit(0);
 }
-const cache = new Map();
-const stmt = (sql) => {
-  let s = cache.get(sql);
+// the statements by number: the main thread sends each SQL text once, then its number (SqliteWriter.write); each is
+// prepared at its first use (a statement that does not compile fails its plan alone)
+const texts = [];
+const statements = [];
+const stmt = (n) => {
+  let s = statements[n];
   if (!s) {
-    if (cache.size > 500) cache.clear();
-    s = db.prepare(sql);
-    cache.set(sql, s);
+    s = db.prepare(texts[n]);
+    // a statement returning rows answers its first column
+    if (s.reader) s.pluck();
+    statements[n] = s;
   }
   return s;
 };
+const tx = {
+  begin: db.prepare('BEGIN IMMEDIATE'),
+  commit: db.prepare('COMMIT'),
+  rollback: db.prepare('ROLLBACK'),
+  savepoint: db.prepare('SAVEPOINT change'),
+  release: db.prepare('RELEASE change'),
+  rollbackTo: db.prepare('ROLLBACK TO change'),
+};
 const meets = (rev, e) => e === null || (e === 'a' ? rev === 0 : e === 'p' ? rev !== 0 : rev === e);
+// a step: [mode, statement number, params, expect] (modes: 0 check, 1 vacant, 2 value, 3 run, 4 count)
 function run(plan) {
   const values = [];
   for (let i = 0; i < plan.length; i++) {
-    const step = plan[i];
-    const params = step.params.map((p) => (p !== null && typeof p === 'object' ? values[p.ref] : p));
+    const [mode, n, raw, expect] = plan[i];
+    const params = raw.map((p) => (p !== null && typeof p === 'object' ? values[p.ref] : p));
     try {
-      if (step.mode === 'check') {
-        const rev = stmt(step.sql).pluck().get(...params) ?? 0;
+      if (mode === 0) {
+        const rev = stmt(n).get(...params) ?? 0;
         values.push(rev);
-        if (!meets(rev, step.expect)) return { ok: false, step: i, rev };
-      } else if (step.mode === 'vacant') {
-        const found = stmt(step.sql).pluck().get(...params);
+        if (!meets(rev, expect)) return { ok: false, step: i, rev };
+      } else if (mode === 1) {
+        const found = stmt(n).get(...params);
         if (found !== undefined) return { ok: false, step: i, found: String(found) };
         values.push(null);
-      } else if (step.mode === 'value') {
-        const v = stmt(step.sql).pluck().get(...params);
+      } else if (mode === 2) {
+        const v = stmt(n).get(...params);
         values.push(v === undefined ? null : v);
       } else {
-        const r = stmt(step.sql).run(...params);
-        values.push(step.mode === 'count' ? r.changes : Number(r.lastInsertRowid));
+        const r = stmt(n).run(...params);
+        values.push(mode === 4 ? r.changes : Number(r.lastInsertRowid));
       }
     } catch (e) {
       return { ok: false, step: i, message: e.message, code: e.code };
@@ -102,18 +123,23 @@ parentPort.on('message', (msg) => {
   }
   const outcomes = [];
   try {
-    db.exec('BEGIN IMMEDIATE');
+    if (msg.reset) {
+      texts.length = 0;
+      statements.length = 0;
+    }
+    for (const [n, sql] of msg.texts) texts[n] = sql;
+    tx.begin.run();
     try {
       for (const plan of msg.plans) {
-        db.exec('SAVEPOINT change');
+        tx.savepoint.run();
         const outcome = run(plan);
-        if (!outcome.ok) db.exec('ROLLBACK TO change');
-        db.exec('RELEASE change');
+        if (!outcome.ok) tx.rollbackTo.run();
+        tx.release.run();
         outcomes.push(outcome);
       }
-      db.exec('COMMIT');
+      tx.commit.run();
     } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) tx.rollback.run();
       throw e;
     }
   } catch (e) {
@@ -135,6 +161,8 @@ export class SqliteWriter {
   private running = false;
   private closed = false;
   private ready!: Promise<void>;
+  /** The number each SQL text was sent under to the current thread (see {@link SqliteWriter.write}). */
+  private sqlNumbers = new Map<string, number>();
 
   private constructor(
     private readonly file: string,
@@ -145,6 +173,8 @@ export class SqliteWriter {
 
   private spawn(): void {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    // a new thread knows no statement yet
+    this.sqlNumbers = new Map();
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     this.worker = worker;
     this.running = true;
@@ -199,10 +229,26 @@ export class SqliteWriter {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     if (!this.running) this.spawn();
     const id = this.nextId++;
+    // each SQL text crosses to the thread once (a change set's statements are a few fixed texts), then its number
+    const fresh = new Set<string>();
+    for (const plan of plans) for (const step of plan) if (!this.sqlNumbers.has(step.sql)) fresh.add(step.sql);
+    // past the bound, the thread forgets its statements and the numbering starts again
+    const reset = this.sqlNumbers.size > 0 && this.sqlNumbers.size + fresh.size > MAX_STATEMENTS;
+    if (reset) {
+      this.sqlNumbers.clear();
+      for (const plan of plans) for (const step of plan) fresh.add(step.sql);
+    }
+    const texts: [number, string][] = [];
+    for (const sql of fresh) {
+      const n = this.sqlNumbers.size;
+      this.sqlNumbers.set(sql, n);
+      texts.push([n, sql]);
+    }
+    const compact = plans.map((plan) => plan.map((step) => [MODES[step.mode], this.sqlNumbers.get(step.sql)!, step.params, step.mode === 'check' ? step.expect : null]));
     return new Promise<PlanOutcome[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, plans });
+      this.worker.postMessage({ id, reset, texts, plans: compact });
     });
   }
 

@@ -413,8 +413,11 @@ export class RequestProcessing {
     }
     changed = (await this.trackRemoteState(device, filename, true)) || changed;
     if (!changed && !isNew) return device;
-    // a new device keeps its MAC unique: two hosts sharing the store, or a client, cannot create a second device of it
-    const stored = await this.configuration.replaceDevice(old, device, extra, false, isNew ? NEW_DEVICE_UNIQUE_KEYS : []);
+    // A new device keeps its MAC unique: two hosts sharing the store, or a client, cannot create a second device of
+    // it. Its commit is answered once written, before its fsync (ChangeSet.deferSync): it survives a crash of the
+    // host, as the established host's (a JSON file written, never fsynced), and a power loss in the milliseconds
+    // before its fsync loses only what the phone's next request creates again.
+    const stored = await this.configuration.replaceDevice(old, device, extra, false, isNew ? NEW_DEVICE_UNIQUE_KEYS : [], isNew);
     if (extra.length > 0) this.rawConfigs.invalidate();
     return stored;
   }

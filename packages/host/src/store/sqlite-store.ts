@@ -341,7 +341,8 @@ export class SqliteStore implements Store {
     if (compiled.length > 0 && ++this.commits % 1000 === 0) plans.push([{ mode: 'run', sql: 'DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?', params: [CHANGE_LOG_KEEP] }]);
     let written: PlanOutcome[];
     try {
-      written = plans.length > 0 ? await this.writer.write(plans) : [];
+      // the commit waits for its fsync unless every change set of it defers it
+      written = plans.length > 0 ? await this.writer.write(plans, compiled.every((c) => batch[c.at]!.deferSync === true)) : [];
     } catch (err) {
       const failure = storeFailed(this.file, err);
       return batch.map(() => failure);

@@ -51,6 +51,7 @@ type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: str
 // decision about documents stays in the typed main-thread code.
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 let db;
 try {
   const Database = require(workerData.driver);
@@ -58,6 +59,9 @@ try {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
+  // statement journals (each statement's and savepoint's undo pages) in memory: in temporary files, they were 2 of
+  // every 3 writes of a commit of new devices
+  db.pragma('temp_store = MEMORY');
 } catch (e) {
   parentPort.postMessage({ openFailed: e.message });
   process.exit(0);
@@ -113,13 +117,48 @@ function run(plan) {
   }
   return { ok: true, values };
 }
+// Transactions written with deferSync: committed with synchronous=NORMAL (the WAL written, not fsynced), then the WAL
+// is fsynced on the thread pool while the next transactions are written (one fsync at a time: the next one starts
+// when it ends, for what was written since); a transaction with synchronous=FULL fsyncs it anyway.
+// (a PRAGMA that sets takes effect when it is prepared, not when it runs: db.exec each time)
+let synchronous = 'FULL';
+let walFd;
+let unsynced = false;
+let syncing = false;
+function syncWal() {
+  if (syncing || !unsynced) return;
+  unsynced = false;
+  try {
+    if (walFd === undefined) walFd = fs.openSync(workerData.file + '-wal', 'r');
+  } catch {
+    // no WAL file to open: a checkpoint writes what it holds into the database file, and syncs both
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+    return;
+  }
+  syncing = true;
+  fs.fsync(walFd, () => {
+    syncing = false;
+    if (closing) close();
+    else syncWal();
+  });
+}
+let closing = false;
+function close() {
+  // what was written without its fsync is on disk first (the fsync in flight done: its descriptor is closed after it)
+  if (syncing) return;
+  if (walFd !== undefined) {
+    try { if (unsynced) fs.fsyncSync(walFd); } catch {}
+    try { fs.closeSync(walFd); } catch {}
+  }
+  // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
+  try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
+  db.close();
+  parentPort.close();
+}
 parentPort.on('message', (msg) => {
   if (msg.close) {
-    // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
-    try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
-    db.close();
-    parentPort.close();
-    return;
+    closing = true;
+    return close();
   }
   const outcomes = [];
   try {
@@ -128,6 +167,13 @@ parentPort.on('message', (msg) => {
       statements.length = 0;
     }
     for (const [n, sql] of msg.texts) texts[n] = sql;
+    const wanted = msg.deferSync ? 'NORMAL' : 'FULL';
+    if (synchronous !== wanted) {
+      db.exec('PRAGMA synchronous = ' + wanted);
+      synchronous = wanted;
+    }
+    // a transaction with synchronous=FULL fsyncs the WAL: the transactions before it with it
+    if (!msg.deferSync) unsynced = false;
     tx.begin.run();
     try {
       for (const plan of msg.plans) {
@@ -146,6 +192,10 @@ parentPort.on('message', (msg) => {
     return parentPort.postMessage({ id: msg.id, failed: e.message });
   }
   parentPort.postMessage({ id: msg.id, outcomes });
+  if (msg.deferSync) {
+    unsynced = true;
+    syncWal();
+  }
 });
 parentPort.postMessage({ ready: true });
 `;
@@ -223,9 +273,12 @@ export class SqliteWriter {
   /**
    * Runs `plans` in one transaction (each under its own savepoint: a failing plan leaves nothing behind) and resolves
    * once it is committed and on disk, with one outcome per plan. Rejects when the transaction itself failed (nothing
-   * of any plan was kept).
+   * of any plan was kept). `deferSync`: resolves once the transaction is written to the journal (it survives a crash
+   * of this process), before its fsync, which runs on the thread pool meanwhile (one at a time, each for what was
+   * written before it started: so within about two fsyncs); a later transaction without it is fsynced before it
+   * resolves, and with it the ones before.
    */
-  write(plans: readonly WritePlan[]): Promise<PlanOutcome[]> {
+  write(plans: readonly WritePlan[], deferSync = false): Promise<PlanOutcome[]> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     if (!this.running) this.spawn();
     const id = this.nextId++;
@@ -248,7 +301,7 @@ export class SqliteWriter {
     return new Promise<PlanOutcome[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, reset, texts, plans: compact });
+      this.worker.postMessage({ id, reset, deferSync, texts, plans: compact });
     });
   }
 

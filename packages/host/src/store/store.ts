@@ -184,6 +184,15 @@ export interface ChangeSet {
    * the store has finished it.
    */
   finished?: readonly { job: number; done: number; total: number }[];
+  /**
+   * The commit resolves once the change is handed to the operating system (SQLite: written to its journal) or
+   * committed by the database server (PostgreSQL, `synchronous_commit` off), not once it is on disk: it survives a
+   * crash of this process, and is flushed to disk right after (SQLite: within a few milliseconds; PostgreSQL: within
+   * three `wal_writer_delay`s, 600 ms by default). A power loss meanwhile may lose it, never the store's consistency.
+   * For what the requester re-creates when lost (a device created for a phone nobody knew: its next request creates
+   * it again). A change set without it in the same commit makes the whole commit durable. @defaultValue false
+   */
+  deferSync?: boolean;
 }
 
 /** What a committed {@link ChangeSet} produced. */

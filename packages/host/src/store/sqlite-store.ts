@@ -401,7 +401,8 @@ export class SqliteStore implements Store {
       if (value === undefined) add({ mode: 'run', sql: 'DELETE FROM settings WHERE key = ?', params: [key] });
       else add({ mode: 'run', sql: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', params: [key, JSON.stringify(value)] });
     }
-    const created = new Date().toISOString();
+    // (the clock read only for a change set that records jobs or finishes some: most write documents alone)
+    const created = changes.jobs?.length ? new Date().toISOString() : '';
     const jobRows = (changes.jobs ?? []).map((job) => {
       parseSelector(job.selector);
       const row = { reason: job.reason, selector: JSON.stringify(job.selector), deconfigure: job.deconfigure && job.deconfigure.length > 0 ? JSON.stringify(job.deconfigure) : null, created, origin: this.hostId };
@@ -416,7 +417,7 @@ export class SqliteStore implements Store {
         params: [p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished ? 1 : 0],
       });
     }
-    const since = hostsSince();
+    const since = changes.finished?.length ? hostsSince() : '';
     for (const f of changes.finished ?? []) {
       add({
         mode: 'run',

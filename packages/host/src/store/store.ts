@@ -5,8 +5,9 @@
  *
  * Semantics every engine keeps:
  * - Documents are JSON objects with a string `id`. Reads return fresh copies; callers may mutate them.
- * - Every {@link Store.commit} is one durable transaction (all of it or nothing). Concurrent commits are grouped
- *   into one database transaction (one fsync), each change set still succeeds or fails on its own.
+ * - Every {@link Store.commit} is one durable transaction (all of it or nothing; on disk once it resolves, unless it
+ *   asks for {@link ChangeSet.deferSync}). Concurrent commits are grouped into one database transaction (one fsync),
+ *   each change set still succeeds or fails on its own.
  * - {@link Collection.find} evaluates selectors, sorting and paging in the database, on indexes where the selector
  *   names an indexed key (devices: `id`, `mac`, `sn`, `uuid`, `ip`, `plugin`, `config`, `tenant_uuid`,
  *   `remote_state_sip_username`; configs: `id`, `role`, `tenant_uuid`, `parent_ids` with `$contains`).
@@ -235,7 +236,8 @@ export interface Store {
   /** The stored revision of document `id`: a number each put increases (0: absent). */
   revision(kind: DocumentKind, id: string): Promise<number>;
   /**
-   * Applies `changes` as one durable transaction (resolves once on disk / committed). Commits that arrive while one
+   * Applies `changes` as one durable transaction (resolves once on disk / committed, or before with
+   * {@link ChangeSet.deferSync}). Commits that arrive while one
    * is being written are grouped into the next database transaction; a change set whose expectation fails is
    * rejected alone (a `ProvdError`) and leaves nothing behind.
    */

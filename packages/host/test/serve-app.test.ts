@@ -201,6 +201,34 @@ describe('identification on every request', () => {
     expect(await app.configs.get(result.device!.config!)).toBeUndefined();
   });
 
+  it('gives a new phone the device another writer created for its MAC after its look-up, not a second one', async () => {
+    // another host sharing the store (or a client) creates the device while the request is being identified: right
+    // after its look-ups by MAC found nothing, when the locked path looks its IP up
+    const find = app.store.devices.find;
+    let other: string | undefined;
+    app.store.devices.find = async (selector, options) => {
+      if (other === undefined && selector?.ip === '10.0.0.70') {
+        other = 'made-elsewhere';
+        await app.store.commit({ writes: [{ op: 'put', kind: 'devices', doc: { id: other, mac: '00:aa:bb:cc:dd:70', plugin: 'acme-1' }, expect: 'absent' }] });
+      }
+      return find(selector, options);
+    };
+    try {
+      const result = await app.process({ path: '/acme/00aabbccdd70.cfg', headers: {}, clientIp: '10.0.0.70' }, 'http');
+      expect(other).toBe('made-elsewhere');
+      expect(result.device?.id).toBe('made-elsewhere');
+      expect((await app.devices.find({ mac: '00:aa:bb:cc:dd:70' })).items.map((d) => d.id)).toEqual(['made-elsewhere']);
+      expect(logs.filter((l) => l.includes('could not create a device'))).toEqual([]);
+    } finally {
+      app.store.devices.find = find;
+    }
+    // and a new phone still gets a device of its own, once
+    const fresh = await Promise.all([1, 2, 3].map(() => app.process({ path: '/acme/00aabbccdd71.cfg', headers: {}, clientIp: '10.0.0.71' }, 'http')));
+    expect(new Set(fresh.map((r) => r.device?.id)).size).toBe(1);
+    expect(fresh[0]!.device).toMatchObject({ mac: '00:aa:bb:cc:dd:71', ip: '10.0.0.71', plugin: 'acme-1', added: 'auto' });
+    expect((await app.devices.find({ mac: '00:aa:bb:cc:dd:71' })).total).toBe(1);
+  });
+
   it('picks the best plugin, the highest id on a tie, and retrieves by IP when no MAC is known', async () => {
     await app.installPlugin('acme-2');
     const byDhcp = await app.dhcpCommit({ ip: '10.0.0.8', mac: '00:11:22:33:44:77', options: { 60: 'acme_A1' } });

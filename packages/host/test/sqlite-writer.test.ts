@@ -41,6 +41,34 @@ describe('SqliteWriter', () => {
     expect(rows()).toEqual([1, 3]);
   });
 
+  it('answers a deferSync write before its fsync (written: it survives the thread), and fsyncs every other write', async () => {
+    const writer = await SqliteWriter.start(file);
+    const mode = { mode: 'value' as const, sql: 'PRAGMA synchronous', params: [] };
+    // PRAGMA synchronous: 1 NORMAL (the commit does not fsync the WAL), 2 FULL
+    expect(await writer.write([[insert(1), mode]], true)).toEqual([{ ok: true, values: [1, 1] }]);
+    expect(await writer.write([[insert(2), mode]])).toEqual([{ ok: true, values: [2, 2] }]);
+    expect(await writer.write([[insert(3), mode]], true)).toEqual([{ ok: true, values: [3, 1] }]);
+    // the thread stops at once (as in a crash of the process): what was written is kept
+    await writer.kill();
+    expect(rows()).toEqual([1, 2, 3]);
+  });
+
+  it('runs each statement text it was given, however many there were (its statements numbered and forgotten in turn)', async () => {
+    const writer = await SqliteWriter.start(file);
+    // 1,500 distinct texts, 300 a write, each text again in the next write: the thread forgets what it prepared once
+    // it holds 1,000, and the texts of one write keep their meaning
+    const value = (k: number) => ({ mode: 'value' as const, sql: `SELECT ? + ${k}`, params: [1] });
+    for (let w = 0; w < 5; w++) {
+      const ks = Array.from({ length: 300 }, (_, i) => w * 300 + i);
+      const again = w > 0 ? [w * 300 - 1] : [];
+      const [outcome] = await writer.write([[...[...ks, ...again].map(value), { mode: 'value', sql: 'SELECT nonsense FROM nowhere', params: [] }]]);
+      expect(outcome).toMatchObject({ ok: false, step: ks.length + again.length });
+      const [ok] = await writer.write([[...ks, ...again].map(value)]);
+      expect(ok).toEqual({ ok: true, values: [...ks, ...again].map((k) => k + 1) });
+    }
+    await writer.close();
+  });
+
   it('fails the writes a stopped thread held, keeps nothing of them, and starts a new thread for the next write', async () => {
     const lines: string[] = [];
     const writer = await SqliteWriter.start(file, (line) => lines.push(line));

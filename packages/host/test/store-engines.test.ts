@@ -334,6 +334,21 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(await store.jobProgress()).toEqual([]);
   });
 
+  it('commits a change set that defers its sync as any other: alone, or with others in one commit, kept across a reopen', async () => {
+    await store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('early', { mac: '00:00:00:00:00:09' }) }], deferSync: true });
+    expect(await store.devices.get('early')).toMatchObject({ id: 'early' });
+    const [a, b] = await Promise.all([
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('auto', { mac: '00:00:00:00:00:0a' }), expect: 'absent', unique: ['mac'] }], deferSync: true }),
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('api', { mac: '00:00:00:00:00:0b' }), expect: 'absent', unique: ['mac'] }] }),
+    ]);
+    expect(b.seq).toBeGreaterThan(a.seq);
+    // its checks hold as in any commit
+    await expect(store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('twin', { mac: '00:00:00:00:00:0a' }), unique: ['mac'] }], deferSync: true })).rejects.toMatchObject({ code: 'PROVD_HOST_DUPLICATE_KEY' });
+    await store.close();
+    const again = await open();
+    expect((await again.devices.find({})).items.map((d) => d.id)).toEqual(['api', 'auto', 'early']);
+  });
+
   it('announces every commit in order and keeps everything across a reopen', async () => {
     const seen: StoreChange[] = [];
     const stop = store.watch((c) => seen.push(c));

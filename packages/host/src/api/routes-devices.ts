@@ -77,7 +77,8 @@ export function deviceRoutes(services: ApiServices): Route[] {
         const created = await services.deviceWrites(device.mac, async () => {
           if (device.id !== undefined && (await app.devices.get(device.id))) throw hostError('PROVD_HOST_DUPLICATE_ID', { kind: 'device', id: device.id });
           await checkReferences(services, device, caller.tenant);
-          return app.insertDevice(device).catch(macTaken(device.id));
+          // read above: not validated a second time
+          return app.insertReadDevice(device).catch(macTaken(device.id));
         });
         return { status: 201, body: { id: created.id }, headers: { Location: `${PREFIX}/dev_mgr/devices/${encodeURIComponent(created.id)}` } };
       },

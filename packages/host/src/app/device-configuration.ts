@@ -332,13 +332,14 @@ export class DeviceConfiguration {
    * the same transaction. When a key of the reconfigure list changed, the change records a job for the device, the
    * old device is deconfigured and the new one configured, and the job is reported done (under the device's lock);
    * with `background`, the job is left to the background worker and the call returns after the commit. `unique`:
-   * the keys (e.g. `mac`) no other device may share, checked in the commit (`PROVD_HOST_DUPLICATE_KEY`).
+   * the keys (e.g. `mac`) no other device may share, checked in the commit (`PROVD_HOST_DUPLICATE_KEY`). `deferSync`:
+   * the commit resolves before it is on disk (see `ChangeSet.deferSync`), for a device its requester creates again.
    */
-  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false, unique: readonly string[] = []): Promise<Device> {
+  async replaceDevice(old: Device | undefined, next: Device, extra: readonly DocumentWrite[] = [], background = false, unique: readonly string[] = [], deferSync = false): Promise<Device> {
     const id = next.id;
     if (old && !needsReconfigure(old, next)) {
       const kept = { ...next, configured: old.configured ?? false };
-      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string }, unique }] });
+      await this.app.store.commit({ writes: [...extra, { op: 'put', kind: 'devices', doc: kept as Device & { id: string }, unique }], deferSync });
       return kept;
     }
     const pending = extra.flatMap((w) => (w.op === 'put' && w.kind === 'configs' ? [w.doc] : []));
@@ -351,6 +352,7 @@ export class DeviceConfiguration {
     const committed = await this.app.store.commit({
       writes: [...extra, { op: 'put', kind: 'devices', doc: next as Device & { id: string }, expect: old ? 'present' : 'absent', unique }],
       jobs,
+      deferSync,
     });
     if (background) {
       // Configured by the background worker (a phone asking first is configured on demand); `configured` holds

@@ -26,7 +26,12 @@ export class DeviceOperations {
   async insert(input: unknown): Promise<Device> {
     const read = readDeviceInput(input);
     if ('errors' in read) throw hostError('PROVD_HOST_INVALID_DEVICE', { errors: read.errors });
-    const device = { ...read.device, id: read.device.id ?? newRecordId() } as Device;
+    return this.insertRead(read.device);
+  }
+
+  /** {@link DeviceOperations.insert} of a device `readDeviceInput` gave (validated and normalised already). */
+  async insertRead(read: Partial<Device>): Promise<Device> {
+    const device = { ...read, id: read.id ?? newRecordId() } as Device;
     return this.app.deviceLock.run(device.id, () => this.configuration.replaceDevice(undefined, device, [], true, CLIENT_UNIQUE_KEYS));
   }
 

@@ -201,6 +201,14 @@ export class ProvisioningApp {
     return this.deviceOps.insert(input);
   }
 
+  /**
+   * {@link ProvisioningApp.insertDevice} of a device that `readDeviceInput` gave (validated and normalised already,
+   * e.g. by the REST API before its own checks): not read again.
+   */
+  insertReadDevice(device: Partial<Device>): Promise<Device> {
+    return this.deviceOps.insertRead(device);
+  }
+
   /** Replaces device `input.id` with `input`; reconfigures it when a key of the reconfigure list changed. */
   updateDevice(input: unknown): Promise<Device> {
     return this.deviceOps.update(input);

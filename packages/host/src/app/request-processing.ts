@@ -11,6 +11,9 @@ import { RecentDevices } from './recent-devices';
 import type { RawConfigs } from './raw-configs';
 import type { SecurityGuard } from './security-guard';
 
+/** The keys a device created for an unknown requester holds alone (checked in its commit). */
+const NEW_DEVICE_UNIQUE_KEYS = ['mac'] as const;
+
 /** What identification made of one request. */
 export interface ProcessResult {
   /** The device the request comes from, as stored after the request. */
@@ -38,6 +41,12 @@ interface Asked {
   identity: string;
   filename: string | undefined;
   path: string | undefined;
+  /**
+   * Set by {@link RequestProcessing.unchanged} when its look-ups by MAC, serial and UUID found no device: the locked
+   * path then looks up by IP only (a device of that MAC created meanwhile makes the creation fail on the MAC kept
+   * unique, and the locked path is taken again with every look-up).
+   */
+  missed?: boolean;
 }
 
 /**
@@ -135,51 +144,66 @@ export class RequestProcessing {
       outcome?.('known');
       return this.served(device, devInfo, this.trusted(device, type, tenantUuid));
     }
-    return this.identityLock.run(identity, async () => {
-      // the devices found by IP are kept: for a new device they tell at once whether its IP is free
-      const byIp = new Map<string, readonly Device[]>();
-      let device = await retrieveDevice(devInfo, {
-        findBy: async (key, value) => {
-          const found = await this.lookup.findBy(key, value);
-          if (key === 'ip') byIp.set(value, found);
-          return found;
-        },
-      });
-      const plugin = this.app.plugins.get(device?.plugin);
-      const outcome = this.app.options.onIdentified;
-      const sensitive = path !== undefined && this.isSensitive(path, plugin);
-      const hit = plugin ? device : undefined;
-      // a phone fetching its own file from its own recorded address is no guess; every other request counts
-      if (sensitive && !this.security.recordSensitive(clientIp, filename ?? path, hit?.id, hit?.ip !== clientIp)) {
-        outcome?.('refused');
-        return { refused: true };
-      }
-      const { ip: _ip, ...withoutIp } = devInfo;
-      let trust: boolean;
-      if (!device) {
-        if (this.app.options.autoCreate === false || this.security.isLimited(clientIp)) {
-          outcome?.('ignored');
-          return {};
-        }
-        // in URL-key mode, only a request with a key creates a device from a sensitive file name
-        if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
-        const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
-        trust = this.trusted(stub, type, tenantUuid);
-        device = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp);
-        if (!device) {
-          outcome?.('ignored');
-          return {};
-        }
-        outcome?.('created');
-      } else {
-        outcome?.('known');
-        if (sensitive && !this.maySendSensitive(device, type, tenantUuid, clientIp)) return this.deny(clientIp, filename, device.id);
-        trust = this.trusted(device, type, tenantUuid);
-        const info = (await this.mayRecordIp(device, devInfo.ip, trust)) ? devInfo : withoutIp;
-        device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, info, filename));
-      }
-      return this.served(device, devInfo, trust);
+    return this.identityLock.run(identity, () => this.locked(asked));
+  }
+
+  /**
+   * The request of {@link RequestProcessing.knownOrLocked} under the lock of its identity: its device retrieved,
+   * else created, updated, and the result. A device of its MAC created by another writer between the look-up and the
+   * creation (which keeps the MAC unique) sends it through here once more (`again`), with every look-up.
+   */
+  private async locked(asked: Asked, again = false): Promise<ProcessResult> {
+    const { devInfo, type, tenantUuid, filename, path } = asked;
+    const clientIp = devInfo.ip ?? '';
+    // the devices found by IP are kept: for a new device they tell at once whether its IP is free
+    const byIp = new Map<string, readonly Device[]>();
+    // after a miss by MAC, serial and UUID just before (unchanged()), only the look-up by IP is left
+    const skip = asked.missed === true;
+    let device = await retrieveDevice(devInfo, {
+      findBy: async (key, value) => {
+        if (skip && key !== 'ip') return [];
+        const found = await this.lookup.findBy(key, value);
+        if (key === 'ip') byIp.set(value, found);
+        return found;
+      },
     });
+    const plugin = this.app.plugins.get(device?.plugin);
+    const outcome = this.app.options.onIdentified;
+    const sensitive = path !== undefined && this.isSensitive(path, plugin);
+    const hit = plugin ? device : undefined;
+    // a phone fetching its own file from its own recorded address is no guess; every other request counts
+    if (sensitive && !this.security.recordSensitive(clientIp, filename ?? path, hit?.id, hit?.ip !== clientIp)) {
+      outcome?.('refused');
+      return { refused: true };
+    }
+    const { ip: _ip, ...withoutIp } = devInfo;
+    let trust: boolean;
+    if (!device) {
+      if (this.app.options.autoCreate === false || this.security.isLimited(clientIp)) {
+        outcome?.('ignored');
+        return {};
+      }
+      // in URL-key mode, only a request with a key creates a device from a sensitive file name
+      if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
+      const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
+      trust = this.trusted(stub, type, tenantUuid);
+      const made = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp, again);
+      // another writer created a device of this MAC since the look-up: it is this request's device
+      if (made === 'taken') return this.locked({ ...asked, missed: false }, true);
+      device = made;
+      if (!device) {
+        outcome?.('ignored');
+        return {};
+      }
+      outcome?.('created');
+    } else {
+      outcome?.('known');
+      if (sensitive && !this.maySendSensitive(device, type, tenantUuid, clientIp)) return this.deny(clientIp, filename, device.id);
+      trust = this.trusted(device, type, tenantUuid);
+      const info = (await this.mayRecordIp(device, devInfo.ip, trust)) ? devInfo : withoutIp;
+      device = await this.configuration.withDevice(device.id, (current) => this.updateFromRequest(current, info, filename));
+    }
+    return this.served(device, devInfo, trust);
   }
 
   /**
@@ -200,9 +224,12 @@ export class RequestProcessing {
     if (held !== undefined) return this.unchangedFrom(held, locks, asked);
     // a device found by IP alone has no MAC (the MAC look-up would have found it): a request telling one records it,
     // so it is no request that changes nothing, and the IP look-up is left to the locked path
-    return retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined).then((found) =>
-      found === undefined ? undefined : this.unchangedFrom(found, locks, asked),
-    );
+    return retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined).then((found) => {
+      if (found !== undefined) return this.unchangedFrom(found, locks, asked);
+      // a new phone, most likely: the locked path need not look it up by MAC, serial or UUID again
+      asked.missed = true;
+      return undefined;
+    });
   }
 
   /** {@link RequestProcessing.unchanged} once the device is found (`locks`: the device locks started before). */
@@ -334,9 +361,10 @@ export class RequestProcessing {
 
   /**
    * Creates the device of an unknown requester, already updated, associated and with its transient config, in one
-   * transaction; `undefined` when it could not be stored (logged).
+   * transaction that keeps its MAC unique; `undefined` when it could not be stored (logged), `taken` when another
+   * device has its MAC (created since the look-up; logged when `again`, after a second look-up).
    */
-  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string): Promise<Device | undefined> {
+  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string, again: boolean): Promise<Device | 'taken' | undefined> {
     const device: Device = { ...structuredClone(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
@@ -344,6 +372,8 @@ export class RequestProcessing {
     try {
       created = await this.app.deviceLock.run(device.id, () => this.updateFromRequest(device, devInfo, filename, true));
     } catch (err) {
+      const taken = isProvdError(err, 'PROVD_HOST_DUPLICATE_KEY');
+      if (taken && !again) return 'taken';
       this.app.log(`could not create a device for ${JSON.stringify(devInfo)}: ${reasonOf(err)}`);
       return undefined;
     }
@@ -383,7 +413,11 @@ export class RequestProcessing {
     }
     changed = (await this.trackRemoteState(device, filename, true)) || changed;
     if (!changed && !isNew) return device;
-    const stored = await this.configuration.replaceDevice(old, device, extra);
+    // A new device keeps its MAC unique: two hosts sharing the store, or a client, cannot create a second device of
+    // it. Its commit is answered once written, before its fsync (ChangeSet.deferSync): it survives a crash of the
+    // host, as the established host's (a JSON file written, never fsynced), and a power loss in the milliseconds
+    // before its fsync loses only what the phone's next request creates again.
+    const stored = await this.configuration.replaceDevice(old, device, extra, false, isNew ? NEW_DEVICE_UNIQUE_KEYS : [], isNew);
     if (extra.length > 0) this.rawConfigs.invalidate();
     return stored;
   }

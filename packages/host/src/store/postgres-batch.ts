@@ -31,6 +31,8 @@ export interface BatchOptions {
   lock: number;
   /** The statements run last, before `COMMIT` (the `NOTIFY`, a trim of the change log). */
   finally: readonly string[];
+  /** The commit does not wait for the server's WAL flush (`synchronous_commit` off: see `ChangeSet.deferSync`). */
+  deferSync?: boolean;
 }
 
 const key = (kind: DocumentKind, id: string): string => `${kind}\u0000${id}`;
@@ -89,13 +91,14 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   const uniqueQueries = [...uniqueWanted.values()];
   const first = [
     'BEGIN',
+    ...(options.deferSync ? ['SET LOCAL synchronous_commit TO OFF'] : []),
     `SELECT pg_advisory_xact_lock(${lit(options.lock)})`,
     ...kinds.map((kind) => `SELECT id, rev FROM ${kind} WHERE id = ANY(${array([...wanted.get(kind)!], 'text')}) FOR UPDATE`),
     ...uniqueQueries.map(({ kind, key, values }) => `SELECT id, ${key} AS value FROM ${kind} WHERE ${key} = ANY(${array([...values], 'text')})`),
     `SELECT array(SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, ${jobCount})) AS ids`,
     `SELECT array(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, ${batch.length})) AS ids`,
   ];
-  const results = (await client.query(first.join(';\n'))) as unknown as pg.QueryResult[];
+  const results = ((await client.query(first.join(';\n'))) as unknown as pg.QueryResult[]).slice(options.deferSync ? 1 : 0);
   const state = new Map<string, DocumentState>();
   kinds.forEach((kind, i) => {
     for (const row of results[2 + i]!.rows as { id: string; rev: number }[]) state.set(key(kind, row.id), { rev: row.rev });

@@ -269,7 +269,8 @@ export class PostgresStore implements Store {
     }
     const last = [...(++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : []), `NOTIFY ${CHANGE_CHANNEL}`];
     try {
-      const outcomes = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: last });
+      const deferSync = batch.every((changes) => changes.deferSync === true);
+      const outcomes = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: last, deferSync });
       client.release();
       return outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
     } catch (err) {

@@ -350,7 +350,8 @@ export class SqliteStore implements Store {
     if (compiled.length > 0 && ++this.commits % 1000 === 0) plans.push([{ mode: 'run', sql: 'DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ?', params: [CHANGE_LOG_KEEP] }]);
     let written: PlanOutcome[];
     try {
-      written = plans.length > 0 ? await this.writer.write(plans) : [];
+      // the commit waits for its fsync unless every change set of it defers it
+      written = plans.length > 0 ? await this.writer.write(plans, compiled.every((c) => batch[c.at]!.deferSync === true)) : [];
     } catch (err) {
       const failure = storeFailed(this.file, err);
       return batch.map(() => failure);
@@ -409,7 +410,8 @@ export class SqliteStore implements Store {
       if (value === undefined) add({ mode: 'run', sql: 'DELETE FROM settings WHERE key = ?', params: [key] });
       else add({ mode: 'run', sql: 'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', params: [key, JSON.stringify(value)] });
     }
-    const created = new Date().toISOString();
+    // (the clock read only for a change set that records jobs or finishes some: most write documents alone)
+    const created = changes.jobs?.length ? new Date().toISOString() : '';
     const jobRows = (changes.jobs ?? []).map((job) => {
       parseSelector(job.selector);
       const row = { reason: job.reason, selector: JSON.stringify(job.selector), deconfigure: job.deconfigure && job.deconfigure.length > 0 ? JSON.stringify(job.deconfigure) : null, created, origin: this.hostId };
@@ -424,7 +426,7 @@ export class SqliteStore implements Store {
         params: [p.job, p.host, p.cursor ?? null, p.done, p.total, p.finished ? 1 : 0],
       });
     }
-    const since = hostsSince();
+    const since = changes.finished?.length ? hostsSince() : '';
     for (const f of changes.finished ?? []) {
       add({
         mode: 'run',

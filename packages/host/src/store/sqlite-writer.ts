@@ -43,6 +43,13 @@ export type PlanOutcome =
  * last full collection kept, instead of up to 4x under the default limit of a machine with a few GB.
  */
 const WRITER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 };
+/** The number of each step mode in the messages to the thread. */
+const MODES: Readonly<Record<PlanStep['mode'], number>> = { check: 0, vacant: 1, value: 2, run: 3, count: 4 };
+/**
+ * The most SQL texts the thread keeps prepared: past it, it forgets them all and the numbering starts again. The
+ * store's texts are a few dozen (a statement with one placeholder per job recorded is one text per count).
+ */
+const MAX_STATEMENTS = 1000;
 
 type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string };
 
@@ -50,6 +57,7 @@ type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: str
 // decision about documents stays in the typed main-thread code.
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 let db;
 try {
   const Database = require(workerData.driver);
@@ -58,41 +66,57 @@ try {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   if (workerData.cacheKib !== undefined) db.pragma('cache_size = -' + Number(workerData.cacheKib));
+  // statement journals (each statement's and savepoint's undo pages) in memory: in temporary files, they were 2 of
+  // every 3 writes of a commit of new devices
+  db.pragma('temp_store = MEMORY');
 } catch (e) {
   parentPort.postMessage({ openFailed: e.message });
   process.exit(0);
 }
-const cache = new Map();
-const stmt = (sql) => {
-  let s = cache.get(sql);
+// the statements by number: the main thread sends each SQL text once, then its number (SqliteWriter.write); each is
+// prepared at its first use (a statement that does not compile fails its plan alone)
+const texts = [];
+const statements = [];
+const stmt = (n) => {
+  let s = statements[n];
   if (!s) {
-    if (cache.size > 500) cache.clear();
-    s = db.prepare(sql);
-    cache.set(sql, s);
+    s = db.prepare(texts[n]);
+    // a statement returning rows answers its first column
+    if (s.reader) s.pluck();
+    statements[n] = s;
   }
   return s;
 };
+const tx = {
+  begin: db.prepare('BEGIN IMMEDIATE'),
+  commit: db.prepare('COMMIT'),
+  rollback: db.prepare('ROLLBACK'),
+  savepoint: db.prepare('SAVEPOINT change'),
+  release: db.prepare('RELEASE change'),
+  rollbackTo: db.prepare('ROLLBACK TO change'),
+};
 const meets = (rev, e) => e === null || (e === 'a' ? rev === 0 : e === 'p' ? rev !== 0 : rev === e);
+// a step: [mode, statement number, params, expect] (modes: 0 check, 1 vacant, 2 value, 3 run, 4 count)
 function run(plan) {
   const values = [];
   for (let i = 0; i < plan.length; i++) {
-    const step = plan[i];
-    const params = step.params.map((p) => (p !== null && typeof p === 'object' ? values[p.ref] : p));
+    const [mode, n, raw, expect] = plan[i];
+    const params = raw.map((p) => (p !== null && typeof p === 'object' ? values[p.ref] : p));
     try {
-      if (step.mode === 'check') {
-        const rev = stmt(step.sql).pluck().get(...params) ?? 0;
+      if (mode === 0) {
+        const rev = stmt(n).get(...params) ?? 0;
         values.push(rev);
-        if (!meets(rev, step.expect)) return { ok: false, step: i, rev };
-      } else if (step.mode === 'vacant') {
-        const found = stmt(step.sql).pluck().get(...params);
+        if (!meets(rev, expect)) return { ok: false, step: i, rev };
+      } else if (mode === 1) {
+        const found = stmt(n).get(...params);
         if (found !== undefined) return { ok: false, step: i, found: String(found) };
         values.push(null);
-      } else if (step.mode === 'value') {
-        const v = stmt(step.sql).pluck().get(...params);
+      } else if (mode === 2) {
+        const v = stmt(n).get(...params);
         values.push(v === undefined ? null : v);
       } else {
-        const r = stmt(step.sql).run(...params);
-        values.push(step.mode === 'count' ? r.changes : Number(r.lastInsertRowid));
+        const r = stmt(n).run(...params);
+        values.push(mode === 4 ? r.changes : Number(r.lastInsertRowid));
       }
     } catch (e) {
       return { ok: false, step: i, message: e.message, code: e.code };
@@ -100,34 +124,85 @@ function run(plan) {
   }
   return { ok: true, values };
 }
+// Transactions written with deferSync: committed with synchronous=NORMAL (the WAL written, not fsynced), then the WAL
+// is fsynced on the thread pool while the next transactions are written (one fsync at a time: the next one starts
+// when it ends, for what was written since); a transaction with synchronous=FULL fsyncs it anyway.
+// (a PRAGMA that sets takes effect when it is prepared, not when it runs: db.exec each time)
+let synchronous = 'FULL';
+let walFd;
+let unsynced = false;
+let syncing = false;
+function syncWal() {
+  if (syncing || !unsynced) return;
+  unsynced = false;
+  try {
+    if (walFd === undefined) walFd = fs.openSync(workerData.file + '-wal', 'r');
+  } catch {
+    // no WAL file to open: a checkpoint writes what it holds into the database file, and syncs both
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+    return;
+  }
+  syncing = true;
+  fs.fsync(walFd, () => {
+    syncing = false;
+    if (closing) close();
+    else syncWal();
+  });
+}
+let closing = false;
+function close() {
+  // what was written without its fsync is on disk first (the fsync in flight done: its descriptor is closed after it)
+  if (syncing) return;
+  if (walFd !== undefined) {
+    try { if (unsynced) fs.fsyncSync(walFd); } catch {}
+    try { fs.closeSync(walFd); } catch {}
+  }
+  // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
+  try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
+  db.close();
+  parentPort.close();
+}
 parentPort.on('message', (msg) => {
   if (msg.close) {
-    // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
-    try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
-    db.close();
-    parentPort.close();
-    return;
+    closing = true;
+    return close();
   }
   const outcomes = [];
   try {
-    db.exec('BEGIN IMMEDIATE');
+    if (msg.reset) {
+      texts.length = 0;
+      statements.length = 0;
+    }
+    for (const [n, sql] of msg.texts) texts[n] = sql;
+    const wanted = msg.deferSync ? 'NORMAL' : 'FULL';
+    if (synchronous !== wanted) {
+      db.exec('PRAGMA synchronous = ' + wanted);
+      synchronous = wanted;
+    }
+    // a transaction with synchronous=FULL fsyncs the WAL: the transactions before it with it
+    if (!msg.deferSync) unsynced = false;
+    tx.begin.run();
     try {
       for (const plan of msg.plans) {
-        db.exec('SAVEPOINT change');
+        tx.savepoint.run();
         const outcome = run(plan);
-        if (!outcome.ok) db.exec('ROLLBACK TO change');
-        db.exec('RELEASE change');
+        if (!outcome.ok) tx.rollbackTo.run();
+        tx.release.run();
         outcomes.push(outcome);
       }
-      db.exec('COMMIT');
+      tx.commit.run();
     } catch (e) {
-      if (db.inTransaction) db.exec('ROLLBACK');
+      if (db.inTransaction) tx.rollback.run();
       throw e;
     }
   } catch (e) {
     return parentPort.postMessage({ id: msg.id, failed: e.message });
   }
   parentPort.postMessage({ id: msg.id, outcomes });
+  if (msg.deferSync) {
+    unsynced = true;
+    syncWal();
+  }
 });
 parentPort.postMessage({ ready: true });
 `;
@@ -143,6 +218,8 @@ export class SqliteWriter {
   private running = false;
   private closed = false;
   private ready!: Promise<void>;
+  /** The number each SQL text was sent under to the current thread (see {@link SqliteWriter.write}). */
+  private sqlNumbers = new Map<string, number>();
 
   private constructor(
     private readonly file: string,
@@ -154,6 +231,8 @@ export class SqliteWriter {
 
   private spawn(): void {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    // a new thread knows no statement yet
+    this.sqlNumbers = new Map();
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver, cacheKib: this.cacheKib }, resourceLimits: WRITER_HEAP_LIMITS });
     this.worker = worker;
     this.running = true;
@@ -205,16 +284,35 @@ export class SqliteWriter {
   /**
    * Runs `plans` in one transaction (each under its own savepoint: a failing plan leaves nothing behind) and resolves
    * once it is committed and on disk, with one outcome per plan. Rejects when the transaction itself failed (nothing
-   * of any plan was kept).
+   * of any plan was kept). `deferSync`: resolves once the transaction is written to the journal (it survives a crash
+   * of this process), before its fsync, which runs on the thread pool meanwhile (one at a time, each for what was
+   * written before it started: so within about two fsyncs); a later transaction without it is fsynced before it
+   * resolves, and with it the ones before.
    */
-  write(plans: readonly WritePlan[]): Promise<PlanOutcome[]> {
+  write(plans: readonly WritePlan[], deferSync = false): Promise<PlanOutcome[]> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     if (!this.running) this.spawn();
     const id = this.nextId++;
+    // each SQL text crosses to the thread once (a change set's statements are a few fixed texts), then its number
+    const fresh = new Set<string>();
+    for (const plan of plans) for (const step of plan) if (!this.sqlNumbers.has(step.sql)) fresh.add(step.sql);
+    // past the bound, the thread forgets its statements and the numbering starts again
+    const reset = this.sqlNumbers.size > 0 && this.sqlNumbers.size + fresh.size > MAX_STATEMENTS;
+    if (reset) {
+      this.sqlNumbers.clear();
+      for (const plan of plans) for (const step of plan) fresh.add(step.sql);
+    }
+    const texts: [number, string][] = [];
+    for (const sql of fresh) {
+      const n = this.sqlNumbers.size;
+      this.sqlNumbers.set(sql, n);
+      texts.push([n, sql]);
+    }
+    const compact = plans.map((plan) => plan.map((step) => [MODES[step.mode], this.sqlNumbers.get(step.sql)!, step.params, step.mode === 'check' ? step.expect : null]));
     return new Promise<PlanOutcome[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       if (this.waiting.size === 1) this.worker.ref();
-      this.worker.postMessage({ id, plans });
+      this.worker.postMessage({ id, reset, deferSync, texts, plans: compact });
     });
   }
 

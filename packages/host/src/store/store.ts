@@ -5,8 +5,9 @@
  *
  * Semantics every engine keeps:
  * - Documents are JSON objects with a string `id`. Reads return fresh copies; callers may mutate them.
- * - Every {@link Store.commit} is one durable transaction (all of it or nothing). Concurrent commits are grouped
- *   into one database transaction (one fsync), each change set still succeeds or fails on its own.
+ * - Every {@link Store.commit} is one durable transaction (all of it or nothing; on disk once it resolves, unless it
+ *   asks for {@link ChangeSet.deferSync}). Concurrent commits are grouped into one database transaction (one fsync),
+ *   each change set still succeeds or fails on its own.
  * - {@link Collection.find} evaluates selectors, sorting and paging in the database, on indexes where the selector
  *   names an indexed key (devices: `id`, `mac`, `sn`, `uuid`, `ip`, `plugin`, `config`, `tenant_uuid`,
  *   `remote_state_sip_username`; configs: `id`, `role`, `tenant_uuid`, `parent_ids` with `$contains`).
@@ -184,6 +185,15 @@ export interface ChangeSet {
    * the store has finished it.
    */
   finished?: readonly { job: number; done: number; total: number }[];
+  /**
+   * The commit resolves once the change is handed to the operating system (SQLite: written to its journal) or
+   * committed by the database server (PostgreSQL, `synchronous_commit` off), not once it is on disk: it survives a
+   * crash of this process, and is flushed to disk right after (SQLite: within a few milliseconds; PostgreSQL: within
+   * three `wal_writer_delay`s, 600 ms by default). A power loss meanwhile may lose it, never the store's consistency.
+   * For what the requester re-creates when lost (a device created for a phone nobody knew: its next request creates
+   * it again). A change set without it in the same commit makes the whole commit durable. @defaultValue false
+   */
+  deferSync?: boolean;
 }
 
 /** What a committed {@link ChangeSet} produced. */
@@ -226,7 +236,8 @@ export interface Store {
   /** The stored revision of document `id`: a number each put increases (0: absent). */
   revision(kind: DocumentKind, id: string): Promise<number>;
   /**
-   * Applies `changes` as one durable transaction (resolves once on disk / committed). Commits that arrive while one
+   * Applies `changes` as one durable transaction (resolves once on disk / committed, or before with
+   * {@link ChangeSet.deferSync}). Commits that arrive while one
    * is being written are grouped into the next database transaction; a change set whose expectation fails is
    * rejected alone (a `ProvdError`) and leaves nothing behind.
    */

@@ -48,8 +48,8 @@ typedef struct {
   size_t buf_cap, buf_bytes;
   uint64_t buf_first;
   int eof;  // the last read hit the end of the file: the data ends within buf
-  uint8_t *recv_buf;
-  int status, err;
+  uint8_t *recv_buf;  // RECV_SIZE bytes: any datagram of the client is read whole (MSG_TRUNC tells a longer one)
+  int err;            // errno of the call that failed
 } sender_t;
 
 typedef struct {

@@ -25,16 +25,23 @@ export interface NativeTransferSpec {
   fd: number;
   /** The address family of the transfer's socket. */
   family: 4 | 6;
-  /** The transfer's local address and port (its TID: the loop's socket is bound there, beside the stranger one). */
+  /** The transfer's local address (the loop's socket is bound there, beside the one answering strangers). */
   localAddress: string;
+  /** The transfer's local port (its TID). */
   localPort: number;
-  /** The client. */
+  /** The client's address. */
   peerAddress: string;
+  /** The client's port. */
   peerPort: number;
+  /** The negotiated block size. */
   blksize: number;
+  /** The negotiated window (RFC 7440; 1: lock-step). */
   windowsize: number;
+  /** The retransmission timeout, in ms. */
   timeoutMs: number;
+  /** How many times a window is sent again before the transfer is abandoned. */
   retries: number;
+  /** How long the transfer may go without a valid ACK, in ms. */
   maxIdleMs: number;
   /** How long the transfer has gone without progress already, in ms. */
   idleMs: number;

@@ -7,6 +7,9 @@
 // <= 2x nginx's. Also the revalidation of those files (If-None-Match with each server's own ETag: 304s).
 // TFTP: a 50 MB file with blksize 1468 fetched by curl from provd and from tftpd-hpa (`in.tftpd -L`) serving the same
 // folder, in rounds of their own after the HTTP ones (BENCH_TFTP_ROUNDS, default 7). Goal: provd's time <= tftpd-hpa's.
+// BENCH_ROUNDS=0 skips the HTTP part (nginx is not started): the TFTP rounds alone, in a fraction of the time.
+// provd sends the big file with its native data loop when it was built at install (PROVD_TFTP_NATIVE=0 in the
+// bench's environment reaches the host and measures the JavaScript loop instead); the output says which.
 //
 // The HTTP rounds at 64 connections also print each side's CPU time per request (from /proc: the host process with
 // its threads, nginx's master and worker): on a loaded machine each side's share of the cores varies by round, and
@@ -175,6 +178,18 @@ async function tftpRounds(provdPort, hpaPort, size, r) {
 const ms = (v) => `${v.toFixed(3)} ms`;
 const pct = (r) => `${(r * 100).toFixed(1)}%`;
 
+/** Prints the TFTP rounds' figures (`load`: the load averages before and after them). */
+async function printTftp(r, load) {
+  const { nativeSenderStatus } = await import(join(root, 'packages/host/dist/index.js'));
+  const native = nativeSenderStatus();
+  console.log(`TFTP, 50 MiB, blksize 1468, curl (lock-step), ${TFTP_ROUNDS} interleaved rounds after one warm-up fetch each, load average ${load}:`);
+  console.log(`  provd sends it with ${native.available ? 'its native data loop' : `its JavaScript loop (native loop: ${native.reason})`}`);
+  console.log(`  provd:     ${spread(r.provdTftp, (s) => `${s.toFixed(2)} s`)}`);
+  console.log(`  tftpd-hpa: ${spread(r.hpaTftp, (s) => `${s.toFixed(2)} s`)}`);
+  const tftpRatio = ratioLine(r.hpaTftp, r.provdTftp, pct);
+  console.log(`  throughput provd / tftpd-hpa: ${tftpRatio.text} (goal >= 100%)`);
+}
+
 export default async function bench() {
   const dir = await mkdtemp(join(tmpdir(), 'provd-bench-serve-'));
   const profileDir = process.env.BENCH_PROFILE ? join(dir, 'profile') : undefined;
@@ -187,9 +202,16 @@ export default async function bench() {
     await writeFile(join(dir, 'big.bin'), randomBytes(bigSize));
     provd = await startProvd(dir, profileDir);
     console.log(`provd host: ${PHONES} phones configured in ${provd.configureSeconds.toFixed(1)} s`);
-    nginx = await startNginx(provd.tftpboot, join(dir, 'nginx'));
     tftpd = await startTftpdHpa(provd.tftpboot);
     if ((await stat(join(provd.tftpboot, BIG))).size !== bigSize) throw new Error('the big file is not in place');
+    const r = { provd: [], nginx: [], provd1: [], nginx1: [], provdCond: [], nginxCond: [], provdTftp: [], hpaTftp: [] };
+    if (ROUNDS === 0) {
+      console.log('BENCH_ROUNDS=0: no HTTP rounds');
+      const tftpLoad = await tftpRounds(provd.tftp, tftpd.port, bigSize, r);
+      await printTftp(r, tftpLoad);
+      return true;
+    }
+    nginx = await startNginx(provd.tftpboot, join(dir, 'nginx'));
 
     const script = join(dir, 'phones.lua');
     await writeFile(script, luaScript());
@@ -205,7 +227,6 @@ export default async function bench() {
     await wrk(provd.http, script);
     await wrk(nginx.port, script);
     const before = await provd.stats();
-    const r = { provd: [], nginx: [], provd1: [], nginx1: [], provdCond: [], nginxCond: [], provdTftp: [], hpaTftp: [] };
     for (let i = 0; i < ROUNDS; i++) {
       r.provd.push(await provd.profiled(() => withCpu(provd.pid, () => wrk(provd.http, script))));
       r.nginx.push(await withCpu(nginx.pid, () => wrk(nginx.port, script)));
@@ -235,11 +256,7 @@ export default async function bench() {
     console.log(`HTTP revalidation (If-None-Match, each server's own ETag), ${CONNECTIONS} connections:`);
     if (!conditional) console.log('  provd sends no ETag: its rounds are plain fetches');
     console.log(`  provd: ${spread(rps(r.provdCond))} req/s; nginx: ${spread(rps(r.nginxCond))} req/s; ratio ${ratioLine(rps(r.provdCond), rps(r.nginxCond), pct).text}`);
-    console.log(`TFTP, 50 MiB, blksize 1468, curl (lock-step), ${TFTP_ROUNDS} interleaved rounds after one warm-up fetch each, load average ${tftpLoad}:`);
-    console.log(`  provd:     ${spread(r.provdTftp, (s) => `${s.toFixed(2)} s`)}`);
-    console.log(`  tftpd-hpa: ${spread(r.hpaTftp, (s) => `${s.toFixed(2)} s`)}`);
-    const tftpRatio = ratioLine(r.hpaTftp, r.provdTftp, pct);
-    console.log(`  throughput provd / tftpd-hpa: ${tftpRatio.text} (goal >= 100%)`);
+    await printTftp(r, tftpLoad);
     // fairness: the host's own metrics count an identification (a known device) for every HTTP request it answered
     const after = await provd.stats();
     const sent = [...r.provd, ...r.provd1, ...r.provdCond].reduce((n, x) => n + x.requests, 0);

@@ -19,4 +19,5 @@ export { tftpFileReply } from './file-reply';
 export { TftpServer } from './server';
 export type { TftpIdentity, TftpReadHandler, TftpReadReply, TftpServerOptions, TftpTransferDone } from './server';
 export { Transfer } from './transfer';
-export type { OpenedSource, TransferSettings } from './transfer';
+export type { NativeSlots, OpenedSource, TransferSettings } from './transfer';
+export { nativeSenderStatus } from './native-sender';

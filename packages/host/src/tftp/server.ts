@@ -6,7 +6,7 @@ import type { TftpRequest } from '@provd/sdk';
 import { unmapIpv4 } from '../http/client-ip';
 import { BlockReader, fdChunks, memoryChunks, type ChunkSource } from './block-reader';
 import { errorPacket, parsePacket, TftpErrorCode } from './packet';
-import { Transfer, type OpenedSource } from './transfer';
+import { Transfer, type NativeSlots, type OpenedSource } from './transfer';
 
 const openFd = promisify(open);
 const fstatFd = promisify(fstat);
@@ -78,6 +78,14 @@ export interface TftpServerOptions {
   maxTransfersPerSocket?: number;
   /** Bytes read from a file at once, ahead of the blocks being sent. @defaultValue 131072 */
   readAheadBytes?: number;
+  /**
+   * The smallest file (octet mode) sent by the native data loop (a C thread per transfer, built at install; the
+   * JavaScript loop sends when it is missing, see docs/decisions.md). `Infinity` never uses it.
+   * @defaultValue 1048576, or 0 when the environment has `PROVD_TFTP_NATIVE=always`
+   */
+  nativeMinBytes?: number;
+  /** The most transfers the native data loop sends at once (a thread each); more go to the JavaScript loop. @defaultValue 64 */
+  maxNativeTransfers?: number;
   /** Receives a line for each failed request or transfer. */
   log?: (line: string) => void;
   /** Called once per read transfer when it ended (access log, metrics). */
@@ -85,6 +93,11 @@ export interface TftpServerOptions {
 }
 
 type Settings = Required<Omit<TftpServerOptions, 'log' | 'onTransferDone'>> & Pick<TftpServerOptions, 'log' | 'onTransferDone'>;
+
+/** The default of {@link TftpServerOptions.nativeMinBytes}. */
+function defaultNativeMinBytes(): number {
+  return process.env.PROVD_TFTP_NATIVE === 'always' ? 0 : 1024 * 1024;
+}
 
 /** Counts running transfers per key. */
 class Counter {
@@ -125,6 +138,7 @@ export class TftpServer {
   private readonly active = new Map<string, Set<string>>();
   /** The local ports the running transfers hold. */
   private readonly ports = new Set<number>();
+  private readonly native: NativeSlots;
 
   /** Creates a server; call {@link TftpServer.start} to listen. */
   constructor(options: TftpServerOptions) {
@@ -142,8 +156,22 @@ export class TftpServer {
       maxTransfersPerIp: Math.max(1, Math.floor(maxTransfers / 2)),
       maxTransfersPerSocket: 4,
       readAheadBytes: 128 * 1024,
+      nativeMinBytes: defaultNativeMinBytes(),
+      maxNativeTransfers: 64,
       ...options,
       maxTransfers,
+    };
+    let told = false;
+    this.native = {
+      minBytes: this.options.nativeMinBytes,
+      max: this.options.maxNativeTransfers,
+      running: 0,
+      started: 0,
+      unavailable: (reason) => {
+        if (told) return;
+        told = true;
+        this.options.log?.(`tftp: the native data loop is not available (${reason}): big files are sent by the JavaScript loop`);
+      },
     };
   }
 
@@ -155,6 +183,11 @@ export class TftpServer {
   /** How many transfers are running. */
   get running(): number {
     return this.transfers.size;
+  }
+
+  /** How many transfers the native data loop has sent (started) since the server was created. */
+  get nativeTransfers(): number {
+    return this.native.started;
   }
 
   /** Starts listening. */
@@ -229,6 +262,7 @@ export class TftpServer {
       maxIdleMs: this.options.maxIdleMs,
       ports: this.ports,
       log: this.options.log,
+      native: this.native,
     };
     this.perIp.add(ip);
     this.perSocket.add(socketKey);
@@ -267,6 +301,8 @@ export class TftpServer {
       const netascii = request.mode === 'netascii';
       const opened: OpenedSource = {
         size: netascii ? undefined : source.size,
+        ...(netascii || source.fd === undefined ? {} : { fd: source.fd }),
+        close: () => source.close(),
         reader: (blksize, windowsize) => new BlockReader(source.chunks, blksize, Math.max(this.options.readAheadBytes, blksize * windowsize), netascii),
       };
       transfer.start(request.options, opened);
@@ -276,19 +312,19 @@ export class TftpServer {
     }
   }
 
-  private async openSource(reply: Exclude<TftpReadReply, { error: unknown }>): Promise<{ chunks: ChunkSource; size: number; close(): void }> {
+  private async openSource(reply: Exclude<TftpReadReply, { error: unknown }>): Promise<{ chunks: ChunkSource; size: number; fd?: number; close(): void }> {
     if ('data' in reply) {
       const chunks = memoryChunks(reply.data);
       return { chunks, size: reply.data.length, close: () => chunks.close() };
     }
     if ('fd' in reply) {
       const chunks = fdChunks(reply.fd);
-      return { chunks, size: reply.size, close: () => chunks.close() };
+      return { chunks, size: reply.size, fd: reply.fd, close: () => chunks.close() };
     }
     const fd = await openFd(reply.file, 'r');
     const chunks = fdChunks(fd); // closes the descriptor
     try {
-      return { chunks, size: (await fstatFd(fd)).size, close: () => chunks.close() };
+      return { chunks, size: (await fstatFd(fd)).size, fd, close: () => chunks.close() };
     } catch (err) {
       chunks.close();
       throw err;

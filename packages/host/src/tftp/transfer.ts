@@ -1,6 +1,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { BlockReader } from './block-reader';
-import { negotiateOptions, type NegotiationLimits } from './options';
+import { errnoName, NativeStatus, nativeSenderStatus, startNativeTransfer, type NativeTransfer } from './native-sender';
+import { negotiateOptions, type NegotiatedOptions, type NegotiationLimits } from './options';
 import { errorPacket, oackPacket, parsePacket, TftpErrorCode, TftpOpcode } from './packet';
 
 /** The access-log names of the TFTP error codes. */
@@ -30,6 +31,22 @@ export interface TransferSettings {
   ports: Set<number>;
   /** Receives a line for each failed transfer. */
   log?: (line: string) => void;
+  /** The native data loop's use, shared by the server's transfers (absent: never used). */
+  native?: NativeSlots;
+}
+
+/** When the native data loop sends a transfer, and how many it runs at once (shared by a server's transfers). */
+export interface NativeSlots {
+  /** The smallest file (octet mode, size known) sent by the native loop. */
+  minBytes: number;
+  /** The most transfers the native loop runs at once (a thread each); more are sent by the JavaScript loop. */
+  max: number;
+  /** How many it runs now. */
+  running: number;
+  /** How many transfers it has sent (started), for the tests and the metrics. */
+  started: number;
+  /** Called when the addon is not available (the server logs it once). */
+  unavailable(reason: string): void;
 }
 
 /** Where the bytes of a transfer come from, opened by the server once the request was answered. */
@@ -38,6 +55,10 @@ export interface OpenedSource {
   reader: (blksize: number, windowsize: number) => BlockReader;
   /** The size sent, when known up front (`tsize`); unknown for netascii, converted while it is sent. */
   size: number | undefined;
+  /** The open file, when the bytes are a file sent as they are (octet): the native data loop may send it. */
+  fd?: number;
+  /** Releases the source (idempotent; the block reader releases it too). */
+  close(): void;
 }
 
 /** How many times a transfer looks for a local port no other transfer of the server holds. */
@@ -98,6 +119,11 @@ export class Transfer {
   /** The window position last sent again because of a duplicate ACK. */
   private resentFor = 0;
   private readonly onTimer = (): void => this.checkTimeout();
+  /** The native data loop sending this transfer, while it runs. */
+  private nativeLoop: NativeTransfer | undefined;
+  /** Whether the native loop took the transfer over (the connected socket is its own then). */
+  private handedOff = false;
+  private closeSource: (() => void) | undefined;
 
   /**
    * @param settings - the server's settings.
@@ -169,6 +195,8 @@ export class Transfer {
     this.timeoutMs = negotiated.timeoutMs;
     this.windowsize = negotiated.windowsize;
     this.size = source.size;
+    this.closeSource = source.close;
+    if (this.startNative(negotiated, source)) return;
     this.reader = source.reader(negotiated.blksize, negotiated.windowsize);
     this.reader.readAhead(negotiated.windowsize);
     this.sentAt = Date.now();
@@ -186,6 +214,11 @@ export class Transfer {
     if (this.finished) return;
     this.status = TFTP_ERROR_NAMES[code] ?? `error_${code}`;
     const socket = this.socket;
+    // once the native loop took the connected socket over, the other socket of the port (same TID) sends it
+    if (!socket && this.handedOff && this.stranger) {
+      this.stranger.send(errorPacket(code, message), this.peer.port, this.peer.address, () => this.abort());
+      return;
+    }
     if (!socket) return this.abort();
     socket.send(errorPacket(code, message), () => this.abort());
   }
@@ -195,8 +228,10 @@ export class Transfer {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
+    this.nativeLoop?.abort();
     this.closeSockets();
     this.reader?.close();
+    this.closeSource?.();
     this.onDone();
   }
 
@@ -212,6 +247,87 @@ export class Transfer {
     this.stranger = undefined;
     if (this.port !== 0) this.settings.ports.delete(this.port);
     this.port = 0;
+  }
+
+  /**
+   * Hands the data loop to the native sender (a thread of its own: native/tftp_sender.c) when the file is big enough,
+   * the addon is there and a slot is free: it gets a socket of its own bound to the transfer's port and connected to
+   * the client (the JavaScript one is closed, so the kernel gives it the client's packets), a duplicate of the file's
+   * descriptor, the negotiated values and the OACK, and runs the same window, retransmission and timeout rules as
+   * the JavaScript loop. Returns false (the JavaScript loop sends) whenever it cannot start.
+   */
+  private startNative(negotiated: NegotiatedOptions, source: OpenedSource): boolean {
+    const native = this.settings.native;
+    const socket = this.socket;
+    if (!native || !socket || source.fd === undefined || source.size === undefined) return false;
+    if (source.size < native.minBytes || native.running >= native.max) return false;
+    const status = nativeSenderStatus();
+    if (!status.available) {
+      native.unavailable(status.reason);
+      return false;
+    }
+    const local = socket.address();
+    const oack = Object.keys(negotiated.oack).length > 0 ? oackPacket(negotiated.oack) : null;
+    try {
+      this.nativeLoop = startNativeTransfer(
+        {
+          fd: source.fd,
+          family: this.peer.family === 'IPv6' ? 6 : 4,
+          localAddress: local.address,
+          localPort: local.port,
+          peerAddress: this.peer.address,
+          peerPort: this.peer.port,
+          blksize: negotiated.blksize,
+          windowsize: negotiated.windowsize,
+          timeoutMs: negotiated.timeoutMs,
+          retries: this.settings.retries,
+          maxIdleMs: this.settings.maxIdleMs,
+          idleMs: Date.now() - this.lastProgress,
+          oack,
+        },
+        (code, errno) => {
+          native.running -= 1;
+          this.onNativeDone(code, errno);
+        },
+      );
+    } catch (err) {
+      this.settings.log?.(`tftp: native sender refused the transfer to ${this.peer.address}:${this.peer.port} (${(err as Error).message}): the JavaScript loop sends it`);
+      return false;
+    }
+    native.running += 1;
+    native.started += 1;
+    this.handedOff = true;
+    this.socket = undefined;
+    socket.removeAllListeners('message');
+    socket.close();
+    return true;
+  }
+
+  /** The native loop ended (`code`: a {@link NativeStatus}, `errno` of a failed system call): the transfer ends. */
+  private onNativeDone(code: number, errno: number): void {
+    this.nativeLoop = undefined;
+    if (this.finished) return;
+    const who = `${this.peer.address}:${this.peer.port}`;
+    switch (code) {
+      case NativeStatus.OK:
+        this.status = 'ok';
+        this.bytes = this.size ?? 0;
+        return this.abort();
+      case NativeStatus.TIMEOUT:
+        this.settings.log?.(`tftp: transfer to ${who} timed out`);
+        this.status = 'timeout';
+        return this.abort();
+      case NativeStatus.ILLEGAL:
+        return this.fail(TftpErrorCode.ILLEGAL_OPERATION, 'expected an ACK');
+      case NativeStatus.READ_ERROR:
+        this.settings.log?.(`tftp: read failed for ${who}: ${errnoName(errno)}`);
+        return this.fail(TftpErrorCode.UNDEFINED, 'read error');
+      case NativeStatus.SOCKET_ERROR:
+        this.settings.log?.(`tftp: transfer to ${who}: ${errnoName(errno)}`);
+        return this.abort();
+      default: // PEER_ERROR, ABORTED
+        return this.abort();
+    }
   }
 
   /**

@@ -226,7 +226,10 @@ describe('the plugin lock between services and processes', () => {
     const held = await acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 0 });
     const waiting = acquirePluginLock({ dir: d.join('p/var/installed'), plugin: 'acme-1.0', waitMs: 300, pollMs: 10 }).catch((e: unknown) => e);
     await sleep(50);
-    await rm(d.join('p'), { recursive: true });
+    // as the host uninstalls: the folder renamed away at once, then removed (a removal in place is not atomic: the
+    // waiter could make the records folder again between two of its steps)
+    await rename(d.join('p'), d.join('p.trash'));
+    await rm(d.join('p.trash'), { recursive: true });
     const err = await waiting;
     expect(isProvdError(err, 'PROVD_FETCHFW_PLUGIN_GONE')).toBe(true);
     expect((err as Error).message).toContain('acme-1.0');

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { promisify } from 'node:util';
+import { afterAll } from 'vitest';
 
 /** Runs a command and returns its exit code, stdout and stderr (never rejects). */
 export async function run(
@@ -65,4 +66,14 @@ export class UdpClient {
   close(): void {
     this.socket.close();
   }
+}
+
+/** Sets the environment variable `name` to `value` for the rest of this test file (restored when it ends). */
+export function setEnvForFile(name: string, value: string): void {
+  const before = process.env[name];
+  process.env[name] = value;
+  afterAll(() => {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  });
 }

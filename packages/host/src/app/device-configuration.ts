@@ -174,17 +174,13 @@ export class DeviceConfiguration {
   /**
    * Configures the stored device `id` again for a background job (under its lock): a device whose plugin is not
    * loaded here is left as it is. Resolves to its `configured` flag, `undefined` when it no longer exists.
-   * `deferFsync`: its files are written without their fsyncs, made durable by the next
-   * {@link DeviceConfiguration.makeDurable} (for a device a batch still to be recorded covers).
    */
-  async reconfigureStored(id: string, writeFlag: boolean, deferFsync = false): Promise<boolean | undefined> {
+  async reconfigureStored(id: string, writeFlag: boolean): Promise<boolean | undefined> {
     return this.app.deviceLock.run(id, async () => {
       const device = await this.app.devices.get(id);
       if (!device) return undefined;
-      const plugin = this.app.plugins.get(device.plugin);
-      if (!plugin) return device.configured ?? false;
-      const reconfigure = () => this.reconfigureLocked(device, writeFlag);
-      return ((deferFsync ? await this.deferringFsync(plugin, reconfigure) : await reconfigure()).configured ?? false);
+      if (!this.app.plugins.get(device.plugin)) return device.configured ?? false;
+      return (await this.reconfigureLocked(device, writeFlag)).configured ?? false;
     });
   }
 

@@ -65,7 +65,7 @@ export class ProvisioningApp {
       concurrency: options.reconfigureConcurrency,
       log,
       target: {
-        reconfigure: (id, writeFlag, deferFsync) => configuration!.reconfigureStored(id, writeFlag, deferFsync),
+        reconfigure: (id, writeFlag) => configuration!.reconfigureStored(id, writeFlag),
         reconfigureMany: (ids, writeFlag) => configuration!.reconfigureStoredMany(ids, writeFlag),
         makeDurable: () => configuration!.makeDurable(),
         deconfigure: (device) => configuration!.deconfigure(device),

@@ -31,10 +31,9 @@ export interface ReconfigureTarget {
   /**
    * Configures the stored device `id` again with its plugin and config (under the app's per-device lock) and stores
    * its new `configured` flag when `writeFlag` is set and the flag changed. Resolves to `undefined` when the device no
-   * longer exists. `deferFsync`: the files may be written without their fsyncs, made durable by the next
-   * {@link ReconfigureTarget.makeDurable} (a batch not recorded yet covers the device).
+   * longer exists.
    */
-  reconfigure(id: string, writeFlag: boolean, deferFsync?: boolean): Promise<boolean | undefined>;
+  reconfigure(id: string, writeFlag: boolean): Promise<boolean | undefined>;
   /** Removes the files of a device as it was before a change (its plugin's `deconfigure`). */
   deconfigure(device: DeviceRecord): Promise<void>;
   /**
@@ -198,10 +197,11 @@ export class BackgroundReconfigurer {
     if (this.active.size === 0) return;
     const covering = this.covering(device);
     if (covering.length === 0) return;
-    // covered by bulk jobs only: a batch still to be recorded covers the device and flushes its files first, so they
-    // need no fsync of their own (a job of this one device is recorded done right after)
-    const deferFsync = covering.every((a) => a.device === undefined);
-    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId), deferFsync);
+    // Its files are fsynced as any file the serving thread writes, even when a batch still to be recorded covers it
+    // and would flush them: writing them without (the SDK's withoutFsync, an AsyncLocalStorage) turned on Node 20's
+    // promise hooks for the whole process from the first such phone on, 4-5% of the serving thread's time on every
+    // request after it; a phone asking before its turn pays its few fsyncs instead (on the thread pool).
+    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId));
     const finished: ActiveJob[] = [];
     for (const a of covering) {
       if (a.device === undefined) a.ahead.add(device.id);

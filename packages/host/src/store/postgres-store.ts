@@ -18,6 +18,7 @@ import type {
   FindOptions,
   FindResult,
   JobProgress,
+  PhoneLookup,
   ReconfigureJob,
   Selector,
   Store,
@@ -234,6 +235,20 @@ export class PostgresStore implements Store {
         ? skip + items.length
         : Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM ${kind} WHERE ${w.sql}`, w.params)).rows[0]!.n);
     return { items, total };
+  }
+
+  async phoneLookup(mac: string, ip: string, limit: number): Promise<PhoneLookup> {
+    // one round trip for both (a new phone needs the second right after the first found nothing)
+    const rows = (
+      await this.query<{ doc: DeviceRecord; by_mac: boolean }>(
+        `(SELECT doc, true AS by_mac FROM devices WHERE mac = $1::text ORDER BY id LIMIT 1)
+         UNION ALL (SELECT doc, false AS by_mac FROM devices WHERE ip = $2::text ORDER BY id LIMIT $3)`,
+        [mac, ip, limit],
+      )
+    ).rows;
+    // (in id order: a union's rows come in no promised order; ids are ASCII, compared as the "C" collation does)
+    const byIp = rows.filter((r) => !r.by_mac).map((r) => r.doc).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { byMac: rows.find((r) => r.by_mac)?.doc, byIp: async () => byIp.map((d) => structuredClone(d)) };
   }
 
   async revision(kind: DocumentKind, id: string): Promise<number> {

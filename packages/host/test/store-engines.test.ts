@@ -242,6 +242,17 @@ describe.each(engines)('store engine $name', ({ make }) => {
     const first = (await store.devices.findOne({ ip: '10.0.0.7' }))!;
     first.vendor = 'changed';
     expect((await store.devices.find({ ip: '10.0.0.7' }, { limit: 1 })).items[0]!.vendor).toBe('Acme');
+    // both look-ups of a phone's request at once: its MAC's first device, and its IP's as find gives them
+    const known = await store.phoneLookup('00:00:00:00:00:03', '10.0.0.7', 2);
+    expect(known.byMac?.id).toBe('k3');
+    expect((await known.byIp()).map((d) => d.id)).toEqual(['k1', 'k2']);
+    const unknown = await store.phoneLookup('00:00:00:00:00:09', '10.0.0.7', 16);
+    expect(unknown.byMac).toBeUndefined();
+    const byIp = await unknown.byIp();
+    expect(byIp).toEqual(all.items);
+    byIp[0]!.vendor = 'changed';
+    expect((await unknown.byIp())[0]!.vendor).toBe('Acme');
+    expect(await (await store.phoneLookup('00:00:00:00:00:09', '10.9.9.9', 16)).byIp()).toEqual([]);
   });
 
   it('sorts, pages, projects and filters by tenant', async () => {

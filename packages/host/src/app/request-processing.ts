@@ -47,7 +47,12 @@ interface Asked {
    * unique, and the locked path is taken again with every look-up).
    */
   missed?: boolean;
+  /** The devices of its IP, read with its look-up by MAC when the store does both at once (see `Store.phoneLookup`). */
+  byIp?: () => Promise<readonly Device[]>;
 }
+
+/** How many devices a look-up by IP reads (a few share an IP only behind NAT). */
+const IP_LOOKUP_LIMIT = 16;
 
 /**
  * Where a requested file is to be read from, the one contract of the HTTP and TFTP servers: the folder of the
@@ -81,7 +86,7 @@ export class RequestProcessing {
   /** Lookups of the retriever, on the store's indexed columns (by MAC, serial or UUID only the first device counts). */
   private readonly lookup: DeviceLookup = {
     findBy: async (key, value) => {
-      if (key === 'ip') return (await this.app.devices.find({ ip: value }, { limit: 16 })).items;
+      if (key === 'ip') return (await this.app.devices.find({ ip: value }, { limit: IP_LOOKUP_LIMIT })).items;
       const first = await this.app.devices.findOne({ [key]: value });
       return first ? [first] : [];
     },
@@ -162,7 +167,7 @@ export class RequestProcessing {
     let device = await retrieveDevice(devInfo, {
       findBy: async (key, value) => {
         if (skip && key !== 'ip') return [];
-        const found = await this.lookup.findBy(key, value);
+        const found = skip && asked.byIp && value === devInfo.ip ? await asked.byIp() : await this.lookup.findBy(key, value);
         if (key === 'ip') byIp.set(value, found);
         return found;
       },
@@ -224,12 +229,32 @@ export class RequestProcessing {
     if (held !== undefined) return this.unchangedFrom(held, locks, asked);
     // a device found by IP alone has no MAC (the MAC look-up would have found it): a request telling one records it,
     // so it is no request that changes nothing, and the IP look-up is left to the locked path
-    return retrieveDevice(devInfo, type === 'dhcp' ? this.lookup : this.recentLookup, devInfo.mac === undefined).then((found) => {
+    const lookup = type === 'dhcp' ? this.lookup : devInfo.mac !== undefined && devInfo.ip !== undefined ? this.phoneLookup(asked, devInfo.ip) : this.recentLookup;
+    return retrieveDevice(devInfo, lookup, devInfo.mac === undefined).then((found) => {
       if (found !== undefined) return this.unchangedFrom(found, locks, asked);
       // a new phone, most likely: the locked path need not look it up by MAC, serial or UUID again
       asked.missed = true;
       return undefined;
     });
+  }
+
+  /**
+   * {@link RequestProcessing.recentLookup} for a request telling a MAC and an IP: its look-up by MAC reads the
+   * devices of its IP with it where the store does both in one round trip, kept in `asked` for the locked path (a new
+   * phone's next look-up).
+   */
+  private phoneLookup(asked: Asked, ip: string): DeviceLookup {
+    return {
+      findBy: async (key, value) => {
+        if (key !== 'mac') return this.recentLookup.findBy(key, value);
+        const first = await this.recent.first('mac', value, async () => {
+          const found = await this.app.store.phoneLookup(value, ip, IP_LOOKUP_LIMIT);
+          asked.byIp = found.byIp;
+          return found.byMac;
+        });
+        return first ? [first] : [];
+      },
+    };
   }
 
   /** {@link RequestProcessing.unchanged} once the device is found (`locks`: the device locks started before). */

@@ -18,6 +18,7 @@ import type {
   FindOptions,
   FindResult,
   JobProgress,
+  PhoneLookup,
   ReconfigureJob,
   Selector,
   Store,
@@ -175,9 +176,13 @@ export class PostgresStore implements Store {
     return isProvdError(err) ? err : hostError('PROVD_HOST_STORE_FAILED', { where: this.where, reason: (err as Error).message }, { cause: err });
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /**
+   * Runs one statement on a pooled connection. `name`: a statement of fixed text run on every request (a phone's
+   * look-ups), prepared once per connection by the server (no parse and plan each time).
+   */
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(sql, params);
+      return await (name === undefined ? this.pool.query<R>(sql, params) : this.pool.query<R>({ name, text: sql, values: params }));
     } catch (err) {
       throw this.failed(err);
     }
@@ -188,7 +193,7 @@ export class PostgresStore implements Store {
     const where = (selector: Selector | undefined, tenants: readonly string[] | undefined) => compileWhere(postgresDialect, columns, parseSelector(selector), tenants, dollar);
     return {
       kind,
-      get: async (id) => (await this.query<{ doc: DocumentOf[K] }>(`SELECT doc FROM ${kind} WHERE id = $1`, [id])).rows[0]?.doc,
+      get: async (id) => (await this.query<{ doc: DocumentOf[K] }>(`SELECT doc FROM ${kind} WHERE id = $1`, [id], `provd_get_${kind}`)).rows[0]?.doc,
       getMany: async (ids) => {
         if (ids.length === 0) return [];
         const rows = (await this.query<{ id: string; doc: DocumentOf[K] }>(`SELECT id, doc FROM ${kind} WHERE id = ANY($1::text[])`, [ids])).rows;
@@ -234,6 +239,21 @@ export class PostgresStore implements Store {
         ? skip + items.length
         : Number((await this.query<{ n: string }>(`SELECT count(*) AS n FROM ${kind} WHERE ${w.sql}`, w.params)).rows[0]!.n);
     return { items, total };
+  }
+
+  async phoneLookup(mac: string, ip: string, limit: number): Promise<PhoneLookup> {
+    // one round trip for both (a new phone needs the second right after the first found nothing)
+    const rows = (
+      await this.query<{ doc: DeviceRecord; by_mac: boolean }>(
+        `(SELECT doc, true AS by_mac FROM devices WHERE mac = $1::text ORDER BY id LIMIT 1)
+         UNION ALL (SELECT doc, false AS by_mac FROM devices WHERE ip = $2::text ORDER BY id LIMIT $3)`,
+        [mac, ip, limit],
+        'provd_phone_lookup',
+      )
+    ).rows;
+    // (in id order: a union's rows come in no promised order; ids are ASCII, compared as the "C" collation does)
+    const byIp = rows.filter((r) => !r.by_mac).map((r) => r.doc).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { byMac: rows.find((r) => r.by_mac)?.doc, byIp: async () => byIp.map((d) => structuredClone(d)) };
   }
 
   async revision(kind: DocumentKind, id: string): Promise<number> {

@@ -51,7 +51,7 @@ const MODES: Readonly<Record<PlanStep['mode'], number>> = { check: 0, vacant: 1,
  */
 const MAX_STATEMENTS = 1000;
 
-type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string };
+type Reply = { id: number; outcomes: PlanOutcome[] } | { id: number; failed: string } | { ready: true } | { openFailed: string } | { syncFailed: string };
 
 // The worker's code (CommonJS, evaluated, like the file writer pool of @provd/sdk): generic over plans, so every
 // decision about documents stays in the typed main-thread code.
@@ -143,8 +143,9 @@ function syncWal() {
     return;
   }
   syncing = true;
-  fs.fsync(walFd, () => {
+  fs.fsync(walFd, (err) => {
     syncing = false;
+    if (err) parentPort.postMessage({ syncFailed: err.message });
     if (closing) close();
     else syncWal();
   });
@@ -244,6 +245,8 @@ export class SqliteWriter {
     worker.on('message', (reply: Reply) => {
       if ('ready' in reply) return opened();
       if ('openFailed' in reply) return refused(new Error(reply.openFailed));
+      // the fsync after transactions answered before it (deferSync) failed: they may not be on disk
+      if ('syncFailed' in reply) return this.log(`store: the SQLite journal ${this.file}-wal could not be flushed to disk (${reply.syncFailed}); devices created for new phones since the last flush may be lost in a power loss`);
       const job = this.waiting.get(reply.id);
       if (!job) return;
       this.waiting.delete(reply.id);

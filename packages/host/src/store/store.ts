@@ -223,6 +223,14 @@ export interface StoreChange {
 /** The engines. */
 export type StoreEngine = 'sqlite' | 'postgres';
 
+/** What {@link Store.phoneLookup} found. */
+export interface PhoneLookup {
+  /** The first device of the MAC, by id. */
+  byMac: DeviceRecord | undefined;
+  /** The devices of the IP (read at the look-up, or when called). */
+  byIp: () => Promise<DeviceRecord[]>;
+}
+
 /** The store: collections, settings, background-job journal, change feed. */
 export interface Store {
   /** Which engine this is. */
@@ -235,6 +243,12 @@ export interface Store {
   readonly configs: Collection<ConfigRecord>;
   /** The stored revision of document `id`: a number each put increases (0: absent). */
   revision(kind: DocumentKind, id: string): Promise<number>;
+  /**
+   * The two look-ups of a phone's request: the first device (by id) whose `mac` is `mac`, and `byIp()`, the devices
+   * whose `ip` is `ip` (by id, at most `limit`), as `devices.find({ip}, {limit})` gives them. PostgreSQL reads both
+   * in one round trip; SQLite reads the second only when `byIp()` is called.
+   */
+  phoneLookup(mac: string, ip: string, limit: number): Promise<PhoneLookup>;
   /**
    * Applies `changes` as one durable transaction (resolves once on disk / committed, or before with
    * {@link ChangeSet.deferSync}). Commits that arrive while one

@@ -2,7 +2,7 @@
 // (from its tarball, in a working copy), then for every device what the host does before and in `configure`
 // (ProvisioningApp: its own copy of the flattened raw config with the defaults applied, validated, then
 // `plugin.configure(device copy, raw)`: template look-up, render, atomic write), as many devices in flight and the
-// writes made as a render makes them with that durability (renderWriteEnvironment: 64 and on this thread without
+// writes made as a render makes them with that durability (renderWriteEnvironment: 64 and one writer thread without
 // fsync; 512 and a filesystem flush shared by the writes in flight, before their renames and after, with fsync).
 // Usage: node configure-node.mjs <options.json>; prints one JSON line: seconds and CPU seconds (user + system, every
 // thread of the process, and each of them; `helpers`: the child processes', the flush helper's, counted in `cpu`) of
@@ -40,8 +40,8 @@ function childrenCpu() {
 
 const devices = JSON.parse(await readFile(o.devices, 'utf8'));
 const flattened = JSON.parse(await readFile(o.config, 'utf8'));
-// the writes as `provd render` makes them (renderWriteEnvironment: on this thread without fsync; with fsync on this
-// thread too but the files made durable by a filesystem flush shared by the writes in flight, before their renames)
+// the writes as `provd render` makes them (renderWriteEnvironment: in one writer thread without fsync; with fsync on
+// this thread but the files made durable by a filesystem flush shared by the writes in flight, before their renames)
 // BENCH_WRITE_MODE=event-loop|threads|sync|hybrid: where the plugin's atomic writes run (to compare them in one run);
 // BENCH_WRITE_FLUSH=0: with fsync in mode hybrid, an fsync of each file instead of the shared flush
 const mode = process.env.BENCH_WRITE_MODE;

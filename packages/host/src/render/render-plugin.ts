@@ -53,22 +53,23 @@ export interface RenderPluginResult {
 }
 
 /**
- * Where the file writes of a render make their system calls, by durability: without fsync, synchronously on the
- * render's own thread (`sync`: a render process serves nothing else, and a write is then a handful of system calls
- * with no thread-pool hop, no promise and no callback each); with fsync, synchronously too except what makes the files
- * durable (`hybrid`; a render flushes the filesystem once for the writes in flight, see
- * {@link renderWriteEnvironment}, where an fsync of each file would run in libuv's pool). Measured with 10,000
- * Digium devices (configure bench): `sync` takes about 40% of the CPU time of `event-loop` without fsync; with an
- * fsync per file, `hybrid` took about 20% less CPU time than `event-loop`, and the writer threads (`threads`) about
- * 20% more (their own isolates and messages).
+ * Where the file writes of a render make their system calls, by durability: without fsync, synchronously in one
+ * writer thread beside the render's (`threads`: the writes of one turn of the event loop go to it as one message, the
+ * answers come back a few at a time, so the thread renders the next devices while the writer creates and renames the
+ * files of the previous ones); with fsync, synchronously on the render's thread except what makes the files durable
+ * (`hybrid`; a render flushes the filesystem once for the writes in flight, see {@link renderWriteEnvironment}).
+ * Measured with 10,000 Digium devices (configure bench, load 8 on 2 cores): without fsync `threads` took 50-70% of
+ * the time of `sync` (every call on the render's thread) for the same CPU time, and `sync` about 40% of the CPU time
+ * of `event-loop` (a libuv pool hop per call); with an fsync per file, `hybrid` took about 20% less CPU time than
+ * `event-loop`.
  *
  * @example
  * ```ts
- * renderWriteMode('none'); // 'sync'
+ * renderWriteMode('none'); // 'threads'
  * ```
  */
 export function renderWriteMode(durability: WriteDurability): WriteMode {
-  return durability === 'none' ? 'sync' : 'hybrid';
+  return durability === 'none' ? 'threads' : 'hybrid';
 }
 
 /** How many devices are configured at once by default. */

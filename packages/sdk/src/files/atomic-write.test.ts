@@ -179,6 +179,16 @@ describe.each(['threads', 'event-loop', 'sync', 'hybrid'] as const)('AtomicWrite
     expect(await readFile(dir.join('q/r/x'), 'utf8')).toBe('2');
   });
 
+  it('fails only the write that fails among many made at the same time', async () => {
+    await mkdir(dir.join('m/7.cfg/inner'), { recursive: true });
+    const writer = new AtomicWriter({ mode, durability: 'none' });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => writer.writeFile(dir.join(`m/${i}.cfg`), `cfg ${i}`)));
+    expect(results.map((r) => r.status).filter((s) => s === 'rejected')).toHaveLength(1);
+    expect(results[7]).toMatchObject({ status: 'rejected', reason: { code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('m/7.cfg') } });
+    for (const i of [0, 6, 8, 19]) expect(await readFile(dir.join(`m/${i}.cfg`), 'utf8')).toBe(`cfg ${i}`);
+    expect((await readdir(dir.join('m'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('writes many files into one folder at the same time, each whole and durable', async () => {
     const { writer, synced } = recordingWriter(mode);
     const many = Array.from({ length: 40 }, (_, i) => [

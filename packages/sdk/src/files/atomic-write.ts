@@ -43,8 +43,9 @@ export interface AtomicWriterOptions {
   durability?: WriteDurability;
   /**
    * Where the file-system calls run: `event-loop` (default) uses Node's asynchronous calls (libuv's thread pool);
-   * `threads` does each multi-file write as one task of a small pool of writer threads (synchronous calls there, up
-   * to 8 fsyncs in flight instead of libuv's 4), for bulk durable writes; `sync` makes synchronous calls on the
+   * `threads` does each multi-file write as one task of a small pool of writer threads (synchronous calls there; the
+   * writes of one turn of the event loop posted together; one thread without fsync, up to 8 with, 8 fsyncs in flight
+   * instead of libuv's 4), for bulk writes; `sync` makes synchronous calls on the
    * calling thread, for a worker thread whose only job is writing files (it then leaves libuv's pool, shared by the
    * whole process, to the main thread); `hybrid` makes synchronous calls on the calling thread except the fsyncs,
    * which run in libuv's pool, every file's before its rename (a process that does nothing but render and write:

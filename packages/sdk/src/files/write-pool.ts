@@ -1,8 +1,9 @@
 /**
- * A few worker threads that do atomic multi-file writes with synchronous file-system calls: one message per write
- * (every file of a device) instead of a thread-pool hop per open, write, fsync, close, link and rename, and as many
- * fsyncs in flight as there are workers (libuv's pool has 4 threads, shared with every other file operation of the
- * process). The main thread only posts the files and waits for the answer.
+ * A few worker threads that do atomic multi-file writes with synchronous file-system calls: the writes asked for in
+ * one turn of the event loop go to a worker as one message (the answers come back a few at a time) instead of a
+ * thread-pool hop per open, write, fsync, close, link and rename; as many fsyncs in flight as there are workers
+ * (libuv's pool has 4 threads, shared with every other file operation of the process), and one worker for writes
+ * without fsync (they wait on nothing but the CPU). The main thread only posts the files and waits for the answers.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -24,6 +25,7 @@ export class PooledWriteError extends Error {
 // The worker's code (CommonJS, evaluated): the same protocol as AtomicWriter's in-process path. Temporary files are
 // written beside their targets (fsynced when asked), the old files kept as hard links for a rollback, then renamed.
 const WORKER_SOURCE = String.raw`
+const REPLY_EVERY = 8;
 const { parentPort, threadId } = require('node:worker_threads');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -67,13 +69,13 @@ function keepPrevious(target) {
   try { return { data: fs.readFileSync(target) }; } catch { return undefined; }
 }
 function drop(previous) { if (previous && previous.link) quiet(() => fs.unlinkSync(previous.link)); }
-parentPort.on('message', ({ id, targets, datas, fsync }) => {
+function writeOne({ id, targets, datas, fsync }) {
   const synced = [];
   const temps = [];
   for (let i = 0; i < targets.length; i++) {
     try { temps.push(writeTemp(targets[i], datas[i], fsync, synced)); } catch (e) {
       for (const t of temps) quiet(() => fs.unlinkSync(t));
-      return parentPort.postMessage({ id, ok: false, index: i, message: e.message, code: e.code });
+      return { id, ok: false, index: i, message: e.message, code: e.code };
     }
   }
   const previous = targets.slice(0, -1).map(keepPrevious);
@@ -89,16 +91,36 @@ parentPort.on('message', ({ id, targets, datas, fsync }) => {
       else quiet(() => { const t = writeTemp(targets[j], old.data, fsync, synced); fs.renameSync(t, targets[j]); });
     }
     for (const p of previous.slice(done)) drop(p);
-    return parentPort.postMessage({ id, ok: false, index: done, message: e.message, code: e.code });
+    return { id, ok: false, index: done, message: e.message, code: e.code };
   }
   for (const p of previous) drop(p);
-  parentPort.postMessage({ id, ok: true, synced });
+  return { id, ok: true, synced };
+}
+// A message is a list of writes, done in order; the answers go back a few at a time, so that the main thread
+// prepares the next writes while this one makes the rest.
+parentPort.on('message', (jobs) => {
+  let replies = [];
+  for (const job of jobs) {
+    replies.push(writeOne(job));
+    if (replies.length >= REPLY_EVERY) { parentPort.postMessage(replies); replies = []; }
+  }
+  if (replies.length > 0) parentPort.postMessage(replies);
 });
 `;
+
+/** One write as posted to a worker. */
+interface Job {
+  id: number;
+  targets: readonly string[];
+  datas: readonly (string | Uint8Array)[];
+  fsync: boolean;
+}
 
 interface PoolWorker {
   worker: Worker;
   pending: number;
+  /** The writes not posted yet: posted together once the current turn of the event loop is over. */
+  outbox: Job[];
 }
 
 /** The pool of writer threads (one per process, started on first use). */
@@ -121,19 +143,30 @@ export class WritePool {
    * rename puts back what was replaced). Resolves to the paths fsynced; rejects with a {@link PooledWriteError}.
    */
   write(targets: readonly string[], datas: readonly (string | Uint8Array)[], fsync: boolean): Promise<string[]> {
-    const owner = this.pick();
+    const owner = this.pick(fsync ? this.size : 1);
     const id = this.nextId++;
     return new Promise<string[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, owner });
       if (owner.pending++ === 0) owner.worker.ref();
-      owner.worker.postMessage({ id, targets, datas, fsync });
+      if (owner.outbox.push({ id, targets, datas, fsync }) === 1) setImmediate(() => this.post(owner));
     });
   }
 
-  private pick(): PoolWorker {
+  /** Posts the writes waiting in `owner`'s outbox as one message. */
+  private post(owner: PoolWorker): void {
+    const jobs = owner.outbox;
+    owner.outbox = [];
+    if (jobs.length > 0) owner.worker.postMessage(jobs);
+  }
+
+  /**
+   * The worker for the next write: the least busy, a new one while fewer than `most` run and none is idle. Writes
+   * without fsync wait on nothing but the CPU: one thread beside the caller's does them all.
+   */
+  private pick(most: number): PoolWorker {
     let best: PoolWorker | undefined;
     for (const w of this.workers) if (!best || w.pending < best.pending) best = w;
-    if (best && (best.pending === 0 || this.workers.length >= this.size)) return best;
+    if (best && (best.pending === 0 || this.workers.length >= most)) return best;
     return this.spawn();
   }
 
@@ -145,15 +178,17 @@ export class WritePool {
       this.broken = true;
       throw err;
     }
-    const entry: PoolWorker = { worker, pending: 0 };
+    const entry: PoolWorker = { worker, pending: 0, outbox: [] };
     worker.unref();
-    worker.on('message', (reply: Reply) => {
-      const job = this.waiting.get(reply.id);
-      if (!job) return;
-      this.waiting.delete(reply.id);
-      if (--entry.pending === 0) worker.unref();
-      if (reply.ok) job.resolve(reply.synced);
-      else job.reject(new PooledWriteError(reply.message, reply.index, reply.code));
+    worker.on('message', (replies: Reply[]) => {
+      for (const reply of replies) {
+        const job = this.waiting.get(reply.id);
+        if (!job) continue;
+        this.waiting.delete(reply.id);
+        if (--entry.pending === 0) worker.unref();
+        if (reply.ok) job.resolve(reply.synced);
+        else job.reject(new PooledWriteError(reply.message, reply.index, reply.code));
+      }
     });
     const fail = (err: Error) => {
       const at = this.workers.indexOf(entry);

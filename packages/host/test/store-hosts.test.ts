@@ -221,6 +221,37 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
     }
   }, 180_000);
 
+  it('during a burst of new phones: after restart every phone answered has its device, once', async () => {
+    const store = await flags();
+    try {
+      const root = await hostFolder('h');
+      let host = await serve(root, store.flags);
+      // each phone's first request creates its device (committed before its fsync: it must survive the process)
+      const answered: string[] = [];
+      const burst = Array.from({ length: 300 }, (_, i) =>
+        fetch(`http://127.0.0.1:${host.ports.http}/acme/${macOf(2000 + i).replaceAll(':', '')}.cfg`).then(
+          async (r) => (await r.arrayBuffer(), r.status === 404 && answered.push(macOf(2000 + i))),
+          () => undefined,
+        ),
+      );
+      await until(async () => answered.length, (n) => n >= 60);
+      await killHard(host);
+      await Promise.allSettled(burst);
+      host = await serve(root, store.flags);
+      const devices: { mac: string; added: string; plugin: string }[] = (await api(host, 'GET', '/dev_mgr/devices')).body.devices;
+      const macs = devices.map((d) => d.mac);
+      expect(answered.filter((mac) => !macs.includes(mac))).toEqual([]);
+      expect(new Set(macs).size).toBe(macs.length);
+      for (const d of devices) expect(d).toMatchObject({ added: 'auto', plugin: 'acme-test' });
+      // a phone asking again is the same device
+      expect(await phoneFile(host, answered[0]!)).toBe('HTTP 404');
+      expect((await api(host, 'GET', byMac(answered[0]!))).body.devices).toHaveLength(1);
+      await killHard(host);
+    } finally {
+      await store.drop();
+    }
+  }, 180_000);
+
   it('during a burst of changes: after restart every acknowledged change is there, and files and "configured" agree', async () => {
     const store = await flags();
     try {

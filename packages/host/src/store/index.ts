@@ -11,6 +11,7 @@ export type {
   FindOptions,
   FindResult,
   JobProgress,
+  PhoneLookup,
   ReconfigureJob,
   ReconfigureJobInput,
   Selector,

@@ -306,8 +306,11 @@ export class AtomicWriter {
       for (const temp of temps) unlinkQuietlySync(temp);
       throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
     }
-    this.renameTempsSync(targets, temps, durable);
-    if (durable) for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
+    try {
+      this.renameTempsSync(targets, temps, durable);
+    } finally {
+      if (durable) for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
+    }
   }
 
   /**
@@ -330,8 +333,7 @@ export class AtomicWriter {
       throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
     }
     const folders = [...new Set(targets.map((t) => dirname(t)))];
-    const flushed = this.flushes ? await this.flushes.after(folders).then(() => true, () => false) : false;
-    if (!flushed) {
+    if (!(await this.flushed(folders))) {
       const synced = await Promise.allSettled(opened.map((o) => fsyncFd(o.fd)));
       const failed = synced.findIndex((r) => r.status === 'rejected');
       if (failed >= 0) {
@@ -350,16 +352,22 @@ export class AtomicWriter {
       await this.syncDirsOf(targets);
       throw err;
     }
-    if (this.flushes && (await this.flushes.after(folders).then(() => true, () => false))) {
+    if (await this.flushed(folders)) {
       for (const folder of folders) this.onSync?.(folder);
       return;
     }
     await this.syncDirsOf(targets);
   }
 
+  /** Whether a shared flush (option `flush`) that started now made everything written under `folders` durable. */
+  private flushed(folders: readonly string[]): Promise<boolean> {
+    return this.flushes ? this.flushes.after(folders).then(() => true, () => false) : Promise.resolve(false);
+  }
+
   /**
    * Renames `temps` over `targets` with synchronous calls; on a failure removes the temporary files left, puts back
-   * the targets already replaced (fsynced when `durable`, with their folders) and throws `PROVD_FILE_WRITE_FAILED`.
+   * the targets already replaced (fsynced when `durable`; their folders are the caller's to sync) and throws
+   * `PROVD_FILE_WRITE_FAILED`.
    */
   private renameTempsSync(targets: readonly string[], temps: readonly string[], durable: boolean): void {
     const previous = targets.slice(0, -1).map(keepPreviousSync);
@@ -390,7 +398,6 @@ export class AtomicWriter {
         }
       }
       for (const old of previous.slice(done)) if (old && 'link' in old) unlinkQuietlySync(old.link);
-      if (durable && this.mode === 'sync') for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
       throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: current, reason: reasonOf(err) }, { cause: err });
     }
     for (const old of previous) if (old && 'link' in old) unlinkQuietlySync(old.link);

@@ -8,8 +8,12 @@
 //               /proc/thread-self/schedstat exists (Linux) {"ownMs"}: the longest stall less the time the main thread
 //               spent waiting for a CPU meanwhile (what the host's own work or blocking calls cost, not the machine's
 //               load), and {"waitMs"}: that wait during the longest stall
-//   memory      answers {"rss", "maxRss", "phaseMax"} in MB (now, the peak of the process, the highest sampled
-//               since the previous memory command)
+//   memory      answers {"rss", "hwm", "maxRss", "phaseMax"} in MB: now; the peak of this process's own memory
+//               (VmHWM, where /proc exists); getrusage's maxRSS; the highest sampled since the previous memory command.
+//               Only hwm is the host's peak: on Linux, getrusage's maxRSS is carried over an exec (exec_mmap keeps the
+//               largest of the old and new memory's high-water marks in the process's signal struct), and the old
+//               memory here is the copy a fork made of the benchmark's process: maxRSS starts at the benchmark's RSS
+//               at the spawn (a child of a 443 MB node reports 404 MB, with VmHWM 40 MB)
 //   close       closes the host and exits
 // The first line, once the modules are loaded: {"ready": true}. Diagnostics on stderr: PROVD_BENCH_STALLS=<ms> (stalls
 // longer than that), PROVD_BENCH_MEM=<ms> (where the RSS is, that often).
@@ -18,6 +22,7 @@ import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import v8 from 'node:v8';
+import { procStatusMb } from './proc-status.mjs';
 
 const o = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const host = await import(o.hostModule);
@@ -106,7 +111,7 @@ const commands = {
     const rss = process.memoryUsage.rss();
     const phaseMax = Math.max(sinceLast, rss) / 2 ** 20;
     sinceLast = 0;
-    return { rss: rss / 2 ** 20, maxRss: process.resourceUsage().maxRSS / 1024, phaseMax };
+    return { rss: rss / 2 ** 20, hwm: procStatusMb('VmHWM'), maxRss: process.resourceUsage().maxRSS / 1024, phaseMax };
   },
   async close() {
     await running?.close();

@@ -406,9 +406,11 @@ async function oneRun(host, sdk, engine, n, work) {
     const memory = await child.call('memory');
     figures.rss = memory.rss;
     // The host's peak is the kernel's high-water mark of the host process's own memory (VmHWM): every page resident
-    // at once, between the 50 ms samples too. Until stop 13 the figure was getrusage's maxRSS, which on Linux starts
-    // at this benchmark's RSS at the spawn (kept over the exec): the 309 MB "spike" on PostgreSQL was this process's
-    // RSS (the seeding, the start-up anchor's 100,000 documents) at the moment it forked the host. Both are printed.
+    // at once, its threads' included, between the 50 ms samples too (so no easier than the sampler). Until stop 13
+    // the figure was getrusage's maxRSS, which on Linux starts at the memory the fork copied of this benchmark's
+    // process (kept over the exec): the PostgreSQL "spike" (309 MB at stop 12; 290 MB against a VmHWM of 171 MB in a
+    // sqlite,postgres run at stop 13, with a 10 ms outside sampler of VmRSS never above 170 MB) was this process's
+    // memory at the spawn, larger after the SQLite run before it. Both are printed.
     figures.peak = memory.hwm ?? memory.maxRss;
     figures.maxRss = memory.maxRss;
     figures.benchRss = child.benchRss;

@@ -2,8 +2,8 @@
 // PROVD_BENCH_PG_URL or PROVD_TEST_PG_URL names a server), each figure printed beside its anchor measured in the
 // same run. Goals at 100k (issue 11): start-up to serving <= 2 s (anchor: reading every device as one JSON file,
 // what start-up did before); a MAC search <= 10 ms (anchor: an API round trip that reads nothing); a config change
-// used by every device reconfigured in the background at >= 80% of `provd render`'s devices/s, with known phones'
-// median fetch latency during it within 2x of idle and no event-loop stall over 50 ms; devices created through the
+// used by every device reconfigured in the background at >= 80% of `provd render`'s devices/s (of the same n devices),
+// with known phones' median fetch latency during it (a paced probe, PROVD_BENCH_PROBE_RATE req/s) within 2x of idle and no event-loop stall over 50 ms; devices created through the
 // API >= 2,000/s with 8 requests in flight (wrk; anchor: one atomic JSON file write per device, as before); a new
 // phone served at >= 50% of a known phone's rate (both with wrk); RSS <= 200 MB. Last, not a goal of its own: a second
 // config change, which replaces every device's files, beside provd render replacing its earlier output.
@@ -37,6 +37,20 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Progress on stderr (long steps). */
 const step = (what) => process.stderr.write(`scale: ${what}\n`);
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+
+/** CPU seconds (user + system) of process `pid` (all its threads) and of its main thread, from /proc. */
+async function cpuOf(pid) {
+  const seconds = async (file) => {
+    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th of them
+    const fields = (await readFile(file, 'utf8')).split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  };
+  const threads = {};
+  for (const tid of await readdir(`/proc/${pid}/task`)) threads[tid] = await seconds(`/proc/${pid}/task/${tid}/stat`).catch(() => 0);
+  return { process: await seconds(`/proc/${pid}/stat`), main: await seconds(`/proc/${pid}/task/${pid}/stat`), threads };
+}
+/** The kernel's clock ticks per second (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 /**
  * When this benchmark last deleted many files (a run's folder), `performance.now()`. On an ext4 without a journal
@@ -137,13 +151,21 @@ async function wrkNewScript(file, first) {
   return file;
 }
 
+/** Requests per second of the paced latency probe (PROVD_BENCH_PROBE_RATE; see lib/latency-client.mjs). */
+const PROBE_RATE = Number(process.env.PROVD_BENCH_PROBE_RATE ?? 200);
+
+/**
+ * Starts the paced latency probe (its own process, {@link PROBE_RATE} requests per second, open loop) for `seconds`,
+ * or, with 0, until `stop()`; `result` resolves to its figures once it has ended.
+ */
 function latencyProbe(port, seconds, pathsFile) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'scripts/bench/lib/latency-client.mjs'), String(port), String(seconds), pathsFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(root, 'scripts/bench/lib/latency-client.mjs'), String(port), String(seconds), pathsFile, String(PROBE_RATE)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const result = new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`latency probe exited ${code}`))));
   });
+  return { result, stop: () => child.stdin.end() };
 }
 
 async function api(port, method, path, body) {
@@ -204,6 +226,7 @@ async function hostChild(options, dir) {
       }),
     kill: () => child.kill('SIGKILL'),
     benchRss,
+    pid: child.pid,
   };
 }
 
@@ -309,33 +332,61 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.searchAnchor = median(anchors);
     phases.push(['MAC searches', (await child.call('memory')).phaseMax]);
 
-    // Idle latency, then a config change used by every device, in the background, with phones fetching.
+    // Idle latency, then a config change used by every device, in the background, with phones fetching. The phones
+    // are a paced probe (lib/latency-client.mjs: PROBE_RATE requests per second, open loop), the same for idle and
+    // during, and it covers the whole reconfigure: it used to fetch back to back on one connection for the first
+    // max(3, min(20, n / 2000)) s only, a load generator competing with the host for the cores (and sharing them with
+    // the render thread), not the wait of phones fetching now and then.
     figures.settleWait = await settleAfterDeletes();
+    // the dirty pages of the files written before (the start-up anchor's) are not the reconfigure's work: written
+    // back first, as they are before the render anchor
+    await exec('sync', []);
     step(`${engine} ${n}: MAC searches done; idle latency`);
     // the host's event loop while phones fetch and nothing else runs: the stall figure's anchor
     await child.call('loop-start');
-    figures.idle = await latencyProbe(ports.http, 3, pathsFile);
+    figures.idle = await latencyProbe(ports.http, 5, pathsFile).result;
     figures.idleStall = await child.call('loop-stop');
     await child.call('loop-start');
+    const probe = latencyProbe(ports.http, 0, pathsFile);
+    const cpuBefore = await cpuOf(child.pid);
+    figures.hostPid = child.pid;
     t = performance.now();
-    const probe = latencyProbe(ports.http, Math.max(3, Math.min(20, n / 2000)), pathsFile);
     await api(ports.api, 'PUT', '/cfg_mgr/configs/phones', { config: { id: 'phones', parent_ids: [], raw_config: line('pw-1') } });
     figures.ack = performance.now() - t;
     await waitIdle(child);
     figures.reconfigureSeconds = (performance.now() - t) / 1000;
-    figures.during = await probe;
+    const cpuAfter = await cpuOf(child.pid);
+    // the host's CPU per device (every thread, and its main thread's share; the probe's requests included): a figure
+    // the load of the machine moves less than the rate
+    const threadCpu = Object.entries(cpuAfter.threads).map(([tid, sec]) => [tid, (sec - (cpuBefore.threads[tid] ?? 0)) / n]).sort((x, y) => y[1] - x[1]);
+    figures.reconfigureCpu = { process: (cpuAfter.process - cpuBefore.process) / n, main: (cpuAfter.main - cpuBefore.main) / n, threads: threadCpu.slice(0, 10) };
+    probe.stop();
+    figures.during = await probe.result;
     figures.stall = await child.call('loop-stop');
     phases.push(['reconfigure', (await child.call('memory')).phaseMax]);
     figures.reconfigureRate = n / figures.reconfigureSeconds;
     const check = await fetch(`http://127.0.0.1:${ports.http}${phones.at(-1)[0]}`, { headers: { 'X-Forwarded-For': phones.at(-1)[1], 'User-Agent': 'Digium D65 2.8.1' } });
     figures.newPasswordServed = (await check.text()).includes('pw-1');
 
-    // Anchor: provd render of (up to 10,000 of) the same devices in the same run.
+    // Anchor: provd render of the same n devices in the same run, into a fresh folder (as the host's folder held only
+    // the sample's files: both mostly create files), after the host's dirty pages are written back (the reconfigure
+    // did not inherit any either). It rendered min(n, 10,000) devices before: at 100k that compared the host filling
+    // a folder with ~200,000 files against a render filling one with 20,000, not the same work; that figure is still
+    // printed beside (rendered after, into a folder of its own).
     step(`${engine} ${n}: reconfigured; provd render anchor`);
-    const renderDevices = Array.from({ length: Math.min(n, 10_000) }, (_, i) => ({ id: `r${i}`, mac: mac(i), vendor: 'Digium', model: MODELS[i % MODELS.length], version: '2.8.1', ip: ipOf(i) }));
+    await exec('sync', []);
+    const renderDevices = Array.from({ length: n }, (_, i) => ({ id: `r${i}`, mac: mac(i), vendor: 'Digium', model: MODELS[i % MODELS.length], version: '2.8.1', ip: ipOf(i) }));
     const tarball = join(work, 'repo', (await readdir(join(work, 'repo'))).find((f) => f.startsWith(PLUGIN) && f.endsWith('.tar.gz')));
+    const renderCpu = process.cpuUsage();
     const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
     figures.renderRate = renderDevices.length / rendered.seconds;
+    const { user, system } = process.cpuUsage(renderCpu);
+    figures.renderCpu = (user + system) / 1e6 / n;
+    if (n > 10_000) {
+      const few = renderDevices.slice(0, 10_000);
+      const renderedFew = await host.renderPlugin({ plugin: tarball, devices: few, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out-10k') });
+      figures.renderRate10k = few.length / renderedFew.seconds;
+    }
     // (its files stay until the run's end: see deletedManyFiles)
 
     // Devices created through the API, 8 in flight (wrk: the client's own cost stays out of the host's figure),
@@ -440,8 +491,10 @@ export default async function bench() {
         console.log(`\n-- ${engine}, ${n} devices`);
         console.log(`start-up to serving:        ${ms(f.start)} (HTTP ${f.startStatus}; startHost ${ms(f.hostStart)}, then the first phone)   anchor, reading every device as a JSON file: ${ms(f.startAnchor)}${goals ? `   goal <= 2 s: ${pass(f.start <= 2000)}` : ''}`);
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
-        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
-        console.log(`known phones' fetch latency: median ${ms(f.during.median)} during the reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)})   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
+        console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render of the same ${n}: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
+        console.log(`  CPU per device: the host ${(f.reconfigureCpu.process * 1e6).toFixed(0)} µs (its main thread ${(f.reconfigureCpu.main * 1e6).toFixed(0)} µs; the busiest threads ${f.reconfigureCpu.threads.map(([tid, sec]) => `${tid === String(f.hostPid) ? 'main' : tid} ${(sec * 1e6).toFixed(0)}`).join(', ')})   provd render ${(f.renderCpu * 1e6).toFixed(0)} µs`);
+        if (f.renderRate10k !== undefined) console.log(`  (the anchor as measured before, provd render of 10,000 of them into a fresh folder: ${f.renderRate10k.toFixed(0)} devices/s, ratio ${((100 * f.reconfigureRate) / f.renderRate10k).toFixed(0)}%)`);
+        console.log(`known phones' fetch latency, paced probe at ${PROBE_RATE} req/s (sent ${f.during.rate.toFixed(0)}/s, ${f.during.late} late): median ${ms(f.during.median)} during the whole reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle 5 s: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)}, sent ${f.idle.rate.toFixed(0)}/s)   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
         if (f.replaced !== undefined) console.log(`second change, every device's files replaced: ${f.replaced} devices in ${f.replaceSeconds.toFixed(1)} s: ${(f.replaced / f.replaceSeconds).toFixed(0)} devices/s   anchor, provd render over its earlier output: ${f.rerenderRate.toFixed(0)} devices/s   ratio ${((100 * f.replaced) / f.replaceSeconds / f.rerenderRate).toFixed(0)}%`);
         // under load, a stall is mostly the host's main thread waiting for a CPU: what remains is the host's own
         const own = (x) => (x.ownMs === undefined ? '' : ` (${ms(x.waitMs)} of it waiting for a CPU; the longest without that wait: ${ms(x.ownMs)})`);

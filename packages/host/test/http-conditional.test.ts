@@ -1,4 +1,5 @@
 import { link, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProvisioningHttpServer, ServedFileCache } from '../src/http/index';
@@ -139,6 +140,77 @@ describe('the in-memory file cache follows every change without a restart', () =
       await writeFile(dir.join('elsewhere/h.cfg'), 'h3');
       now = 1500 + 2001; // not asked for more than twice maxAgeMs since its last check: the request waits for one
       expect(await text()).toBe('h3');
+    } finally {
+      cache.close();
+    }
+  });
+});
+
+describe('a folder written in bulk rests from the watch', () => {
+  it('past stormEvents within a second: its files dropped and served from disk, each change seen; watched again after restMs', async () => {
+    let now = 0;
+    const cache = new ServedFileCache({ stormEvents: 20, restMs: 1000, now: () => now });
+    const root = dir.join('storm');
+    await mkdir(root, { recursive: true });
+    const text = async (name: string) => {
+      const found = await cache.lookup(root, name);
+      return found.ok && 'cached' in found ? found.cached.data.toString() : found;
+    };
+    const waitFor = async (cond: () => boolean) => {
+      for (let i = 0; i < 400 && !cond(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    try {
+      await writeFile(join(root, 'p.cfg'), 'p1');
+      expect(await text('p.cfg')).toBe('p1');
+      expect(cache.size).toBe(1);
+      // a few changes of other files: watched as before, the held file kept
+      for (let i = 0; i < 5; i++) await writeFile(join(root, `o${i}.cfg`), 'o');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(cache.size).toBe(1);
+      expect(cache.restingFolders).toBe(0);
+      // a bulk write (atomic replaces: several events each): the folder rests, its held file dropped
+      for (let i = 0; i < 20; i++) {
+        await writeFile(join(root, `.tmp-${i}`), 'n');
+        await rename(join(root, `.tmp-${i}`), join(root, `n${i}.cfg`));
+      }
+      await waitFor(() => cache.restingFolders === 1);
+      expect(cache.restingFolders).toBe(1);
+      expect(cache.size).toBe(0);
+      // while it rests: served from disk, never kept, so a change (seen by no watch) is served at once
+      expect(await text('p.cfg')).toBe('p1');
+      expect(cache.size).toBe(0);
+      await writeFile(join(root, 'p.cfg'), 'p2');
+      expect(await text('p.cfg')).toBe('p2');
+      expect(cache.size).toBe(0);
+      // after restMs: watched and held again, and a change drops it as before
+      now = 1000;
+      expect(cache.restingFolders).toBe(0);
+      expect(await text('p.cfg')).toBe('p2');
+      expect(cache.size).toBe(1);
+      await writeFile(join(root, 'p.cfg'), 'p3');
+      await waitFor(() => cache.size === 0);
+      expect(cache.size).toBe(0);
+      expect(await text('p.cfg')).toBe('p3');
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('counts events per second: the same number spread over seconds keeps the folder watched', async () => {
+    let now = 0;
+    const cache = new ServedFileCache({ stormEvents: 20, now: () => now });
+    const root = dir.join('calm');
+    await mkdir(root, { recursive: true });
+    try {
+      await writeFile(join(root, 'p.cfg'), 'p1');
+      await cache.lookup(root, 'p.cfg');
+      for (let second = 0; second < 4; second++) {
+        now = second * 1000;
+        for (let i = 0; i < 5; i++) await writeFile(join(root, `o${i}.cfg`), `o${second}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(cache.restingFolders).toBe(0);
+      expect(cache.size).toBe(1);
     } finally {
       cache.close();
     }

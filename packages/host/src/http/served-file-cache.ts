@@ -55,6 +55,15 @@ export interface ServedFileCacheOptions {
   maxAgeMs?: number;
   /** The most folders watched; files of further folders are served from disk, not cached. @defaultValue 1024 */
   maxWatchedFolders?: number;
+  /**
+   * A watched folder that gets more change events than this within one second is being written in bulk (a
+   * reconfigure rewrites every device's files: about 10 events per device, each a callback on the main thread): it
+   * rests for `restMs`, its watch closed and its files dropped from memory and served from disk (read on every
+   * request, never kept), then is watched again on the next request of one of its files. @defaultValue 1000
+   */
+  stormEvents?: number;
+  /** How long a folder rests after more than `stormEvents` events within one second. @defaultValue 1000 */
+  restMs?: number;
   /** The clock, in ms (for tests). @defaultValue Date.now */
   now?: () => number;
 }
@@ -129,6 +138,8 @@ export function servedFileHeaders(contentType: string, etag: string, lastModifie
  * file dropped in by an administrator) drops it from memory at once, and a folder that moves or disappears drops
  * every file of it. A fill that raced with a change is not kept, and every entry is checked again after
  * `maxAgeMs` (off the request path while the file keeps being asked for, see {@link ServedFileCacheOptions.maxAgeMs}).
+ * A folder written in bulk (more than `stormEvents` events within a second) rests a while: not watched, its files
+ * served from disk (see {@link ServedFileCacheOptions.stormEvents}).
  * Files above `maxFileBytes` are opened for streaming, with an `ETag` from their metadata.
  *
  * @example
@@ -150,6 +161,12 @@ export class ServedFileCache {
   /** Entry keys by watched path (file paths and folder paths). */
   private readonly byPath = new Map<string, Set<string>>();
   private readonly watchers = new Map<string, FSWatcher>();
+  /** Per watched folder: the change events since the start of its current one-second window. */
+  private readonly activity = new Map<string, { since: number; events: number }>();
+  /** Folders resting after an event storm, until when (see {@link ServedFileCacheOptions.stormEvents}). */
+  private readonly resting = new Map<string, number>();
+  private readonly stormEvents: number;
+  private readonly restMs: number;
   private totalBytes = 0;
   /** Bumped on every change seen: a fill that started before a change is not kept. */
   private epoch = 0;
@@ -161,6 +178,8 @@ export class ServedFileCache {
     this.maxTotalBytes = options.maxTotalBytes ?? 64 * 1024 * 1024;
     this.maxAgeMs = options.maxAgeMs ?? 5_000;
     this.maxWatchedFolders = options.maxWatchedFolders ?? 1024;
+    this.stormEvents = options.stormEvents ?? 1000;
+    this.restMs = options.restMs ?? 1000;
     this.now = options.now ?? Date.now;
   }
 
@@ -174,6 +193,14 @@ export class ServedFileCache {
   /** How many files are held in memory. */
   get size(): number {
     return this.entries.size;
+  }
+
+  /** How many folders rest now after an event storm (their files served from disk; see `stormEvents`). */
+  get restingFolders(): number {
+    const now = this.now();
+    let count = 0;
+    for (const until of this.resting.values()) if (until > now) count++;
+    return count;
   }
 
   /**
@@ -279,6 +306,8 @@ export class ServedFileCache {
     this.clear();
     for (const watcher of this.watchers.values()) watcher.close();
     this.watchers.clear();
+    this.activity.clear();
+    this.resting.clear();
   }
 
   /**
@@ -313,9 +342,14 @@ export class ServedFileCache {
     }
   }
 
-  /** Watches `folder` (once); false when it cannot be watched. */
+  /** Watches `folder` (once); false when it cannot be watched, or rests after an event storm. */
   private watch(folder: string): boolean {
     if (this.watchers.has(folder)) return true;
+    const rest = this.resting.get(folder);
+    if (rest !== undefined) {
+      if (rest > this.now()) return false;
+      this.resting.delete(folder);
+    }
     if (this.watchers.size >= this.maxWatchedFolders) return false;
     let watcher: FSWatcher;
     try {
@@ -325,18 +359,36 @@ export class ServedFileCache {
     }
     watcher.on('error', () => this.unwatch(folder));
     this.watchers.set(folder, watcher);
+    this.activity.set(folder, { since: this.now(), events: 0 });
     return true;
   }
 
   private unwatch(folder: string): void {
     this.watchers.get(folder)?.close();
     this.watchers.delete(folder);
+    this.activity.delete(folder);
     this.dropPath(folder);
   }
 
-  /** A change in `folder`: the file named drops its entries; an unnamed change or the folder itself drops them all. */
+  /**
+   * A change in `folder`: the file named drops its entries; an unnamed change or the folder itself drops them all;
+   * the event past `stormEvents` within one second makes the folder rest (every entry of it dropped, not watched).
+   */
   private changed(folder: string, filename: string | null): void {
     this.epoch++;
+    const activity = this.activity.get(folder);
+    if (activity) {
+      const now = this.now();
+      if (now - activity.since >= 1000) {
+        activity.since = now;
+        activity.events = 0;
+      }
+      if (++activity.events > this.stormEvents) {
+        this.unwatch(folder);
+        this.resting.set(folder, now + this.restMs);
+        return;
+      }
+    }
     if (filename === null || filename === basename(folder)) {
       this.dropPath(folder);
       if (filename !== null) this.unwatch(folder);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { testdir, type TestDir } from '@provd/test-utils';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,16 +42,32 @@ describe('SqliteWriter', () => {
     expect(rows()).toEqual([1, 3]);
   });
 
-  it('answers a deferSync write before its fsync (written: it survives the thread), and fsyncs every other write', async () => {
-    const writer = await SqliteWriter.start(file);
-    const mode = { mode: 'value' as const, sql: 'PRAGMA synchronous', params: [] };
-    // PRAGMA synchronous: 1 NORMAL (the commit does not fsync the WAL), 2 FULL
-    expect(await writer.write([[insert(1), mode]], true)).toEqual([{ ok: true, values: [1, 1] }]);
-    expect(await writer.write([[insert(2), mode]])).toEqual([{ ok: true, values: [2, 2] }]);
-    expect(await writer.write([[insert(3), mode]], true)).toEqual([{ ok: true, values: [3, 1] }]);
+  it('answers a durable write once an fsync that started after its commit has ended, runs the next writes meanwhile, and a deferSync write at its commit, in commit order', async () => {
+    // each fsync of the journal starts a second late: a slow disk
+    const writer = await SqliteWriter.start(file, () => {}, undefined, { syncDelayMs: 1000 });
+    const t0 = performance.now();
+    const answered: string[] = [];
+    const took: Record<string, number> = {};
+    const track = <T>(name: string, sent: number, p: Promise<T>): Promise<T> =>
+      p.then((o) => (answered.push(name), (took[name] = performance.now() - sent), o));
+    const d = track('d', t0, writer.write([[insert(1)]], true));
+    const a = track('a', t0, writer.write([[insert(2)]]));
+    await new Promise((r) => setTimeout(r, 100));
+    const sentB = performance.now();
+    const b = track('b', sentB, writer.write([[insert(3), { mode: 'value', sql: 'SELECT count(*) FROM t', params: [] }]]));
+    const c = track('c', sentB, writer.write([[insert(4)]], true));
+    // b and c are committed (seen by another connection) while a still waits for its fsync; d was answered at once
+    await expect.poll(() => rows()).toEqual([1, 2, 3, 4]);
+    expect(answered).toEqual(['d']);
+    expect(await b).toEqual([{ ok: true, values: [3, 3] }]);
+    await Promise.all([d, a, c]);
+    // answered in commit order; a and b each after a whole fsync that started after their commit
+    expect(answered).toEqual(['d', 'a', 'b', 'c']);
+    expect(took.a).toBeGreaterThanOrEqual(1000);
+    expect(took.b).toBeGreaterThanOrEqual(1000);
     // the thread stops at once (as in a crash of the process): what was written is kept
     await writer.kill();
-    expect(rows()).toEqual([1, 2, 3]);
+    expect(rows()).toEqual([1, 2, 3, 4]);
   });
 
   it('runs each statement text it was given, however many there were (its statements numbered and forgotten in turn)', async () => {

@@ -455,4 +455,34 @@ describe('PostgreSQL store shared by two hosts', () => {
     await b.commit({ finished: [{ job, done: 2, total: 2 }] });
     expect(await a.jobs()).toEqual([]);
   });
+
+  it('announces its own commits as they are written, after the other hosts\' commits before them, each once and in order', async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    const b = await PostgresStore.open(db.url, { hostId: 'B' });
+    stores.push(a, b);
+    const seen = { A: [] as StoreChange[], B: [] as StoreChange[] };
+    a.watch((c) => seen.A.push(c));
+    b.watch((c) => seen.B.push(c));
+    // its own change is announced before its commit resolves (no read-back of the log)
+    const first = await a.put('devices', dev('own'));
+    expect(seen.A.map((c) => c.seq)).toEqual([first.seq]);
+    // both hosts writing at once: every host sees every commit once, in sequence order
+    const commits = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).put('devices', dev(`d${i}`, { mac: `00:00:00:00:01:${String(i).padStart(2, '0')}` }))),
+    );
+    // a batch the database refuses as a whole is written again one change set at a time: still announced
+    const [kept, refused] = await Promise.allSettled([a.put('devices', dev('kept')), a.put('devices', dev('bad', { description: 'a \u0000 inside' }))]);
+    expect(refused.status).toBe('rejected');
+    if (kept.status !== 'fulfilled') throw kept.reason;
+    const after = await a.put('devices', dev('later'));
+    const all = [first.seq, ...commits.map((c) => c.seq), kept.value.seq, after.seq].sort((x, y) => x - y);
+    for (const host of ['A', 'B'] as const) {
+      await expect.poll(() => seen[host].at(-1)?.seq ?? 0, { timeout: 5000 }).toBeGreaterThanOrEqual(after.seq);
+      const seqs = seen[host].map((c) => c.seq);
+      expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+      expect(new Set(seqs).size).toBe(seqs.length);
+      for (const seq of all) expect(seqs).toContain(seq);
+    }
+    expect(seen.B.filter((c) => c.origin === 'A').length).toBe(23);
+  });
 });

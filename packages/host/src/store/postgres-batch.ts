@@ -5,6 +5,9 @@
  * 2. after each change set's expectations are checked here in order (a change set that fails is left out alone),
  *    what the batch leaves behind (the last state of each document, setting and job progress), its jobs and its
  *    change-log entries, `NOTIFY` and `COMMIT`, as one multi-statement query.
+ * The first round trip also reads the change log after the last entry the host announced ({@link BatchOptions.since}):
+ * under the write lock, that is every commit of other hosts before this one. So the store announces those and then
+ * its own without reading its commit back (a commit's own announcement costs no round trip), in commit order.
  * Values travel as escaped literals (`pg.escapeLiteral`), since a multi-statement query takes no parameters. When
  * the database refuses a statement (bad data of one change set), nothing was committed: the caller writes the
  * change sets again one at a time, each under a savepoint, so only the one at fault fails. Ids reserved and not
@@ -33,6 +36,16 @@ export interface BatchOptions {
   finally: readonly string[];
   /** The commit does not wait for the server's WAL flush (`synchronous_commit` off: see `ChangeSet.deferSync`). */
   deferSync?: boolean;
+  /** The last change-log entry the host announced: the entries after it are read under the lock (other hosts' commits). */
+  since: number;
+}
+
+/** What {@link writeBatch} committed: one outcome per change set, and the changes to announce, in commit order. */
+export interface BatchWritten {
+  /** Per change set: its result, or the `ProvdError` that left it out. */
+  outcomes: (CommitResult | Error)[];
+  /** The change-log entries after {@link BatchOptions.since} committed before this batch (other hosts'), then the batch's own. */
+  changes: StoreChange[];
 }
 
 const key = (kind: DocumentKind, id: string): string => `${kind}\u0000${id}`;
@@ -58,12 +71,12 @@ export function isDataRefusal(err: unknown): boolean {
 }
 
 /**
- * Writes `batch` as one transaction on `client` (which must not be in one) and returns one outcome per change set: its
- * result, or the `ProvdError` that left it out (a bad id or selector, an expectation not met). Throws when a
- * statement fails; {@link isDataRefusal} tells whether nothing was committed and the change sets may be written
- * again one at a time.
+ * Writes `batch` as one transaction on `client` (which must not be in one) and returns one outcome per change set (its
+ * result, or the `ProvdError` that left it out: a bad id or selector, an expectation not met) and the changes to
+ * announce. Throws when a statement fails; {@link isDataRefusal} tells whether nothing was committed and the change
+ * sets may be written again one at a time.
  */
-export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSet[], options: BatchOptions): Promise<(CommitResult | Error)[]> {
+export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSet[], options: BatchOptions): Promise<BatchWritten> {
   const { hostId } = options;
   const outcomes: (CommitResult | Error)[] = new Array(batch.length);
   // 1. lock, revisions, reserved ids
@@ -97,6 +110,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     ...uniqueQueries.map(({ kind, key, values }) => `SELECT id, ${key} AS value FROM ${kind} WHERE ${key} = ANY(${array([...values], 'text')})`),
     `SELECT array(SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, ${jobCount})) AS ids`,
     `SELECT array(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, ${batch.length})) AS ids`,
+    `SELECT seq, payload FROM changes WHERE seq > ${lit(options.since)} ORDER BY seq`,
   ];
   const results = ((await client.query(first.join(';\n'))) as unknown as pg.QueryResult[]).slice(options.deferSync ? 1 : 0);
   const state = new Map<string, DocumentState>();
@@ -117,6 +131,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   const ascending = (ids: unknown[]): number[] => ids.map(Number).sort((x, y) => x - y);
   const jobIds = ascending((results[after]!.rows[0] as { ids: unknown[] }).ids);
   const seqs = ascending((results[after + 1]!.rows[0] as { ids: unknown[] }).ids);
+  const earlier: StoreChange[] = (results[after + 2]!.rows as { seq: string; payload: string }[]).map((row) => ({ seq: Number(row.seq), ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) }));
 
   // 2. each change set in order, against the state the ones before it left
   const created = new Date().toISOString();
@@ -128,7 +143,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   const changeRows: string[] = [];
   let nextJob = 0;
   let nextSeq = 0;
-  const accepted: { at: number; result: CommitResult }[] = [];
+  const accepted: { at: number; result: CommitResult; change: StoreChange }[] = [];
   /** A document other than `id` holding `field` = `value` once the change sets before (and `local`) are applied. */
   const otherHolder = (kind: DocumentKind, id: string, field: string, value: string, local: Map<string, DocumentState>): string | undefined => {
     const now = (k: string): DocumentState | undefined => local.get(k) ?? (touched.has(k) ? state.get(k) : undefined);
@@ -185,8 +200,9 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
       for (const p of changes.progress ?? []) progressState.set(`${p.job}\u0000${p.host}`, p);
       for (const f of changes.finished ?? []) finishedState.set(f.job, f);
       const seq = seqs[nextSeq++]!;
-      changeRows.push(`(${lit(seq)}, ${lit(changePayload({ origin: hostId, writes, settings: Object.keys(changes.settings ?? {}), jobs: jobs.map((j) => j.id) }))})`);
-      accepted.push({ at, result: { seq, revs, jobs } });
+      const change: StoreChange = { seq, origin: hostId, writes, settings: Object.keys(changes.settings ?? {}), jobs: jobs.map((j) => j.id) };
+      changeRows.push(`(${lit(seq)}, ${lit(changePayload(change))})`);
+      accepted.push({ at, result: { seq, revs, jobs }, change });
     } catch (err) {
       outcomes[at] = err as Error;
     }
@@ -243,5 +259,5 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   second.push(...options.finally, 'COMMIT');
   await client.query(second.join(';\n'));
   for (const { at, result } of accepted) outcomes[at] = result;
-  return outcomes;
+  return { outcomes, changes: [...earlier, ...accepted.map((a) => a.change)] };
 }

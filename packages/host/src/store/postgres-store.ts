@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
@@ -65,7 +66,9 @@ const redact = (url: string): string => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//
  * The engine for several hosts: a PostgreSQL database (client `pg`). Writes of this host are grouped into one
  * transaction; a transaction-scoped advisory lock orders the commits of every host, and each commit is announced on
  * {@link CHANGE_CHANNEL} so the other hosts see it at once (they read the change log from the last sequence they saw,
- * so a dropped notification loses nothing).
+ * so a dropped notification loses nothing). A host announces its own commits when they are written, after the other
+ * hosts' commits before them (read in the same round trip as the revisions: see `writeBatch`), not by reading them back
+ * from the log: its notification carries a token of its own, which its listener skips.
  */
 export class PostgresStore implements Store {
   readonly engine = 'postgres' as const;
@@ -74,7 +77,10 @@ export class PostgresStore implements Store {
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private readonly queue: CommitQueue<ChangeSet, CommitResult>;
   private listenClient: pg.Client | undefined;
+  /** The last change-log entry announced (every one before it was, in order). */
   private seenSeq = 0;
+  /** The payload of this store's notifications: its listener does not read its own commits back. */
+  private readonly notifyToken = randomUUID();
   private catchingUp: Promise<void> | undefined;
   private catchUpAgain = false;
   private commits = 0;
@@ -139,7 +145,8 @@ export class PostgresStore implements Store {
   private async listen(url: string): Promise<void> {
     const client = new pg.Client({ connectionString: url });
     client.on('error', (err) => this.log(`store: PostgreSQL listener error: ${err.message}`));
-    client.on('notification', () => this.catchUp());
+    // this store's own commits were announced as they were written (`flush`)
+    client.on('notification', (msg) => msg.payload !== this.notifyToken && this.catchUp());
     await client.connect();
     await client.query(`LISTEN ${CHANGE_CHANNEL}`);
     this.listenClient = client;
@@ -156,11 +163,7 @@ export class PostgresStore implements Store {
         this.catchUpAgain = false;
         try {
           const rows = await this.pool.query<{ seq: string; payload: string }>('SELECT seq, payload FROM changes WHERE seq > $1 ORDER BY seq', [this.seenSeq]);
-          for (const row of rows.rows) {
-            const seq = Number(row.seq);
-            this.seenSeq = seq;
-            this.announce({ seq, ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) });
-          }
+          this.deliver(rows.rows.map((row) => ({ seq: Number(row.seq), ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) })));
         } catch (err) {
           if (!this.closed) this.log(`store: could not read the change log: ${(err as Error).message}`);
         }
@@ -168,8 +171,13 @@ export class PostgresStore implements Store {
     })().finally(() => (this.catchingUp = undefined));
   }
 
-  private announce(change: StoreChange): void {
-    announceTo(this.listeners, change, this.log);
+  /** Announces the changes of `changes` (in commit order) after the last one announced; the others were already. */
+  private deliver(changes: readonly StoreChange[]): void {
+    for (const change of changes) {
+      if (change.seq <= this.seenSeq) continue;
+      this.seenSeq = change.seq;
+      announceTo(this.listeners, change, this.log);
+    }
   }
 
   private failed(err: unknown) {
@@ -287,12 +295,15 @@ export class PostgresStore implements Store {
       const failure = this.failed(err);
       return batch.map(() => failure);
     }
-    const last = [...(++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : []), `NOTIFY ${CHANGE_CHANNEL}`];
+    const trim = ++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : [];
     try {
       const deferSync = batch.every((changes) => changes.deferSync === true);
-      const outcomes = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: last, deferSync });
+      // the batch's notification carries this store's token: its changes are announced here, not read back
+      const closing = [...trim, `NOTIFY ${CHANGE_CHANNEL}, '${this.notifyToken}'`];
+      const written = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: closing, deferSync, since: this.seenSeq });
       client.release();
-      return outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
+      this.deliver(written.changes);
+      return written.outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       if (!isDataRefusal(err)) {
@@ -308,7 +319,8 @@ export class PostgresStore implements Store {
     try {
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
       const outcomes = await this.writeOneByOne(client, batch);
-      await client.query(`${last.join('; ')}; COMMIT`);
+      // a notification without this store's token: its listener reads these changes from the log, in order
+      await client.query(`${[...trim, `NOTIFY ${CHANGE_CHANNEL}`].join('; ')}; COMMIT`);
       return outcomes;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});

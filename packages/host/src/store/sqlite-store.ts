@@ -129,7 +129,8 @@ export class SqliteStore implements Store {
     this.reader.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
     this.devices = this.collection('devices');
     this.configs = this.collection('configs');
-    this.queue = new CommitQueue((batch) => this.flush(batch));
+    // two batches in flight: the writer runs one's statements while the other waits for its fsync
+    this.queue = new CommitQueue((batch) => this.flush(batch), 2);
   }
 
   /** A prepared statement of the main connection, cached by its SQL. */

@@ -1,8 +1,13 @@
 /**
  * The writer of the SQLite store, on a thread of its own: it holds the only connection that writes, and runs each
- * batch of change sets as one transaction (one fsync with `synchronous=FULL`), each change set under a savepoint of
- * its own. The main thread compiles every change set into a {@link WritePlan} (SQL and parameters) and only waits for
- * the answer, so a commit's fsync never blocks the event loop, and change sets submitted meanwhile form the next batch.
+ * batch of change sets as one transaction, each change set under a savepoint of its own. The main thread compiles
+ * every change set into a {@link WritePlan} (SQL and parameters) and only waits for the answer, so a commit's fsync
+ * never blocks the event loop, and change sets submitted meanwhile form the next batch.
+ *
+ * Group commit at the fsync: a transaction is committed with `synchronous=NORMAL` (written to the WAL), then the WAL
+ * is fsynced on the thread pool, and the batch is answered once an fsync that started after its commit has ended:
+ * what `synchronous=FULL` gives (an fsync of the WAL after every commit), except that the next batch's statements run
+ * while the previous one's fsync is in flight, and one fsync covers every transaction committed before it started.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -63,7 +68,8 @@ try {
   const Database = require(workerData.driver);
   db = new Database(workerData.file, { fileMustExist: true });
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  // the commits' fsync is this thread's own (syncWal): what synchronous=FULL does, overlapped with the next batch
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   if (workerData.cacheKib !== undefined) db.pragma('cache_size = -' + Number(workerData.cacheKib));
   // statement journals (each statement's and savepoint's undo pages) in memory: in temporary files, they were 2 of
@@ -124,40 +130,58 @@ function run(plan) {
   }
   return { ok: true, values };
 }
-// Transactions written with deferSync: committed with synchronous=NORMAL (the WAL written, not fsynced), then the WAL
-// is fsynced on the thread pool while the next transactions are written (one fsync at a time: the next one starts
-// when it ends, for what was written since); a transaction with synchronous=FULL fsyncs it anyway.
-// (a PRAGMA that sets takes effect when it is prepared, not when it runs: db.exec each time)
-let synchronous = 'FULL';
+// Every transaction is committed with synchronous=NORMAL (the WAL written, not fsynced), then the WAL is fsynced on
+// the thread pool while the next transactions are written: one fsync at a time, the next one starting when it ends,
+// for what was committed since. A durable write is answered when the fsync that covers it ends ('waiting': those
+// committed before the fsync in flight started are 'covered'); a deferSync write is answered at its commit.
 let walFd;
 let unsynced = false;
 let syncing = false;
+let covered = [];
+let waiting = [];
 function syncWal() {
   if (syncing || !unsynced) return;
   unsynced = false;
+  covered = waiting;
+  waiting = [];
   try {
     if (walFd === undefined) walFd = fs.openSync(workerData.file + '-wal', 'r');
-  } catch {
+  } catch (e) {
     // no WAL file to open: a checkpoint writes what it holds into the database file, and syncs both
-    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
-    return;
+    let failed;
+    try { db.pragma('wal_checkpoint(FULL)'); } catch (c) { failed = c.message; }
+    return answer(covered, failed);
   }
   syncing = true;
-  fs.fsync(walFd, (err) => {
+  // (syncDelayMs: a slow disk, for tests)
+  const sync = (done) => (workerData.syncDelayMs ? setTimeout(() => fs.fsync(walFd, done), workerData.syncDelayMs) : fs.fsync(walFd, done));
+  sync((err) => {
     syncing = false;
     if (err) parentPort.postMessage({ syncFailed: err.message });
+    answer(covered, err ? err.message : undefined);
     if (closing) close();
     else syncWal();
   });
+}
+// answers the writes an fsync covered, in commit order (an fsync that failed fails the durable ones: committed,
+// maybe not on disk)
+function answer(replies, failed) {
+  for (const r of replies) parentPort.postMessage(failed === undefined || r.deferSync ? r.reply : { id: r.reply.id, failed: 'the journal could not be flushed to disk: ' + failed });
+  covered = [];
 }
 let closing = false;
 function close() {
   // what was written without its fsync is on disk first (the fsync in flight done: its descriptor is closed after it)
   if (syncing) return;
+  let failed;
   if (walFd !== undefined) {
-    try { if (unsynced) fs.fsyncSync(walFd); } catch {}
+    try { if (unsynced) fs.fsyncSync(walFd); } catch (e) { failed = e.message; }
     try { fs.closeSync(walFd); } catch {}
+  } else if (unsynced) {
+    try { db.pragma('wal_checkpoint(FULL)'); } catch (e) { failed = e.message; }
   }
+  answer(waiting, failed);
+  waiting = [];
   // statistics for the query planner, as SQLite advises at close (bounded: a sample of each index)
   try { db.pragma('analysis_limit = 400'); db.pragma('optimize'); } catch {}
   db.close();
@@ -175,13 +199,6 @@ parentPort.on('message', (msg) => {
       statements.length = 0;
     }
     for (const [n, sql] of msg.texts) texts[n] = sql;
-    const wanted = msg.deferSync ? 'NORMAL' : 'FULL';
-    if (synchronous !== wanted) {
-      db.exec('PRAGMA synchronous = ' + wanted);
-      synchronous = wanted;
-    }
-    // a transaction with synchronous=FULL fsyncs the WAL: the transactions before it with it
-    if (!msg.deferSync) unsynced = false;
     tx.begin.run();
     try {
       for (const plan of msg.plans) {
@@ -199,11 +216,15 @@ parentPort.on('message', (msg) => {
   } catch (e) {
     return parentPort.postMessage({ id: msg.id, failed: e.message });
   }
-  parentPort.postMessage({ id: msg.id, outcomes });
-  if (msg.deferSync) {
-    unsynced = true;
-    syncWal();
-  }
+  unsynced = true;
+  // answers go in commit order (the store announces the changes in that order): a deferSync write is answered at
+  // once unless a durable one before it still waits for its fsync, then right after it
+  const reply = { id: msg.id, outcomes };
+  if (!msg.deferSync) waiting.push({ reply });
+  else if (waiting.length > 0) waiting.push({ reply, deferSync: true });
+  else if (covered.length > 0) covered.push({ reply, deferSync: true });
+  else parentPort.postMessage(reply);
+  syncWal();
 });
 parentPort.postMessage({ ready: true });
 `;
@@ -226,6 +247,7 @@ export class SqliteWriter {
     private readonly file: string,
     private readonly log: (line: string) => void,
     private readonly cacheKib: number | undefined,
+    private readonly syncDelayMs: number | undefined,
   ) {
     this.spawn();
   }
@@ -234,7 +256,7 @@ export class SqliteWriter {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     // a new thread knows no statement yet
     this.sqlNumbers = new Map();
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver, cacheKib: this.cacheKib }, resourceLimits: WRITER_HEAP_LIMITS });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver, cacheKib: this.cacheKib, syncDelayMs: this.syncDelayMs }, resourceLimits: WRITER_HEAP_LIMITS });
     this.worker = worker;
     this.running = true;
     worker.unref();
@@ -246,7 +268,7 @@ export class SqliteWriter {
       if ('ready' in reply) return opened();
       if ('openFailed' in reply) return refused(new Error(reply.openFailed));
       // the fsync after transactions answered before it (deferSync) failed: they may not be on disk
-      if ('syncFailed' in reply) return this.log(`store: the SQLite journal ${this.file}-wal could not be flushed to disk (${reply.syncFailed}); devices created for new phones since the last flush may be lost in a power loss`);
+      if ('syncFailed' in reply) return this.log(`store: the SQLite journal ${this.file}-wal could not be flushed to disk (${reply.syncFailed}); the changes waiting for it failed, and devices created for new phones since the last flush may be lost in a power loss`);
       const job = this.waiting.get(reply.id);
       if (!job) return;
       this.waiting.delete(reply.id);
@@ -270,10 +292,11 @@ export class SqliteWriter {
 
   /**
    * Starts the writer of `file` (which must exist) and resolves once its connection is open; `cacheKib`: the page
-   * cache of that connection, in KiB (the driver's default otherwise).
+   * cache of that connection, in KiB (the driver's default otherwise); `options.syncDelayMs`: each fsync of the
+   * journal starts that much later (a slow disk, for tests).
    */
-  static async start(file: string, log: (line: string) => void = () => {}, cacheKib?: number): Promise<SqliteWriter> {
-    const writer = new SqliteWriter(file, log, cacheKib);
+  static async start(file: string, log: (line: string) => void = () => {}, cacheKib?: number, options: { syncDelayMs?: number } = {}): Promise<SqliteWriter> {
+    const writer = new SqliteWriter(file, log, cacheKib, options.syncDelayMs);
     try {
       await writer.ready;
     } catch (err) {
@@ -286,11 +309,12 @@ export class SqliteWriter {
 
   /**
    * Runs `plans` in one transaction (each under its own savepoint: a failing plan leaves nothing behind) and resolves
-   * once it is committed and on disk, with one outcome per plan. Rejects when the transaction itself failed (nothing
-   * of any plan was kept). `deferSync`: resolves once the transaction is written to the journal (it survives a crash
-   * of this process), before its fsync, which runs on the thread pool meanwhile (one at a time, each for what was
-   * written before it started: so within about two fsyncs); a later transaction without it is fsynced before it
-   * resolves, and with it the ones before.
+   * once it is committed and on disk (an fsync of the journal that started after its commit has ended), with one
+   * outcome per plan. Rejects when the transaction itself failed (nothing of any plan was kept), or when that fsync
+   * failed (committed, maybe not on disk). Writes sent while one waits for its fsync are run meanwhile, and share the
+   * next fsync. `deferSync`: resolves once the transaction is written to the journal (it survives a crash of this
+   * process), before its fsync (one at a time, each for what was written before it started: so within about two
+   * fsyncs); a later durable write is answered after an fsync covering both.
    */
   write(plans: readonly WritePlan[], deferSync = false): Promise<PlanOutcome[]> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));

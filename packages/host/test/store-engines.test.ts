@@ -142,6 +142,24 @@ describe.each(engines)('store engine $name', ({ make }) => {
     await expect(store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('f'), unique: ['model'] }] })).rejects.toThrow(/"model" is not an indexed key/);
   });
 
+  it('commits change sets submitted one turn after another in that order, though several commits are in flight', async () => {
+    const puts: Promise<{ seq: number; revs: number[] }>[] = [];
+    let refused: Promise<unknown> = Promise.resolve();
+    for (let i = 1; i <= 30; i++) {
+      // one turn each (separate commits), none awaited; the 10th commit also holds a document PostgreSQL refuses (its
+      // commit is then written again one change set at a time), and must still come in its place
+      puts.push(store.put('devices', dev('x', { ip: `10.0.0.${i}` })));
+      if (i === 10) refused = store.put('devices', dev('bad', { description: 'a \u0000 inside' })).catch(() => undefined);
+      await new Promise((r) => setImmediate(r));
+    }
+    const results = await Promise.all(puts);
+    await refused;
+    expect(results.map((r) => r.revs[0])).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    const seqs = results.map((r) => r.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(await store.devices.get('x')).toEqual(dev('x', { ip: '10.0.0.30' }));
+  });
+
   it('applies the change sets of one commit in order: a document written several times keeps its last state', async () => {
     const cfg = (id: string, parents: string[]) => ({ op: 'put' as const, kind: 'configs' as const, doc: { id, parent_ids: parents, raw_config: {} } });
     await store.commit({ writes: [cfg('base', [])] });

@@ -229,6 +229,67 @@ describe('identification on every request', () => {
     expect((await app.devices.find({ mac: '00:aa:bb:cc:dd:71' })).total).toBe(1);
   });
 
+  it("answers a new phone's file request before its device's commit, and its next request finds that device", async () => {
+    // (no job pending: the plugin's install job done)
+    await app.reconfigurer.idle();
+    // the store's commits wait at a gate: what is answered before it opens did not wait for its commit
+    const commit = app.store.commit.bind(app.store);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let held = 0;
+    app.store.commit = async (changes) => {
+      if (changes.writes?.some((w) => w.kind === 'devices')) {
+        held++;
+        await gate;
+      }
+      return commit(changes);
+    };
+    const ask = (mac: string, ip: string) => app.locateFile({ path: `/acme/${mac}.cfg`, headers: {}, clientIp: ip }, 'http');
+    try {
+      const first = await ask('00aabbccdd80', '10.0.0.80');
+      expect(held).toBe(1);
+      expect(first).toMatchObject({ plugin: 'acme-1' });
+      expect('root' in first).toBe(true);
+      // a second request of its MAC waits for the creation (its identity's lock), and finds that device
+      let second: Awaited<ReturnType<typeof ask>> | undefined;
+      const asking = ask('00aabbccdd80', '10.0.0.80').then((l) => (second = l));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(second).toBeUndefined();
+      expect((await app.devices.find({ mac: '00:aa:bb:cc:dd:80' })).total).toBe(0);
+      open();
+      await asking;
+      expect(second?.device).toBe(first.device);
+      expect((await app.devices.find({ mac: '00:aa:bb:cc:dd:80' })).items).toMatchObject([{ id: first.device, added: 'auto', plugin: 'acme-1', configured: false }]);
+    } finally {
+      app.store.commit = commit;
+    }
+  });
+
+  it('makes a new phone whose device gets a file wait for its commit: its first request is served that file', async () => {
+    await app.insertConfig({ id: 'autoprov', role: 'autocreate', parent_ids: [], raw_config: line('ap12345678') });
+    const commit = app.store.commit.bind(app.store);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    app.store.commit = async (changes) => {
+      if (changes.writes?.some((w) => w.kind === 'devices' && w.op === 'put' && (w.doc as { added?: string }).added === 'auto')) await gate;
+      return commit(changes);
+    };
+    try {
+      let location: Awaited<ReturnType<typeof app.locateFile>> | undefined;
+      const asking = app.locateFile({ path: '/acme/00aabbccdd81.cfg', headers: {}, clientIp: '10.0.0.81' }, 'http').then((l) => (location = l));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(location).toBeUndefined();
+      open();
+      await asking;
+      const device = (await app.devices.find({ mac: '00:aa:bb:cc:dd:81' })).items[0]!;
+      expect(location).toMatchObject({ device: device.id, plugin: 'acme-1' });
+      expect(device).toMatchObject({ configured: true });
+      expect(device.config).toMatch(/^autoprov-/);
+    } finally {
+      app.store.commit = commit;
+    }
+  });
+
   it('picks the best plugin, the highest id on a tie, and retrieves by IP when no MAC is known', async () => {
     await app.installPlugin('acme-2');
     const byDhcp = await app.dhcpCommit({ ip: '10.0.0.8', mac: '00:11:22:33:44:77', options: { 60: 'acme_A1' } });

@@ -221,12 +221,14 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
     }
   }, 180_000);
 
-  it('during a burst of new phones: after restart every phone answered has its device, once', async () => {
+  it('during a burst of new phones: after restart every phone answered has its device, once, or gets it at its next request', async () => {
     const store = await flags();
     try {
       const root = await hostFolder('h');
       let host = await serve(root, store.flags);
-      // each phone's first request creates its device (committed before its fsync: it must survive the process)
+      // each phone's first request creates its device; it is answered before its commit (a phone that gets no file:
+      // see docs/decisions.md), so a kill may lose the devices of the phones answered in its last milliseconds
+      // (committed ones survive the process: before their fsync)
       const answered: string[] = [];
       const burst = Array.from({ length: 300 }, (_, i) =>
         fetch(`http://127.0.0.1:${host.ports.http}/acme/${macOf(2000 + i).replaceAll(':', '')}.cfg`).then(
@@ -240,12 +242,18 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       host = await serve(root, store.flags);
       const devices: { mac: string; added: string; plugin: string }[] = (await api(host, 'GET', '/dev_mgr/devices')).body.devices;
       const macs = devices.map((d) => d.mac);
-      expect(answered.filter((mac) => !macs.includes(mac))).toEqual([]);
       expect(new Set(macs).size).toBe(macs.length);
       for (const d of devices) expect(d).toMatchObject({ added: 'auto', plugin: 'acme-test' });
-      // a phone asking again is the same device
-      expect(await phoneFile(host, answered[0]!)).toBe('HTTP 404');
-      expect((await api(host, 'GET', byMac(answered[0]!))).body.devices).toHaveLength(1);
+      // the devices lost are only the last answered ones' (at most the 256 answered before their commit), and each of
+      // those phones gets its device at its next request; every phone asking again has exactly one
+      const lost = answered.filter((mac) => !macs.includes(mac));
+      expect(lost.length).toBeLessThanOrEqual(256);
+      // (its device is committed just after its answer)
+      for (const mac of [answered[0]!, ...lost]) {
+        expect(await phoneFile(host, mac)).toBe('HTTP 404');
+        const found = await until(async () => (await api(host, 'GET', byMac(mac))).body.devices as unknown[], (d) => d.length > 0);
+        expect(found).toMatchObject([{ added: 'auto', plugin: 'acme-test' }]);
+      }
       await killHard(host);
     } finally {
       await store.drop();

@@ -49,10 +49,25 @@ interface Asked {
   missed?: boolean;
   /** The devices of its IP, read with its look-up by MAC when the store does both at once (see `Store.phoneLookup`). */
   byIp?: () => Promise<readonly Device[]>;
+  /**
+   * Set for a file request (HTTP, TFTP), whose answer is where its file is: a new phone whose device gets no file
+   * may then be answered before its device's commit (see {@link RequestProcessing.locked}).
+   */
+  fileRequest?: boolean;
 }
 
 /** How many devices a look-up by IP reads (a few share an IP only behind NAT). */
 const IP_LOOKUP_LIMIT = 16;
+
+/**
+ * How many new phones may be answered before their device's commit at once (see {@link RequestProcessing.locked}):
+ * beyond, a new phone's answer waits for its commit, as every other change's does (what the store has not written yet
+ * stays bounded when phones arrive faster than it writes).
+ */
+const EARLY_ANSWERS_LIMIT = 256;
+
+/** Called with a new phone's answer once its device is decided, before its commit (see {@link RequestProcessing.locked}). */
+type EarlyAnswer = (result: ProcessResult) => void;
 
 /**
  * Where a requested file is to be read from, the one contract of the HTTP and TFTP servers: the folder of the
@@ -124,11 +139,11 @@ export class RequestProcessing {
    * {@link RequestProcessing.process} once the request's information is extracted: at once (no promise) for a known
    * device whose request changes nothing and needs no pending reconfiguration (the usual request).
    */
-  private identified(request: AnyRequest, type: RequestType, tenantUuid: string | undefined, devInfo: DevInfo): ProcessResult | Promise<ProcessResult> {
+  private identified(request: AnyRequest, type: RequestType, tenantUuid: string | undefined, devInfo: DevInfo, fileRequest = false): ProcessResult | Promise<ProcessResult> {
     const filename = requestFilename(request, type);
     const path = requestPath(request, type);
     const identity = devInfo.mac ?? devInfo.sn ?? devInfo.uuid ?? devInfo.ip ?? 'anonymous';
-    const asked: Asked = { devInfo, type, tenantUuid, identity, filename, path };
+    const asked: Asked = { devInfo, type, tenantUuid, identity, filename, path, fileRequest };
     const unchanged = this.unchanged(asked);
     // answered at once from a device found lately (the usual request): no promise to wait on
     if (unchanged instanceof Promise) return unchanged.then((known) => this.knownOrLocked(known, asked));
@@ -149,15 +164,47 @@ export class RequestProcessing {
       outcome?.('known');
       return this.served(device, devInfo, this.trusted(device, type, tenantUuid));
     }
-    return this.identityLock.run(identity, () => this.locked(asked));
+    return asked.fileRequest ? this.lockedAnswering(asked) : this.identityLock.run(identity, () => this.locked(asked));
   }
+
+  /**
+   * {@link RequestProcessing.locked} under the lock of the request's identity, answered as soon as it tells its
+   * answer: for a new phone whose device gets no file, before the device's commit (which still ends before the lock
+   * is released, so a second request of its MAC finds the device and never creates another).
+   */
+  private lockedAnswering(asked: Asked): Promise<ProcessResult> {
+    return new Promise<ProcessResult>((resolve, reject) => {
+      let answered = false;
+      const early: EarlyAnswer = (result) => {
+        answered = true;
+        resolve(result);
+      };
+      this.identityLock.run(asked.identity, () => this.locked(asked, false, early)).then(resolve, (err: unknown) => {
+        if (!answered) return reject(err);
+        // answered already: the creation's own failures are logged where they happen; anything else is logged here
+        this.app.log(`request of ${asked.identity} after its answer: ${reasonOf(err)}`);
+      });
+    });
+  }
+
+  /** How many new phones are answered and their device not committed yet (see {@link EARLY_ANSWERS_LIMIT}). */
+  private earlyAnswers = 0;
 
   /**
    * The request of {@link RequestProcessing.knownOrLocked} under the lock of its identity: its device retrieved,
    * else created, updated, and the result. A device of its MAC created by another writer between the look-up and the
    * creation (which keeps the MAC unique) sends it through here once more (`again`), with every look-up.
+   *
+   * A file request of a new phone whose device gets no file (no `autocreate` config with a line 1: the usual case,
+   * answered not found) is answered through `early` once its device is decided (its plugin chosen), before its
+   * commit, which runs on under the lock: the phone is told what the commit would tell it, without waiting for the
+   * store's round trips, and more new phones' commits are grouped into one meanwhile. A crash before the commit loses
+   * that device alone, which the phone's next request creates again; a device of its MAC created by another writer
+   * in the same instant (the commit then fails on the MAC kept unique) is this request's device only from the phone's
+   * next request on (see docs/decisions.md). At most {@link EARLY_ANSWERS_LIMIT} are in flight; beyond, and for every
+   * other request, the answer waits for the commit.
    */
-  private async locked(asked: Asked, again = false): Promise<ProcessResult> {
+  private async locked(asked: Asked, again = false, early?: EarlyAnswer): Promise<ProcessResult> {
     const { devInfo, type, tenantUuid, filename, path } = asked;
     const clientIp = devInfo.ip ?? '';
     // the devices found by IP are kept: for a new device they tell at once whether its IP is free
@@ -192,7 +239,24 @@ export class RequestProcessing {
       if (sensitive && this.app.options.urlKeys !== undefined && tenantUuid === undefined) return this.deny(clientIp, filename, undefined);
       const stub = (tenantUuid === undefined ? {} : { tenant_uuid: tenantUuid }) as Device;
       trust = this.trusted(stub, type, tenantUuid);
-      const made = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp, again);
+      // the new device decided, before its commit: answered at once when that answer does not wait for anything
+      let answered = false;
+      const decided =
+        early && this.earlyAnswers < EARLY_ANSWERS_LIMIT
+          ? (decidedDevice: Device): void => {
+              const result = this.served(decidedDevice, devInfo, trust);
+              if (result instanceof Promise) return;
+              answered = true;
+              this.earlyAnswers++;
+              early(result);
+            }
+          : undefined;
+      let made: Device | 'taken' | undefined;
+      try {
+        made = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp, again, decided);
+      } finally {
+        if (answered) this.earlyAnswers--;
+      }
       // another writer created a device of this MAC since the look-up: it is this request's device
       if (made === 'taken') return this.locked({ ...asked, missed: false }, true);
       device = made;
@@ -324,7 +388,7 @@ export class RequestProcessing {
       .extractor(type)
       .extract(request as never, type)
       .then((devInfo) => {
-        const result = this.identified(request, type, tenantUuid, devInfo ?? {});
+        const result = this.identified(request, type, tenantUuid, devInfo ?? {}, true);
         return result instanceof Promise ? result.then(RequestProcessing.location) : RequestProcessing.location(result);
       });
   }
@@ -389,13 +453,13 @@ export class RequestProcessing {
    * transaction that keeps its MAC unique; `undefined` when it could not be stored (logged), `taken` when another
    * device has its MAC (created since the look-up; logged when `again`, after a second look-up).
    */
-  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string, again: boolean): Promise<Device | 'taken' | undefined> {
+  private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string, again: boolean, decided?: (device: Device) => void): Promise<Device | 'taken' | undefined> {
     const device: Device = { ...structuredClone(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
     let created: Device;
     try {
-      created = await this.app.deviceLock.run(device.id, () => this.updateFromRequest(device, devInfo, filename, true));
+      created = await this.app.deviceLock.run(device.id, () => this.updateFromRequest(device, devInfo, filename, true, decided));
     } catch (err) {
       const taken = isProvdError(err, 'PROVD_HOST_DUPLICATE_KEY');
       if (taken && !again) return 'taken';
@@ -406,7 +470,12 @@ export class RequestProcessing {
     return created;
   }
 
-  private async updateFromRequest(device: Device, devInfo: DevInfo, filename: string | undefined, isNew = false): Promise<Device> {
+  /**
+   * Updates `device` from what its request told (a new one: `isNew`, created), associates a plugin, gives it a
+   * transient `autocreate` config, tracks its remote state, and stores it when anything changed. `fileless`: called
+   * for a new device that gets no config (no file), once it is decided, just before its commit.
+   */
+  private async updateFromRequest(device: Device, devInfo: DevInfo, filename: string | undefined, isNew = false, fileless?: (device: Device) => void): Promise<Device> {
     const old = isNew ? undefined : structuredClone(device);
     let changed = updateDeviceInfo(device, devInfo);
     if (device.plugin === undefined) {
@@ -442,6 +511,8 @@ export class RequestProcessing {
     // it. Its commit is answered once written, before its fsync (ChangeSet.deferSync): it survives a crash of the
     // host, as the established host's (a JSON file written, never fsynced), and a power loss in the milliseconds
     // before its fsync loses only what the phone's next request creates again.
+    // (told as it is stored: not configured and without a job, as replaceDevice finds for a device without config)
+    if (isNew && fileless && device.config === undefined && extra.length === 0) fileless(device);
     const stored = await this.configuration.replaceDevice(old, device, extra, false, isNew ? NEW_DEVICE_UNIQUE_KEYS : [], isNew);
     if (extra.length > 0) this.rawConfigs.invalidate();
     return stored;

@@ -518,10 +518,12 @@ async function oneRun(host, sdk, engine, n, work) {
     // the figure was getrusage's maxRSS, which on Linux starts at the memory the fork copied of this benchmark's
     // process (kept over the exec): the PostgreSQL "spike" (309 MB at stop 12; 290 MB against a VmHWM of 171 MB in a
     // sqlite,postgres run at stop 13, with a 10 ms outside sampler of VmRSS never above 170 MB) was this process's
-    // memory at the spawn, larger after the SQLite run before it. Both are printed.
+    // memory at the spawn, larger after the SQLite run before it. Both are printed. Each phase's peak is VmHWM too
+    // (reset between phases), no longer only the highest 50 ms sample, which is printed beside it.
     figures.peak = memory.hwm ?? memory.maxRss;
     figures.maxRss = memory.maxRss;
     figures.benchRss = child.benchRss;
+    figures.phasesSampled = memory.sampled;
     await child.call('close');
     child = undefined;
     return figures;
@@ -562,7 +564,8 @@ export default async function bench() {
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s (${f.newRequests} requests, ${f.newAnswered2xx} answered 2xx or 3xx, ${f.newCreated} devices created; checked: ${f.newChecked})   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
         console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.peak.toFixed(0)} MB, the host's process (VmHWM), with the NODE_OPTIONS of its systemd unit: ${(await unitNodeOptions()).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.peak <= 200)}` : ''}`);
         console.log(`  getrusage's maxRSS of the host's process: ${f.maxRss.toFixed(0)} MB (not the host's: on Linux it starts at the memory the fork copied of the benchmark's process, whose anonymous RSS was ${f.benchRss.toFixed(0)} MB)`);
-        console.log(`  highest RSS per phase: ${f.phases.map(([phase, mb]) => `${phase} ${mb.toFixed(0)} MB`).join(', ')}`);
+        // each phase's peak: VmHWM since the phase before (reset between phases), with the highest 50 ms sample beside
+        console.log(`  peak RSS per phase (sampled every 50 ms): ${f.phases.map(([phase, mb], i) => `${phase} ${mb.toFixed(0)} MB${f.phasesSampled[i] === undefined ? '' : ` (${f.phasesSampled[i].toFixed(0)})`}`).join(', ')}`);
         if (!f.newPasswordServed || f.startStatus !== 200 || f.during.errors > 0 || f.createFailed > 0 || !f.createdServed || f.newAnswered2xx > 0 || f.newCreated < f.newRequests || !f.newChecked || ff.failed > 0) ok = false;
       }
     }

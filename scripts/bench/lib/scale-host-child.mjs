@@ -8,8 +8,11 @@
 //               /proc/thread-self/schedstat exists (Linux) {"ownMs"}: the longest stall less the time the main thread
 //               spent waiting for a CPU meanwhile (what the host's own work or blocking calls cost, not the machine's
 //               load), and {"waitMs"}: that wait during the longest stall
-//   memory      answers {"rss", "hwm", "maxRss", "phaseMax"} in MB: now; the peak of this process's own memory
-//               (VmHWM, where /proc exists); getrusage's maxRSS; the highest sampled since the previous memory command.
+//   memory      answers {"rss", "hwm", "maxRss", "phaseMax", "phaseSampled"} in MB: now; the peak of this process's
+//               own memory (VmHWM, where /proc exists); getrusage's maxRSS; the peak since the previous memory command
+//               (VmHWM again, reset after each command through /proc/self/clear_refs: exact, between samples too;
+//               else the sampled figure); the highest sampled (every 50 ms) since the previous memory command; and
+//               "sampled": that sampled figure of every memory command before this one (each phase's, both ways)
 //               Only hwm is the host's peak: on Linux, getrusage's maxRSS is carried over an exec (exec_mmap keeps the
 //               largest of the old and new memory's high-water marks in the process's signal struct), and the old
 //               memory here is the copy a fork made of the benchmark's process: maxRSS starts at the benchmark's RSS
@@ -17,7 +20,7 @@
 //   close       closes the host and exits
 // The first line, once the modules are loaded: {"ready": true}. Diagnostics on stderr: PROVD_BENCH_STALLS=<ms> (stalls
 // longer than that), PROVD_BENCH_MEM=<ms> (where the RSS is, that often).
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -64,6 +67,22 @@ function tickStalls(each) {
 }
 // the highest RSS seen since the last `memory` command (sampled every 50 ms): which phase of the run peaked
 let sinceLast = 0;
+// the peak of the whole run (VmHWM is reset after each memory command: see resetPeak)
+let peak = 0;
+/** Resets the kernel's high-water mark of this process (VmHWM) to its RSS now; false where it cannot. */
+const resetPeak = () => {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    return true;
+  } catch {
+    return false;
+  }
+};
+// whether VmHWM can be reset (then each phase's peak is exact); the first phase's includes the start-up
+let phasePeaks = true;
+// getrusage's maxRSS, the largest read (see the memory command)
+let maxRss = 0;
+const sampled = [];
 // (process.memoryUsage.rss(): the resident size alone, without the heap statistics memoryUsage() gathers each time)
 setInterval(() => (sinceLast = Math.max(sinceLast, process.memoryUsage.rss())), 50).unref();
 // PROVD_BENCH_STALLS=<ms>: every stall longer than that on stderr, with the main thread's time on a CPU and waiting for
@@ -109,9 +128,17 @@ const commands = {
   },
   async memory() {
     const rss = process.memoryUsage.rss();
-    const phaseMax = Math.max(sinceLast, rss) / 2 ** 20;
+    const phaseSampled = Math.max(sinceLast, rss) / 2 ** 20;
     sinceLast = 0;
-    return { rss: rss / 2 ** 20, hwm: procStatusMb('VmHWM'), maxRss: process.resourceUsage().maxRSS / 1024, phaseMax };
+    const hwm = procStatusMb('VmHWM');
+    if (hwm !== undefined) peak = Math.max(peak, hwm);
+    // (read before the reset, which lowers it too: the largest of every read is what getrusage alone would answer)
+    maxRss = Math.max(maxRss, process.resourceUsage().maxRSS / 1024);
+    const phaseMax = phasePeaks && hwm !== undefined ? hwm : phaseSampled;
+    phasePeaks = phasePeaks && resetPeak();
+    const before = [...sampled];
+    sampled.push(phaseSampled);
+    return { rss: rss / 2 ** 20, hwm: hwm === undefined ? undefined : peak, maxRss, phaseMax, phaseSampled, sampled: before };
   },
   async close() {
     await running?.close();

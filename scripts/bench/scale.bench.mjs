@@ -499,8 +499,10 @@ async function oneRun(host, sdk, engine, n, work) {
     // A second change of the config, now that every device has its files: each of them is replaced, as an operator's
     // change replaces them (the first change above mostly created them: the devices were generated unconfigured).
     // Anchor: provd render of the same devices as before, with the new config, into the folder holding its earlier
-    // output (its files rendered into a fresh copy of the plugin, then moved over the earlier ones). Last: the inodes
-    // the replaces free would slow the file creations of any phase after it (see deletedManyFiles).
+    // output (its files rendered into a fresh copy of the plugin, then moved over the earlier ones). The host's writer
+    // leaves a file whose bytes are unchanged as it is (a device's contacts file, on this password change): provd
+    // render, rendering into a fresh copy, still moves every file over its earlier one. Last: the inodes the replaces
+    // free would slow the file creations of any phase after it (see deletedManyFiles).
     if (process.env.PROVD_BENCH_SCALE_REPLACE !== '0') {
       step(`${engine} ${n}: a second change, replacing every device's files`);
       t = performance.now();

@@ -463,7 +463,8 @@ async function oneRun(host, sdk, engine, n, work) {
     // comes back through the change feed). Which of them the earlier phases' latency probes had fetched varies from
     // run to run: the anchor then measured up to 1,000 such writes (a focused run on PostgreSQL, 1,000 of them in the
     // first 4 s: 191-845 req/s at ~1 ms of the host's main thread per request, against 12,000-18,000 at ~40 us once
-    // written: last session's collapse). Even with none left, the first pass after the API creation finds every
+    // written: last session's collapse; in this bench at 10k on PostgreSQL, 860 of the 1,000 were still to record, at
+    // 175 req/s, in a run at load 7-12). Even with none left, the first pass after the API creation finds every
     // cache cold (the recent devices forgotten by the creations, the served files due for their check). So every
     // sample phone fetches its file once first (16 in flight, the wrk script's headers), timed and printed as a
     // figure of its own ("first fetches"), and the anchor is measured after: a known phone's steady rate, every run.

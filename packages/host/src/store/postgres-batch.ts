@@ -38,8 +38,6 @@ export interface BatchOptions {
   deferSync?: boolean;
   /** The last change-log entry the host announced: the entries after it are read under the lock (other hosts' commits). */
   since: number;
-  /** Called once the batch holds the write lock (its first round trip answered). */
-  locked?: () => void;
 }
 
 /** What {@link writeBatch} committed: one outcome per change set, and the changes to announce, in commit order. */
@@ -76,9 +74,7 @@ export function isDataRefusal(err: unknown): boolean {
  * Writes `batch` as one transaction on `client` (which must not be in one) and returns one outcome per change set (its
  * result, or the `ProvdError` that left it out: a bad id or selector, an expectation not met) and the changes to
  * announce. Throws when a statement fails; {@link isDataRefusal} tells whether nothing was committed and the change
- * sets may be written again one at a time: when the first round trip was answered ({@link BatchOptions.locked}
- * called), the transaction is still open at savepoint `batch` (`ROLLBACK TO SAVEPOINT batch` keeps the write lock),
- * else it must be rolled back.
+ * sets may be written again one at a time.
  */
 export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSet[], options: BatchOptions): Promise<BatchWritten> {
   const { hostId } = options;
@@ -117,7 +113,6 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     `SELECT seq, payload FROM changes WHERE seq > ${lit(options.since)} ORDER BY seq`,
   ];
   const results = ((await client.query(first.join(';\n'))) as unknown as pg.QueryResult[]).slice(options.deferSync ? 1 : 0);
-  options.locked?.();
   const state = new Map<string, DocumentState>();
   kinds.forEach((kind, i) => {
     for (const row of results[2 + i]!.rows as { id: string; rev: number }[]) state.set(key(kind, row.id), { rev: row.rev });
@@ -213,9 +208,8 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     }
   });
 
-  // 3. what the batch leaves behind, one statement per table, then the log, NOTIFY and COMMIT (after a savepoint: a
-  // statement the database refuses leaves the transaction, and the lock, to write the change sets one at a time)
-  const second: string[] = ['SAVEPOINT batch'];
+  // 3. what the batch leaves behind, one statement per table, then the log, NOTIFY and COMMIT
+  const second: string[] = [];
   for (const kind of KINDS) {
     const puts: { id: string; s: DocumentState }[] = [];
     const deletes: string[] = [];

@@ -85,8 +85,6 @@ export class PostgresStore implements Store {
   private catchUpAgain = false;
   private commits = 0;
   private closed = false;
-  /** Settles once the last batch formed holds the write lock (or gave up): the next one takes it after it. */
-  private lockTurn: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -96,9 +94,7 @@ export class PostgresStore implements Store {
   ) {
     this.devices = this.collection('devices');
     this.configs = this.collection('configs');
-    // two batches in flight, on two connections: the next one's first statements wait in the server for the write
-    // lock while the previous one commits (no round trip between them), taken in the order the batches were formed
-    this.queue = new CommitQueue((batch) => this.flush(batch), 2);
+    this.queue = new CommitQueue((batch) => this.flush(batch));
   }
 
   /** Connects to `url`, creates the tables when missing and starts listening for other hosts' commits. */
@@ -292,51 +288,36 @@ export class PostgresStore implements Store {
   }
 
   private async flush(batch: ChangeSet[]): Promise<(CommitResult | Error)[]> {
-    // batches take the write lock in the order they were formed: this one asks for it once the one before holds it
-    const previous = this.lockTurn;
-    let turn!: () => void;
-    this.lockTurn = new Promise<void>((resolve) => (turn = resolve));
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
     } catch (err) {
-      await previous;
-      turn();
       const failure = this.failed(err);
       return batch.map(() => failure);
     }
-    await previous;
     const trim = ++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : [];
-    let locked = false;
     try {
       const deferSync = batch.every((changes) => changes.deferSync === true);
       // the batch's notification carries this store's token: its changes are announced here, not read back
       const closing = [...trim, `NOTIFY ${CHANGE_CHANNEL}, '${this.notifyToken}'`];
-      const written = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: closing, deferSync, since: this.seenSeq, locked: () => ((locked = true), turn()) });
+      const written = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: closing, deferSync, since: this.seenSeq });
       client.release();
       this.deliver(written.changes);
       return written.outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
     } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
       if (!isDataRefusal(err)) {
-        await client.query('ROLLBACK').catch(() => {});
-        turn();
         // a connection lost meanwhile is not given back to the pool
         client.release(err instanceof Error && !('code' in err) ? err : undefined);
         const failure = this.failed(err);
         return batch.map(() => failure);
       }
       // The database refused a statement (nothing was committed): write the change sets again one at a time, each
-      // under a savepoint, so only the one at fault fails; in the same transaction when it holds the lock already
-      // (the next batch, waiting for it, still comes after).
+      // under a savepoint, so only the one at fault fails.
       this.log(`store: a batch of ${batch.length} change set(s) was refused as a whole (${(err as Error).message}); writing them one at a time`);
     }
     try {
-      if (locked) await client.query('ROLLBACK TO SAVEPOINT batch');
-      else {
-        await client.query('ROLLBACK');
-        await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-        turn();
-      }
+      await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
       const outcomes = await this.writeOneByOne(client, batch);
       // a notification without this store's token: its listener reads these changes from the log, in order
       await client.query(`${[...trim, `NOTIFY ${CHANGE_CHANNEL}`].join('; ')}; COMMIT`);
@@ -346,7 +327,6 @@ export class PostgresStore implements Store {
       const failure = this.failed(err);
       return batch.map(() => failure);
     } finally {
-      turn();
       client.release();
     }
   }

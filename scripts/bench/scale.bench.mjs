@@ -453,7 +453,6 @@ export default async function bench() {
         console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.peak.toFixed(0)} MB, the host's process (VmHWM), with the NODE_OPTIONS of its systemd unit: ${(await unitNodeOptions()).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.peak <= 200)}` : ''}`);
         console.log(`  getrusage's maxRSS of the host's process: ${f.maxRss.toFixed(0)} MB (not the host's: on Linux it starts at the memory the fork copied of the benchmark's process, whose anonymous RSS was ${f.benchRss.toFixed(0)} MB)`);
         // each phase's peak: VmHWM since the phase before (reset between phases), with the highest 50 ms sample beside
-        // each phase's peak: VmHWM since the phase before (reset between phases), with the highest 50 ms sample beside
         console.log(`  peak RSS per phase (sampled every 50 ms): ${f.phases.map(([phase, mb], i) => `${phase} ${mb.toFixed(0)} MB${f.phasesSampled[i] === undefined ? '' : ` (${f.phasesSampled[i].toFixed(0)})`}`).join(', ')}`);
         if (!f.newPasswordServed || f.startStatus !== 200 || f.during.errors > 0 || f.createFailed > 0 || !f.createdServed || f.newAnswered2xx > 0 || f.newCreated < f.newRequests || !f.newChecked) ok = false;
       }

@@ -303,13 +303,15 @@ describe('removeStaleTemporaries', () => {
       const files = {
         [`a/.x.cfg.${dead}-0123abcd-0.tmp`]: 't',
         [`.y.cfg.${dead}-0123abcd-1.old`]: 'o',
+        // a writer thread's (the pool's names carry its thread id)
+        [`.w.cfg.${dead}-0123abcd-w3-4.tmp`]: 'pool',
         [`.z.cfg.${live}-0123abcd-2.tmp`]: 'mine',
         'x.cfg.tmp': 'not a temporary name',
         'a/x.cfg': 'real',
       };
       for (const [rel, data] of Object.entries(files)) await writeFileAtomic(join(dir.path, rel), data);
       const removed = await removeStaleTemporaries(dir.path);
-      expect(removed.map((p) => p.slice(dir.path.length + 1))).toEqual([`.y.cfg.${dead}-0123abcd-1.old`, `a/.x.cfg.${dead}-0123abcd-0.tmp`].sort());
+      expect(removed.map((p) => p.slice(dir.path.length + 1)).sort()).toEqual([`.w.cfg.${dead}-0123abcd-w3-4.tmp`, `.y.cfg.${dead}-0123abcd-1.old`, `a/.x.cfg.${dead}-0123abcd-0.tmp`].sort());
       expect((await readdir(dir.path, { recursive: true })).map(String).sort()).toEqual(['.z.cfg.' + live + '-0123abcd-2.tmp', 'a', 'a/x.cfg', 'x.cfg.tmp'].sort());
       expect(await removeStaleTemporaries(join(dir.path, 'missing'))).toEqual([]);
     } finally {

@@ -137,8 +137,11 @@ function codeOf(err: unknown): string | undefined {
  */
 const tempPrefix = `${process.pid.toString(36)}-${randomBytes(4).toString('hex')}-`;
 
-/** A temporary or kept-previous file of an atomic write: its target's name, the writer's pid in base 36. */
-const TEMP_NAME = /^\.(.+)\.([0-9a-z]{1,8})-[0-9a-f]{8}-[0-9a-z]+\.(tmp|old)$/;
+/**
+ * A temporary or kept-previous file of an atomic write: its target's name, the writer's pid in base 36 (a writer
+ * thread of the pool, `write-pool.ts`, puts `w<thread id>-` before the count).
+ */
+const TEMP_NAME = /^\.(.+)\.([0-9a-z]{1,8})-[0-9a-f]{8}-(?:w\d+-)?[0-9a-z]+\.(tmp|old)$/;
 let tempCount = 0;
 
 function tempPathFor(path: string, suffix = 'tmp'): string {

@@ -17,8 +17,13 @@ const MAC = '00:11:22:33:44:55';
 
 const tftp = (filename: string) => host.app.tftpReply({ filename, mode: 'octet', options: {}, address: { ip: IP, port: 1069 } });
 const dhcp = (vci: string) => host.app.dhcpCommit({ ip: IP, mac: MAC, options: { 60: vci } });
+// (a new phone whose device gets no file is answered before its device's commit, which lands just after: waited for)
 const theDevice = async () => {
-  const devices = (await host.app.devices.find({ ip: IP })).items;
+  let devices = (await host.app.devices.find({ ip: IP })).items;
+  for (let tries = 0; devices.length === 0 && tries < 100; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    devices = (await host.app.devices.find({ ip: IP })).items;
+  }
   expect(devices).toHaveLength(1);
   return devices[0]!;
 };

@@ -11,6 +11,17 @@ export interface HostMetricsSources {
 /** How identification ended for one phone request. */
 export type IdentificationOutcome = 'known' | 'created' | 'ignored' | 'refused';
 
+/** Counts kept per label set on the request path until a scrape hands them to their counter. */
+type LabelCounts<L extends string> = Map<string, { labels: Record<L, string>; n: number }>;
+
+/** Hands `counts` to `counter` (from its `collect`, at a scrape) and sets them back to zero. */
+function foldInto<L extends string>(counter: Counter<L>, counts: LabelCounts<L>): void {
+  for (const count of counts.values()) {
+    if (count.n > 0) counter.inc(count.labels, count.n);
+    count.n = 0;
+  }
+}
+
 /**
  * The host's Prometheus metrics (prom-client), in their own registry: requests by protocol and status,
  * identification outcomes, plugin associations, configure durations and failures, store size, background work queue,
@@ -32,11 +43,13 @@ export class HostMetrics {
   private readonly configureSeconds: Histogram<'plugin'>;
   private readonly configureFailures: Counter<'plugin'>;
   /**
-   * Requests and identifications counted per label set on the request path (a map increment), handed to their
-   * counters when the metrics are read (prom-client's own `inc` hashes and validates the labels on every call).
+   * Requests, identifications and plugin associations counted per label set on the request path (a map increment),
+   * handed to their counters when the metrics are read (prom-client's own `inc` hashes and validates the labels on
+   * every call).
    */
-  private readonly requestCounts = new Map<string, { labels: { protocol: string; status: string }; n: number }>();
+  private readonly requestCounts: LabelCounts<'protocol' | 'status'> = new Map();
   private readonly identificationCounts = new Map<IdentificationOutcome, number>();
+  private readonly associationCounts: LabelCounts<'plugin' | 'reason'> = new Map();
 
   /** Creates the metrics, reading the store size and the queue from `sources` at each scrape. */
   constructor(sources: HostMetricsSources = {}) {
@@ -50,10 +63,7 @@ export class HostMetrics {
       labelNames: ['protocol', 'status'],
       registers,
       collect() {
-        for (const count of requestCounts.values()) {
-          if (count.n > 0) this.inc(count.labels, count.n);
-          count.n = 0;
-        }
+        foldInto(this, requestCounts);
       },
     });
     this.identifications = new Counter({
@@ -66,7 +76,16 @@ export class HostMetrics {
         identificationCounts.clear();
       },
     });
-    this.associations = new Counter({ name: 'provd_plugin_associations_total', help: 'Plugins associated with devices, by plugin and reason (new: the device had none; better: a higher score replaced the plugin)', labelNames: ['plugin', 'reason'], registers });
+    const associationCounts = this.associationCounts;
+    this.associations = new Counter({
+      name: 'provd_plugin_associations_total',
+      help: 'Plugins associated with devices, by plugin and reason (new: the device had none; better: a higher score replaced the plugin)',
+      labelNames: ['plugin', 'reason'],
+      registers,
+      collect() {
+        foldInto(this, associationCounts);
+      },
+    });
     this.configureSeconds = new Histogram({ name: 'provd_configure_duration_seconds', help: 'Time a plugin took to configure one device', labelNames: ['plugin'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers });
     this.configureFailures = new Counter({ name: 'provd_configure_failures_total', help: 'Device configurations that failed (invalid raw config or plugin error), by plugin', labelNames: ['plugin'], registers });
     new Gauge({
@@ -107,7 +126,10 @@ export class HostMetrics {
 
   /** Counts one plugin association. */
   association(plugin: string, reason: 'new' | 'better'): void {
-    this.associations.inc({ plugin, reason });
+    const key = `${reason} ${plugin}`;
+    const count = this.associationCounts.get(key);
+    if (count) count.n++;
+    else this.associationCounts.set(key, { labels: { plugin, reason }, n: 1 });
   }
 
   /** Records one configure call of `plugin` that took `seconds`, and whether it failed. */

@@ -56,6 +56,17 @@ interface Asked {
   fileRequest?: boolean;
 }
 
+/**
+ * A copy of what a request told, its values of object type (`X_` keys) deep-copied: the standard keys are strings,
+ * and `structuredClone` of the whole (a serialization and a deserialization) was a measurable share of a new phone's
+ * request.
+ */
+function copyDevInfo(devInfo: DevInfo): DevInfo {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(devInfo)) copy[key] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  return copy as DevInfo;
+}
+
 /** How many devices a look-up by IP reads (a few share an IP only behind NAT). */
 const IP_LOOKUP_LIMIT = 16;
 
@@ -454,7 +465,7 @@ export class RequestProcessing {
    * device has its MAC (created since the look-up; logged when `again`, after a second look-up).
    */
   private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string, again: boolean, decided?: (device: Device) => void): Promise<Device | 'taken' | undefined> {
-    const device: Device = { ...structuredClone(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
+    const device: Device = { ...copyDevInfo(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
     let created: Device;

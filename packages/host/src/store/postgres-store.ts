@@ -34,6 +34,13 @@ const SCHEMA_VERSION = '1';
 /** Serialises writers across hosts, so sequence numbers follow the commit order. */
 const WRITE_LOCK = 0x70726f76;
 const CHANGE_LOG_KEEP = 10_000;
+/**
+ * How long a batch smaller than the recent ones waits for as many change sets, in ms (see `CommitQueueOptions`):
+ * with 8 clients creating devices, batches of 1 and 7 alternated, each costing its two round trips and the server's
+ * parse and plan of every statement whatever its size (measured at 10,000 devices: 322 creations/s and 1,141 us of
+ * the server's CPU per creation; with it, batches of 8: 525/s and 615 us).
+ */
+const GATHER_MS = 3;
 
 const schema = (): string => {
   const cols = (kind: DocumentKind): string => INDEXED_COLUMNS[kind].map((c) => `${c} TEXT COLLATE "C"`).join(', ');
@@ -94,7 +101,7 @@ export class PostgresStore implements Store {
   ) {
     this.devices = this.collection('devices');
     this.configs = this.collection('configs');
-    this.queue = new CommitQueue((batch) => this.flush(batch));
+    this.queue = new CommitQueue((batch) => this.flush(batch), 1, { gatherMs: GATHER_MS });
   }
 
   /** Connects to `url`, creates the tables when missing and starts listening for other hosts' commits. */

@@ -63,12 +63,6 @@ export const SQLITE_PAGE_CACHE_KIB = 4096;
 
 /** How many changes the log keeps (older ones are trimmed; hosts only need the recent tail). */
 const CHANGE_LOG_KEEP = 10_000;
-/**
- * How long a batch smaller than the recent ones waits for as many change sets, in ms (see `CommitQueueOptions`): with
- * 8 clients creating devices, batches of 1 to 8 change sets came in every size (measured at 10,000 devices: with it,
- * nearly all of 8, the writer thread's CPU per creation 270 -> 223 us, the main thread's 621 -> 575 us).
- */
-const GATHER_MS = 2;
 /** Rows read per chunk by large finds, between which the event loop gets a turn. */
 const CHUNK = 500;
 
@@ -136,7 +130,7 @@ export class SqliteStore implements Store {
     this.devices = this.collection('devices');
     this.configs = this.collection('configs');
     // two batches in flight: the writer runs one's statements while the other waits for its fsync
-    this.queue = new CommitQueue((batch) => this.flush(batch), 2, { gatherMs: GATHER_MS });
+    this.queue = new CommitQueue((batch) => this.flush(batch), 2);
   }
 
   /** A prepared statement of the main connection, cached by its SQL. */

@@ -62,4 +62,41 @@ describe('CommitQueue', () => {
     await queue.drain();
     expect(r.most()).toBe(2);
   });
+
+  it('with gatherMs, waits for as many items as the recent batches held, flushing at once when they are pending', async () => {
+    const r = recorder();
+    const queue = new CommitQueue(r.flush, 1, { gatherMs: 60_000 });
+    const first = [1, 2, 3].map((x) => queue.submit(x));
+    await turn();
+    expect(r.batches).toEqual([[1, 2, 3]]);
+    r.finish[0]!();
+    await Promise.all(first);
+    // the three writers come back one by one: the first does not go alone
+    const second = [queue.submit(4)];
+    await turn();
+    await turn();
+    expect(r.batches).toHaveLength(1);
+    second.push(queue.submit(5));
+    await turn();
+    expect(r.batches).toHaveLength(1);
+    second.push(queue.submit(6));
+    await expect.poll(() => r.batches).toEqual([[1, 2, 3], [4, 5, 6]]);
+    r.finish[1]!();
+    expect(await Promise.all(second)).toEqual([40, 50, 60]);
+    await queue.drain();
+  });
+
+  it('with gatherMs, flushes a smaller batch once that time has passed', async () => {
+    const r = recorder();
+    const queue = new CommitQueue(r.flush, 1, { gatherMs: 5 });
+    const first = [1, 2].map((x) => queue.submit(x));
+    await expect.poll(() => r.batches).toEqual([[1, 2]]);
+    r.finish[0]!();
+    await Promise.all(first);
+    const alone = queue.submit(3);
+    await expect.poll(() => r.batches).toEqual([[1, 2], [3]]);
+    r.finish[1]!();
+    expect(await alone).toBe(30);
+    await queue.drain();
+  });
 });

@@ -108,8 +108,10 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     `SELECT pg_advisory_xact_lock(${lit(options.lock)})`,
     ...kinds.map((kind) => `SELECT id, rev FROM ${kind} WHERE id = ANY(${array([...wanted.get(kind)!], 'text')}) FOR UPDATE`),
     ...uniqueQueries.map(({ kind, key, values }) => `SELECT id, ${key} AS value FROM ${kind} WHERE ${key} = ANY(${array([...values], 'text')})`),
-    `SELECT array(SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, ${jobCount})) AS ids`,
-    `SELECT array(SELECT nextval(pg_get_serial_sequence('changes', 'seq')) FROM generate_series(1, ${batch.length})) AS ids`,
+    // each range reserved at once (the last id of it), under the write lock: every writer of every host takes them
+    // there (a nextval per id, each sequence looked up by name again for every id, cost 100-200 us a batch)
+    `SELECT ${jobCount > 0 ? `setval(q.jobs, nextval(q.jobs) + ${jobCount - 1})` : '0'} AS jobs, setval(q.seqs, nextval(q.seqs) + ${batch.length - 1}) AS seqs
+       FROM (SELECT pg_get_serial_sequence('jobs', 'id')::regclass AS jobs, pg_get_serial_sequence('changes', 'seq')::regclass AS seqs) AS q`,
     `SELECT seq, payload FROM changes WHERE seq > ${lit(options.since)} ORDER BY seq`,
   ];
   const results = ((await client.query(first.join(';\n'))) as unknown as pg.QueryResult[]).slice(options.deferSync ? 1 : 0);
@@ -128,10 +130,12 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     }
   });
   const after = 2 + kinds.length + uniqueQueries.length;
-  const ascending = (ids: unknown[]): number[] => ids.map(Number).sort((x, y) => x - y);
-  const jobIds = ascending((results[after]!.rows[0] as { ids: unknown[] }).ids);
-  const seqs = ascending((results[after + 1]!.rows[0] as { ids: unknown[] }).ids);
-  const earlier: StoreChange[] = (results[after + 2]!.rows as { seq: string; payload: string }[]).map((row) => ({ seq: Number(row.seq), ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) }));
+  const reserved = results[after]!.rows[0] as { jobs: string | number; seqs: string | number };
+  /** The `count` ids of a range ending at `last`, ascending. */
+  const range = (last: string | number, count: number): number[] => Array.from({ length: count }, (_, i) => Number(last) - count + 1 + i);
+  const jobIds = range(reserved.jobs, jobCount);
+  const seqs = range(reserved.seqs, batch.length);
+  const earlier: StoreChange[] = (results[after + 1]!.rows as { seq: string; payload: string }[]).map((row) => ({ seq: Number(row.seq), ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) }));
 
   // 2. each change set in order, against the state the ones before it left
   const created = new Date().toISOString();
@@ -248,12 +252,18 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   }
   if (finishedState.size > 0) {
     const fs = [...finishedState.values()];
-    second.push(`INSERT INTO job_progress (job, host, cursor, done, total, finished) VALUES ${fs.map((f) => `(${lit(f.job)}, ${lit(hostId)}, NULL, ${lit(f.done)}, ${lit(f.total)}, true)`).join(', ')}
-       ON CONFLICT (job, host) DO UPDATE SET done = excluded.done, total = excluded.total, finished = true`);
-    // a job is forgotten once every host seen lately has finished it, and its progress with it
+    // A job is forgotten once every host seen lately has finished it (this one now), its progress with it; this
+    // host's finished progress is recorded only for the jobs that stay. One statement: a job finished by a lone host
+    // leaves no progress row behind (the row written and deleted again in the same commit, and the planner's
+    // estimate of a table filled in the transaction itself, made that delete one scan of job_progress per job:
+    // measured, 460 us of the server's CPU per job, the most of a device created through the API).
+    const finished = `(VALUES ${fs.map((f) => `(${lit(f.job)}::bigint, ${lit(f.done)}::integer, ${lit(f.total)}::integer)`).join(', ')}) AS f (job, done, total)`;
     second.push(`WITH gone AS (DELETE FROM jobs j WHERE j.id = ANY(${array(fs.map((f) => f.job), 'bigint')}) AND NOT EXISTS (SELECT 1 FROM hosts h WHERE h.seen >= ${lit(hostsSince())}
-         AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = j.id AND p.host = h.host AND p.finished)) RETURNING id)
-       DELETE FROM job_progress WHERE job IN (SELECT id FROM gone)`);
+         AND h.host <> ${lit(hostId)} AND NOT EXISTS (SELECT 1 FROM job_progress p WHERE p.job = j.id AND p.host = h.host AND p.finished)) RETURNING id),
+       dropped AS (DELETE FROM job_progress WHERE job IN (SELECT id FROM gone))
+       INSERT INTO job_progress (job, host, cursor, done, total, finished) SELECT f.job, ${lit(hostId)}, NULL, f.done, f.total, true FROM ${finished}
+         WHERE f.job NOT IN (SELECT id FROM gone)
+       ON CONFLICT (job, host) DO UPDATE SET done = excluded.done, total = excluded.total, finished = true`);
   }
   if (changeRows.length > 0) second.push(`INSERT INTO changes (seq, payload) VALUES ${changeRows.join(',\n')}`);
   second.push(...options.finally, 'COMMIT');

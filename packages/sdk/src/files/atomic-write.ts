@@ -251,7 +251,10 @@ export class AtomicWriter {
     if (dup !== undefined) throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: dup, reason: 'the same file is given twice' });
 
     // A file whose bytes on disk are already the new ones is left as it is: its inode, mtime and ETag are kept, and
-    // nothing is freed or created for it (see `holdsSync`); the others are replaced all-or-nothing as below.
+    // nothing is freed or created for it (see `holdsSync`); the others are replaced all-or-nothing as below. The
+    // writer threads check it themselves (a render thread handing its files to one then never waits on a folder
+    // that thread is writing into: in a profile, 15% of its samples were in lstat).
+    if (this.mode === 'threads' && writePool().usable) return this.writeInPool(targets, files);
     const durable = this.fsyncs();
     const same =
       this.mode === 'event-loop'

@@ -63,11 +63,12 @@ describe('render threads', () => {
     for (const text of texts) expect(Number(/thread=(\d+)/.exec(text)![1])).toBeGreaterThan(0);
   });
 
-  it('report a refused device and a failed write apart, and keep going with the others', async () => {
+  // durability none: the files go through the thread's own writer thread; fsync: written on the render thread itself
+  it.each(['none', 'fsync'] as const)('report a refused device and a failed write apart, and keep going with the others (durability %s)', async (writeDurability) => {
     threads = RenderThreads.create({ threads: 1, workerFile: WORKER });
     await mkdir(join(pluginDir, 'var', 'tftpboot', 't', 'taken.cfg', 'inner'), { recursive: true });
     const devices = ['refused', 'taken', 'fine'].map((id) => ({ device: { id }, raw: 0 }));
-    const [refused, taken, fine] = await threads!.configure(spec(1), [raw('x')], devices);
+    const [refused, taken, fine] = await threads!.configure({ ...spec(1), writeDurability }, [raw('x')], devices);
     expect(refused).toMatchObject({ ok: false, writeFailure: false, reason: 'this device is refused' });
     expect(taken).toMatchObject({ ok: false, writeFailure: true, code: 'PROVD_FILE_WRITE_FAILED' });
     expect(fine).toMatchObject({ ok: true });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { get } from 'node:http';
 import { isProvdError } from '@provd/sdk';
 import { testdir, type TestDir } from '@provd/test-utils';
@@ -76,6 +76,23 @@ describe('devices and configs', () => {
     plugin().calls.length = 0;
     await app.reconfigureDevice(d.id);
     expect(plugin().calls).toEqual([['configure', d.id]]);
+  });
+
+  it('leaves a device file whose bytes a reconfigure does not change as it is (inode and mtime: its ETag), and replaces a changed one', async () => {
+    await app.insertConfig({ id: 'c', parent_ids: [], raw_config: line('u') });
+    const d = await app.insertDevice({ mac: '00:11:22:33:44:56', plugin: 'acme-1', config: 'c' });
+    await app.reconfigurer.idle();
+    const path = `${plugin().tftpbootDir}/acme/001122334456.cfg`;
+    const before = await stat(path);
+    plugin().calls.length = 0;
+    await app.reconfigureDevice(d.id);
+    expect(plugin().calls).toEqual([['configure', d.id]]);
+    const same = await stat(path);
+    expect([same.ino, same.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+    await app.updateConfig({ id: 'c', parent_ids: [], raw_config: line('v') });
+    await app.reconfigurer.idle();
+    expect((await stat(path)).ino).not.toBe(before.ino);
+    expect(await readFile(path, 'utf8')).toContain('user=v\n');
   });
 
   it('gives every device its own raw config: all devices sharing a config stay configured after an update', async () => {

@@ -16,7 +16,10 @@ import type { ConfigureRequest, RenderReply, RenderRequest, RenderResult } from 
 const port = parentPort;
 if (!port) throw new Error('render-worker runs as a worker thread only');
 
-/** How many `configure` calls of one request run at once (their writes are synchronous: this only overlaps awaits). */
+/**
+ * How many `configure` calls of one request run at once: with the writer thread (durability `none`), each one's write
+ * waits there while the others render; with synchronous writes (fsync), this only overlaps awaits.
+ */
 const CONCURRENCY = 4;
 
 /** The nice value of the render thread (lower priority than the serving thread's 0). */
@@ -52,8 +55,9 @@ function pluginFor(request: ConfigureRequest): Promise<ProvdPlugin> {
       ...(spec.sdkVersion !== undefined ? { sdkVersion: spec.sdkVersion } : {}),
       services: { logger: logger(spec.id) },
       writeDurability: spec.writeDurability,
-      // this thread only renders: its writes leave libuv's pool (shared with the serving thread) alone
-      writeMode: 'sync',
+      // without fsync, in a writer thread of this thread's own (it renders the next devices meanwhile); with, on this
+      // thread: either way the writes leave libuv's pool (shared with the serving thread) alone
+      writeMode: spec.writeDurability === 'none' ? 'threads' : 'sync',
     });
     if (spec.baseRawConfig) await loaded.plugin.configureCommon(structuredClone(spec.baseRawConfig));
     return loaded.plugin;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '@provd/test-utils';
@@ -18,6 +18,12 @@ const t = hostileCase();
 
 /** Every temporary (`.tmp`) or kept-previous (`.old`) file of an atomic write under `path`. */
 const strays = async (path: string) => (await readdir(path, { recursive: true })).filter((f) => /\.(tmp|old)$/.test(String(f)));
+
+/** Resolves once every device's file under `tftpboot` holds `text` (polled; the test's timeout bounds it). */
+async function filesHold(tftpboot: string, text: string): Promise<void> {
+  const holds = async (i: number) => (await readFile(join(tftpboot, 'Acme', `${mac(i)}.cfg`), 'utf8').catch(() => '')).includes(text);
+  while (!(await Promise.all(Array.from({ length: DEVICES }, (_, i) => holds(i)))).every(Boolean)) await new Promise((r) => setTimeout(r, 20));
+}
 
 describe('kill -9 of the host in the middle of a reconfiguration', () => {
   it('leaves temporary files in tftpboot, and the next start removes them', async () => {
@@ -38,6 +44,10 @@ describe('kill -9 of the host in the middle of a reconfiguration', () => {
       const mac12 = mac(i).match(/../g)!.join(':');
       expect((await getDevice(ports.api, await createDevice(ports.api, { mac: mac12, vendor: 'Acme', model: 'A1', plugin: 'acme-1', config: 'c' }))).configured).toBe(true);
     }
+    // the creations' files are written by a background batch (a burst of one-device jobs): once it has written them
+    // all, with the old password; a change landing before it would have that batch write the new files, and the
+    // reconfigure, finding them already current, would rename nothing
+    await filesHold(tftpboot, 'password = old');
     await api(ports.api, 'PUT', '/cfg_mgr/configs/c', { config: config('new') }, 10); // the host dies during it (in the background)
     expect(await exited).toBe('SIGKILL');
     expect((await strays(tftpboot)).length).toBeGreaterThan(0);

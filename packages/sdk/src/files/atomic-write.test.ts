@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdir, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,59 @@ describe.each(['threads', 'event-loop', 'sync', 'hybrid'] as const)('AtomicWrite
     expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
   });
 
+  it('leaves a file whose bytes are already the new ones as it is (inode and mtime kept) and replaces the changed one', async () => {
+    await mkdir(dir.join('p'));
+    await writeFile(dir.join('p/a.cfg'), 'old a');
+    await writeFile(dir.join('p/b.xml'), 'b');
+    const past = new Date(Date.now() - 60_000);
+    await utimes(dir.join('p/b.xml'), past, past);
+    const [a, b] = await Promise.all([stat(dir.join('p/a.cfg')), stat(dir.join('p/b.xml'))]);
+    await new AtomicWriter({ durability: 'none', mode }).writeFiles(files());
+    const [a2, b2] = await Promise.all([stat(dir.join('p/a.cfg')), stat(dir.join('p/b.xml'))]);
+    expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('a');
+    expect(a2.ino).not.toBe(a.ino);
+    expect([b2.ino, b2.mtimeMs]).toEqual([b.ino, b.mtimeMs]);
+    // the same bytes in another form (a Uint8Array for a string written before) are the same file too
+    await new AtomicWriter({ durability: 'none', mode }).writeFiles([{ path: dir.join('p/a.cfg'), data: new TextEncoder().encode('a') }]);
+    expect((await stat(dir.join('p/a.cfg'))).ino).toBe(a2.ino);
+    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
+  });
+
+  it('replaces a file of the same size with other bytes, and a link holding the same bytes (never looked through)', async () => {
+    await mkdir(dir.join('p'));
+    await writeFile(dir.join('p/a.cfg'), 'z');
+    await writeFile(dir.join('elsewhere'), 'b');
+    await symlink(dir.join('elsewhere'), dir.join('p/b.xml'));
+    await new AtomicWriter({ durability: 'none', mode }).writeFiles(files());
+    expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('a');
+    expect((await lstat(dir.join('p/b.xml'))).isSymbolicLink()).toBe(false);
+    expect(await readFile(dir.join('p/b.xml'), 'utf8')).toBe('b');
+  });
+
+  it('with fsync, fsyncs an unchanged file (its bytes may not be on disk yet) and its folder, and writes nothing', async () => {
+    await mkdir(dir.join('p'));
+    await writeFile(dir.join('p/a.cfg'), 'a');
+    await writeFile(dir.join('p/b.xml'), 'b');
+    const before = await Promise.all([stat(dir.join('p/a.cfg')), stat(dir.join('p/b.xml'))]);
+    const { writer, synced } = recordingWriter(mode);
+    await writer.writeFiles(files());
+    expect(synced.sort()).toEqual([dir.join('p'), dir.join('p/a.cfg'), dir.join('p/b.xml')]);
+    const after = await Promise.all([stat(dir.join('p/a.cfg')), stat(dir.join('p/b.xml'))]);
+    expect(after.map((f) => f.ino)).toEqual(before.map((f) => f.ino));
+  });
+
+  it('stays all-or-nothing with an unchanged file among the files: a failed write puts the changed ones back', async () => {
+    await mkdir(dir.join('p'));
+    await writeFile(dir.join('p/same'), 'same');
+    await writeFile(dir.join('p/a.cfg'), 'old a');
+    await mkdir(dir.join('p/b.xml/inner'), { recursive: true });
+    const writer = new AtomicWriter({ durability: 'none', mode });
+    await expect(writer.writeFiles([{ path: dir.join('p/same'), data: 'same' }, ...files()])).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('p/b.xml') });
+    expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('old a');
+    expect(await readFile(dir.join('p/same'), 'utf8')).toBe('same');
+    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml', 'same']);
+  });
+
   it('fsyncs nothing inside overlapping withoutFsync tasks until the last one ends, and again after them', async () => {
     const { writer, synced } = recordingWriter(mode);
     let release!: () => void;
@@ -117,7 +170,7 @@ describe.each(['threads', 'event-loop', 'sync', 'hybrid'] as const)('AtomicWrite
     expect(synced).toEqual([]);
     expect(await readFile(dir.join('p/b.xml'), 'utf8')).toBe('b');
     expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml', 'c.txt']);
-    await writer.writeFiles(files());
+    await writer.writeFiles(files().map((f) => ({ ...f, data: `${f.data} again` })));
     expect(synced.filter((p) => p.endsWith('.tmp'))).toHaveLength(2);
   });
 

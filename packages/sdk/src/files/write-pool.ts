@@ -1,5 +1,6 @@
 /**
- * A few worker threads that do atomic multi-file writes with synchronous file-system calls: the writes asked for in
+ * A few worker threads that do atomic multi-file writes with synchronous file-system calls (a file already holding its
+ * new bytes is left as it is, checked there too): the writes asked for in
  * one turn of the event loop go to a worker as one message (the answers come back a few at a time) instead of a
  * thread-pool hop per open, write, fsync, close, link and rename; as many fsyncs in flight as there are workers
  * (libuv's pool has 4 threads, shared with every other file operation of the process), and one worker for writes
@@ -69,13 +70,38 @@ function keepPrevious(target) {
   try { return { data: fs.readFileSync(target) }; } catch { return undefined; }
 }
 function drop(previous) { if (previous && previous.link) quiet(() => fs.unlinkSync(previous.link)); }
-function writeOne({ id, targets, datas, fsync }) {
+// Whether target is a regular file holding exactly data now (an error: no); fsynced then when asked, since its bytes
+// may have been written without. Checked here, not by the caller, so that a render thread never waits on a folder.
+function holds(target, data, fsync, synced) {
+  let found;
+  try { found = fs.lstatSync(target, { throwIfNoEntry: false }); } catch { return false; }
+  const size = typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.byteLength;
+  if (found === undefined || !found.isFile() || found.size !== size) return false;
+  let fd;
+  try { fd = fs.openSync(target, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW); } catch { return false; }
+  try {
+    const now = fs.fstatSync(fd);
+    if (!now.isFile() || now.size !== size) return false;
+    const old = Buffer.allocUnsafe(size);
+    for (let at = 0; at < size; ) { const got = fs.readSync(fd, old, at, size - at, at); if (got === 0) return false; at += got; }
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (!old.equals(bytes)) return false;
+    if (fsync) { fs.fsyncSync(fd); synced.push(target); }
+    return true;
+  } catch { return false; } finally { quiet(() => fs.closeSync(fd)); }
+}
+function writeOne({ id, targets: given, datas: givenDatas, fsync }) {
   const synced = [];
+  // the files whose bytes change (their indexes among those given): the others are left as they are
+  const at = [];
+  for (let i = 0; i < given.length; i++) if (!holds(given[i], givenDatas[i], fsync, synced)) at.push(i);
+  const targets = at.map((i) => given[i]);
+  const datas = at.map((i) => givenDatas[i]);
   const temps = [];
   for (let i = 0; i < targets.length; i++) {
     try { temps.push(writeTemp(targets[i], datas[i], fsync, synced)); } catch (e) {
       for (const t of temps) quiet(() => fs.unlinkSync(t));
-      return { id, ok: false, index: i, message: e.message, code: e.code };
+      return { id, ok: false, index: at[i], message: e.message, code: e.code };
     }
   }
   const previous = targets.slice(0, -1).map(keepPrevious);
@@ -91,7 +117,7 @@ function writeOne({ id, targets, datas, fsync }) {
       else quiet(() => { const t = writeTemp(targets[j], old.data, fsync, synced); fs.renameSync(t, targets[j]); });
     }
     for (const p of previous.slice(done)) drop(p);
-    return { id, ok: false, index: done, message: e.message, code: e.code };
+    return { id, ok: false, index: at[done], message: e.message, code: e.code };
   }
   for (const p of previous) drop(p);
   return { id, ok: true, synced };
@@ -140,7 +166,8 @@ export class WritePool {
 
   /**
    * Writes `datas[i]` to `targets[i]` all-or-nothing (temporary files, fsynced when `fsync`, then renamed; a failed
-   * rename puts back what was replaced). Resolves to the paths fsynced; rejects with a {@link PooledWriteError}.
+   * rename puts back what was replaced); a target already holding its new bytes is left as it is (fsynced when
+   * `fsync`). Resolves to the paths fsynced; rejects with a {@link PooledWriteError}.
    */
   write(targets: readonly string[], datas: readonly (string | Uint8Array)[], fsync: boolean): Promise<string[]> {
     const owner = this.pick(fsync ? this.size : 1);

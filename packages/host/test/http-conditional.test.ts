@@ -1,4 +1,5 @@
 import { link, readFile, rename, rm, writeFile, mkdir } from 'node:fs/promises';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +113,25 @@ describe('the in-memory file cache follows every change without a restart', () =
       expect(cache.size).toBe(0);
       const third = await cache.lookup(dir.join('root'), 'a.cfg');
       expect(third.ok && 'cached' in third && third.cached.data.toString()).toBe('a2');
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('checks a held file against the disk when asked to (a file just written, its watch event not handled yet)', async () => {
+    const cache = new ServedFileCache();
+    try {
+      await writeFile(dir.join('root/r.cfg'), 'r1');
+      const first = await cache.lookup(dir.join('root'), 'r.cfg');
+      expect(first.ok && 'cached' in first && first.cached.data.toString()).toBe('r1');
+      // an atomic replace, synchronously: the watch's event cannot have been handled before the look-ups below
+      writeFileSync(dir.join('root/r.cfg.tmp'), 'r2');
+      renameSync(dir.join('root/r.cfg.tmp'), dir.join('root/r.cfg'));
+      expect(cache.held(dir.join('root'), 'r.cfg')?.data.toString()).toBe('r1');
+      const rechecked = cache.lookup(dir.join('root'), 'r.cfg', true);
+      const found = await rechecked;
+      expect(found.ok && 'cached' in found && found.cached.data.toString()).toBe('r2');
+      expect(found.ok && 'cached' in found && first.ok && 'cached' in first && found.cached.etag !== first.cached.etag).toBe(true);
     } finally {
       cache.close();
     }

@@ -276,5 +276,6 @@ function routeOf(location: FileLocation): HttpRoute {
   const route: HttpRoute = 'refused' in location ? { status: 429, message: 'too many requests' } : 'unknown' in location ? { status: 404, message: 'not found' } : { root: location.root };
   if (location.device !== undefined) route.device = location.device;
   if (location.plugin !== undefined) route.plugin = location.plugin;
+  if (location.fresh && 'root' in route) route.fresh = true;
   return route;
 }

@@ -24,6 +24,11 @@ export interface ProcessResult {
   refused?: boolean;
   /** Set when a sensitive file is refused to a request not entitled to it (answered as not found). */
   denied?: boolean;
+  /**
+   * Set when a pending change was brought to the device for this request (its files written just before its answer):
+   * a copy of its files held in memory may predate them (see {@link FileLocation.fresh}).
+   */
+  reconfigured?: boolean;
 }
 
 /** A known device whose request changes nothing, and whether the file it asks for is sensitive. */
@@ -90,6 +95,12 @@ export type FileLocation = ({ root: string } | { refused: true } | { unknown: tr
   device?: string;
   /** The id of its plugin, when it has a loaded one (access log). */
   plugin?: string;
+  /**
+   * Set when the device's files were written for this request (a pending change brought to it first): a server
+   * holding a copy of the file in memory checks it against the disk before answering, since the notice of the file's
+   * change (a folder watch) may not have reached it yet.
+   */
+  fresh?: true;
 };
 
 /**
@@ -390,7 +401,7 @@ export class RequestProcessing {
       this.app.log(err.message);
     }
     const served = this.app.plugins.get(device.plugin);
-    return served ? { device, plugin: served } : { device };
+    return served ? { device, plugin: served, reconfigured: true } : { device, reconfigured: true };
   }
 
   /** Processes an HTTP or TFTP request and tells where its file is to be read from. */
@@ -409,6 +420,7 @@ export class RequestProcessing {
     const location: FileLocation = result.refused ? { refused: true } : result.denied || !result.plugin ? { unknown: true } : { root: result.plugin.tftpbootDir };
     if (result.device) location.device = result.device.id;
     if (result.plugin) location.plugin = result.plugin.id;
+    if (result.reconfigured) location.fresh = true;
     return location;
   }
 

@@ -206,10 +206,11 @@ export class ServedFileCache {
   /**
    * Finds `name` (a `/`-separated name as a client sent it, percent-decoded) inside `root`: a small file from memory
    * (read and kept on the first request), a larger one opened for streaming, or why it cannot be served (`refused`
-   * for a name that leaves the root, `not-found`).
+   * for a name that leaves the root, `not-found`). With `recheck`, a file held in memory is checked against the disk
+   * first (a file just written, whose folder watch event may not have arrived yet).
    */
-  async lookup(root: string, name: string): Promise<ServedLookup> {
-    const cached = this.held(root, name);
+  async lookup(root: string, name: string, recheck = false): Promise<ServedLookup> {
+    const cached = recheck ? undefined : this.held(root, name);
     if (cached) return { ok: true, cached };
     const key = this.keyOf(root, name);
     return this.check(key, root, name, this.entries.get(key), this.now());

@@ -29,7 +29,19 @@ export interface RouteIdentity {
 }
 
 /** Where a request goes: a folder to serve the file from, or a status to answer with; with who asked. */
-export type HttpRoute = ({ root: string } | { status: number; message: string }) & RouteIdentity;
+export type HttpRoute = (
+  | {
+      root: string;
+      /**
+       * Set when the file was written for this request (a pending change brought to its device first): the copy held
+       * in memory is checked against the disk first, as the folder watch's notice of the change may still be on its
+       * way.
+       */
+      fresh?: boolean;
+    }
+  | { status: number; message: string }
+) &
+  RouteIdentity;
 
 /** One answered request, as the access log and the metrics see it. */
 export interface HttpRequestDone extends RouteIdentity {
@@ -396,9 +408,9 @@ export class ProvisioningHttpServer {
     if (route.plugin !== undefined) answer.plugin = route.plugin;
     if ('status' in route) return { status: route.status, message: route.message };
     const name = segments.join('/');
-    const held = this.files.held(route.root, name);
+    const held = route.fresh ? undefined : this.files.held(route.root, name);
     if (held) return { cached: held };
-    return this.files.lookup(route.root, name).then((found) => (!found.ok ? NOT_FOUND : 'cached' in found ? { cached: found.cached } : { streamed: found.streamed }));
+    return this.files.lookup(route.root, name, route.fresh === true).then((found) => (!found.ok ? NOT_FOUND : 'cached' in found ? { cached: found.cached } : { streamed: found.streamed }));
   }
 }
 

@@ -26,7 +26,7 @@ export interface ProcessResult {
   denied?: boolean;
   /**
    * Set when a pending change was brought to the device for this request (its files written just before its answer):
-   * a copy of its files held in memory may predate them (see {@link FileLocation.fresh}).
+   * a copy of its files held in memory may predate them (see the `fresh` flag of {@link FileLocation}).
    */
   reconfigured?: boolean;
 }

@@ -105,6 +105,49 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect((await store.devices.get('a'))!.ip).toBe('10.0.0.2');
   });
 
+  it('writes keys of a stored document alone: the rest as stored, its revision increased, nothing for an absent one', async () => {
+    const changes: StoreChange[] = [];
+    store.watch((c) => changes.push(c));
+    await store.put('devices', dev('a', { mac: '00:00:00:00:00:01', configured: false, options: { x: 1 } }));
+    await store.put('devices', dev('e', { mac: '00:00:00:00:00:03' }));
+    const flag = (id: string, fields: Record<string, unknown>, expect?: { rev: number }) => store.commit({ writes: [{ op: 'fields', kind: 'devices', id, fields, ...(expect ? { expect } : {}) }] });
+    expect((await flag('a', { configured: true })).revs).toEqual([2]);
+    expect(await store.devices.get('a')).toEqual({ id: 'a', tenant_uuid: 't1', mac: '00:00:00:00:00:01', configured: true, options: { x: 1 } });
+    expect(await store.revision('devices', 'a')).toBe(2);
+    expect(await ids({ mac: '00:00:00:00:00:01' })).toEqual(['a']);
+    expect(await ids({ configured: true })).toEqual(['a']);
+    expect((await flag('a', { configured: false, note: 'n' })).revs).toEqual([3]);
+    expect(await store.devices.get('a')).toMatchObject({ configured: false, note: 'n', options: { x: 1 } });
+    // an absent document stays absent
+    expect((await flag('ghost', { configured: true })).revs).toEqual([0]);
+    expect(await store.devices.get('ghost')).toBeUndefined();
+    await expect(flag('a', { configured: true }, { rev: 1 })).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_STORE_CONFLICT'));
+    for (const fields of [{ mac: 'x' }, { id: 'b' }, { 'a.b': 1 }, { f: undefined }]) {
+      await expect(flag('a', fields)).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_STORE_FAILED'));
+    }
+    await store.commit({ writes: [{ op: 'put', kind: 'configs', doc: { id: 'base', parent_ids: [], raw_config: {} } }] });
+    await expect(store.commit({ writes: [{ op: 'fields', kind: 'configs', id: 'base', fields: { parent_ids: ['x'] } }] })).rejects.toSatisfy((e) => isProvdError(e, 'PROVD_HOST_STORE_FAILED'));
+    expect((await store.devices.get('a'))!.configured).toBe(false);
+    expect(changes.filter((c) => c.writes.some((w) => w.kind === 'devices')).at(-1)?.writes).toEqual([{ kind: 'devices', id: 'ghost', deleted: false }]);
+    // in one commit, after a put and after a delete of the same document, and beside a unique key it keeps
+    const results = await Promise.allSettled([
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('b', { ip: '10.0.0.1' }) }, { op: 'fields', kind: 'devices', id: 'b', fields: { configured: true } }] }),
+      store.commit({ writes: [{ op: 'fields', kind: 'devices', id: 'b', fields: { label: 'second' } }] }),
+      store.commit({ writes: [{ op: 'delete', kind: 'devices', id: 'a' }, { op: 'fields', kind: 'devices', id: 'a', fields: { configured: true } }] }),
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('c', { mac: '00:00:00:00:00:02' }) }] }),
+      store.commit({ writes: [{ op: 'fields', kind: 'devices', id: 'c', fields: { configured: true } }] }),
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('d', { mac: '00:00:00:00:00:02' }), unique: ['mac'] }] }),
+      store.commit({ writes: [{ op: 'fields', kind: 'devices', id: 'e', fields: { configured: true } }] }),
+      store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('f', { mac: '00:00:00:00:00:03' }), unique: ['mac'] }] }),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.revs : 'rejected'))).toEqual([[1, 2], [3], [0, 0], [1], [2], 'rejected', [2], 'rejected']);
+    for (const at of [5, 7]) expect((results[at] as PromiseRejectedResult).reason).toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_DUPLICATE_KEY'));
+    expect(await store.devices.get('b')).toEqual({ id: 'b', tenant_uuid: 't1', ip: '10.0.0.1', configured: true, label: 'second' });
+    expect(await store.devices.get('a')).toBeUndefined();
+    expect(await store.devices.get('c')).toEqual({ id: 'c', tenant_uuid: 't1', mac: '00:00:00:00:00:02', configured: true });
+    expect(await ids({ ip: '10.0.0.1' })).toEqual(['b']);
+  });
+
   it('groups concurrent change sets into commits, each succeeding or failing alone', async () => {
     await store.put('devices', dev('taken'));
     const results = await Promise.allSettled(
@@ -436,6 +479,20 @@ describe('PostgreSQL store shared by two hosts', () => {
     expect((results[1] as PromiseRejectedResult).reason).toSatisfy((e: unknown) => isProvdError(e, 'PROVD_HOST_STORE_FAILED'));
     expect((await a.devices.find()).items.map((d) => d.id)).toEqual(['ok1', 'ok2']);
     expect(await a.devices.get('bad')).toBeUndefined();
+  });
+
+  it('writes the keys of a stored document alone in a batch written again one change set at a time', async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    stores.push(a);
+    await a.put('devices', dev('kept', { configured: false }));
+    const results = await Promise.allSettled([
+      a.commit({ writes: [{ op: 'fields', kind: 'devices', id: 'kept', fields: { configured: true } }] }),
+      a.put('devices', dev('bad', { description: 'a \u0000 inside' })),
+      a.commit({ writes: [{ op: 'fields', kind: 'devices', id: 'none', fields: { configured: true } }] }),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.revs : 'rejected'))).toEqual([[2], 'rejected', [0]]);
+    expect(await a.devices.get('kept')).toEqual({ id: 'kept', tenant_uuid: 't1', configured: true });
+    expect(await a.devices.get('none')).toBeUndefined();
   });
 
   it('gives two hosts initialising the same setting at the same moment one value', async () => {

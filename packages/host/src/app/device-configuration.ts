@@ -15,6 +15,12 @@ import type { RawConfigs } from './raw-configs';
 /** How many devices of a background batch are configured at once in the main thread. */
 const IN_PROCESS_CONCURRENCY = 8;
 
+/**
+ * The write of a device's `configured` flag alone (the rest of it as stored, under its lock here): a put of the whole
+ * device made the store write every indexed column and the document again, and carried the document to the database.
+ */
+const flagWrite = (id: string, configured: boolean): DocumentWrite => ({ op: 'fields', kind: 'devices', id, fields: { configured } });
+
 /** What {@link DeviceConfiguration.prepare} found a device can be configured with. */
 export interface PreparedConfiguration {
   /** The loaded plugin of the device. */
@@ -167,7 +173,7 @@ export class DeviceConfiguration {
     const configured = outcome;
     if (!configured && device.configured) await this.deconfigure(device);
     const updated = { ...device, configured };
-    if (writeFlag && configured !== (device.configured ?? false)) await this.app.store.put('devices', updated as Device & { id: string });
+    if (writeFlag && configured !== (device.configured ?? false)) await this.app.store.commit({ writes: [flagWrite(device.id, configured)] });
     return updated;
   }
 
@@ -197,7 +203,7 @@ export class DeviceConfiguration {
       const devices = (await this.app.devices.getMany(ids)).filter((d) => this.app.plugins.get(d.plugin) !== undefined);
       const prepared = await this.prepareMany(devices);
       const outcomes = await this.configureMany(devices, prepared);
-      const flags: Device[] = [];
+      const flags: DocumentWrite[] = [];
       const failed: { id: string; error: Error }[] = [];
       for (const [i, device] of devices.entries()) {
         const outcome = outcomes[i] as boolean | Error;
@@ -206,9 +212,9 @@ export class DeviceConfiguration {
           continue;
         }
         if (!outcome && device.configured) await this.deconfigure(device);
-        if (writeFlag && outcome !== (device.configured ?? false)) flags.push({ ...device, configured: outcome });
+        if (writeFlag && outcome !== (device.configured ?? false)) flags.push(flagWrite(device.id, outcome));
       }
-      if (flags.length > 0) await this.app.store.commit({ writes: flags.map((doc) => ({ op: 'put', kind: 'devices', doc: doc as Device & { id: string } })) });
+      if (flags.length > 0) await this.app.store.commit({ writes: flags });
       if (failed.length > 0) {
         throw hostError('PROVD_HOST_RECONFIGURE_FAILED', { devices: failed.map((f) => f.id), reason: reasonOf(failed[0]!.error) }, { cause: failed[0]!.error });
       }

@@ -14,9 +14,9 @@
  * used leave gaps, which sequence numbers and job ids allow (they only increase).
  */
 import pg from 'pg';
-import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, hostsSince, INDEXED_COLUMNS, parentIds, uniqueValues } from './records';
+import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, uniqueValues, writeId } from './records';
 import { parseSelector } from './selector';
-import type { ChangeSet, CommitResult, DocumentKind, JobProgress, ReconfigureJob, StoreChange } from './store';
+import type { ChangeSet, CommitResult, DocumentKind, FieldsWrite, JobProgress, ReconfigureJob, StoreChange } from './store';
 
 const KINDS: readonly DocumentKind[] = ['devices', 'configs'];
 
@@ -24,6 +24,8 @@ const KINDS: readonly DocumentKind[] = ['devices', 'configs'];
 interface DocumentState {
   rev: number;
   doc?: Record<string, unknown>;
+  /** Keys set on the stored document (a {@link FieldsWrite}), as one JSON object's text by key; `doc` absent. */
+  fields?: Record<string, string>;
 }
 
 /** Options of {@link writeBatch}. */
@@ -49,6 +51,21 @@ export interface BatchWritten {
 }
 
 const key = (kind: DocumentKind, id: string): string => `${kind}\u0000${id}`;
+
+/** The text of one JSON object holding the keys of `fields` (each value a JSON text). */
+export const fieldsObject = (fields: Record<string, string>): string => `{${Object.entries(fields).map(([k, text]) => `${JSON.stringify(k)}:${text}`).join(',')}}`;
+
+/**
+ * The state of a document after the {@link FieldsWrite} `write` on `before` (its state in the batch so far, or as
+ * stored): the keys set on the document written earlier in the batch, or recorded to be set on the stored one;
+ * `undefined` when there is no document (nothing is written).
+ */
+function withFields(before: DocumentState | undefined, write: FieldsWrite): DocumentState | undefined {
+  const texts = fieldTexts(write);
+  if (!before || before.rev === 0) return undefined;
+  if (before.doc) return { rev: before.rev + 1, doc: { ...before.doc, ...(JSON.parse(fieldsObject(Object.fromEntries(texts))) as Record<string, unknown>) } };
+  return { rev: before.rev + 1, fields: { ...before.fields, ...Object.fromEntries(texts) } };
+}
 
 /** A SQL literal of a string, number, boolean or null. */
 function lit(value: string | number | boolean | null | undefined): string {
@@ -86,7 +103,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   let jobCount = 0;
   for (const changes of batch) {
     for (const write of changes.writes ?? []) {
-      const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+      const id = writeId(write);
       if (typeof id === 'string') wanted.get(write.kind)!.add(id);
       if (write.op !== 'put' || !write.unique) continue;
       for (const key of write.unique) {
@@ -155,7 +172,8 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
     // stored holders the batch left alone or still holding it, then documents the batch gave the value
     for (const other of holders.get(`${kind}\u0000${field}\u0000${value}`) ?? []) {
       const s = now(key(kind, other));
-      if (other !== id && (s === undefined || s.doc?.[field] === value)) candidates.push(other);
+      // (keys set alone leave the indexed ones as stored)
+      if (other !== id && (s === undefined || s.fields !== undefined || s.doc?.[field] === value)) candidates.push(other);
     }
     for (const [k, s] of [...touched.keys()].map((t) => [t, now(t)] as const).concat([...local])) {
       const [kk, other] = k.split('\u0000') as [DocumentKind, string];
@@ -169,11 +187,19 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
       const revs: number[] = [];
       const writes: StoreChange['writes'] = [];
       for (const write of changes.writes ?? []) {
-        const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+        const id = writeId(write);
         checkId(write.kind, id);
         const k = key(write.kind, id);
-        const rev = (local.get(k) ?? state.get(k))?.rev ?? 0;
+        const before = local.get(k) ?? state.get(k);
+        const rev = before?.rev ?? 0;
         checkExpectation(write.kind, id, rev, write.expect);
+        if (write.op === 'fields') {
+          const next = withFields(before, write);
+          if (next) local.set(k, next);
+          revs.push(next?.rev ?? 0);
+          writes.push({ kind: write.kind, id, deleted: false });
+          continue;
+        }
         if (write.op === 'put') {
           for (const { key: field, value } of uniqueValues(write.kind, write.doc as unknown as Record<string, unknown>, write.unique)) {
             const other = otherHolder(write.kind, id, field, value, local);
@@ -217,11 +243,17 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   for (const kind of KINDS) {
     const puts: { id: string; s: DocumentState }[] = [];
     const deletes: string[] = [];
+    const withKeys: { id: string; s: DocumentState }[] = [];
     for (const { kind: k, id } of touched.values()) {
       if (k !== kind) continue;
       const s = state.get(key(kind, id))!;
       if (s.doc) puts.push({ id, s });
+      else if (s.fields) withKeys.push({ id, s });
       else deletes.push(id);
+    }
+    if (withKeys.length > 0) {
+      const rows = withKeys.map(({ id, s }) => `(${lit(id)}, ${lit(s.rev)}, ${lit(fieldsObject(s.fields!))}::jsonb)`);
+      second.push(`UPDATE ${kind} AS t SET rev = v.rev, doc = t.doc || v.fields FROM (VALUES ${rows.join(',\n')}) AS v (id, rev, fields) WHERE t.id = v.id`);
     }
     if (deletes.length > 0) second.push(`DELETE FROM ${kind} WHERE id = ANY(${array(deletes, 'text')})`);
     if (puts.length > 0) {

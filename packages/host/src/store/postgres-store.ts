@@ -3,8 +3,8 @@ import pg from 'pg';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { isDataRefusal, writeBatch } from './postgres-batch';
-import { announceTo, changePayload, checkExpectation, checkId, columnValues, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns } from './records';
+import { fieldsObject, isDataRefusal, writeBatch } from './postgres-batch';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns, writeId } from './records';
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
@@ -367,11 +367,19 @@ export class PostgresStore implements Store {
     const revs: number[] = [];
     const writes: StoreChange['writes'] = [];
     for (const write of changes.writes ?? []) {
-      const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+      const id = writeId(write);
       checkId(write.kind, id);
       const found = await client.query<{ rev: number }>(`SELECT rev FROM ${write.kind} WHERE id = $1 FOR UPDATE`, [id]);
       const rev = found.rows[0]?.rev ?? 0;
       checkExpectation(write.kind, id, rev, write.expect);
+      if (write.op === 'fields') {
+        // the stored document's keys set in place: absent, nothing is written
+        const fields = fieldsObject(Object.fromEntries(fieldTexts(write)));
+        if (rev > 0) await client.query(`UPDATE ${write.kind} SET rev = $1, doc = doc || $2::jsonb WHERE id = $3`, [rev + 1, fields, id]);
+        revs.push(rev > 0 ? rev + 1 : 0);
+        writes.push({ kind: write.kind, id, deleted: false });
+        continue;
+      }
       if (write.op === 'delete') {
         await client.query(`DELETE FROM ${write.kind} WHERE id = $1`, [id]);
         if (write.kind === 'configs') await client.query('DELETE FROM config_parents WHERE config_id = $1', [id]);

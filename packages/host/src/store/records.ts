@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import type { TableColumns } from './sql-selector';
-import type { DocumentKind, StoreChange, WriteExpectation } from './store';
+import type { DocumentKind, DocumentWrite, FieldsWrite, StoreChange, WriteExpectation } from './store';
 
 /** The ids a store accepts: letters, digits, `.`, `_`, `-`, starting with a letter or digit, at most 128 characters. */
 export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -118,3 +118,24 @@ export function uniqueValues(kind: DocumentKind, doc: Record<string, unknown>, u
 export function duplicateKey(kind: DocumentKind, id: string, key: string, value: string, other: string): ProvdError {
   return hostError('PROVD_HOST_DUPLICATE_KEY', { kind: kindName(kind), id, key, value, other });
 }
+
+/** A key a {@link FieldsWrite} may set: a plain name. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The keys and JSON texts of a {@link FieldsWrite}'s values; throws when a key is not one it may set (`id`, an indexed
+ * key of the kind, or not a plain name) or a value is not a JSON value.
+ */
+export function fieldTexts(write: FieldsWrite): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [key, value] of Object.entries(write.fields)) {
+    if (!FIELD_NAME.test(key) || key === 'id' || INDEXED_COLUMNS[write.kind].includes(key) || (write.kind === 'configs' && key === 'parent_ids')) throw new Error(`the key "${key}" of a ${kindName(write.kind)} cannot be written alone`);
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new Error(`the value of "${key}" is not a JSON value`);
+    out.push([key, text]);
+  }
+  return out;
+}
+
+/** The id a write names. */
+export const writeId = (write: DocumentWrite): unknown => (write.op === 'put' ? (write.doc as { id: unknown }).id : write.id);

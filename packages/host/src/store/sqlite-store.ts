@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
-import { announceTo, changePayload, checkExpectation, checkId, columnValues, duplicateKey, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns, uniqueValues } from './records';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns, uniqueValues, writeId } from './records';
 import { parseSelector, projectFields, type SelectorTerm } from './selector';
 import { sqliteDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
@@ -388,7 +388,7 @@ export class SqliteStore implements Store {
     const revAt: (number | undefined)[] = [];
     const writes: StoreChange['writes'] = [];
     for (const write of changes.writes ?? []) {
-      const id = write.op === 'put' ? (write.doc as { id: unknown }).id : write.id;
+      const id = writeId(write);
       checkId(write.kind, id);
       if (write.expect !== undefined) {
         const expect = write.expect === 'absent' ? 'a' : write.expect === 'present' ? 'p' : write.expect.rev;
@@ -399,6 +399,14 @@ export class SqliteStore implements Store {
         if (write.kind === 'configs') add({ mode: 'run', sql: 'DELETE FROM config_parents WHERE config_id = ?', params: [id] });
         revAt.push(undefined);
         writes.push({ kind: write.kind, id, deleted: true });
+        continue;
+      }
+      if (write.op === 'fields') {
+        // the stored document's keys set in place (its indexed columns unchanged): absent, nothing is written
+        const fields = fieldTexts(write);
+        const sql = `UPDATE ${write.kind} SET rev = rev + 1, doc = json_set(doc${', ?, json(?)'.repeat(fields.length)}) WHERE id = ? RETURNING rev`;
+        revAt.push(add({ mode: 'value', sql, params: [...fields.flatMap(([key, text]) => [`$.${key}`, text]), id] }));
+        writes.push({ kind: write.kind, id, deleted: false });
         continue;
       }
       const doc = write.doc as unknown as Record<string, unknown>;
@@ -468,7 +476,7 @@ export class SqliteStore implements Store {
         const jobs = jobRows.map(({ at, row }) => jobOf({ id: values[at]!, ...row }));
         const seq = values[seqAt]!;
         const change: StoreChange = { seq, origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
-        return { result: { seq, revs: revAt.map((at) => (at === undefined ? 0 : values[at]!)), jobs }, change };
+        return { result: { seq, revs: revAt.map((at) => (at === undefined ? 0 : (values[at] ?? 0))), jobs }, change };
       },
     };
   }

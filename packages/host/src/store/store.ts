@@ -126,7 +126,29 @@ export type WriteExpectation =
  */
 export type DocumentWrite =
   | { [K in DocumentKind]: { op: 'put'; kind: K; doc: DocumentOf[K]; expect?: WriteExpectation; unique?: readonly string[] } }[DocumentKind]
-  | { op: 'delete'; kind: DocumentKind; id: string; expect?: WriteExpectation };
+  | { op: 'delete'; kind: DocumentKind; id: string; expect?: WriteExpectation }
+  | FieldsWrite;
+
+/**
+ * A write of a few top-level keys of a stored document (e.g. a device's `configured` flag), the rest of it left as
+ * stored: what a put of the stored document with these keys changed would write, its revision increased by one,
+ * without the document travelling to the database and back. The keys must be plain names (letters, digits, `_`),
+ * neither `id`, an indexed key of the kind, nor a config's `parent_ids` (else `PROVD_HOST_STORE_FAILED`); their
+ * values are JSON values. A document that does not exist stays absent (revision 0 in {@link CommitResult.revs}); the
+ * write is announced either way.
+ */
+export interface FieldsWrite {
+  /** The write's type. */
+  op: 'fields';
+  /** The kind of the document. */
+  kind: DocumentKind;
+  /** The document's id. */
+  id: string;
+  /** The keys to set and their values. */
+  fields: Readonly<Record<string, unknown>>;
+  /** What the write expects to find (checked before it, as for a put). */
+  expect?: WriteExpectation;
+}
 
 /**
  * A background reconfiguration, recorded in the same transaction as the change that needs it (so a crash can never

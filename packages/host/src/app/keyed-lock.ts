@@ -43,9 +43,12 @@ export class KeyedLock {
    * another in a cycle.
    */
   async runAll<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    const unique = [...new Set(keys)];
+    // none of them held or awaited (a background batch's devices, mostly): all taken at once, with one tail
+    if (!unique.some((key) => this.tails.has(key))) return this.runFree(unique, task);
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const acquired = [...new Set(keys)].map(
+    const acquired = unique.map(
       (key) =>
         new Promise<void>((taken) => {
           void this.run(key, () => {
@@ -59,6 +62,24 @@ export class KeyedLock {
       return await task();
     } finally {
       open();
+    }
+  }
+
+  /**
+   * Runs `task` holding the free keys `keys` (none running or awaited): what {@link KeyedLock.run} per key would do,
+   * without its promises per key (a CPU profile of a 10,000-device reconfigure: 0.16-0.18 s of the serving thread in
+   * `runAll`, most of it those promises).
+   */
+  private async runFree<T>(keys: readonly string[], task: () => Promise<T>): Promise<T> {
+    this.tasks += keys.length;
+    let release!: () => void;
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    for (const key of keys) this.tails.set(key, tail);
+    try {
+      return await task();
+    } finally {
+      release();
+      for (const key of keys) if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
 }

@@ -185,6 +185,15 @@ describe.each(engines)('store engine $name', ({ make }) => {
     await expect(store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('f'), unique: ['model'] }] })).rejects.toThrow(/"model" is not an indexed key/);
   });
 
+  it('frees a unique value a document of the same commit was given and then left', async () => {
+    const put = (id: string, mac: string) => store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev(id, { mac }), unique: ['mac'] }] });
+    // one transaction: "b" takes 05, then leaves it for 06; "c" then finds 05 free, "d" finds 06 taken by "b"
+    const results = await Promise.allSettled([put('b', '00:00:00:00:00:05'), put('b', '00:00:00:00:00:06'), put('c', '00:00:00:00:00:05'), put('d', '00:00:00:00:00:06')]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    expect(((results[3] as PromiseRejectedResult).reason as Error).message).toContain('of device "b"');
+    expect((await store.devices.find({ mac: '00:00:00:00:00:05' })).items.map((d) => d.id)).toEqual(['c']);
+  });
+
   it('commits change sets submitted one turn after another in that order, though several commits are in flight', async () => {
     const puts: Promise<{ seq: number; revs: number[] }>[] = [];
     let refused: Promise<unknown> = Promise.resolve();

@@ -165,6 +165,21 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   let nextJob = 0;
   let nextSeq = 0;
   const accepted: { at: number; result: CommitResult; change: StoreChange }[] = [];
+  /**
+   * Every indexed value a document of the batch was given (`kind \0 key \0 value` → ids), whether it still holds it or
+   * not: the candidates {@link otherHolder} checks against the state.
+   */
+  const given = new Map<string, Set<string>>();
+  const indexGiven = (kind: DocumentKind, id: string, doc: Record<string, unknown>): void => {
+    for (const field of INDEXED_COLUMNS[kind]) {
+      const value = doc[field];
+      if (typeof value !== 'string') continue;
+      const k = `${kind}\u0000${field}\u0000${value}`;
+      let ids = given.get(k);
+      if (!ids) given.set(k, (ids = new Set()));
+      ids.add(id);
+    }
+  };
   /** A document other than `id` holding `field` = `value` once the change sets before (and `local`) are applied. */
   const otherHolder = (kind: DocumentKind, id: string, field: string, value: string, local: Map<string, DocumentState>): string | undefined => {
     const now = (k: string): DocumentState | undefined => local.get(k) ?? (touched.has(k) ? state.get(k) : undefined);
@@ -175,9 +190,14 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
       // (keys set alone leave the indexed ones as stored)
       if (other !== id && (s === undefined || s.fields !== undefined || s.doc?.[field] === value)) candidates.push(other);
     }
-    for (const [k, s] of [...touched.keys()].map((t) => [t, now(t)] as const).concat([...local])) {
+    // (the batch's documents that were given the value, by the index of what they were given: checked against their
+    // state now; walking every touched document for each write made a batch of n new devices cost n² steps)
+    for (const other of given.get(`${kind}\u0000${field}\u0000${value}`) ?? []) {
+      if (other !== id && now(key(kind, other))?.doc?.[field] === value) candidates.push(other);
+    }
+    for (const [k, s] of local) {
       const [kk, other] = k.split('\u0000') as [DocumentKind, string];
-      if (kk === kind && other !== id && s?.doc?.[field] === value) candidates.push(other);
+      if (kk === kind && other !== id && s.doc?.[field] === value) candidates.push(other);
     }
     return candidates.sort()[0];
   };
@@ -225,6 +245,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
         state.set(k, s);
         const [kind, id] = k.split('\u0000') as [DocumentKind, string];
         touched.set(k, { kind, id });
+        if (s.doc) indexGiven(kind, id, s.doc);
       }
       for (const [name, value] of Object.entries(changes.settings ?? {})) settingsState.set(name, value);
       for (const p of changes.progress ?? []) progressState.set(`${p.job}\u0000${p.host}`, p);

@@ -38,16 +38,33 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const step = (what) => process.stderr.write(`scale: ${what}\n`);
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
-/** CPU seconds (user + system) of process `pid` (all its threads) and of its main thread, from /proc. */
+/**
+ * CPU seconds (user + system) of process `pid` (all its threads) and of its main thread, from /proc; per thread id
+ * too (`threads`), with its system (kernel) seconds (`system`) and its nice value (`nice`).
+ */
 async function cpuOf(pid) {
+  // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th of them, nice the 17th
+  const fieldsOf = async (file) => (await readFile(file, 'utf8')).split(') ')[1].split(' ');
   const seconds = async (file) => {
-    // the fields after the command name (which may hold spaces): utime and stime are the 12th and 13th of them
-    const fields = (await readFile(file, 'utf8')).split(') ')[1].split(' ');
+    const fields = await fieldsOf(file);
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   };
   const threads = {};
-  for (const tid of await readdir(`/proc/${pid}/task`)) threads[tid] = await seconds(`/proc/${pid}/task/${tid}/stat`).catch(() => 0);
-  return { process: await seconds(`/proc/${pid}/stat`), main: await seconds(`/proc/${pid}/task/${pid}/stat`), threads };
+  const system = {};
+  const nice = {};
+  for (const tid of await readdir(`/proc/${pid}/task`)) {
+    const fields = await fieldsOf(`/proc/${pid}/task/${tid}/stat`).catch(() => undefined);
+    if (!fields) continue;
+    threads[tid] = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    system[tid] = Number(fields[12]) / CLOCK_TICKS;
+    nice[tid] = Number(fields[16]);
+  }
+  return { process: await seconds(`/proc/${pid}/stat`), main: await seconds(`/proc/${pid}/task/${pid}/stat`), threads, system, nice };
+}
+/** The machine's CPU time so far, from /proc/stat: `[total, idle, iowait]` in clock ticks (every CPU). */
+async function machineTicks() {
+  const t = (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return [t.reduce((a, b) => a + b, 0), t[3], t[4]];
 }
 /** The kernel's clock ticks per second (USER_HZ: 100 on Linux). */
 const CLOCK_TICKS = 100;
@@ -427,7 +444,24 @@ async function oneRun(host, sdk, engine, n, work) {
     // the phases after this one), and one of them is fetched.
     step(`${engine} ${n}: API creation`);
     const createdFirst = await wrkCreate(ports.api, join(dir, 'create.lua'), n, 2);
+    // the host's CPU per creation in the goal's window, thread by thread (the background configure's included), and
+    // how idle the machine was meanwhile: whether the rate is bound by the cores or by requests waiting
+    const createCpuBefore = await cpuOf(child.pid);
+    const ticksBefore = await machineTicks();
     const created = await wrkCreate(ports.api, join(dir, 'create-more.lua'), n + 100_000, CREATE_SECONDS);
+    const ticksAfter = await machineTicks();
+    const createCpuAfter = await cpuOf(child.pid);
+    const per = created.requests || 1;
+    figures.createCpu = {
+      process: (createCpuAfter.process - createCpuBefore.process) / per,
+      main: (createCpuAfter.main - createCpuBefore.main) / per,
+      threads: Object.keys(createCpuAfter.threads)
+        .map((tid) => [tid, (createCpuAfter.threads[tid] - (createCpuBefore.threads[tid] ?? 0)) / per, (createCpuAfter.system[tid] - (createCpuBefore.system[tid] ?? 0)) / per, createCpuAfter.nice[tid]])
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 6),
+      idle: (ticksAfter[1] - ticksBefore[1]) / (ticksAfter[0] - ticksBefore[0]),
+      iowait: (ticksAfter[2] - ticksBefore[2]) / (ticksAfter[0] - ticksBefore[0]),
+    };
     figures.createFirstRate = createdFirst.rps;
     figures.createRate = created.rps;
     figures.createFailed = createdFirst.failed + created.failed;
@@ -566,6 +600,9 @@ export default async function bench() {
         const own = (x) => (x.ownMs === undefined ? '' : ` (${ms(x.waitMs)} of it waiting for a CPU; the longest without that wait: ${ms(x.ownMs)})`);
         console.log(`longest event-loop stall during the reconfigure: ${ms(f.stall.maxMs)}${own(f.stall)}   anchor, idle (phones fetching, nothing else): ${ms(f.idleStall.maxMs)}${own(f.idleStall)}   (goal <= 50 ms: ${pass(f.stall.maxMs <= 50)}); new password served at the end: ${f.newPasswordServed}`);
         console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s over ${CREATE_SECONDS} s (the first 2 s before them: ${f.createFirstRate.toFixed(0)}/s; ${f.createFailed} not 201; the background configure done ${f.createdConfiguredSeconds.toFixed(1)} s after; a created device served its file: ${f.createdServed})   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
+        const cc = f.createCpu;
+        const us = (sec) => (sec * 1e6).toFixed(0);
+        console.log(`  CPU per creation: the host ${us(cc.process)} µs (its main thread ${us(cc.main)} µs; the busiest threads, kernel time and nice beside: ${cc.threads.map(([tid, sec, sys, nice]) => `${tid === String(f.hostPid) ? 'main' : tid} ${us(sec)} (kernel ${us(sys)}${nice ? `, nice ${nice}` : ''})`).join(', ')})   the machine meanwhile: ${(100 * cc.idle).toFixed(0)}% idle, ${(100 * cc.iowait).toFixed(0)}% waiting for the disk`);
         const ff = f.firstFetches;
         console.log(`known phones' first fetches once configured: ${ff.rate.toFixed(0)} req/s (${ff.count} fetches, ${ff.failed} not 200; ${ff.recorded} recorded their remote-state SIP user: one device write each), before the known-phones anchor below`);
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s (${f.newRequests} requests, ${f.newAnswered2xx} answered 2xx or 3xx, ${f.newCreated} devices created; checked: ${f.newChecked})   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);

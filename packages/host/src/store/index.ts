@@ -8,6 +8,7 @@ export type {
   DocumentKind,
   DocumentOf,
   DocumentWrite,
+  FieldsWrite,
   FindOptions,
   FindResult,
   JobProgress,

@@ -14,7 +14,7 @@
  * used leave gaps, which sequence numbers and job ids allow (they only increase).
  */
 import pg from 'pg';
-import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, uniqueValues, writeId } from './records';
+import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldsObject, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, uniqueValues, writeId } from './records';
 import { parseSelector } from './selector';
 import type { ChangeSet, CommitResult, DocumentKind, FieldsWrite, JobProgress, ReconfigureJob, StoreChange } from './store';
 
@@ -52,9 +52,6 @@ export interface BatchWritten {
 
 const key = (kind: DocumentKind, id: string): string => `${kind}\u0000${id}`;
 
-/** The text of one JSON object holding the keys of `fields` (each value a JSON text). */
-export const fieldsObject = (fields: Record<string, string>): string => `{${Object.entries(fields).map(([k, text]) => `${JSON.stringify(k)}:${text}`).join(',')}}`;
-
 /**
  * The state of a document after the {@link FieldsWrite} `write` on `before` (its state in the batch so far, or as
  * stored): the keys set on the document written earlier in the batch, or recorded to be set on the stored one;
@@ -63,7 +60,7 @@ export const fieldsObject = (fields: Record<string, string>): string => `{${Obje
 function withFields(before: DocumentState | undefined, write: FieldsWrite): DocumentState | undefined {
   const texts = fieldTexts(write);
   if (!before || before.rev === 0) return undefined;
-  if (before.doc) return { rev: before.rev + 1, doc: { ...before.doc, ...(JSON.parse(fieldsObject(Object.fromEntries(texts))) as Record<string, unknown>) } };
+  if (before.doc) return { rev: before.rev + 1, doc: { ...before.doc, ...Object.fromEntries(texts.map(([k, text]) => [k, JSON.parse(text) as unknown])) } };
   return { rev: before.rev + 1, fields: { ...before.fields, ...Object.fromEntries(texts) } };
 }
 

@@ -137,5 +137,8 @@ export function fieldTexts(write: FieldsWrite): [string, string][] {
   return out;
 }
 
+/** The text of one JSON object holding the keys of `fields` (each value a JSON text, as {@link fieldTexts} gives). */
+export const fieldsObject = (fields: Record<string, string>): string => `{${Object.entries(fields).map(([k, text]) => `${JSON.stringify(k)}:${text}`).join(',')}}`;
+
 /** The id a write names. */
 export const writeId = (write: DocumentWrite): unknown => (write.op === 'put' ? (write.doc as { id: unknown }).id : write.id);

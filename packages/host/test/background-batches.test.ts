@@ -1,5 +1,6 @@
 // The background reconfigurer's batches on a real SQLite store: the files of a batch are made durable before the
-// batch is recorded done, and a batch that cannot be made durable is not recorded (the job resumes before it).
+// batch is recorded done, and a batch that cannot be made durable is not recorded (the job is tried again before it,
+// after a wait, and resumes there at the next start).
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackgroundReconfigurer, type ReconfigureTarget } from '../src/reconfigure/background-reconfigurer';
@@ -84,16 +85,22 @@ describe('background batches', () => {
   it('record nothing of a batch whose files cannot be made durable; the next start resumes before it', async () => {
     const events: string[] = [];
     const logs: string[] = [];
-    let reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events, 1), batchSize: 10, chunkSize: 10, log: (l) => logs.push(l) });
+    // a retry far off: the job waits for it, and stop ends the wait
+    let reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events, 1), batchSize: 10, chunkSize: 10, retryMs: 60_000, log: (l) => logs.push(l) });
     await reconfigurer.start();
     const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
     reconfigurer.add(jobs);
     for (let i = 0; i < 200 && !logs.some((l) => l.includes('stopped')); i++) await new Promise((r) => setTimeout(r, 10));
+    const [waiting] = reconfigurer.status();
+    expect(waiting).toMatchObject({ id: jobs[0]!.id, done: 0, error: 'the disk is gone' });
+    expect(Date.parse(waiting!.retryAt!) - Date.now()).toBeGreaterThan(50_000);
+    const stopping = performance.now();
     await reconfigurer.stop();
+    expect(performance.now() - stopping).toBeLessThan(2000);
     // the next batch was configured while the first one's flush failed; the job stops before recording either
     expect(events.slice(0, 2)).toEqual(['many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09', 'durable failed']);
     expect(events.slice(2)).toEqual(['many d10,d11,d12,d13,d14,d15,d16,d17,d18,d19', 'durable']);
-    expect(logs.some((l) => /stopped: the disk is gone; it resumes at the next start/.test(l))).toBe(true);
+    expect(logs.some((l) => /job \d+ \(config "c" changed\) stopped: the disk is gone; trying again in 60\.0 s \(failure 1 in a row\)/.test(l))).toBe(true);
     expect((await store.jobProgress(jobs[0]!.id)).filter((p) => p.host === store.hostId && p.cursor !== undefined)).toEqual([]);
 
     events.length = 0;
@@ -104,6 +111,58 @@ describe('background batches', () => {
     expect(events[0]).toBe('many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09');
     expect(events.filter((e) => e === 'durable')).toHaveLength(3);
     expect(await store.jobs()).toEqual([]);
+  });
+
+  it('try a failed batch again, waiting longer after each failure in a row, and finish the job without a restart', async () => {
+    const events: string[] = [];
+    const logs: string[] = [];
+    // the first two batches are made durable and recorded; the last one's flush fails three times in a row
+    const target = recordingTarget(events);
+    const outcomes = [true, true, false, false, false];
+    target.makeDurable = async () => {
+      if (outcomes.shift() === false) {
+        events.push('durable failed');
+        throw new Error('No space left on device');
+      }
+      events.push('durable');
+    };
+    const reconfigurer = new BackgroundReconfigurer({ store, target, batchSize: 10, chunkSize: 10, retryMs: 200, retryMaxMs: 500, log: (l) => logs.push(l) });
+    await reconfigurer.start();
+    const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
+    reconfigurer.add(jobs);
+    await reconfigurer.idle();
+    const retries = logs.filter((l) => l.includes('trying again'));
+    // doubled after each failure in a row, up to the longest wait
+    expect(retries.map((l) => /stopped: No space left on device; trying again in ([\d.]+) s \(failure (\d) in a row\)/.exec(l)?.slice(1))).toEqual([
+      ['0.2', '1'],
+      ['0.4', '2'],
+      ['0.5', '3'],
+    ]);
+    // tried again from what was recorded: the recorded batches once, the failed one four times
+    expect(events.filter((e) => e.startsWith('many'))).toEqual([
+      'many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09',
+      'many d10,d11,d12,d13,d14,d15,d16,d17,d18,d19',
+      ...Array.from({ length: 4 }, () => 'many d20,d21,d22,d23,d24'),
+    ]);
+    expect(events.filter((e) => e === 'durable')).toHaveLength(3);
+    // finished and forgotten, its count not inflated by the batch done four times
+    expect(logs.find((l) => / done: /.test(l))).toMatch(/done: 25 device\(s\)/);
+    expect(reconfigurer.status()).toEqual([]);
+    expect(await store.jobs()).toEqual([]);
+    await reconfigurer.stop();
+  });
+
+  it('try a burst of one-device jobs again when its batch fails, and record them finished once it succeeds', async () => {
+    const events: string[] = [];
+    const logs: string[] = [];
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events, 2), deviceJobsQuietMs: 10, retryMs: 20, log: (l) => logs.push(l) });
+    await reconfigurer.start();
+    for (const id of ['d00', 'd01']) reconfigurer.add((await store.commit({ jobs: [{ reason: `device "${id}" changed`, selector: { id } }] })).jobs);
+    await reconfigurer.idle();
+    expect(events).toEqual(['many d00,d01', 'durable failed', 'many d00,d01', 'durable failed', 'many d00,d01', 'durable']);
+    expect(logs.filter((l) => /2 device job\(s\) stopped: the disk is gone; trying again/.test(l))).toHaveLength(2);
+    expect(await store.jobs()).toEqual([]);
+    await reconfigurer.stop();
   });
 
   it('configure the one-device jobs of a burst as one batch once it pauses: old files first, one flush, one record', async () => {

@@ -41,16 +41,20 @@ export function generalRoutes(services: ApiServices, openApi: () => Record<strin
     },
     {
       method: 'GET', path: '/status', acl: 'provd.status.read', summary: 'The state of the host\'s components',
-      handle: async () => ({
-        status: 200,
-        body: {
-          rest_api: { status: 'ok' },
-          plugins: { status: 'ok', loaded: services.app.loadedPlugins().length },
-          operations: { status: 'ok', monitors: services.monitors.size },
-          // the background reconfigurations (config changes, plugin upgrades) and how far each has got
-          reconfigure: { status: 'ok', jobs: services.app.reconfigureStatus() },
-        },
-      }),
+      handle: async () => {
+        // the background reconfigurations (config changes, plugin upgrades) and how far each has got; "fail" while a
+        // failed batch waits to be tried again (each such job says why and when)
+        const jobs = services.app.reconfigureStatus();
+        return {
+          status: 200,
+          body: {
+            rest_api: { status: 'ok' },
+            plugins: { status: 'ok', loaded: services.app.loadedPlugins().length },
+            operations: { status: 'ok', monitors: services.monitors.size },
+            reconfigure: { status: jobs.some((j) => j.error !== undefined) ? 'fail' : 'ok', jobs },
+          },
+        };
+      },
     },
     {
       method: 'GET', path: '/configure', acl: 'provd.configure.read', summary: 'Every configuration parameter with its value',

@@ -25,6 +25,10 @@ const BULK_CHUNKS_IN_FLIGHT = 4;
 const DEVICE_JOBS_QUIET_MS = 50;
 /** The longest a one-device job waits for the burst it belongs to to end, in ms. */
 const DEVICE_JOBS_MAX_WAIT_MS = 1000;
+/** The wait before the first retry of a failed batch, in ms; doubled at each failure in a row. */
+const RETRY_MS = 1000;
+/** The longest wait between two retries of a failed batch, in ms. */
+const RETRY_MAX_MS = 60_000;
 
 /** What the reconfigurer needs from the provisioning app. */
 export interface ReconfigureTarget {
@@ -65,6 +69,13 @@ export interface BackgroundReconfigurerOptions {
   deviceJobsQuietMs?: number;
   /** The longest a one-device job is held back for the burst of changes it belongs to, in ms. @defaultValue 1000 */
   deviceJobsMaxWaitMs?: number;
+  /**
+   * A batch that fails (a full disk, a store that cannot commit) is tried again after this long, in ms, doubled at
+   * each failure in a row up to {@link BackgroundReconfigurerOptions.retryMaxMs}. @defaultValue 1000
+   */
+  retryMs?: number;
+  /** The longest wait between two tries of a failed batch, in ms. @defaultValue 60000 */
+  retryMaxMs?: number;
   /** Receives progress lines. */
   log?: (line: string) => void;
 }
@@ -83,6 +94,10 @@ export interface JobStatus {
   rate: number;
   /** When it was recorded. */
   created: string;
+  /** Why its last batch failed, while it waits to try again (absent when it is working). */
+  error?: string;
+  /** When it tries again (ISO 8601), with {@link JobStatus.error}. */
+  retryAt?: string;
 }
 
 interface ActiveJob {
@@ -106,6 +121,10 @@ interface ActiveJob {
   started: number;
   /** A job of one device that the app configures itself right after its change. */
   inline: boolean;
+  /** The devices done as last recorded (a failed batch counts from here again when it is tried again). */
+  recordedDone: number;
+  /** Why its last batch failed and when (epoch ms) it is tried again, while it waits. */
+  failure?: { error: string; retryAt: number };
 }
 
 /**
@@ -128,8 +147,10 @@ export class BackgroundReconfigurer {
   private flushTimer: NodeJS.Timeout | undefined;
   private stopWatching: (() => void) | undefined;
   private stopped = false;
-  /** Ends the wait for a burst of one-device jobs early (on stop). */
+  /** Ends the wait for a burst of one-device jobs, or before a retry, early (on stop). */
   private wakeUp: (() => void) | undefined;
+  /** Failed batches in a row (the retry wait doubles with each). */
+  private failures = 0;
 
   constructor(private readonly options: BackgroundReconfigurerOptions) {}
 
@@ -220,7 +241,9 @@ export class BackgroundReconfigurer {
       .filter((a) => !a.inline)
       .map((a) => {
         const seconds = (performance.now() - a.started) / 1000;
-        return { id: a.job.id, reason: a.job.reason, done: a.done, total: a.total, rate: seconds > 0 ? Math.round(a.done / seconds) : 0, created: a.job.created };
+        const status: JobStatus = { id: a.job.id, reason: a.job.reason, done: a.done, total: a.total, rate: seconds > 0 ? Math.round(a.done / seconds) : 0, created: a.job.created };
+        if (a.failure) Object.assign(status, { error: a.failure.error, retryAt: new Date(a.failure.retryAt).toISOString() });
+        return status;
       });
   }
 
@@ -237,7 +260,7 @@ export class BackgroundReconfigurer {
     if (this.active.has(job.id)) return;
     const keys = Object.keys(job.selector);
     const device = keys.length === 1 && typeof job.selector.id === 'string' ? job.selector.id : undefined;
-    const a: ActiveJob = { job, device, matches: selectorMatcher(job.selector), cursor, done, total: 0, ahead: new Set(), started: performance.now(), inline };
+    const a: ActiveJob = { job, device, matches: selectorMatcher(job.selector), cursor, done, total: 0, ahead: new Set(), started: performance.now(), inline, recordedDone: done };
     this.active.set(job.id, a);
     if (device === undefined) this.bulkJobs.add(a);
     else {
@@ -312,20 +335,39 @@ export class BackgroundReconfigurer {
       // job of many devices waits behind them (a plugin install, a config change: done in the order recorded)
       const wait = devices.length > 0 && devices.length < batchSize && !next ? this.deviceJobsWait(devices) : 0;
       if (wait > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => ((this.wakeUp = undefined), resolve()), wait);
-          this.wakeUp = () => (clearTimeout(timer), (this.wakeUp = undefined), resolve());
-        });
+        await this.sleep(wait);
         continue;
       }
+      const failed = devices.length > 0 ? devices : [next!];
       try {
         if (devices.length > 0) await this.runDeviceJobs(devices);
         else await this.runJob(next!);
+        this.failures = 0;
       } catch (err) {
-        this.log(`reconfigure: ${devices.length > 0 ? 'device jobs' : `job ${next!.job.id} (${next!.job.reason})`} stopped: ${(err as Error).message}; it resumes at the next start`);
-        return;
+        // A full disk, a store that cannot commit: nothing of the failed batch was recorded, so it is tried again (as
+        // at the next start), after a wait that doubles with each failure in a row. Phones are configured on demand
+        // meanwhile; the job's status shows the error.
+        if (this.stopped) return;
+        this.failures++;
+        const first = this.options.retryMs ?? RETRY_MS;
+        const delay = Math.min(this.options.retryMaxMs ?? RETRY_MAX_MS, first * 2 ** Math.min(this.failures - 1, 30));
+        const failure = { error: (err as Error).message, retryAt: Date.now() + delay };
+        for (const a of failed) if (this.active.has(a.job.id)) a.failure = failure;
+        const what = devices.length > 0 ? `${devices.length} device job(s)` : `job ${next!.job.id} (${next!.job.reason})`;
+        this.log(`reconfigure: ${what} stopped: ${failure.error}; trying again in ${(delay / 1000).toFixed(1)} s (failure ${this.failures} in a row)`);
+        await this.sleep(delay);
+        for (const a of failed) a.failure = undefined;
       }
     }
+  }
+
+  /** Waits `ms`, or until {@link BackgroundReconfigurer.stop}. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.stopped) return resolve();
+      const timer = setTimeout(() => ((this.wakeUp = undefined), resolve()), ms);
+      this.wakeUp = () => (clearTimeout(timer), (this.wakeUp = undefined), resolve());
+    });
   }
 
   /** How long to wait still before the one-device jobs `jobs` are configured (0: now), in ms. */
@@ -409,33 +451,42 @@ export class BackgroundReconfigurer {
       a.cursor = ids[ids.length - 1];
       for (const id of ids) a.ahead.delete(id);
       await store.commit({ progress: [{ job: a.job.id, host: store.hostId, cursor: a.cursor, done, total: Math.max(a.total, done), finished: false }] });
+      a.recordedDone = done;
     };
     // batches configured but not recorded by an earlier run of this job (stopped by a failure) are configured again
     a.rendered = undefined;
-    for (;;) {
-      if (this.stopped) {
-        await recording;
-        return;
+    try {
+      for (;;) {
+        if (this.stopped) {
+          await recording;
+          return;
+        }
+        const ids = await store.devices.idsAfter(a.job.selector, a.rendered ?? a.cursor, batchSize);
+        if (ids.length === 0) break;
+        await this.configureBatch(a, ids, writeFlag);
+        a.rendered = ids[ids.length - 1];
+        const previous = recording;
+        const durable = target.makeDurable?.();
+        // each awaited in turn below: a failure must not count as unhandled meanwhile
+        durable?.catch(() => {});
+        recording = record(ids, a.done, previous, durable);
+        recording.catch(() => {});
+        // at most one batch configured ahead of its record; a failed flush stops the job here
+        await previous;
+        if (performance.now() - lastLog > 2000) {
+          lastLog = performance.now();
+          const rate = Math.round((a.done - startDone) / ((lastLog - a.started) / 1000));
+          this.log(`reconfigure: job ${a.job.id}: ${a.done}/${Math.max(a.total, a.done)} devices (${rate}/s)`);
+        }
       }
-      const ids = await store.devices.idsAfter(a.job.selector, a.rendered ?? a.cursor, batchSize);
-      if (ids.length === 0) break;
-      await this.configureBatch(a, ids, writeFlag);
-      a.rendered = ids[ids.length - 1];
-      const previous = recording;
-      const durable = target.makeDurable?.();
-      // each awaited in turn below: a failure must not count as unhandled meanwhile
-      durable?.catch(() => {});
-      recording = record(ids, a.done, previous, durable);
-      recording.catch(() => {});
-      // at most one batch configured ahead of its record; a failed flush stops the job here
-      await previous;
-      if (performance.now() - lastLog > 2000) {
-        lastLog = performance.now();
-        const rate = Math.round((a.done - startDone) / ((lastLog - a.started) / 1000));
-        this.log(`reconfigure: job ${a.job.id}: ${a.done}/${Math.max(a.total, a.done)} devices (${rate}/s)`);
-      }
+      await recording;
+    } catch (err) {
+      // the record in flight settles (it may still land) before the job is tried again from what is recorded
+      await recording?.catch(() => {});
+      a.rendered = undefined;
+      a.done = a.recordedDone;
+      throw err;
     }
-    await recording;
     const seconds = (performance.now() - a.started) / 1000;
     await store.commit({ finished: [{ job: a.job.id, done: a.done, total: Math.max(a.total, a.done) }] });
     this.untrack(a);

@@ -12,6 +12,9 @@
 // Sizes: PROVD_BENCH_SCALE_SIZES=1000,10000 (default 1000,10000,100000); engines: PROVD_BENCH_SCALE_ENGINES=sqlite;
 // PROVD_BENCH_SCALE_REPLACE=0: without the second change (it replaces every file: minutes at 100k on this machine);
 // PROVD_BENCH_HOST_PROF=<dir>: CPU profiles of the host process; PROVD_BENCH_LOG=1: the host's log on stderr.
+// The devices' files (the host's plugins folder, provd render's output): on a fresh ext4 of their own per run, on a
+// loop device, when run as root (lib/fresh-fs.mjs: on a reused file system, earlier deletes slow file creation for
+// minutes); the store stays in the temporary folder. PROVD_BENCH_SCALE_FRESH_FS=0: all in the temporary folder.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exec } from './lib/exec.mjs';
+import { freshFilesystem } from './lib/fresh-fs.mjs';
 import { procStatusMb } from './lib/proc-status.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -35,7 +39,9 @@ const ipOf = (i) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 const line = (password) => ({ sip_lines: { 1: { username: 'alice', password, display_name: 'Alice', number: '1001', proxy_ip: '10.0.0.2', proxy_port: 5060 } }, ntp_enabled: true, ntp_ip: '10.0.0.1', timezone: 'Europe/Paris' });
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Progress on stderr (long steps). */
-const step = (what) => process.stderr.write(`scale: ${what}\n`);
+// with PROVD_BENCH_HOST_PROF, each step line starts with the time on the clock of the host's CPU profiles (µs): a
+// profile can be cut to one phase
+const step = (what) => process.stderr.write(`scale: ${process.env.PROVD_BENCH_HOST_PROF ? `${process.hrtime.bigint() / 1000n} µs ` : ''}${what}\n`);
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
 /**
@@ -304,12 +310,36 @@ async function waitIdle(child, timeoutMs = 1_800_000) {
   while ((await child.call('status')).status.length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
 }
 
-async function oneRun(host, sdk, engine, n, work) {
+/**
+ * The folders of a run: `dir` in the temporary folder (the store, the JSON anchors, the scripts), and `files`, where
+ * the host's plugins and provd render write the devices' files: by default a fresh file system of its own (see
+ * lib/fresh-fs.mjs; room for 6 files per device: the host's and the render anchors'), so that file creation does not
+ * depend on the runs before; the store stays on the temporary folder's disk, whose fsyncs the creation figures
+ * measure. With PROVD_BENCH_SCALE_FRESH_FS=0, or where one cannot be made, `files` is a folder beside the others
+ * and the reconfigure waits out the earlier runs' deletes.
+ */
+async function runFolders(engine, n) {
   const dir = await mkdtemp(join(tmpdir(), `provd-bench-scale-${engine}-${n}-`));
+  const fresh = process.env.PROVD_BENCH_SCALE_FRESH_FS === '0' ? { reason: 'PROVD_BENCH_SCALE_FRESH_FS=0' } : await freshFilesystem(n * 6);
+  if (fresh.dir) {
+    const remove = async () => {
+      await fresh.remove();
+      await deleteRunFiles(dir);
+    };
+    return { dir, files: fresh.dir, describe: fresh.describe, fresh: true, remove };
+  }
+  const describe = `${tmpdir()}, not a fresh file system (${fresh.reason}): the earlier runs' deletes are waited out`;
+  await mkdir(join(dir, 'files'));
+  return { dir, files: join(dir, 'files'), describe, fresh: false, remove: () => deleteRunFiles(dir) };
+}
+
+async function oneRun(host, sdk, engine, n, work) {
+  const folder = await runFolders(engine, n);
+  const { dir, files } = folder;
   const pg = engine === 'postgres' ? await freshPg() : undefined;
   const store = pg ? { engine: 'postgres', url: pg.url } : undefined;
-  const hostOptions = { pluginsDir: join(dir, 'plugins'), dataDir: join(dir, 'data'), store, repo: join(work, 'repo'), httpPort: 0, tftpPort: 0, apiPort: 0, trustedProxies: 1, sync: 'none', apiInsecureLoopback: true };
-  const figures = {};
+  const hostOptions = { pluginsDir: join(files, 'plugins'), dataDir: join(dir, 'data'), store, repo: join(work, 'repo'), httpPort: 0, tftpPort: 0, apiPort: 0, trustedProxies: 1, sync: 'none', apiInsecureLoopback: true };
+  const figures = { files: folder.describe };
   const phases = [];
   figures.phases = phases;
   let child;
@@ -398,7 +428,7 @@ async function oneRun(host, sdk, engine, n, work) {
     // during, and it covers the whole reconfigure: it used to fetch back to back on one connection for the first
     // max(3, min(20, n / 2000)) s only, a load generator competing with the host for the cores (and sharing them with
     // the render thread), not the wait of phones fetching now and then.
-    figures.settleWait = await settleAfterDeletes();
+    figures.settleWait = folder.fresh ? 0 : await settleAfterDeletes();
     // the dirty pages of the files written before (the start-up anchor's) are not the reconfigure's work: written
     // back first, as they are before the render anchor
     await exec('sync', []);
@@ -439,13 +469,13 @@ async function oneRun(host, sdk, engine, n, work) {
     const renderDevices = Array.from({ length: n }, (_, i) => ({ id: `r${i}`, mac: mac(i), vendor: 'Digium', model: MODELS[i % MODELS.length], version: '2.8.1', ip: ipOf(i) }));
     const tarball = join(work, 'repo', (await readdir(join(work, 'repo'))).find((f) => f.startsWith(PLUGIN) && f.endsWith('.tar.gz')));
     const renderCpu = process.cpuUsage();
-    const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
+    const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(files, 'render-out') });
     figures.renderRate = renderDevices.length / rendered.seconds;
     const { user, system } = process.cpuUsage(renderCpu);
     figures.renderCpu = (user + system) / 1e6 / n;
     if (n > 10_000) {
       const few = renderDevices.slice(0, 10_000);
-      const renderedFew = await host.renderPlugin({ plugin: tarball, devices: few, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out-10k') });
+      const renderedFew = await host.renderPlugin({ plugin: tarball, devices: few, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(files, 'render-out-10k') });
       figures.renderRate10k = few.length / renderedFew.seconds;
     }
     // (its files stay until the run's end: see deletedManyFiles)
@@ -530,7 +560,9 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.firstFetches.recorded = (await remoteUsers()) - recordedBefore;
     const known = await wrk(ports.http, await wrkScript(join(dir, 'known.lua'), phones));
     const NEW_FIRST = n + 200_000;
+    step(`${engine} ${n}: new phones`);
     const unknown = await wrk(ports.http, await wrkNewScript(join(dir, 'new.lua'), NEW_FIRST));
+    step(`${engine} ${n}: new phones done`);
     figures.knownRate = known.rps;
     figures.newRate = unknown.rps;
     figures.knownNon2xx = known.non2xx;
@@ -565,7 +597,7 @@ async function oneRun(host, sdk, engine, n, work) {
       figures.replaced = await waitIdleCounting(child);
       figures.replaceSeconds = (performance.now() - t) / 1000;
       phases.push(['second change', (await child.call('memory')).phaseMax]);
-      const rerendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-2'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(dir, 'render-out') });
+      const rerendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-2'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(files, 'render-out') });
       figures.rerenderRate = renderDevices.length / rerendered.seconds;
     }
     const memory = await child.call('memory');
@@ -586,7 +618,7 @@ async function oneRun(host, sdk, engine, n, work) {
     return figures;
   } finally {
     child?.kill();
-    await deleteRunFiles(dir);
+    await folder.remove();
     await pg?.drop();
   }
 }
@@ -603,7 +635,7 @@ export default async function bench() {
         const f = await oneRun(host, sdk, engine, n, work);
         const pass = (cond) => (cond ? 'ok' : 'MISSED');
         const goals = n >= 100_000;
-        console.log(`\n-- ${engine}, ${n} devices`);
+        console.log(`\n-- ${engine}, ${n} devices (the devices' files on ${f.files})`);
         console.log(`start-up to serving:        ${ms(f.start)} (HTTP ${f.startStatus}; startHost ${ms(f.hostStart)}, then the first phone)   anchor, reading every device as a JSON file: ${ms(f.startAnchor)}${goals ? `   goal <= 2 s: ${pass(f.start <= 2000)}` : ''}`);
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
         console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render of the same ${n}: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);

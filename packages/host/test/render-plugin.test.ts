@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rawConfigCopier } from '../src/render/prepare-raw-config';
 import { renderPlugin } from '../src/render/index';
 import { writePluginFolder } from './helpers-plugins';
+import { mountTmpfs } from './hostile/harness';
 
 // A plugin that writes, per device, how its context asks it to write and what its writer does.
 const REPORTING_ENTRY = `import { BasePlugin } from '@provd/sdk';
@@ -33,6 +35,30 @@ describe('renderPlugin', () => {
     const result = await renderPlugin({ plugin: pluginDir, devices, rawConfig: {}, outDir: dir.join('out') });
     expect(result.files).toEqual(['R/d1.b', 'R/d1.txt', 'R/d2.b', 'R/d2.txt']);
     expect(await readFile(dir.join('out/R/d2.txt'), 'utf8')).toBe('none none');
+  });
+
+  it('works beside an output folder on another file system than the temporary folder, so that its files move by rename', async () => {
+    // the plugin writes where its working copy is into each file
+    const whereEntry = REPORTING_ENTRY.replace("String(this.context.writeDurability) + ' ' + this.writer.durability", 'this.tftpbootPath()');
+    const wherePlugin = await writePluginFolder(dir.join('plugins'), 'where-1', { files: { 'entry.js': whereEntry } });
+    const mount = dir.join('other-fs');
+    const unmount = await mountTmpfs(mount, '8m');
+    try {
+      const result = await renderPlugin({ plugin: wherePlugin, devices, rawConfig: {}, outDir: join(mount, 'srv', 'out') });
+      expect(result.files).toEqual(['R/d1.b', 'R/d1.txt', 'R/d2.b', 'R/d2.txt']);
+      const where = await readFile(join(mount, 'srv', 'out', 'R', 'd1.txt'), 'utf8');
+      // on the output's file system (the nearest folder there that existed), not in the temporary folder
+      expect(where.startsWith(`${mount}/.provd-run-`), where).toBe(true);
+      // and removed at the end
+      expect((await readdir(mount)).sort()).toEqual(['srv']);
+      // an output folder that exists: its parent holds the copy, the output holds only the output
+      await renderPlugin({ plugin: wherePlugin, devices, rawConfig: {}, outDir: join(mount, 'srv', 'out') });
+      expect(await readFile(join(mount, 'srv', 'out', 'R', 'd2.txt'), 'utf8')).toMatch(new RegExp(`^${mount}/srv/\\.provd-run-`));
+      expect((await readdir(join(mount, 'srv'))).sort()).toEqual(['out']);
+      expect((await readdir(join(mount, 'srv', 'out'))).sort()).toEqual(['R']);
+    } finally {
+      await unmount();
+    }
   });
 
   it('lets the caller ask for durable writes', async () => {

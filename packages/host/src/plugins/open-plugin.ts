@@ -21,6 +21,12 @@ export interface OpenPluginOptions extends PluginEnvironment {
    * into a temporary folder.
    */
   copyFolder?: boolean;
+  /**
+   * Where the temporary folder (the unpacked tarball or the copy) is made: a folder on the file system its files
+   * will be moved to, so that they move by rename. Where one cannot be made there, and by default: the system's
+   * temporary folder.
+   */
+  workDir?: string;
 }
 
 const statOf = (path: string) => lstat(path).catch(() => undefined);
@@ -52,6 +58,18 @@ async function copyFolder(dir: string, work: string): Promise<string> {
   return copy;
 }
 
+/** A new temporary folder in `dir` (hidden there), else in the system's temporary folder. */
+async function makeWork(dir: string | undefined): Promise<string> {
+  if (dir !== undefined) {
+    try {
+      return await mkdtemp(join(dir, '.provd-run-'));
+    } catch {
+      // not writable there (a read-only parent, another user's folder): the system's temporary folder
+    }
+  }
+  return mkdtemp(join(tmpdir(), 'provd-run-'));
+}
+
 /**
  * Loads a plugin given on the command line, exactly as a host loads an installed one: a tarball (`.tar.gz` from
  * `pnpm build-plugins`) is unpacked safely into a temporary folder whose single top folder names the plugin; a
@@ -73,7 +91,7 @@ export async function openPlugin(path: string, options: OpenPluginOptions = {}):
     throw hostError('PROVD_PLUGIN_NOT_FOUND', { path });
   }
   const needsWork = !isFolder || options.copyFolder === true;
-  const work = needsWork ? await mkdtemp(join(tmpdir(), 'provd-run-')) : undefined;
+  const work = needsWork ? await makeWork(options.workDir) : undefined;
   const removeWork = async () => {
     if (work) await rm(work, { recursive: true, force: true });
   };

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { isProvdError, type Device, type FilesystemFlush, type RawConfig, type WriteDurability, type WriteMode } from '@provd/sdk';
 import { openPlugin } from '../plugins/open-plugin';
 import type { PluginEnvironment } from '../plugins/load-plugin';
@@ -130,6 +132,26 @@ export function renderWriteEnvironment(durability: WriteDurability, mode: WriteM
 const reasonOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
+ * Where the plugin's throwaway copy goes for a render into `outDir` when the system's temporary folder is on another
+ * file system, so that the files move by rename, not by copy: the nearest folder on `outDir`'s file system, its
+ * parent's or above (`outDir` itself when it is a mount point); `undefined` (the temporary folder) otherwise.
+ */
+async function workDirFor(outDir: string): Promise<string | undefined> {
+  const devOf = async (dir: string) => {
+    const info = await stat(dir).catch(() => undefined);
+    return info?.isDirectory() ? info.dev : undefined;
+  };
+  const temp = await devOf(tmpdir());
+  let dir = outDir;
+  let dev = await devOf(dir);
+  while (dev === undefined && dirname(dir) !== dir) dev = await devOf((dir = dirname(dir)));
+  if (dev === undefined || dev === temp) return undefined;
+  // the parent of an existing output folder on the same file system: the output folder holds only the output
+  if (dir === outDir && (await devOf(dirname(outDir))) === dev) return dirname(outDir);
+  return dir;
+}
+
+/**
  * Renders the files of many devices with one plugin in one process (`provd render`): loads the plugin as a host
  * does, calls `configureCommon` once, then `configure` for every device with its own copy of the raw config
  * (defaults applied and validated once), and moves every file that `configure` wrote into the plugin's tftpboot
@@ -137,7 +159,9 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
  *
  * The plugin works in a throwaway copy, so its writes are not fsynced (`writeDurability` defaults to `none` here;
  * they stay atomic; `writeMode` defaults to {@link renderWriteMode}'s choice) and the files reach `outDir` by
- * rename (a folder new to `outDir` in one rename), copied only when `outDir` is on another filesystem. Like `cp`,
+ * rename (a folder new to `outDir` in one rename): the copy is made beside `outDir` (a hidden `.provd-run-*` folder
+ * in its nearest existing folder, removed at the end) when the system's temporary folder is on another filesystem, and the files are
+ * copied only when it cannot be made there. Like `cp`,
  * the render does not fsync `outDir`; run `sync` if it must survive a power loss right away.
  *
  * @example
@@ -150,7 +174,9 @@ export async function renderPlugin(options: RenderPluginOptions): Promise<Render
   const prepared = prepareRawConfig(options.rawConfig);
   const writes = renderWriteEnvironment(options.writeDurability ?? 'none', options.writeMode);
   const { close: closeWrites, concurrency, ...environment } = writes;
-  const opened = await openPlugin(options.plugin, { ...options, ...environment, copyFolder: true }).catch((err: unknown) => {
+  const outDir = resolve(options.outDir);
+  const workDir = await workDirFor(outDir);
+  const opened = await openPlugin(options.plugin, { ...options, ...environment, copyFolder: true, ...(workDir ? { workDir } : {}) }).catch((err: unknown) => {
     closeWrites();
     throw err;
   });
@@ -177,7 +203,7 @@ export async function renderPlugin(options: RenderPluginOptions): Promise<Render
     const configured = performance.now();
     timings.configure = (configured - loaded) / 1000;
 
-    files = await moveChangedFiles(plugin.tftpbootDir, before, resolve(options.outDir));
+    files = await moveChangedFiles(plugin.tftpbootDir, before, outDir);
     timings.collect = (performance.now() - configured) / 1000;
   } finally {
     const disposing = performance.now();

@@ -49,11 +49,16 @@ export class SecurityGuard {
    * `false` when the client is over its limit (the request must be refused).
    */
   recordSensitive(ip: string, filename: string, device?: string, counted = true): boolean {
-    if (counted && this.isLimited(ip)) {
-      this.line('Rate limit exceeded for sensitive files', ip, filename);
-      return false;
+    if (counted && this.limit > 0) {
+      // the client's requests in the window, read once (each new phone's first request comes through here)
+      const recent = this.recent(ip);
+      if (recent.length >= this.limit) {
+        this.line('Rate limit exceeded for sensitive files', ip, filename);
+        return false;
+      }
+      recent.push(this.now());
+      this.hits.set(ip, recent);
     }
-    if (counted && this.limit > 0) this.hits.set(ip, [...this.recent(ip), this.now()]);
     if (device === undefined) this.line('Sensitive file requested by unknown device', ip, filename);
     else this.line(`Sensitive file requested for device ${device}`, ip, filename);
     return true;

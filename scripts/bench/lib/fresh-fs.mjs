@@ -4,9 +4,9 @@
 // look-up each), so the figures of a run depended on the runs before it, the anchor's as much as the host's (a
 // provd render anchor at 1,367 devices/s in one run, 4,446 in the next). On a file system of its own, made with the
 // features of the one it replaces (a journal or not), every run starts from the same state.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { exec } from './exec.mjs';
 
 /** The device and type of the file system holding `path`. */
@@ -15,8 +15,14 @@ async function filesystemOf(path) {
   return { source, type };
 }
 
-/** Whether the ext4 file system on `source` has a journal (`undefined`: cannot tell). */
+/**
+ * Whether the ext4 file system on `source` has a journal (`undefined`: cannot tell): from the kernel's
+ * `/sys/fs/ext4/<device>/journal_task` (its journal thread's pid, or `<none>`), readable where the device itself is
+ * not (a container: `dumpe2fs` gets "Operation not permitted"), else from `dumpe2fs -h`.
+ */
 async function hasJournal(source) {
+  const task = await readFile(`/sys/fs/ext4/${basename(source)}/journal_task`, 'utf8').catch(() => undefined);
+  if (task !== undefined) return task.trim() !== '<none>';
   try {
     const header = await exec('dumpe2fs', ['-h', source]);
     const features = /^Filesystem features:\s*(.*)$/m.exec(header)?.[1] ?? '';
@@ -34,7 +40,8 @@ async function hasJournal(source) {
 export async function freshFilesystem(files) {
   if (process.getuid?.() !== 0) return { reason: 'not root (a loop device needs root)' };
   const where = await filesystemOf(tmpdir()).catch(() => undefined);
-  const journal = where?.type === 'ext4' ? await hasJournal(where.source) : true;
+  // ext4's default (a journal) unless the file system it stands for is an ext4 known to have none
+  const journal = where?.type === 'ext4' ? ((await hasJournal(where.source)) ?? true) : true;
   const home = await mkdtemp(join(tmpdir(), 'provd-bench-fs-'));
   const image = join(home, 'fs.img');
   const dir = join(home, 'mnt');
@@ -45,7 +52,7 @@ export async function freshFilesystem(files) {
   try {
     await exec('truncate', ['-s', String(bytes), image]);
     await exec('mkfs.ext4', ['-q', '-F', '-N', String(inodes), '-E', 'lazy_itable_init=0,lazy_journal_init=0', ...(journal ? [] : ['-O', '^has_journal']), image]);
-    await exec('mkdir', [dir]);
+    await mkdir(dir);
     await exec('mount', ['-o', 'loop', image, dir]);
   } catch (err) {
     await rm(home, { recursive: true, force: true });

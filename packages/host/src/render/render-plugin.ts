@@ -159,10 +159,10 @@ async function workDirFor(outDir: string): Promise<string | undefined> {
  *
  * The plugin works in a throwaway copy, so its writes are not fsynced (`writeDurability` defaults to `none` here;
  * they stay atomic; `writeMode` defaults to {@link renderWriteMode}'s choice) and the files reach `outDir` by
- * rename (a folder new to `outDir` in one rename): the copy is made beside `outDir` (a hidden `.provd-run-*` folder
- * in its nearest existing folder, removed at the end) when the system's temporary folder is on another filesystem, and the files are
- * copied only when it cannot be made there. Like `cp`,
- * the render does not fsync `outDir`; run `sync` if it must survive a power loss right away.
+ * rename (a folder new to `outDir` in one rename). When the system's temporary folder is on another filesystem, the
+ * copy is made on `outDir`'s (a hidden `.provd-run-*` folder beside it, removed at the end); the files are copied
+ * only when it cannot be made there. Like `cp`, the render does not fsync `outDir`; run `sync` if it must survive a
+ * power loss right away.
  *
  * @example
  * ```ts

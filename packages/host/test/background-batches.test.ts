@@ -44,9 +44,9 @@ function recordingTarget(events: string[], failDurable = 0): ReconfigureTarget {
 }
 
 describe('background batches', () => {
-  it('make each batch durable before its progress is recorded (the next batch configured meanwhile), in chunks, and finish the job', async () => {
+  it('make each batch durable (with recordEveryMs 0) before its progress is recorded (the next batch configured meanwhile), in chunks, and finish the job', async () => {
     const events: string[] = [];
-    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 4 });
+    const reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 4, recordEveryMs: 0 });
     await reconfigurer.start();
     const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
     const stop = store.watch(() => events.push('commit'));
@@ -82,11 +82,45 @@ describe('background batches', () => {
     await reconfigurer.stop();
   });
 
+  it('make the batches configured within recordEveryMs durable and record them together, and at stop', async () => {
+    const events: string[] = [];
+    const target = recordingTarget(events);
+    const many = target.reconfigureMany!;
+    let reconfigurer: BackgroundReconfigurer | undefined;
+    let stopping: Promise<void> | undefined;
+    // the host stops while the third batch's first chunk is configured
+    target.reconfigureMany = async (ids, writeFlag) => {
+      await many(ids, writeFlag);
+      if (ids[0] === 'd20') stopping = reconfigurer!.stop();
+    };
+    reconfigurer = new BackgroundReconfigurer({ store, target, batchSize: 10, chunkSize: 10, recordEveryMs: 60_000 });
+    await reconfigurer.start();
+    const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
+    const stopWatching = store.watch(() => events.push('commit'));
+    reconfigurer.add(jobs);
+    for (let i = 0; i < 200 && !stopping; i++) await new Promise((r) => setTimeout(r, 10));
+    await stopping;
+    stopWatching();
+    // three batches configured, then one flush and one record for all of them (the stop's): none between the batches
+    expect(events).toEqual(['many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09', 'many d10,d11,d12,d13,d14,d15,d16,d17,d18,d19', 'many d20,d21,d22,d23,d24', 'durable', 'commit']);
+    const [progress] = (await store.jobProgress(jobs[0]!.id)).filter((p) => p.host === store.hostId);
+    expect(progress).toMatchObject({ cursor: 'd24', done: 25, finished: false });
+
+    // the next start finds every device recorded: no device configured again, one record of the finish
+    events.length = 0;
+    reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 10, recordEveryMs: 60_000 });
+    await reconfigurer.start();
+    await reconfigurer.idle();
+    await reconfigurer.stop();
+    expect(events).toEqual([]);
+    expect(await store.jobs()).toEqual([]);
+  });
+
   it('record nothing of a batch whose files cannot be made durable; the next start resumes before it', async () => {
     const events: string[] = [];
     const logs: string[] = [];
     // a retry far off: the job waits for it, and stop ends the wait
-    let reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events, 1), batchSize: 10, chunkSize: 10, retryMs: 60_000, log: (l) => logs.push(l) });
+    let reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events, 1), batchSize: 10, chunkSize: 10, recordEveryMs: 0, retryMs: 60_000, log: (l) => logs.push(l) });
     await reconfigurer.start();
     const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
     reconfigurer.add(jobs);
@@ -104,7 +138,7 @@ describe('background batches', () => {
     expect((await store.jobProgress(jobs[0]!.id)).filter((p) => p.host === store.hostId && p.cursor !== undefined)).toEqual([]);
 
     events.length = 0;
-    reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 10 });
+    reconfigurer = new BackgroundReconfigurer({ store, target: recordingTarget(events), batchSize: 10, chunkSize: 10, recordEveryMs: 0 });
     await reconfigurer.start();
     await reconfigurer.idle();
     await reconfigurer.stop();
@@ -126,7 +160,7 @@ describe('background batches', () => {
       }
       events.push('durable');
     };
-    const reconfigurer = new BackgroundReconfigurer({ store, target, batchSize: 10, chunkSize: 10, retryMs: 200, retryMaxMs: 500, log: (l) => logs.push(l) });
+    const reconfigurer = new BackgroundReconfigurer({ store, target, batchSize: 10, chunkSize: 10, recordEveryMs: 0, retryMs: 200, retryMaxMs: 500, log: (l) => logs.push(l) });
     await reconfigurer.start();
     const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
     reconfigurer.add(jobs);

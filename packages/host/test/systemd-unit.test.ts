@@ -6,6 +6,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVD_BIN } from './host-process';
 import { run } from './serve-helpers';
 
+/**
+ * A node process whose 8 worker threads allocate at once (Buffers: malloc), counting its malloc arenas beside the
+ * main one: glibc maps each as a 64 MB-aligned anonymous region.
+ */
+const COUNT_ARENAS = `
+const { Worker } = require('node:worker_threads');
+const src = "const keep = []; for (let i = 0; i < 2000; i++) keep.push(Buffer.alloc(4096 + i)); require('node:worker_threads').parentPort.postMessage(keep.length);";
+Promise.all(Array.from({ length: 8 }, () => new Promise((r) => new Worker(src, { eval: true }).once('message', r)))).then(() => {
+  const align = 64n * 1024n * 1024n;
+  let n = 0;
+  for (const line of require('node:fs').readFileSync('/proc/self/maps', 'utf8').split('\\n')) {
+    const m = /^([0-9a-f]+)-[0-9a-f]+ rw\\S+ 0+ 00:00 0\\s*$/.exec(line);
+    if (m && BigInt('0x' + m[1]) % align === 0n) n++;
+  }
+  console.log(n);
+  process.exit(0);
+});
+`;
+
+/** How many malloc arenas {@link COUNT_ARENAS} ends with under `MALLOC_ARENA_MAX=max` ('0': glibc's default). */
+async function arenasOf(max: string): Promise<number> {
+  const counted = await run(process.execPath, ['-e', COUNT_ARENAS], { env: { MALLOC_ARENA_MAX: max } });
+  expect(counted.stderr).toBe('');
+  return Number(counted.stdout.trim());
+}
+
 const UNIT = join(import.meta.dirname, '..', 'systemd', 'provd.service');
 let dir: TestDir;
 let unit: string;
@@ -48,6 +74,16 @@ describe('the systemd unit', () => {
     const refused = await run(process.execPath, ['-e', '0'], { env: { NODE_OPTIONS: `${options} --no-parallel-scavenge` } });
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('is not allowed in NODE_OPTIONS');
+  });
+
+  it('caps the malloc arenas (MALLOC_ARENA_MAX), which glibc honours: threads that allocate share them', async () => {
+    const max = /^Environment="?MALLOC_ARENA_MAX=(\d+)"?$/m.exec(await readFile(unit, 'utf8'))?.[1];
+    expect(Number(max)).toBeGreaterThan(0);
+    const capped = await arenasOf(max as string);
+    expect(capped).toBeGreaterThan(0);
+    expect(capped).toBeLessThanOrEqual(Number(max));
+    // glibc's default (8 per core) gives the same threads more, so the check above means something
+    expect(await arenasOf('0')).toBeGreaterThan(Number(max));
   });
 
   it('runs as its own user with the usual hardening, able to bind port 69 and nothing more', async () => {

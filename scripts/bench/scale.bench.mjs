@@ -67,11 +67,21 @@ async function cpuOf(pid) {
   }
   return { process: await seconds(`/proc/${pid}/stat`), main: await seconds(`/proc/${pid}/task/${pid}/stat`), threads, system, nice };
 }
-/** The machine's CPU time so far, from /proc/stat: `[total, idle, iowait]` in clock ticks (every CPU). */
+/**
+ * The machine's CPU time so far, from /proc/stat: `[total, idle, iowait, steal]` in clock ticks (every CPU; steal:
+ * the time a virtual machine's CPUs were runnable while the hypervisor ran something else).
+ */
 async function machineTicks() {
   const t = (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
-  return [t.reduce((a, b) => a + b, 0), t[3], t[4]];
+  return [t.reduce((a, b) => a + b, 0), t[3], t[4], t[7] ?? 0];
 }
+/** The shares of the machine's CPU time between two {@link machineTicks}: idle and stolen by the hypervisor. */
+function machineShares(before, after) {
+  const total = after[0] - before[0] || 1;
+  return { idle: (after[1] - before[1]) / total, steal: (after[3] - before[3]) / total };
+}
+/** A phase's {@link machineShares}, as printed. */
+const sharesText = (m) => `${(100 * m.idle).toFixed(0)}% idle, ${(100 * m.steal).toFixed(0)}% stolen by the hypervisor`;
 /** The kernel's clock ticks per second (USER_HZ: 100 on Linux). */
 const CLOCK_TICKS = 100;
 
@@ -445,6 +455,7 @@ async function oneRun(host, sdk, engine, n, work) {
     await child.call('loop-start');
     const probe = latencyProbe(ports.http, 0, pathsFile);
     const cpuBefore = await cpuOf(child.pid);
+    const reconfigureTicks = await machineTicks();
     figures.hostPid = child.pid;
     t = performance.now();
     await api(ports.api, 'PUT', '/cfg_mgr/configs/phones', { config: { id: 'phones', parent_ids: [], raw_config: line('pw-1') } });
@@ -452,6 +463,8 @@ async function oneRun(host, sdk, engine, n, work) {
     await waitIdle(child);
     figures.reconfigureSeconds = (performance.now() - t) / 1000;
     const cpuAfter = await cpuOf(child.pid);
+    // how busy the machine was meanwhile: a virtual machine's runs differ by what the hypervisor takes
+    figures.reconfigureMachine = machineShares(reconfigureTicks, await machineTicks());
     // the host's CPU per device (every thread, and its main thread's share; the probe's requests included): a figure
     // the load of the machine moves less than the rate
     const threadCpu = Object.entries(cpuAfter.threads).map(([tid, sec]) => [tid, (sec - (cpuBefore.threads[tid] ?? 0)) / n]).sort((x, y) => y[1] - x[1]);
@@ -474,10 +487,12 @@ async function oneRun(host, sdk, engine, n, work) {
     const renderDevices = Array.from({ length: n }, (_, i) => ({ id: `r${i}`, mac: mac(i), vendor: 'Digium', model: MODELS[i % MODELS.length], version: '2.8.1', ip: ipOf(i) }));
     const tarball = join(work, 'repo', (await readdir(join(work, 'repo'))).find((f) => f.startsWith(PLUGIN) && f.endsWith('.tar.gz')));
     const renderCpu = process.cpuUsage();
+    const renderTicks = await machineTicks();
     const rendered = await host.renderPlugin({ plugin: tarball, devices: renderDevices, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(files, 'render-out') });
     figures.renderRate = renderDevices.length / rendered.seconds;
     const { user, system } = process.cpuUsage(renderCpu);
     figures.renderCpu = (user + system) / 1e6 / n;
+    figures.renderMachine = machineShares(renderTicks, await machineTicks());
     if (n > 10_000) {
       const few = renderDevices.slice(0, 10_000);
       const renderedFew = await host.renderPlugin({ plugin: tarball, devices: few, rawConfig: { ...line('pw-1'), ip: '10.0.0.1', http_port: 8667, tftp_port: 69 }, outDir: join(files, 'render-out-10k') });
@@ -511,6 +526,7 @@ async function oneRun(host, sdk, engine, n, work) {
         .sort((x, y) => y[1] - x[1])
         .slice(0, 6),
       idle: (ticksAfter[1] - ticksBefore[1]) / (ticksAfter[0] - ticksBefore[0]),
+      steal: machineShares(ticksBefore, ticksAfter).steal,
       iowait: (ticksAfter[2] - ticksBefore[2]) / (ticksAfter[0] - ticksBefore[0]),
     };
     figures.createFirstRate = createdFirst.rps;
@@ -645,6 +661,7 @@ export default async function bench() {
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
         console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render of the same ${n}: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
         console.log(`  CPU per device: the host ${(f.reconfigureCpu.process * 1e6).toFixed(0)} µs (its main thread ${(f.reconfigureCpu.main * 1e6).toFixed(0)} µs; the busiest threads ${f.reconfigureCpu.threads.map(([tid, sec]) => `${tid === String(f.hostPid) ? 'main' : tid} ${(sec * 1e6).toFixed(0)}`).join(', ')})   provd render ${(f.renderCpu * 1e6).toFixed(0)} µs`);
+        console.log(`  the machine meanwhile: during the reconfigure ${sharesText(f.reconfigureMachine)}; during provd render ${sharesText(f.renderMachine)}`);
         if (f.renderRate10k !== undefined) console.log(`  (the anchor as measured before, provd render of 10,000 of them into a fresh folder: ${f.renderRate10k.toFixed(0)} devices/s, ratio ${((100 * f.reconfigureRate) / f.renderRate10k).toFixed(0)}%)`);
         console.log(`known phones' fetch latency, paced probe at ${PROBE_RATE} req/s (sent ${f.during.rate.toFixed(0)}/s, ${f.during.late} late): median ${ms(f.during.median)} during the whole reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle 5 s: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)}, sent ${f.idle.rate.toFixed(0)}/s)   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
         if (f.replaced !== undefined) console.log(`second change, every device's files replaced: ${f.replaced} devices in ${f.replaceSeconds.toFixed(1)} s: ${(f.replaced / f.replaceSeconds).toFixed(0)} devices/s   anchor, provd render over its earlier output: ${f.rerenderRate.toFixed(0)} devices/s   ratio ${((100 * f.replaced) / f.replaceSeconds / f.rerenderRate).toFixed(0)}%`);
@@ -654,7 +671,7 @@ export default async function bench() {
         console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s over ${CREATE_SECONDS} s (the first 2 s before them: ${f.createFirstRate.toFixed(0)}/s; ${f.createFailed} not 201; the background configure done ${f.createdConfiguredSeconds.toFixed(1)} s after; a created device served its file: ${f.createdServed})   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
         const cc = f.createCpu;
         const us = (sec) => (sec * 1e6).toFixed(0);
-        console.log(`  CPU per creation: the host ${us(cc.process)} µs (its main thread ${us(cc.main)} µs; the busiest threads, kernel time and nice beside: ${cc.threads.map(([tid, sec, sys, nice]) => `${tid === String(f.hostPid) ? 'main' : tid} ${us(sec)} (kernel ${us(sys)}${nice ? `, nice ${nice}` : ''})`).join(', ')})   the machine meanwhile: ${(100 * cc.idle).toFixed(0)}% idle, ${(100 * cc.iowait).toFixed(0)}% waiting for the disk`);
+        console.log(`  CPU per creation: the host ${us(cc.process)} µs (its main thread ${us(cc.main)} µs; the busiest threads, kernel time and nice beside: ${cc.threads.map(([tid, sec, sys, nice]) => `${tid === String(f.hostPid) ? 'main' : tid} ${us(sec)} (kernel ${us(sys)}${nice ? `, nice ${nice}` : ''})`).join(', ')})   the machine meanwhile: ${(100 * cc.idle).toFixed(0)}% idle, ${(100 * cc.iowait).toFixed(0)}% waiting for the disk, ${(100 * cc.steal).toFixed(0)}% stolen by the hypervisor`);
         const ff = f.firstFetches;
         console.log(`known phones' first fetches once configured: ${ff.rate.toFixed(0)} req/s (${ff.count} fetches, ${ff.failed} not 200; ${ff.recorded} recorded their remote-state SIP user: one device write each), before the known-phones anchor below`);
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s (${f.newRequests} requests, ${f.newAnswered2xx} answered 2xx or 3xx, ${f.newCreated} devices created; checked: ${f.newChecked})   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);

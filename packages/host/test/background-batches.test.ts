@@ -116,6 +116,65 @@ describe('background batches', () => {
     expect(await store.jobs()).toEqual([]);
   });
 
+  it('configure a device a phone asks for before its turn as the batches do, made durable by the next flush; one-device jobs as before', async () => {
+    const events: string[] = [];
+    const target = recordingTarget(events);
+    const many = target.reconfigureMany!;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const first = new Promise<void>((r) => (started = r));
+    target.reconfigureMany = async (ids, writeFlag) => {
+      if (ids[0] === 'd00') {
+        started();
+        await gate;
+      }
+      await many(ids, writeFlag);
+    };
+    let canAhead = true;
+    target.reconfigureAhead = async (device) => {
+      if (!canAhead) return false;
+      events.push(`ahead ${device.id}`);
+      return true;
+    };
+    const reconfigurer = new BackgroundReconfigurer({ store, target, batchSize: 10, chunkSize: 10, recordEveryMs: 0, deviceJobsQuietMs: 60_000, deviceJobsMaxWaitMs: 60_000 });
+    await reconfigurer.start();
+    const { jobs } = await store.commit({ jobs: [{ reason: 'config "c" changed', selector: { config: 'c' } }] });
+    const stopWatching = store.watch(() => events.push('commit'));
+    reconfigurer.add(jobs);
+    await first;
+    // d15 asks while the first batch is configured: ahead, as the batches do; d16 too where that cannot be done
+    await reconfigurer.ensureFresh({ id: 'd15', plugin: 'p', config: 'c' });
+    canAhead = false;
+    await reconfigurer.ensureFresh({ id: 'd16', plugin: 'p', config: 'c' });
+    expect(events).toEqual(['ahead d15', 'one d16']);
+    release();
+    await reconfigurer.idle();
+    stopWatching();
+    // neither is configured again by its batch, which is recorded after its flush
+    expect(events.filter((e) => e !== 'commit')).toEqual([
+      'ahead d15',
+      'one d16',
+      'many d00,d01,d02,d03,d04,d05,d06,d07,d08,d09',
+      'durable',
+      'many d10,d11,d12,d13,d14,d17,d18,d19',
+      'durable',
+      'many d20,d21,d22,d23,d24',
+      'durable',
+    ]);
+    const second = events.indexOf('many d10,d11,d12,d13,d14,d17,d18,d19');
+    expect(events.indexOf('commit', second)).toBeGreaterThan(events.indexOf('durable', second));
+
+    // a job of one device is recorded finished without a flush: its device is configured as before, never ahead
+    canAhead = true;
+    events.length = 0;
+    const { jobs: one } = await store.commit({ jobs: [{ reason: 'device "d03" changed', selector: { id: 'd03' } }] });
+    reconfigurer.add(one);
+    await reconfigurer.ensureFresh({ id: 'd03', plugin: 'p', config: 'c' });
+    expect(events.filter((e) => e !== 'commit')).toEqual(['one d03']);
+    await reconfigurer.stop();
+  });
+
   it('record nothing of a batch whose files cannot be made durable; the next start resumes before it', async () => {
     const events: string[] = [];
     const logs: string[] = [];

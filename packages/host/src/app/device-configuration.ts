@@ -222,6 +222,22 @@ export class DeviceConfiguration {
   }
 
   /**
+   * Configures the stored device `id` (`device`, as last read) ahead of a background job of many devices (a phone
+   * asked before its turn) as that job configures its devices: in a render thread, its files written without their
+   * fsyncs, made durable by the job's next flush, before the record that passes the device. Resolves to `false`,
+   * having done nothing, where that is not how this host configures the device's plugin (no render thread, a plugin
+   * configured in the main thread, files fsynced one by one): the caller configures it as usual then.
+   */
+  async reconfigureStoredAhead(device: Device, writeFlag: boolean): Promise<boolean> {
+    const plugin = device.plugin ? this.app.plugins.get(device.plugin) : undefined;
+    if (!this.threads || !plugin?.id) return false;
+    const spec = this.app.options.plugins.renderSpec?.(plugin.id);
+    if (!spec || this.threadless.has(spec.key) || !(await this.durability.deferred(plugin.tftpbootDir))) return false;
+    await this.reconfigureStoredMany([device.id as string], writeFlag);
+    return true;
+  }
+
+  /**
    * Makes the files background work wrote without their fsyncs since the last call durable (before a batch is
    * recorded done); throws when it cannot.
    */
@@ -273,7 +289,8 @@ export class DeviceConfiguration {
       [...byPlugin].map(async ([plugin, indexes]) => {
         const spec = this.threads && plugin.id ? this.app.options.plugins.renderSpec?.(plugin.id) : undefined;
         if (spec && this.threads && !this.threadless.has(spec.key)) {
-          if (spec.writeDurability === 'fsync' && (await this.durability.deferred(plugin.tftpbootDir))) {
+          const deferred = spec.writeDurability === 'fsync' && (await this.durability.deferred(plugin.tftpbootDir));
+          if (deferred) {
             spec.writeDurability = 'none';
             this.durability.track(plugin.tftpbootDir);
           }
@@ -293,6 +310,8 @@ export class DeviceConfiguration {
             this.threadless.add(spec.key);
             this.app.log(`reconfigure: plugin "${plugin.id}" is configured in the main thread: ${reasonOf(err)}`);
           }
+          // marked again once written: a flush that started while they were being written may not hold them
+          if (deferred) this.durability.track(plugin.tftpbootDir);
           if (results) {
             for (const [k, i] of indexes.entries()) outcomes[i] = this.outcomeOf(devices[i] as Device, plugin, results[k] as RenderResult);
             return;

@@ -67,6 +67,7 @@ export class ProvisioningApp {
       target: {
         reconfigure: (id, writeFlag) => configuration!.reconfigureStored(id, writeFlag),
         reconfigureMany: (ids, writeFlag) => configuration!.reconfigureStoredMany(ids, writeFlag),
+        reconfigureAhead: (device, writeFlag) => configuration!.reconfigureStoredAhead(device as Device, writeFlag),
         makeDurable: () => configuration!.makeDurable(),
         deconfigure: (device) => configuration!.deconfigure(device),
       },

@@ -50,6 +50,13 @@ export interface ReconfigureTarget {
    * (their locks held together, read at once). Absent: the devices are configured one by one.
    */
   reconfigureMany?(ids: readonly string[], writeFlag: boolean): Promise<void>;
+  /**
+   * Configures `device` ahead of a job of many devices (a phone asked before its turn) the way that job's batches
+   * configure theirs, its files made durable by the job's next {@link ReconfigureTarget.makeDurable}, not before the
+   * answer. Resolves to `false`, having done nothing, where it cannot ({@link ReconfigureTarget.reconfigure} is used
+   * then). Absent: `reconfigure` is always used.
+   */
+  reconfigureAhead?(device: DeviceRecord, writeFlag: boolean): Promise<boolean>;
   /** Makes the files written so far durable; called before a batch is recorded done. Absent: they already are. */
   makeDurable?(): Promise<void>;
 }
@@ -228,11 +235,16 @@ export class BackgroundReconfigurer {
     if (this.active.size === 0) return;
     const covering = this.covering(device);
     if (covering.length === 0) return;
-    // Its files are fsynced as any file the serving thread writes, even when a batch still to be recorded covers it
-    // and would flush them: writing them without (the SDK's withoutFsync, an AsyncLocalStorage) turned on Node 20's
-    // promise hooks for the whole process from the first such phone on, 4-5% of the serving thread's time on every
-    // request after it; a phone asking before its turn pays its few fsyncs instead (on the thread pool).
-    await this.options.target.reconfigure(device.id, covering.some((a) => a.job.origin === this.store.hostId));
+    // Ahead of jobs of many devices, it is configured as their batches are (a render thread, no fsync per file): the
+    // record that passes it comes after a flush of what was written before it. A job of one device is recorded finished
+    // without one, so its device is configured as the serving thread writes any file, fsynced (on the thread pool),
+    // and so is a device wherever the render threads do not configure its plugin: writing without fsync on this
+    // thread (the SDK's withoutFsync, an AsyncLocalStorage) turned on Node 20's promise hooks for the whole process
+    // from the first such phone on, 4-5% of the serving thread's time on every request after it.
+    const { target } = this.options;
+    const writeFlag = covering.some((a) => a.job.origin === this.store.hostId);
+    const ahead = covering.every((a) => a.device === undefined) && (await target.reconfigureAhead?.(device, writeFlag));
+    if (!ahead) await target.reconfigure(device.id, writeFlag);
     const finished: ActiveJob[] = [];
     for (const a of covering) {
       if (a.device === undefined) a.ahead.add(device.id);

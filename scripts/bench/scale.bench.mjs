@@ -75,10 +75,10 @@ async function machineTicks() {
   const t = (await readFile('/proc/stat', 'utf8')).split('\n')[0].split(/\s+/).slice(1).map(Number);
   return [t.reduce((a, b) => a + b, 0), t[3], t[4], t[7] ?? 0];
 }
-/** The shares of the machine's CPU time between two {@link machineTicks}: idle and stolen by the hypervisor. */
+/** The shares of the machine's CPU time between two {@link machineTicks}: idle, waiting for the disk, stolen by the hypervisor. */
 function machineShares(before, after) {
   const total = after[0] - before[0] || 1;
-  return { idle: (after[1] - before[1]) / total, steal: (after[3] - before[3]) / total };
+  return { idle: (after[1] - before[1]) / total, iowait: (after[2] - before[2]) / total, steal: (after[3] - before[3]) / total };
 }
 /** A phase's {@link machineShares}, as printed. */
 const sharesText = (m) => `${(100 * m.idle).toFixed(0)}% idle, ${(100 * m.steal).toFixed(0)}% stolen by the hypervisor`;
@@ -256,7 +256,6 @@ async function unitEnvironment() {
   const unit = await readFile(join(root, 'packages/host/systemd/provd.service'), 'utf8');
   return Object.fromEntries([...unit.matchAll(/^Environment="?([A-Z_]+)=([^"\n]*)"?$/gm)].map((m) => [m[1], m[2]]));
 }
-
 
 /** Starts the host process (modules loaded, host not started yet); `call(cmd)` sends one command and resolves to its answer. */
 async function hostChild(options, dir) {
@@ -525,9 +524,7 @@ async function oneRun(host, sdk, engine, n, work) {
         .map((tid) => [tid, (createCpuAfter.threads[tid] - (createCpuBefore.threads[tid] ?? 0)) / per, (createCpuAfter.system[tid] - (createCpuBefore.system[tid] ?? 0)) / per, createCpuAfter.nice[tid]])
         .sort((x, y) => y[1] - x[1])
         .slice(0, 6),
-      idle: (ticksAfter[1] - ticksBefore[1]) / (ticksAfter[0] - ticksBefore[0]),
-      steal: machineShares(ticksBefore, ticksAfter).steal,
-      iowait: (ticksAfter[2] - ticksBefore[2]) / (ticksAfter[0] - ticksBefore[0]),
+      ...machineShares(ticksBefore, ticksAfter),
     };
     figures.createFirstRate = createdFirst.rps;
     figures.createRate = created.rps;

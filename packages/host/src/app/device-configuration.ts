@@ -3,7 +3,7 @@ import { createProvdError, validateRawConfig, withoutFsync, type Device, type Pr
 import { hostError } from '../errors';
 import { eachLimit } from '../render/each-limit';
 import { rawConfigCopier } from '../render/prepare-raw-config';
-import type { RenderResult } from '../reconfigure/render-protocol';
+import type { RenderPluginSpec, RenderResult } from '../reconfigure/render-protocol';
 import { BatchDurability } from '../reconfigure/batch-durability';
 import type { RenderThreads } from '../reconfigure/render-threads';
 import { isWriteFailure } from '../reconfigure/write-failure';
@@ -230,9 +230,7 @@ export class DeviceConfiguration {
    */
   async reconfigureStoredAhead(device: Device, writeFlag: boolean): Promise<boolean> {
     const plugin = device.plugin ? this.app.plugins.get(device.plugin) : undefined;
-    if (!this.threads || !plugin?.id) return false;
-    const spec = this.app.options.plugins.renderSpec?.(plugin.id);
-    if (!spec || this.threadless.has(spec.key) || !(await this.durability.deferred(plugin.tftpbootDir))) return false;
+    if (!plugin || !this.threadSpec(plugin) || !(await this.durability.deferred(plugin.tftpbootDir))) return false;
     await this.reconfigureStoredMany([device.id as string], writeFlag);
     return true;
   }
@@ -287,8 +285,8 @@ export class DeviceConfiguration {
     }
     await Promise.all(
       [...byPlugin].map(async ([plugin, indexes]) => {
-        const spec = this.threads && plugin.id ? this.app.options.plugins.renderSpec?.(plugin.id) : undefined;
-        if (spec && this.threads && !this.threadless.has(spec.key)) {
+        const spec = this.threadSpec(plugin);
+        if (spec && this.threads) {
           const deferred = spec.writeDurability === 'fsync' && (await this.durability.deferred(plugin.tftpbootDir));
           if (deferred) {
             spec.writeDurability = 'none';
@@ -328,6 +326,12 @@ export class DeviceConfiguration {
       }),
     );
     return outcomes;
+  }
+
+  /** How a render thread loads `plugin`, when the render threads configure it (else `undefined`: this thread does). */
+  private threadSpec(plugin: ProvdPlugin): RenderPluginSpec | undefined {
+    const spec = this.threads && plugin.id ? this.app.options.plugins.renderSpec?.(plugin.id) : undefined;
+    return spec && !this.threadless.has(spec.key) ? spec : undefined;
   }
 
   /** The outcome of a device configured in a render thread (logged and counted as here). */

@@ -82,6 +82,23 @@ function machineShares(before, after) {
 }
 /** A phase's {@link machineShares}, as printed. */
 const sharesText = (m) => `${(100 * m.idle).toFixed(0)}% idle, ${(100 * m.steal).toFixed(0)}% stolen by the hypervisor`;
+/**
+ * The host's CPU per unit of work between two {@link cpuOf} readings of it, `per` units done: its process's, its
+ * main thread's, and its `top` busiest threads' (`[tid, seconds, kernel seconds, nice]`).
+ */
+function cpuPer(before, after, per, top = 6) {
+  const threads = Object.keys(after.threads)
+    .map((tid) => [tid, (after.threads[tid] - (before.threads[tid] ?? 0)) / per, (after.system[tid] - (before.system[tid] ?? 0)) / per, after.nice[tid]])
+    .sort((x, y) => y[1] - x[1])
+    .slice(0, top);
+  return { process: (after.process - before.process) / per, main: (after.main - before.main) / per, threads };
+}
+/** A {@link cpuPer} as printed, in µs: the host's, its main thread's, its busiest threads' with kernel time and nice beside. */
+function cpuText(c, hostPid) {
+  const us = (sec) => (sec * 1e6).toFixed(0);
+  const threads = c.threads.map(([tid, sec, sys, nice]) => `${tid === String(hostPid) ? 'main' : tid} ${us(sec)} (kernel ${us(sys)}${nice ? `, nice ${nice}` : ''})`).join(', ');
+  return `the host ${us(c.process)} µs (its main thread ${us(c.main)} µs; the busiest threads, kernel time and nice beside: ${threads})`;
+}
 /** The kernel's clock ticks per second (USER_HZ: 100 on Linux). */
 const CLOCK_TICKS = 100;
 
@@ -466,8 +483,7 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.reconfigureMachine = machineShares(reconfigureTicks, await machineTicks());
     // the host's CPU per device (every thread, and its main thread's share; the probe's requests included): a figure
     // the load of the machine moves less than the rate
-    const threadCpu = Object.entries(cpuAfter.threads).map(([tid, sec]) => [tid, (sec - (cpuBefore.threads[tid] ?? 0)) / n]).sort((x, y) => y[1] - x[1]);
-    figures.reconfigureCpu = { process: (cpuAfter.process - cpuBefore.process) / n, main: (cpuAfter.main - cpuBefore.main) / n, threads: threadCpu.slice(0, 10) };
+    figures.reconfigureCpu = cpuPer(cpuBefore, cpuAfter, n, 8);
     probe.stop();
     figures.during = await probe.result;
     figures.stall = await child.call('loop-stop');
@@ -516,16 +532,7 @@ async function oneRun(host, sdk, engine, n, work) {
     const created = await wrkCreate(ports.api, join(dir, 'create-more.lua'), n + 100_000, CREATE_SECONDS);
     const ticksAfter = await machineTicks();
     const createCpuAfter = await cpuOf(child.pid);
-    const per = created.requests || 1;
-    figures.createCpu = {
-      process: (createCpuAfter.process - createCpuBefore.process) / per,
-      main: (createCpuAfter.main - createCpuBefore.main) / per,
-      threads: Object.keys(createCpuAfter.threads)
-        .map((tid) => [tid, (createCpuAfter.threads[tid] - (createCpuBefore.threads[tid] ?? 0)) / per, (createCpuAfter.system[tid] - (createCpuBefore.system[tid] ?? 0)) / per, createCpuAfter.nice[tid]])
-        .sort((x, y) => y[1] - x[1])
-        .slice(0, 6),
-      ...machineShares(ticksBefore, ticksAfter),
-    };
+    figures.createCpu = { ...cpuPer(createCpuBefore, createCpuAfter, created.requests || 1), ...machineShares(ticksBefore, ticksAfter) };
     figures.createFirstRate = createdFirst.rps;
     figures.createRate = created.rps;
     figures.createFailed = createdFirst.failed + created.failed;
@@ -576,16 +583,27 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.firstFetches = await firstFetches(ports.http, phones);
     await waitIdle(child);
     figures.firstFetches.recorded = (await remoteUsers()) - recordedBefore;
-    const known = await wrk(ports.http, await wrkScript(join(dir, 'known.lua'), phones));
+    // the host's CPU per request in each, thread by thread, and how idle the machine was meanwhile: whether a rate is
+    // bound by one thread or by the cores (wrk's own threads share them)
+    const measured = async (run) => {
+      const cpuBefore = await cpuOf(child.pid);
+      const ticksBefore = await machineTicks();
+      const result = await run();
+      const ticksAfter = await machineTicks();
+      return { result, cpu: { ...cpuPer(cpuBefore, await cpuOf(child.pid), result.requests || 1), ...machineShares(ticksBefore, ticksAfter) } };
+    };
+    const known = await measured(async () => wrk(ports.http, await wrkScript(join(dir, 'known.lua'), phones)));
     const NEW_FIRST = n + 200_000;
     step(`${engine} ${n}: new phones`);
-    const unknown = await wrk(ports.http, await wrkNewScript(join(dir, 'new.lua'), NEW_FIRST));
+    const unknown = await measured(async () => wrk(ports.http, await wrkNewScript(join(dir, 'new.lua'), NEW_FIRST)));
     step(`${engine} ${n}: new phones done`);
-    figures.knownRate = known.rps;
-    figures.newRate = unknown.rps;
-    figures.knownNon2xx = known.non2xx;
-    figures.newRequests = unknown.requests;
-    figures.newAnswered2xx = unknown.requests - unknown.non2xx;
+    figures.knownCpu = known.cpu;
+    figures.newCpu = unknown.cpu;
+    figures.knownRate = known.result.rps;
+    figures.newRate = unknown.result.rps;
+    figures.knownNon2xx = known.result.non2xx;
+    figures.newRequests = unknown.result.requests;
+    figures.newAnswered2xx = unknown.result.requests - unknown.result.non2xx;
     // (a new phone that gets no file is answered before its device's commit, which lands milliseconds later: counted
     // once the count stops growing)
     const autoCreated = async () => (await api(ports.api, 'GET', `/dev_mgr/devices?fields=id&q=${encodeURIComponent(JSON.stringify({ added: 'auto' }))}`)).devices.length;
@@ -657,7 +675,7 @@ export default async function bench() {
         console.log(`start-up to serving:        ${ms(f.start)} (HTTP ${f.startStatus}; startHost ${ms(f.hostStart)}, then the first phone)   anchor, reading every device as a JSON file: ${ms(f.startAnchor)}${goals ? `   goal <= 2 s: ${pass(f.start <= 2000)}` : ''}`);
         console.log(`MAC search (API):           ${ms(f.search)}   anchor, GET /0.2/status (reads no device): ${ms(f.searchAnchor)}${goals ? `   goal <= 10 ms: ${pass(f.search <= 10)}` : ''}`);
         console.log(`config change acknowledged: ${ms(f.ack)}; all ${n} devices reconfigured in ${f.reconfigureSeconds.toFixed(1)} s: ${f.reconfigureRate.toFixed(0)} devices/s   anchor, provd render of the same ${n}: ${f.renderRate.toFixed(0)} devices/s   ratio ${((100 * f.reconfigureRate) / f.renderRate).toFixed(0)}% (goal >= 80%: ${pass(f.reconfigureRate >= 0.8 * f.renderRate)})${f.settleWait > 0 ? `; started ${(f.settleWait / 1000).toFixed(1)} s later than it could, after the previous run's delete` : ''}`);
-        console.log(`  CPU per device: the host ${(f.reconfigureCpu.process * 1e6).toFixed(0)} µs (its main thread ${(f.reconfigureCpu.main * 1e6).toFixed(0)} µs; the busiest threads ${f.reconfigureCpu.threads.map(([tid, sec]) => `${tid === String(f.hostPid) ? 'main' : tid} ${(sec * 1e6).toFixed(0)}`).join(', ')})   provd render ${(f.renderCpu * 1e6).toFixed(0)} µs`);
+        console.log(`  CPU per device: ${cpuText(f.reconfigureCpu, f.hostPid)}   provd render ${(f.renderCpu * 1e6).toFixed(0)} µs`);
         console.log(`  the machine meanwhile: during the reconfigure ${sharesText(f.reconfigureMachine)}; during provd render ${sharesText(f.renderMachine)}`);
         if (f.renderRate10k !== undefined) console.log(`  (the anchor as measured before, provd render of 10,000 of them into a fresh folder: ${f.renderRate10k.toFixed(0)} devices/s, ratio ${((100 * f.reconfigureRate) / f.renderRate10k).toFixed(0)}%)`);
         console.log(`known phones' fetch latency, paced probe at ${PROBE_RATE} req/s (sent ${f.during.rate.toFixed(0)}/s, ${f.during.late} late): median ${ms(f.during.median)} during the whole reconfigure (p95 ${ms(f.during.p95)}, ${f.during.count} fetches, ${f.during.errors} not 200)   anchor, idle 5 s: median ${ms(f.idle.median)} (p95 ${ms(f.idle.p95)}, sent ${f.idle.rate.toFixed(0)}/s)   ratio ${(f.during.median / f.idle.median).toFixed(2)}x (goal <= 2x: ${pass(f.during.median <= 2 * f.idle.median)})`);
@@ -667,11 +685,12 @@ export default async function bench() {
         console.log(`longest event-loop stall during the reconfigure: ${ms(f.stall.maxMs)}${own(f.stall)}   anchor, idle (phones fetching, nothing else): ${ms(f.idleStall.maxMs)}${own(f.idleStall)}   (goal <= 50 ms: ${pass(f.stall.maxMs <= 50)}); new password served at the end: ${f.newPasswordServed}`);
         console.log(`devices created through the API, 8 in flight: ${f.createRate.toFixed(0)}/s over ${CREATE_SECONDS} s (the first 2 s before them: ${f.createFirstRate.toFixed(0)}/s; ${f.createFailed} not 201; the background configure done ${f.createdConfiguredSeconds.toFixed(1)} s after; a created device served its file: ${f.createdServed})   anchor, one atomic JSON file write each: ${f.createAnchor.toFixed(0)}/s${goals ? `   goal >= 2,000/s: ${pass(f.createRate >= 2000)}` : ''}`);
         const cc = f.createCpu;
-        const us = (sec) => (sec * 1e6).toFixed(0);
-        console.log(`  CPU per creation: the host ${us(cc.process)} µs (its main thread ${us(cc.main)} µs; the busiest threads, kernel time and nice beside: ${cc.threads.map(([tid, sec, sys, nice]) => `${tid === String(f.hostPid) ? 'main' : tid} ${us(sec)} (kernel ${us(sys)}${nice ? `, nice ${nice}` : ''})`).join(', ')})   the machine meanwhile: ${(100 * cc.idle).toFixed(0)}% idle, ${(100 * cc.iowait).toFixed(0)}% waiting for the disk, ${(100 * cc.steal).toFixed(0)}% stolen by the hypervisor`);
+        console.log(`  CPU per creation: ${cpuText(cc, f.hostPid)}   the machine meanwhile: ${(100 * cc.idle).toFixed(0)}% idle, ${(100 * cc.iowait).toFixed(0)}% waiting for the disk, ${(100 * cc.steal).toFixed(0)}% stolen by the hypervisor`);
         const ff = f.firstFetches;
         console.log(`known phones' first fetches once configured: ${ff.rate.toFixed(0)} req/s (${ff.count} fetches, ${ff.failed} not 200; ${ff.recorded} recorded their remote-state SIP user: one device write each), before the known-phones anchor below`);
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s (${f.newRequests} requests, ${f.newAnswered2xx} answered 2xx or 3xx, ${f.newCreated} devices created; checked: ${f.newChecked})   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
+        console.log(`  CPU per request, new phones: ${cpuText(f.newCpu, f.hostPid)}   the machine meanwhile: ${sharesText(f.newCpu)}`);
+        console.log(`  CPU per request, known phones: ${cpuText(f.knownCpu, f.hostPid)}   the machine meanwhile: ${sharesText(f.knownCpu)}`);
         console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.peak.toFixed(0)} MB, the host's process (VmHWM), with the environment of its systemd unit: ${Object.entries(await unitEnvironment()).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.peak <= 200)}` : ''}`);
         console.log(`  getrusage's maxRSS of the host's process: ${f.maxRss.toFixed(0)} MB (not the host's: on Linux it starts at the memory the fork copied of the benchmark's process, whose anonymous RSS was ${f.benchRss.toFixed(0)} MB)`);
         // each phase's peak: VmHWM since the phase before (reset between phases), with the highest 50 ms sample beside

@@ -99,6 +99,17 @@ function cpuText(c, hostPid) {
   const threads = c.threads.map(([tid, sec, sys, nice]) => `${tid === String(hostPid) ? 'main' : tid} ${us(sec)} (kernel ${us(sys)}${nice ? `, nice ${nice}` : ''})`).join(', ');
   return `the host ${us(c.process)} µs (its main thread ${us(c.main)} µs; the busiest threads, kernel time and nice beside: ${threads})`;
 }
+/**
+ * Runs `run` (which resolves to a wrk result, with its `requests`) and answers its result with the CPU of process
+ * `pid` per request meanwhile ({@link cpuPer}) and the machine's shares ({@link machineShares}).
+ */
+async function measuredRun(pid, run) {
+  const cpuBefore = await cpuOf(pid);
+  const ticksBefore = await machineTicks();
+  const result = await run();
+  const ticksAfter = await machineTicks();
+  return { result, cpu: { ...cpuPer(cpuBefore, await cpuOf(pid), result.requests || 1), ...machineShares(ticksBefore, ticksAfter) } };
+}
 /** The kernel's clock ticks per second (USER_HZ: 100 on Linux). */
 const CLOCK_TICKS = 100;
 
@@ -527,12 +538,8 @@ async function oneRun(host, sdk, engine, n, work) {
     const createdFirst = await wrkCreate(ports.api, join(dir, 'create.lua'), n, 2);
     // the host's CPU per creation in the goal's window, thread by thread (the background configure's included), and
     // how idle the machine was meanwhile: whether the rate is bound by the cores or by requests waiting
-    const createCpuBefore = await cpuOf(child.pid);
-    const ticksBefore = await machineTicks();
-    const created = await wrkCreate(ports.api, join(dir, 'create-more.lua'), n + 100_000, CREATE_SECONDS);
-    const ticksAfter = await machineTicks();
-    const createCpuAfter = await cpuOf(child.pid);
-    figures.createCpu = { ...cpuPer(createCpuBefore, createCpuAfter, created.requests || 1), ...machineShares(ticksBefore, ticksAfter) };
+    const { result: created, cpu: createCpu } = await measuredRun(child.pid, () => wrkCreate(ports.api, join(dir, 'create-more.lua'), n + 100_000, CREATE_SECONDS));
+    figures.createCpu = createCpu;
     figures.createFirstRate = createdFirst.rps;
     figures.createRate = created.rps;
     figures.createFailed = createdFirst.failed + created.failed;
@@ -585,17 +592,10 @@ async function oneRun(host, sdk, engine, n, work) {
     figures.firstFetches.recorded = (await remoteUsers()) - recordedBefore;
     // the host's CPU per request in each, thread by thread, and how idle the machine was meanwhile: whether a rate is
     // bound by one thread or by the cores (wrk's own threads share them)
-    const measured = async (run) => {
-      const cpuBefore = await cpuOf(child.pid);
-      const ticksBefore = await machineTicks();
-      const result = await run();
-      const ticksAfter = await machineTicks();
-      return { result, cpu: { ...cpuPer(cpuBefore, await cpuOf(child.pid), result.requests || 1), ...machineShares(ticksBefore, ticksAfter) } };
-    };
-    const known = await measured(async () => wrk(ports.http, await wrkScript(join(dir, 'known.lua'), phones)));
+    const known = await measuredRun(child.pid, async () => wrk(ports.http, await wrkScript(join(dir, 'known.lua'), phones)));
     const NEW_FIRST = n + 200_000;
     step(`${engine} ${n}: new phones`);
-    const unknown = await measured(async () => wrk(ports.http, await wrkNewScript(join(dir, 'new.lua'), NEW_FIRST)));
+    const unknown = await measuredRun(child.pid, async () => wrk(ports.http, await wrkNewScript(join(dir, 'new.lua'), NEW_FIRST)));
     step(`${engine} ${n}: new phones done`);
     figures.knownCpu = known.cpu;
     figures.newCpu = unknown.cpu;

@@ -27,6 +27,7 @@ describe('syncPluginFolder', () => {
       'host/var/tftpboot/Acme/000fd3054848.cfg': 'written for a phone',
       'host/var/templates/base.tpl': "an administrator's template",
       'host/var/installed/fw.bin': 'installed firmware',
+      'host/var/staging/.000fd3054849.cfg.1a-0badc0de-0.tmp': 'a write in progress',
     });
     const result = await syncPluginFolder(dir.join('built'), dir.join('host'));
     expect(result.written.sort()).toEqual(['entry.js', 'templates/new.tpl']);
@@ -35,6 +36,7 @@ describe('syncPluginFolder', () => {
     expect(await readFile(dir.join('host', 'var', 'tftpboot', 'Acme', '000fd3054848.cfg'), 'utf8')).toBe('written for a phone');
     expect(await readFile(dir.join('host', 'var', 'templates', 'base.tpl'), 'utf8')).toBe("an administrator's template");
     expect(await readFile(dir.join('host', 'var', 'installed', 'fw.bin'), 'utf8')).toBe('installed firmware');
+    expect(await readdir(dir.join('host', 'var', 'staging'))).toEqual(['.000fd3054849.cfg.1a-0badc0de-0.tmp']);
     expect(await readdir(dir.join('host', 'templates'))).toEqual(['base.tpl', 'new.tpl']);
     expect(await syncPluginFolder(dir.join('built'), dir.join('host'))).toEqual({ written: [], removed: [] });
   });
@@ -42,7 +44,7 @@ describe('syncPluginFolder', () => {
   it('creates the plugin folder of a plugin the host does not have yet', async () => {
     dir = await testdir({ 'built/plugin-info': '{}' });
     expect((await syncPluginFolder(dir.join('built'), dir.join('plugins', 'x-1'))).written).toEqual(['plugin-info']);
-    expect((await readdir(dir.join('plugins', 'x-1', 'var'))).sort()).toEqual(['cache', 'installed', 'templates', 'tftpboot']);
+    expect((await readdir(dir.join('plugins', 'x-1', 'var'))).sort()).toEqual(['cache', 'installed', 'staging', 'templates', 'tftpboot']);
   });
 });
 

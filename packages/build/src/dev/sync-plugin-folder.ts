@@ -3,9 +3,10 @@ import { dirname, join } from 'node:path';
 
 /**
  * The folders of an installed plugin that hold what the plugin and its administrator made at run time: the files it
- * wrote for phones, downloaded and installed firmware, custom templates. A dev rebuild never touches them.
+ * wrote for phones, downloaded and installed firmware, custom templates, and the temporary files of its writes in
+ * progress (`var/staging`, renamed into `var/tftpboot` once written). A dev rebuild never touches them.
  */
-export const RUNTIME_DIRS: readonly string[] = ['var/tftpboot', 'var/cache', 'var/installed', 'var/templates'];
+export const RUNTIME_DIRS: readonly string[] = ['var/tftpboot', 'var/cache', 'var/installed', 'var/templates', 'var/staging'];
 
 const isRuntime = (rel: string): boolean => RUNTIME_DIRS.some((dir) => rel === dir || rel.startsWith(`${dir}/`));
 

@@ -26,8 +26,9 @@ async function filesHold(tftpboot: string, text: string): Promise<void> {
 }
 
 describe('kill -9 of the host in the middle of a reconfiguration', () => {
-  it('leaves temporary files in tftpboot, and the next start removes them', async () => {
+  it('leaves temporary files in the plugin\'s staging folder (none in tftpboot), and the next start removes them', async () => {
     const tftpboot = t.dir.join('plugins', 'acme-1', 'var', 'tftpboot');
+    const staging = t.dir.join('plugins', 'acme-1', 'var', 'staging');
     // killed right before the 6th rename of the reconfiguration (the creations make one rename per device first)
     const child = spawn(process.execPath, ['--import', CRASH, PROVD, 'serve', '--plugins-dir', t.dir.join('plugins'), '--data-dir', t.dir.join('data'),
       '--http-port', '0', '--tftp-port', '0', '--api-port', '0', '--ops-port', '0', '--sync', 'none', '--api-insecure-loopback', '--json'], {
@@ -50,10 +51,11 @@ describe('kill -9 of the host in the middle of a reconfiguration', () => {
     await filesHold(tftpboot, 'password = old');
     await api(ports.api, 'PUT', '/cfg_mgr/configs/c', { config: config('new') }, 10); // the host dies during it (in the background)
     expect(await exited).toBe('SIGKILL');
-    expect((await strays(tftpboot)).length).toBeGreaterThan(0);
+    expect((await strays(staging)).length).toBeGreaterThan(0);
+    expect(await strays(tftpboot)).toEqual([]);
 
     const h = await t.start({ sensitiveLimit: 0 }); // 20 phones fetch from one address below
-    expect(await strays(tftpboot)).toEqual([]);
+    expect(await strays(staging)).toEqual([]);
     expect(h.log.some((l) => /removed \d+ temporary file\(s\) left by an interrupted write/.test(l))).toBe(true);
     // every phone is still served a whole file
     for (let i = 0; i < DEVICES; i++) expect((await phoneGet(h.host.ports.http, `/Acme/${mac(i)}.cfg`, mac(i))).body).toMatch(/password = (old|new)/);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { lstat, mkdir, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -254,6 +254,70 @@ describe.each(['threads', 'event-loop', 'sync', 'hybrid'] as const)('AtomicWrite
     const names = await readdir(dir.join('m'));
     expect(names).toHaveLength(80);
     for (const [i, pair] of many.entries()) expect(await readFile(pair[1]!.path, 'utf8')).toBe(`xml ${i}`);
+  });
+});
+
+describe.each(['threads', 'event-loop', 'sync', 'hybrid'] as const)('AtomicWriter (%s) with a staging folder', (mode) => {
+  const files = () => [
+    { path: dir.join('p/a.cfg'), data: 'a' },
+    { path: dir.join('p/b.xml'), data: 'b' },
+  ];
+  const stagingWriter = (staging: string, durability?: 'none' | 'fsync') => {
+    const synced: string[] = [];
+    return { writer: new AtomicWriter({ mode, durability, staging, onSync: (path) => synced.push(path) }), synced };
+  };
+
+  it('creates the temporary files in the staging folder, fsyncs it with the targets\' folder, and leaves nothing there', async () => {
+    const { writer, synced } = stagingWriter(dir.join('staging'));
+    await writer.writeFiles(files());
+    const temps = synced.filter((p) => p.endsWith('.tmp'));
+    expect(temps).toHaveLength(2);
+    for (const temp of temps) expect(temp.startsWith(dir.join('staging') + '/')).toBe(true);
+    expect(synced).toContain(dir.join('p'));
+    expect(synced).toContain(dir.join('staging'));
+    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
+    expect(await readdir(dir.join('staging'))).toEqual([]);
+    expect(await readFile(dir.join('p/b.xml'), 'utf8')).toBe('b');
+  });
+
+  it('puts the very same old file back when a later rename fails (its kept copy staged too), leaving nothing staged', async () => {
+    await mkdir(dir.join('p'));
+    await writeFile(dir.join('p/a.cfg'), 'old a');
+    const { ino } = await stat(dir.join('p/a.cfg'));
+    await mkdir(dir.join('p/b.xml/inner'), { recursive: true });
+    const { writer } = stagingWriter(dir.join('staging'), 'none');
+    await expect(writer.writeFiles(files())).rejects.toMatchObject({ code: 'PROVD_FILE_WRITE_FAILED', file: dir.join('p/b.xml') });
+    const restored = await stat(dir.join('p/a.cfg'));
+    expect([restored.ino, restored.nlink]).toEqual([ino, 1]);
+    expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('old a');
+    expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
+    expect(await readdir(dir.join('staging'))).toEqual([]);
+  });
+
+  it('creates a target folder again when it was removed after an earlier write into it', async () => {
+    const { writer } = stagingWriter(dir.join('staging'), 'none');
+    await writer.writeFile(dir.join('q/r/x'), '1');
+    await rm(dir.join('q'), { recursive: true });
+    await writer.writeFile(dir.join('q/r/x'), '2');
+    expect(await readFile(dir.join('q/r/x'), 'utf8')).toBe('2');
+    expect(await readdir(dir.join('staging'))).toEqual([]);
+  });
+
+  it('writes the temporary files beside their targets when the staging folder is on another file system', async () => {
+    // /dev/shm is a tmpfs of its own: never the test folder's file system
+    const elsewhere = await mkdtemp('/dev/shm/provd-staging-');
+    try {
+      expect((await stat(elsewhere)).dev).not.toBe((await stat(dir.path)).dev);
+      const { writer, synced } = stagingWriter(join(elsewhere, 'staging'));
+      await writer.writeFiles(files());
+      const temps = synced.filter((p) => p.endsWith('.tmp'));
+      expect(temps).toHaveLength(2);
+      for (const temp of temps) expect(temp.startsWith(dir.join('p') + '/')).toBe(true);
+      expect((await readdir(dir.join('p'))).sort()).toEqual(['a.cfg', 'b.xml']);
+      expect(await readFile(dir.join('p/a.cfg'), 'utf8')).toBe('a');
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,12 +1,13 @@
 /**
- * Atomic file writes: every file goes to a temporary name in its own folder, is flushed to disk (fsync, unless the
- * writer's durability is `none`), then renamed over the target. A failure leaves no temporary file behind and the
+ * Atomic file writes: every file goes to a temporary name in its own folder (or in the writer's staging folder, on the
+ * same file system), is flushed to disk (fsync, unless the writer's durability is `none`), then renamed over the
+ * target. A failure leaves no temporary file behind and the
  * old target untouched; a failed multi-file write puts back the targets it had already replaced. A file that already
  * holds the new bytes is not written again.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
@@ -64,6 +65,15 @@ export interface AtomicWriterOptions {
   flush?: FilesystemFlush;
   /** Called with each file and folder fsynced or flushed (diagnostics and tests). */
   onSync?: (path: string) => void;
+  /**
+   * A folder for the temporary files (and the kept previous files of a multi-file write), instead of each target's
+   * own folder: a target's temporary file is created there when it is on the target folder's file system (else
+   * beside the target, as without it), then renamed into place. Creating and removing a temporary name in a small
+   * folder costs the kernel less than in a folder of many thousand files (each name inserted into and removed from
+   * its index), and a watch on the target's folder sees only the rename. Created when first needed; with fsync, it is
+   * fsynced with the targets' folders. Keep it out of what is served (e.g. `var/staging` beside `var/tftpboot`).
+   */
+  staging?: string;
 }
 
 /**
@@ -145,8 +155,95 @@ const tempPrefix = `${process.pid.toString(36)}-${randomBytes(4).toString('hex')
 const TEMP_NAME = /^\.(.+)\.([0-9a-z]{1,8})-[0-9a-f]{8}-(?:w\d+-)?[0-9a-z]+\.(tmp|old)$/;
 let tempCount = 0;
 
-function tempPathFor(path: string, suffix = 'tmp'): string {
-  return join(dirname(path), `.${basename(path)}.${tempPrefix}${(tempCount++).toString(36)}.${suffix}`);
+/** A new temporary name for `path` in `folder` (its own folder unless given). */
+function tempPathFor(path: string, suffix = 'tmp', folder = dirname(path)): string {
+  return join(folder, `.${basename(path)}.${tempPrefix}${(tempCount++).toString(36)}.${suffix}`);
+}
+
+/**
+ * Where a writer with a staging folder puts the temporary files of each target folder: the staging folder when both
+ * are on one file system, else the target folder itself. Each folder is checked once (both created, their devices
+ * compared), then remembered, up to {@link MAX_KNOWN_FOLDERS}.
+ */
+class StagingPlaces {
+  private readonly places = new Map<string, string>();
+  private stagingDev: number | undefined;
+
+  constructor(readonly staging: string) {}
+
+  /** The folder for the temporary files of targets in `folder`, checked with synchronous calls. */
+  placeSync(folder: string): string {
+    const known = this.places.get(folder);
+    if (known !== undefined) return known;
+    let place = folder;
+    try {
+      mkdirSync(folder, { recursive: true });
+      this.stagingDev ??= (mkdirSync(this.staging, { recursive: true }), statSync(this.staging).dev);
+      if (statSync(folder).dev === this.stagingDev) place = this.staging;
+    } catch {
+      // a staging folder that cannot be made or read: beside the target (the write itself reports a bad folder)
+    }
+    return this.remember(folder, place);
+  }
+
+  /** {@link StagingPlaces.placeSync} with asynchronous calls. */
+  async place(folder: string): Promise<string> {
+    const known = this.places.get(folder);
+    if (known !== undefined) return known;
+    let place = folder;
+    try {
+      await mkdir(folder, { recursive: true });
+      if (this.stagingDev === undefined) {
+        await mkdir(this.staging, { recursive: true });
+        this.stagingDev = (await stat(this.staging)).dev;
+      }
+      if ((await stat(folder)).dev === this.stagingDev) place = this.staging;
+    } catch {
+      // as placeSync
+    }
+    return this.remember(folder, place);
+  }
+
+  /** The folders to fsync after renames into `folders`: those, and the staging folder where it was used. */
+  withStaging(folders: Iterable<string>): Set<string> {
+    const all = new Set<string>();
+    for (const folder of folders) {
+      all.add(folder);
+      if (this.places.get(folder) === this.staging) all.add(this.staging);
+    }
+    return all;
+  }
+
+  private remember(folder: string, place: string): string {
+    if (this.places.size >= MAX_KNOWN_FOLDERS) this.places.clear();
+    this.places.set(folder, place);
+    return place;
+  }
+}
+
+/**
+ * Renames `temp` over `target` with a synchronous call; a target folder removed since its temporary file was staged
+ * elsewhere is created again (once).
+ */
+function renameIntoSync(temp: string, target: string): void {
+  try {
+    renameSync(temp, target);
+  } catch (err) {
+    if (codeOf(err) !== 'ENOENT' || dirname(temp) === dirname(target)) throw err;
+    mkdirSync(dirname(target), { recursive: true });
+    renameSync(temp, target);
+  }
+}
+
+/** {@link renameIntoSync} with asynchronous calls. */
+async function renameInto(temp: string, target: string): Promise<void> {
+  try {
+    await rename(temp, target);
+  } catch (err) {
+    if (codeOf(err) !== 'ENOENT' || dirname(temp) === dirname(target)) throw err;
+    await mkdir(dirname(target), { recursive: true });
+    await rename(temp, target);
+  }
 }
 
 async function removeQuietly(path: string): Promise<void> {
@@ -176,8 +273,7 @@ async function fsyncDirHybrid(dir: string): Promise<void> {
  * Keeps the current file at `target` for a rollback: a hard link to it under a temporary name (nothing is read), or
  * its bytes where links are not supported; `undefined` when there is no such file. Never rejects.
  */
-async function keepPrevious(target: string): Promise<Previous> {
-  const backup = tempPathFor(target, 'old');
+async function keepPrevious(target: string, backup: string): Promise<Previous> {
   try {
     await link(target, backup);
     return { link: backup };
@@ -207,6 +303,7 @@ export class AtomicWriter {
   readonly mode: WriteMode;
   private readonly onSync: ((path: string) => void) | undefined;
   private readonly flushes: GroupedFlush | undefined;
+  private readonly staging: StagingPlaces | undefined;
 
   private readonly knownFolders = new Set<string>();
   private readonly runningDirSyncs = new Map<string, Promise<void>>();
@@ -218,6 +315,29 @@ export class AtomicWriter {
     this.mode = options.mode === 'threads' || options.mode === 'sync' || options.mode === 'hybrid' ? options.mode : 'event-loop';
     this.onSync = options.onSync;
     this.flushes = options.flush && this.mode === 'hybrid' ? new GroupedFlush(options.flush) : undefined;
+    this.staging = options.staging === undefined ? undefined : new StagingPlaces(resolve(options.staging));
+  }
+
+  /**
+   * The folders to fsync once files were renamed over `targets`: their folders, and the staging folder where it was
+   * used (`always`: whether or not, as for a write of the pool, whose threads chose).
+   */
+  private foldersOf(targets: readonly string[], always = false): Set<string> {
+    const folders = new Set(targets.map((t) => dirname(t)));
+    if (!this.staging) return folders;
+    if (!always) return this.staging.withStaging(folders);
+    folders.add(this.staging.staging);
+    return folders;
+  }
+
+  /** A new temporary name for `target`, in the staging folder when there is one on its file system (synchronous). */
+  private tempPathSync(target: string, suffix = 'tmp'): string {
+    return this.staging ? tempPathFor(target, suffix, this.staging.placeSync(dirname(target))) : tempPathFor(target, suffix);
+  }
+
+  /** {@link AtomicWriter.tempPathSync} with asynchronous calls. */
+  private async tempPath(target: string, suffix = 'tmp'): Promise<string> {
+    return this.staging ? tempPathFor(target, suffix, await this.staging.place(dirname(target))) : tempPathFor(target, suffix);
   }
 
   /**
@@ -272,7 +392,7 @@ export class AtomicWriter {
 
   /** Fsyncs the folders of `targets` with synchronous calls when this writer is durable. */
   private syncDirsSync(targets: readonly string[]): void {
-    if (this.fsyncs()) for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
+    if (this.fsyncs()) for (const dir of this.foldersOf(targets)) this.syncDirSync(dir);
   }
 
   /** {@link writeFiles} of files that all change, in this writer's mode. */
@@ -283,13 +403,13 @@ export class AtomicWriter {
     const temps = await this.writeTemps(targets, files);
 
     // The old files, to put back if a later rename fails: the last target has no later rename, so it needs none.
-    const previous = await Promise.all(targets.slice(0, -1).map(keepPrevious));
+    const previous = await Promise.all(targets.slice(0, -1).map(async (t) => keepPrevious(t, await this.tempPath(t, 'old'))));
     let done = 0;
     let current = '';
     try {
       for (const [i, temp] of temps.entries()) {
         current = targets[i] as string;
-        await rename(temp, current);
+        await renameInto(temp, current);
         done++;
       }
     } catch (err) {
@@ -309,14 +429,14 @@ export class AtomicWriter {
     const durable = this.fsyncs();
     let synced: string[];
     try {
-      synced = await writePool().write(targets, files.map((f) => f.data), durable);
+      synced = await writePool().write(targets, files.map((f) => f.data), durable, this.staging?.staging);
     } catch (err) {
-      if (durable) await this.syncDirsOf(targets);
+      if (durable) await this.syncDirsOf(targets, true);
       const index = err instanceof PooledWriteError ? err.index : 0;
       throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: targets[index] as string, reason: reasonOf(err) }, { cause: err });
     }
     if (this.onSync) for (const path of synced) this.onSync(path);
-    await this.syncDirsOf(targets);
+    await this.syncDirsOf(targets, true);
   }
 
   /** Whether this write fsyncs: a durable writer outside {@link withoutFsync}. */
@@ -341,7 +461,7 @@ export class AtomicWriter {
     try {
       this.renameTempsSync(targets, temps, durable);
     } finally {
-      if (durable) for (const dir of new Set(targets.map((t) => dirname(t)))) this.syncDirSync(dir);
+      if (durable) for (const dir of this.foldersOf(targets)) this.syncDirSync(dir);
     }
   }
 
@@ -402,13 +522,13 @@ export class AtomicWriter {
    * `PROVD_FILE_WRITE_FAILED`.
    */
   private renameTempsSync(targets: readonly string[], temps: readonly string[], durable: boolean): void {
-    const previous = targets.slice(0, -1).map(keepPreviousSync);
+    const previous = targets.slice(0, -1).map((t) => keepPreviousSync(t, this.tempPathSync(t, 'old')));
     let done = 0;
     let current = '';
     try {
       for (; done < temps.length; done++) {
         current = targets[done] as string;
-        renameSync(temps[done] as string, current);
+        renameIntoSync(temps[done] as string, current);
       }
     } catch (err) {
       for (const temp of temps.slice(done)) unlinkQuietlySync(temp);
@@ -423,7 +543,7 @@ export class AtomicWriter {
           }
         } else {
           try {
-            renameSync(this.writeTempSync(target, old.data, durable), target);
+            renameIntoSync(this.writeTempSync(target, old.data, durable), target);
           } catch {
             // the old bytes could not be put back either: the target keeps the new file
           }
@@ -435,9 +555,9 @@ export class AtomicWriter {
     for (const old of previous) if (old && 'link' in old) unlinkQuietlySync(old.link);
   }
 
-  /** Creates a new temporary file beside `path` and writes `data` to it with synchronous calls; it stays open. */
+  /** Creates a new temporary file for `path` (see {@link AtomicWriterOptions.staging}) and writes `data` to it with synchronous calls; it stays open. */
   private openTempSync(path: string, data: string | Uint8Array): OpenTemp {
-    const temp = tempPathFor(path);
+    const temp = this.tempPathSync(path);
     const folder = dirname(temp);
     let fd: number | undefined;
     if (this.knownFolders.has(folder)) {
@@ -463,7 +583,7 @@ export class AtomicWriter {
     return { temp, fd };
   }
 
-  /** Writes `data` to a new temporary file beside `path` with synchronous calls (fsynced when `durable`). */
+  /** Writes `data` to a new temporary file for `path` with synchronous calls (fsynced when `durable`). */
   private writeTempSync(path: string, data: string | Uint8Array, durable: boolean): string {
     const { temp, fd } = this.openTempSync(path, data);
     if (durable) {
@@ -496,9 +616,9 @@ export class AtomicWriter {
     closeQuietlySync(fd);
   }
 
-  /** Fsyncs the folders of `targets` when this writer is durable. */
-  private async syncDirsOf(targets: readonly string[]): Promise<void> {
-    if (this.fsyncs()) await Promise.all([...new Set(targets.map((t) => dirname(t)))].map((dir) => this.syncDir(dir)));
+  /** Fsyncs the folders of `targets` when this writer is durable (and the staging folder: see `foldersOf`). */
+  private async syncDirsOf(targets: readonly string[], always = false): Promise<void> {
+    if (this.fsyncs()) await Promise.all([...this.foldersOf(targets, always)].map((dir) => this.syncDir(dir)));
   }
 
   /** Writes every file to its temporary name (in parallel); on a failure removes them all and throws. */
@@ -511,9 +631,9 @@ export class AtomicWriter {
     throw createProvdError('PROVD_FILE_WRITE_FAILED', { file: targets[failed] as string, reason: reasonOf(err) }, { cause: err });
   }
 
-  /** Writes `data` to a new temporary file beside `path` (fsynced when durable) and returns the temporary path. */
+  /** Writes `data` to a new temporary file for `path` (fsynced when durable) and returns the temporary path. */
   private async writeTemp(path: string, data: string | Uint8Array): Promise<string> {
-    const temp = tempPathFor(path);
+    const temp = await this.tempPath(path);
     const handle = await this.createFile(temp);
     try {
       await handle.writeFile(data, typeof data === 'string' ? 'utf8' : undefined);
@@ -663,10 +783,9 @@ async function holds(target: string, data: string | Uint8Array, durable: boolean
 }
 
 /** {@link keepPrevious} with synchronous calls. */
-function keepPreviousSync(target: string): Previous {
+function keepPreviousSync(target: string, backup: string): Previous {
   // a target that does not exist (a first write) has nothing to keep: found without a thrown ENOENT (costly)
   if (lstatSync(target, { throwIfNoEntry: false }) === undefined) return undefined;
-  const backup = tempPathFor(target, 'old');
   try {
     linkSync(target, backup);
     return { link: backup };

@@ -24,7 +24,8 @@ export class PooledWriteError extends Error {
 }
 
 // The worker's code (CommonJS, evaluated): the same protocol as AtomicWriter's in-process path. Temporary files are
-// written beside their targets (fsynced when asked), the old files kept as hard links for a rollback, then renamed.
+// written beside their targets, or in the job's staging folder when it is on the target folder's file system (fsynced
+// when asked), the old files kept as hard links for a rollback (there too), then renamed.
 const WORKER_SOURCE = String.raw`
 const REPLY_EVERY = 8;
 const { parentPort, threadId } = require('node:worker_threads');
@@ -33,7 +34,34 @@ const path = require('node:path');
 const prefix = process.pid.toString(36) + '-' + require('node:crypto').randomBytes(4).toString('hex') + '-w' + threadId + '-';
 let count = 0;
 const known = new Set();
-const tempPathFor = (p, suffix) => path.join(path.dirname(p), '.' + path.basename(p) + '.' + prefix + (count++).toString(36) + '.' + suffix);
+const tempPathFor = (p, suffix, staging) => path.join(placeOf(path.dirname(p), staging), '.' + path.basename(p) + '.' + prefix + (count++).toString(36) + '.' + suffix);
+// where the temporary files of a target folder go: the staging folder when both are on one file system, else the folder
+const places = new Map();
+const stagingDevs = new Map();
+function placeOf(dir, staging) {
+  if (!staging) return dir;
+  const key = staging + '\0' + dir;
+  let place = places.get(key);
+  if (place !== undefined) return place;
+  place = dir;
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    let dev = stagingDevs.get(staging);
+    if (dev === undefined) { fs.mkdirSync(staging, { recursive: true }); dev = fs.statSync(staging).dev; stagingDevs.set(staging, dev); }
+    if (fs.statSync(dir).dev === dev) place = staging;
+  } catch {}
+  if (places.size >= 4096) places.clear();
+  places.set(key, place);
+  return place;
+}
+// a rename into a target folder removed since its temporary file was staged elsewhere creates it again (once)
+function renameInto(temp, target) {
+  try { fs.renameSync(temp, target); } catch (e) {
+    if (e.code !== 'ENOENT' || path.dirname(temp) === path.dirname(target)) throw e;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(temp, target);
+  }
+}
 const quiet = (f) => { try { f(); } catch {} };
 function createFile(file) {
   const dir = path.dirname(file);
@@ -46,8 +74,8 @@ function createFile(file) {
   known.add(dir);
   return fd;
 }
-function writeTemp(target, data, fsync, synced) {
-  const temp = tempPathFor(target, 'tmp');
+function writeTemp(target, data, fsync, synced, staging) {
+  const temp = tempPathFor(target, 'tmp', staging);
   const fd = createFile(temp);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -62,10 +90,10 @@ function writeTemp(target, data, fsync, synced) {
   fs.closeSync(fd);
   return temp;
 }
-function keepPrevious(target) {
+function keepPrevious(target, staging) {
   // a target that does not exist (a first write) has nothing to keep: found without a thrown ENOENT (costly)
   if (fs.lstatSync(target, { throwIfNoEntry: false }) === undefined) return undefined;
-  const backup = tempPathFor(target, 'old');
+  const backup = tempPathFor(target, 'old', staging);
   try { fs.linkSync(target, backup); return { link: backup }; } catch (e) { if (e.code === 'ENOENT') return undefined; }
   try { return { data: fs.readFileSync(target) }; } catch { return undefined; }
 }
@@ -90,7 +118,7 @@ function holds(target, data, fsync, synced) {
     return true;
   } catch { return false; } finally { quiet(() => fs.closeSync(fd)); }
 }
-function writeOne({ id, targets: given, datas: givenDatas, fsync }) {
+function writeOne({ id, targets: given, datas: givenDatas, fsync, staging }) {
   const synced = [];
   // the files whose bytes change (their indexes among those given): the others are left as they are
   const at = [];
@@ -99,22 +127,22 @@ function writeOne({ id, targets: given, datas: givenDatas, fsync }) {
   const datas = at.map((i) => givenDatas[i]);
   const temps = [];
   for (let i = 0; i < targets.length; i++) {
-    try { temps.push(writeTemp(targets[i], datas[i], fsync, synced)); } catch (e) {
+    try { temps.push(writeTemp(targets[i], datas[i], fsync, synced, staging)); } catch (e) {
       for (const t of temps) quiet(() => fs.unlinkSync(t));
       return { id, ok: false, index: at[i], message: e.message, code: e.code };
     }
   }
-  const previous = targets.slice(0, -1).map(keepPrevious);
+  const previous = targets.slice(0, -1).map((t) => keepPrevious(t, staging));
   let done = 0;
   try {
-    for (; done < temps.length; done++) fs.renameSync(temps[done], targets[done]);
+    for (; done < temps.length; done++) renameInto(temps[done], targets[done]);
   } catch (e) {
     for (const t of temps.slice(done)) quiet(() => fs.unlinkSync(t));
     for (let j = 0; j < done; j++) {
       const old = previous[j];
       if (old === undefined) quiet(() => fs.unlinkSync(targets[j]));
       else if (old.link) { try { fs.renameSync(old.link, targets[j]); } catch { quiet(() => fs.unlinkSync(old.link)); } }
-      else quiet(() => { const t = writeTemp(targets[j], old.data, fsync, synced); fs.renameSync(t, targets[j]); });
+      else quiet(() => { const t = writeTemp(targets[j], old.data, fsync, synced, staging); renameInto(t, targets[j]); });
     }
     for (const p of previous.slice(done)) drop(p);
     return { id, ok: false, index: at[done], message: e.message, code: e.code };
@@ -140,6 +168,8 @@ interface Job {
   targets: readonly string[];
   datas: readonly (string | Uint8Array)[];
   fsync: boolean;
+  /** The staging folder of the writer (see `AtomicWriterOptions.staging`), if any. */
+  staging: string | undefined;
 }
 
 interface PoolWorker {
@@ -167,15 +197,16 @@ export class WritePool {
   /**
    * Writes `datas[i]` to `targets[i]` all-or-nothing (temporary files, fsynced when `fsync`, then renamed; a failed
    * rename puts back what was replaced); a target already holding its new bytes is left as it is (fsynced when
-   * `fsync`). Resolves to the paths fsynced; rejects with a {@link PooledWriteError}.
+   * `fsync`). The temporary files go to `staging` when it is on a target folder's file system (see
+   * `AtomicWriterOptions.staging`). Resolves to the paths fsynced; rejects with a {@link PooledWriteError}.
    */
-  write(targets: readonly string[], datas: readonly (string | Uint8Array)[], fsync: boolean): Promise<string[]> {
+  write(targets: readonly string[], datas: readonly (string | Uint8Array)[], fsync: boolean, staging?: string): Promise<string[]> {
     const owner = this.pick(fsync ? this.size : 1);
     const id = this.nextId++;
     return new Promise<string[]>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject, owner });
       if (owner.pending++ === 0) owner.worker.ref();
-      if (owner.outbox.push({ id, targets, datas, fsync }) === 1) setImmediate(() => this.post(owner));
+      if (owner.outbox.push({ id, targets, datas, fsync, staging }) === 1) setImmediate(() => this.post(owner));
     });
   }
 

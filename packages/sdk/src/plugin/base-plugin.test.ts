@@ -164,6 +164,12 @@ describe('BasePlugin', () => {
     expect(await readFile(dir.join('var/tftpboot/Acme/000fd3054849.cfg'), 'utf8')).toBe('<cfg user="u&amp;1" tz=""/>');
   });
 
+  it('stages its temporary files in var/staging, beside the served folder, and leaves nothing there or in tftpboot', async () => {
+    await new AcmePlugin({ ...context, writeDurability: 'none' }).configure(device, rawConfig);
+    expect(await readdir(dir.join(BasePlugin.STAGING_DIR))).toEqual([]);
+    expect((await readdir(dir.join('var/tftpboot/Acme'))).filter((n) => n !== '.keep').sort()).toEqual(['000fd3054848-contacts.xml', '000fd3054848.cfg']);
+  });
+
   it('uses the host logger when there is one, a silent one otherwise', () => {
     const lines: string[] = [];
     const logger: PluginLogger = { debug: (m) => lines.push(m), info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };

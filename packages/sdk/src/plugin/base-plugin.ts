@@ -80,6 +80,11 @@ export abstract class BasePlugin implements ProvdPlugin {
   static readonly CACHE_DIR = 'var/cache';
   /** The standard folder of the installed-package records, relative to the plugin folder. */
   static readonly INSTALLED_DIR = 'var/installed';
+  /**
+   * Where the plugin's writer stages its temporary files before renaming them into place, relative to the plugin
+   * folder: beside `var/tftpboot`, so never served, and on its file system (see `AtomicWriterOptions.staging`).
+   */
+  static readonly STAGING_DIR = 'var/staging';
 
   /** The plugin id (its folder name), e.g. `digium-2.8.1`. */
   readonly id: string;
@@ -130,6 +135,7 @@ export abstract class BasePlugin implements ProvdPlugin {
     this.cacheDir = join(this.pluginDir, BasePlugin.CACHE_DIR);
     this.installedDir = join(this.pluginDir, BasePlugin.INSTALLED_DIR);
     this.writer = new AtomicWriter({
+      staging: join(this.pluginDir, BasePlugin.STAGING_DIR),
       durability: context.writeDurability ?? 'fsync',
       ...(context.writeMode ? { mode: context.writeMode } : {}),
       ...(context.writeFlush ? { flush: context.writeFlush } : {}),

@@ -3,7 +3,8 @@
 // no HTTP, socket or file read, so that what the scale benchmark's new phones cost beyond a known phone can be split
 // between the pipeline and the rest. Each run is its own process: once as deployed (the systemd unit's
 // NODE_OPTIONS and MALLOC_ARENA_MAX, provd serve's V8 flags), once with V8's defaults. Printed per run: requests/s,
-// CPU per request (the process's, its main thread's) and the main thread's garbage-collection pauses per request.
+// CPU per request (the process's, its main thread's) and the main thread's garbage-collection pauses per request
+// (the young generation's scavenges apart from the old generation's pauses: what a request's state promoted costs).
 // Anchor: known phones in the same process. SQLite store, Digium plugin, Linux (/proc).
 // PROVD_BENCH_PIPELINE_COUNT: requests per pass (default 20000).
 import { spawn } from 'node:child_process';
@@ -43,7 +44,8 @@ async function run(work, name, deployed) {
 }
 
 const us = (v) => `${v.toFixed(0)} µs`;
-const line = (p) => `${p.rate.toFixed(0)} req/s, CPU per request ${us(p.processUs)} (main thread ${us(p.mainUs)}, of it GC ${us(p.gcUs)} in ${p.gcPauses} pauses)`;
+const line = (p) =>
+  `${p.rate.toFixed(0)} req/s, CPU per request ${us(p.processUs)} (main thread ${us(p.mainUs)}, of it GC ${us(p.gcUs)}: ${p.scavenges} scavenges ${us(p.scavengeUs)}, ${p.oldPauses} old-generation pauses ${us(p.oldUs)})`;
 
 export default async function bench() {
   const work = await mkdtemp(join(tmpdir(), 'provd-bench-pipeline-'));

@@ -5,18 +5,24 @@
 // `provd serve` does), "count" (requests per pass), "inFlight"}. Prints one JSON line: the figures of each pass, and how many devices the new phones created.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { PerformanceObserver, constants, performance } from 'node:perf_hooks';
 
 const o = JSON.parse(await readFile(process.argv[2], 'utf8'));
 const host = await import(o.hostModule);
 if (o.serveFlags) host.applyServeV8Flags();
 
-let gcMs = 0;
-let gcPauses = 0;
+// the main thread's GC pauses so far: scavenges of the young generation, and the rest (mark-compacts of the old one,
+// their incremental steps, weak callbacks)
+const gc = { minorMs: 0, minor: 0, majorMs: 0, major: 0 };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    gcMs += e.duration;
-    gcPauses++;
+    if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      gc.minorMs += e.duration;
+      gc.minor++;
+    } else {
+      gc.majorMs += e.duration;
+      gc.major++;
+    }
   }
 }).observe({ entryTypes: ['gc'] });
 
@@ -37,12 +43,14 @@ const running = await host.startHost({ ...o.options, log: () => {} });
 await running.app.installPlugin('digium-2.8.1');
 await running.app.reconfigurer.idle();
 
-/** `count` requests of devices `first`... (`inFlight` at once): per request, the CPU of the process and of its main thread, and GC. */
+/**
+ * `count` requests of devices `first`... (`inFlight` at once): per request, the CPU of the process and of its main
+ * thread, and the main thread's GC (all of it; its scavenges; the old generation's pauses).
+ */
 async function pass(first, count) {
   const cpu0 = process.cpuUsage();
   const main0 = mainCpu();
-  const gc0 = gcMs;
-  const pauses0 = gcPauses;
+  const gc0 = { ...gc };
   const t0 = performance.now();
   let next = first;
   let identified = 0;
@@ -57,8 +65,12 @@ async function pass(first, count) {
     rate: count / seconds,
     processUs: (cpu.user + cpu.system) / count,
     mainUs: (mainCpu() - main0) / count,
-    gcUs: ((gcMs - gc0) * 1000) / count,
-    gcPauses: gcPauses - pauses0,
+    gcUs: ((gc.minorMs + gc.majorMs - gc0.minorMs - gc0.majorMs) * 1000) / count,
+    gcPauses: gc.minor + gc.major - gc0.minor - gc0.major,
+    scavengeUs: ((gc.minorMs - gc0.minorMs) * 1000) / count,
+    scavenges: gc.minor - gc0.minor,
+    oldUs: ((gc.majorMs - gc0.majorMs) * 1000) / count,
+    oldPauses: gc.major - gc0.major,
     identified,
   };
 }

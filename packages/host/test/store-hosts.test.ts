@@ -244,10 +244,10 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       const macs = devices.map((d) => d.mac);
       expect(new Set(macs).size).toBe(macs.length);
       for (const d of devices) expect(d).toMatchObject({ added: 'auto', plugin: 'acme-test' });
-      // the devices lost are only the last answered ones' (at most the 256 answered before their commit), and each of
+      // the devices lost are only the last answered ones' (at most the 64 answered before their commit), and each of
       // those phones gets its device at its next request; every phone asking again has exactly one
       const lost = answered.filter((mac) => !macs.includes(mac));
-      expect(lost.length).toBeLessThanOrEqual(256);
+      expect(lost.length).toBeLessThanOrEqual(64);
       // (its device is committed just after its answer)
       for (const mac of [answered[0]!, ...lost]) {
         expect(await phoneFile(host, mac)).toBe('HTTP 404');

@@ -78,9 +78,11 @@ const IP_LOOKUP_LIMIT = 16;
 /**
  * How many new phones may be answered before their device's commit at once (see {@link RequestProcessing.locked}):
  * beyond, a new phone's answer waits for its commit, as every other change's does (what the store has not written yet
- * stays bounded when phones arrive faster than it writes).
+ * stays bounded when phones arrive faster than it writes). Not more: each waiting commit keeps its request's state
+ * alive, and with 256 waiting the commits took 25 ms (the store writing them in turn), long enough for that state to
+ * be promoted to the old generation on every new phone (see docs/decisions.md: `pnpm bench pipeline`).
  */
-const EARLY_ANSWERS_LIMIT = 256;
+const EARLY_ANSWERS_LIMIT = 64;
 
 /** Called with a new phone's answer once its device is decided, before its commit (see {@link RequestProcessing.locked}). */
 type EarlyAnswer = (result: ProcessResult) => void;
@@ -263,16 +265,17 @@ export class RequestProcessing {
       trust = this.trusted(stub, type, tenantUuid);
       // the new device decided, before its commit: answered at once when that answer does not wait for anything
       let answered = false;
-      const decided =
-        early && this.earlyAnswers < EARLY_ANSWERS_LIMIT
-          ? (decidedDevice: Device): void => {
-              const result = this.served(decidedDevice, devInfo, trust);
-              if (result instanceof Promise) return;
-              answered = true;
-              this.earlyAnswers++;
-              early(result);
-            }
-          : undefined;
+      // (the limit checked as the answer goes out: requests checked before it would all pass together)
+      const decided = early
+        ? (decidedDevice: Device): void => {
+            if (this.earlyAnswers >= EARLY_ANSWERS_LIMIT) return;
+            const result = this.served(decidedDevice, devInfo, trust);
+            if (result instanceof Promise) return;
+            answered = true;
+            this.earlyAnswers++;
+            early(result);
+          }
+        : undefined;
       let made: Device | 'taken' | undefined;
       try {
         made = await this.autoCreate((await this.mayRecordIp(stub, devInfo.ip, trust, byIp)) ? devInfo : withoutIp, filename, tenantUuid, clientIp, again, decided);

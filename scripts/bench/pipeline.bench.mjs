@@ -8,22 +8,17 @@
 // Anchor: known phones in the same process. SQLite store, Digium plugin, Linux (/proc).
 // PROVD_BENCH_PIPELINE_COUNT: requests per pass (default 20000).
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exec } from './lib/exec.mjs';
+import { unitEnvironment } from './lib/unit-environment.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const COUNT = Number(process.env.PROVD_BENCH_PIPELINE_COUNT ?? 20_000);
-/** Requests handed to the host at once (the scale benchmark's wrk keeps about as many connections busy). */
-const IN_FLIGHT = 64;
-
-/** The environment the host's systemd unit runs it with (its `Environment=` lines). */
-async function unitEnvironment() {
-  const unit = await readFile(join(root, 'packages/host/systemd/provd.service'), 'utf8');
-  return Object.fromEntries([...unit.matchAll(/^Environment="?([A-Z_]+)=([^"\n]*)"?$/gm)].map((m) => [m[1], m[2]]));
-}
+/** Requests handed to the host at once: as many as the scale benchmark's wrk keeps connections (`-c16`). */
+const IN_FLIGHT = 16;
 
 /** One run of lib/pipeline-child.mjs in a folder of its own; resolves to its figures. */
 async function run(work, name, deployed) {
@@ -34,7 +29,7 @@ async function run(work, name, deployed) {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   delete env.MALLOC_ARENA_MAX;
-  if (deployed) Object.assign(env, await unitEnvironment());
+  if (deployed) Object.assign(env, await unitEnvironment(root));
   const child = spawn(process.execPath, [join(root, 'scripts/bench/lib/pipeline-child.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'], env });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -52,7 +47,7 @@ export default async function bench() {
   let ok = true;
   try {
     await exec('node', [join(root, 'packages/build/dist/cli.js'), 'build', 'digium', '--out', join(work, 'repo')], { cwd: root });
-    const unit = await unitEnvironment();
+    const unit = await unitEnvironment(root);
     const runs = [
       ['deployed', true, `as deployed: NODE_OPTIONS=${unit.NODE_OPTIONS ?? ''} MALLOC_ARENA_MAX=${unit.MALLOC_ARENA_MAX ?? ''}, provd serve's V8 flags`],
       ['defaults', false, "V8's defaults"],

@@ -25,6 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exec } from './lib/exec.mjs';
 import { freshFilesystem } from './lib/fresh-fs.mjs';
 import { procStatusMb } from './lib/proc-status.mjs';
+import { unitEnvironment } from './lib/unit-environment.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SIZES = (process.env.PROVD_BENCH_SCALE_SIZES ?? '1000,10000,100000').split(',').map(Number);
@@ -276,15 +277,6 @@ async function api(port, method, path, body) {
   return text ? JSON.parse(text) : undefined;
 }
 
-/**
- * The environment the host's systemd unit runs it with (its `Environment=` lines, one assignment each, quoted or
- * not: `NODE_OPTIONS`, `MALLOC_ARENA_MAX`): the host as deployed.
- */
-async function unitEnvironment() {
-  const unit = await readFile(join(root, 'packages/host/systemd/provd.service'), 'utf8');
-  return Object.fromEntries([...unit.matchAll(/^Environment="?([A-Z_]+)=([^"\n]*)"?$/gm)].map((m) => [m[1], m[2]]));
-}
-
 /** Starts the host process (modules loaded, host not started yet); `call(cmd)` sends one command and resolves to its answer. */
 async function hostChild(options, dir) {
   const file = join(dir, 'host-options.json');
@@ -295,7 +287,7 @@ async function hostChild(options, dir) {
   const extra = (process.env.PROVD_BENCH_HOST_ARGS ?? '').split(' ').filter(Boolean);
   // the unit's environment (its NODE_OPTIONS, which node refuses some options in, and MALLOC_ARENA_MAX), as systemd
   // gives it
-  const env = { ...process.env, ...(await unitEnvironment()) };
+  const env = { ...process.env, ...(await unitEnvironment(root)) };
   // this process's anonymous resident memory at the fork (what the fork copies; file pages are not copied): where the
   // child's getrusage maxRSS starts (see the memory command of lib/scale-host-child.mjs)
   const benchRss = procStatusMb('RssAnon') ?? process.memoryUsage.rss() / 2 ** 20;
@@ -691,7 +683,7 @@ export default async function bench() {
         console.log(`new phones: ${f.newRate.toFixed(0)} req/s (${f.newRequests} requests, ${f.newAnswered2xx} answered 2xx or 3xx, ${f.newCreated} devices created; checked: ${f.newChecked})   anchor, known phones: ${f.knownRate.toFixed(0)} req/s   ratio ${((100 * f.newRate) / f.knownRate).toFixed(0)}% (goal >= 50%: ${pass(f.newRate >= 0.5 * f.knownRate)})`);
         console.log(`  CPU per request, new phones: ${cpuText(f.newCpu, f.hostPid)}   the machine meanwhile: ${sharesText(f.newCpu)}`);
         console.log(`  CPU per request, known phones: ${cpuText(f.knownCpu, f.hostPid)}   the machine meanwhile: ${sharesText(f.knownCpu)}`);
-        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.peak.toFixed(0)} MB, the host's process (VmHWM), with the environment of its systemd unit: ${Object.entries(await unitEnvironment()).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.peak <= 200)}` : ''}`);
+        console.log(`RSS at the end: ${f.rss.toFixed(0)} MB (peak ${f.peak.toFixed(0)} MB, the host's process (VmHWM), with the environment of its systemd unit: ${Object.entries(await unitEnvironment(root)).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'}, and provd serve's ${host.SERVE_V8_FLAGS.join(' ')})${goals ? `   goal <= 200 MB: ${pass(f.peak <= 200)}` : ''}`);
         console.log(`  getrusage's maxRSS of the host's process: ${f.maxRss.toFixed(0)} MB (not the host's: on Linux it starts at the memory the fork copied of the benchmark's process, whose anonymous RSS was ${f.benchRss.toFixed(0)} MB)`);
         // each phase's peak: VmHWM since the phase before (reset between phases), with the highest 50 ms sample beside
         console.log(`  peak RSS per phase (sampled every 50 ms): ${f.phases.map(([phase, mb], i) => `${phase} ${mb.toFixed(0)} MB${f.phasesSampled[i] === undefined ? '' : ` (${f.phasesSampled[i].toFixed(0)})`}`).join(', ')}`);

@@ -1,13 +1,12 @@
 /**
- * Atomic file writes: every file goes to a temporary name in its own folder (or in the writer's staging folder, on the
- * same file system), is flushed to disk (fsync, unless the writer's durability is `none`), then renamed over the
- * target. A failure leaves no temporary file behind and the
- * old target untouched; a failed multi-file write puts back the targets it had already replaced. A file that already
- * holds the new bytes is not written again.
+ * Atomic file writes: every file goes to a temporary name in its own folder (or in the writer's staging folder, when
+ * it can be renamed from there), is flushed to disk (fsync, unless the writer's durability is `none`), then renamed
+ * over the target. A failure leaves no temporary file behind and the old target untouched; a failed multi-file write
+ * puts back the targets it had already replaced. A file that already holds the new bytes is not written again.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fstatSync, fsync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { createProvdError } from '../errors/sdk-errors';
@@ -67,8 +66,9 @@ export interface AtomicWriterOptions {
   onSync?: (path: string) => void;
   /**
    * A folder for the temporary files (and the kept previous files of a multi-file write), instead of each target's
-   * own folder: a target's temporary file is created there when it is on the target folder's file system (else
-   * beside the target, as without it), then renamed into place. Creating and removing a temporary name in a small
+   * own folder: a target's temporary file is created there when a file can be renamed from it into the target's
+   * folder (the same file system and mount, checked once per folder; else beside the target, as without it), then
+   * renamed into place. Creating and removing a temporary name in a small
    * folder costs the kernel less than in a folder of many thousand files (each name inserted into and removed from
    * its index), and a watch on the target's folder sees only the rename. Created when first needed; with fsync, it is
    * fsynced with the targets' folders. Keep it out of what is served (e.g. `var/staging` beside `var/tftpboot`).
@@ -161,13 +161,14 @@ function tempPathFor(path: string, suffix = 'tmp', folder = dirname(path)): stri
 }
 
 /**
- * Where a writer with a staging folder puts the temporary files of each target folder: the staging folder when both
- * are on one file system, else the target folder itself. Each folder is checked once (both created, their devices
- * compared), then remembered, up to {@link MAX_KNOWN_FOLDERS}.
+ * Where a writer with a staging folder puts the temporary files of each target folder: the staging folder when a file
+ * renamed from it into the target folder gets there, else the target folder itself. Each folder is checked once
+ * (both created, then an empty probe file made in the staging folder, renamed into the target folder under a
+ * temporary name and removed: a rename fails across file systems, and across two mounts of one, which device
+ * numbers would not tell), then remembered, up to {@link MAX_KNOWN_FOLDERS}.
  */
 class StagingPlaces {
   private readonly places = new Map<string, string>();
-  private stagingDev: number | undefined;
 
   constructor(readonly staging: string) {}
 
@@ -175,13 +176,18 @@ class StagingPlaces {
   placeSync(folder: string): string {
     const known = this.places.get(folder);
     if (known !== undefined) return known;
+    const { probe, moved } = this.probeNames(folder);
     let place = folder;
     try {
       mkdirSync(folder, { recursive: true });
-      this.stagingDev ??= (mkdirSync(this.staging, { recursive: true }), statSync(this.staging).dev);
-      if (statSync(folder).dev === this.stagingDev) place = this.staging;
+      mkdirSync(this.staging, { recursive: true });
+      closeSync(openSync(probe, 'wx', 0o644));
+      renameSync(probe, moved);
+      unlinkSync(moved);
+      place = this.staging;
     } catch {
-      // a staging folder that cannot be made or read: beside the target (the write itself reports a bad folder)
+      // beside the target (a write into a folder that cannot be made reports it itself)
+      unlinkQuietlySync(probe);
     }
     return this.remember(folder, place);
   }
@@ -190,18 +196,25 @@ class StagingPlaces {
   async place(folder: string): Promise<string> {
     const known = this.places.get(folder);
     if (known !== undefined) return known;
+    const { probe, moved } = this.probeNames(folder);
     let place = folder;
     try {
       await mkdir(folder, { recursive: true });
-      if (this.stagingDev === undefined) {
-        await mkdir(this.staging, { recursive: true });
-        this.stagingDev = (await stat(this.staging)).dev;
-      }
-      if ((await stat(folder)).dev === this.stagingDev) place = this.staging;
+      await mkdir(this.staging, { recursive: true });
+      await (await open(probe, 'wx', 0o644)).close();
+      await rename(probe, moved);
+      await unlink(moved);
+      place = this.staging;
     } catch {
-      // as placeSync
+      await removeQuietly(probe);
     }
     return this.remember(folder, place);
+  }
+
+  /** The probe of `folder`: two temporary names (a crash's leftovers removed at start), in the staging folder and in `folder`. */
+  private probeNames(folder: string): { probe: string; moved: string } {
+    const name = join(folder, 'staging-probe');
+    return { probe: tempPathFor(name, 'tmp', this.staging), moved: tempPathFor(name) };
   }
 
   /** The folders to fsync after renames into `folders`: those, and the staging folder where it was used. */
@@ -555,7 +568,10 @@ export class AtomicWriter {
     for (const old of previous) if (old && 'link' in old) unlinkQuietlySync(old.link);
   }
 
-  /** Creates a new temporary file for `path` (see {@link AtomicWriterOptions.staging}) and writes `data` to it with synchronous calls; it stays open. */
+  /**
+   * Creates a new temporary file for `path` (see {@link AtomicWriterOptions.staging}) and writes `data` to it with
+   * synchronous calls; it stays open.
+   */
   private openTempSync(path: string, data: string | Uint8Array): OpenTemp {
     const temp = this.tempPathSync(path);
     const folder = dirname(temp);

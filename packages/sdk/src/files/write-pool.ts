@@ -34,22 +34,30 @@ const path = require('node:path');
 const prefix = process.pid.toString(36) + '-' + require('node:crypto').randomBytes(4).toString('hex') + '-w' + threadId + '-';
 let count = 0;
 const known = new Set();
-const tempPathFor = (p, suffix, staging) => path.join(placeOf(path.dirname(p), staging), '.' + path.basename(p) + '.' + prefix + (count++).toString(36) + '.' + suffix);
-// where the temporary files of a target folder go: the staging folder when both are on one file system, else the folder
+// a new temporary name for the file p in folder
+const tempName = (folder, p, suffix) => path.join(folder, '.' + path.basename(p) + '.' + prefix + (count++).toString(36) + '.' + suffix);
+const tempPathFor = (p, suffix, staging) => tempName(placeOf(path.dirname(p), staging), p, suffix);
+// where the temporary files of a target folder go: the staging folder when an empty probe file made there can be
+// renamed into the folder (the same file system and mount), else the folder; checked once per folder (AtomicWriter's
+// StagingPlaces does the same)
 const places = new Map();
-const stagingDevs = new Map();
 function placeOf(dir, staging) {
   if (!staging) return dir;
   const key = staging + '\0' + dir;
   let place = places.get(key);
   if (place !== undefined) return place;
   place = dir;
+  const name = path.join(dir, 'staging-probe');
+  const probe = tempName(staging, name, 'tmp');
+  const moved = tempName(dir, name, 'tmp');
   try {
     fs.mkdirSync(dir, { recursive: true });
-    let dev = stagingDevs.get(staging);
-    if (dev === undefined) { fs.mkdirSync(staging, { recursive: true }); dev = fs.statSync(staging).dev; stagingDevs.set(staging, dev); }
-    if (fs.statSync(dir).dev === dev) place = staging;
-  } catch {}
+    fs.mkdirSync(staging, { recursive: true });
+    fs.closeSync(fs.openSync(probe, 'wx', 0o644));
+    fs.renameSync(probe, moved);
+    fs.unlinkSync(moved);
+    place = staging;
+  } catch { quiet(() => fs.unlinkSync(probe)); }
   if (places.size >= 4096) places.clear();
   places.set(key, place);
   return place;

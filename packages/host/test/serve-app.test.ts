@@ -107,6 +107,30 @@ describe('devices and configs', () => {
     expect(await readFile(`${plugin().tftpbootDir}/acme/000000000003.cfg`, 'utf8')).toContain('user=v\n');
   });
 
+  it("stores a background job's changed flags without waiting for their fsync, then records the job in a durable commit that covers them", async () => {
+    await app.insertConfig({ id: 'shared', parent_ids: [], raw_config: line('u') });
+    // stored unconfigured (as imported or generated): the job of the config change flips every flag
+    const ids = ['00:00:00:00:00:11', '00:00:00:00:00:12', '00:00:00:00:00:13'].map((mac, i) => ({ id: `flag${i}`, mac, plugin: 'acme-1', config: 'shared', configured: false }));
+    await app.store.commit({ writes: ids.map((doc) => ({ op: 'put' as const, kind: 'devices' as const, doc })) });
+    const commit = app.store.commit.bind(app.store);
+    const seen: Parameters<typeof commit>[0][] = [];
+    app.store.commit = (changes) => (seen.push(changes), commit(changes));
+    try {
+      await app.updateConfig({ id: 'shared', parent_ids: [], raw_config: line('v') });
+      await app.reconfigurer.idle();
+    } finally {
+      app.store.commit = commit;
+    }
+    expect((await app.devices.getMany(ids.map((d) => d.id))).map((d) => d.configured)).toEqual([true, true, true]);
+    const flagged = seen.flatMap((c, at) => (c.writes?.some((w) => w.op === 'fields' && 'configured' in w.fields) ? [{ c, at }] : []));
+    expect(flagged.flatMap(({ c }) => c.writes ?? []).map((w) => (w.op === 'fields' ? w.id : '')).sort()).toEqual(['flag0', 'flag1', 'flag2']);
+    for (const { c } of flagged) expect(c.deferSync).toBe(true);
+    // the job's record past them (its progress or its finish) comes after and waits for the disk: a power loss before
+    // it runs the job, and writes the flags, again
+    const last = Math.max(...flagged.map((f) => f.at));
+    expect(seen.slice(last + 1).some((c) => ((c.progress?.length ?? 0) > 0 || (c.finished?.length ?? 0) > 0) && c.deferSync !== true)).toBe(true);
+  });
+
   it('sets "configured" to false when configure throws, and refreshes it for descendants of a deleted config', async () => {
     plugin().failModel = 'Bad';
     await app.insertConfig({ id: 'p', parent_ids: [], raw_config: line('u') });

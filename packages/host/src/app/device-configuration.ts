@@ -194,9 +194,10 @@ export class DeviceConfiguration {
    * Configures the stored devices `ids` again for a background job, holding all their locks: read in one round trip,
    * each raw config flattened, defaulted and validated once per config (and tenant), the devices configured in the
    * render threads when the plugin can be loaded there (else here, a few at once), and the changed `configured` flags
-   * stored in one transaction when `writeFlag`. Devices that no longer exist, or whose plugin is not loaded here, are
-   * left as they are. When files cannot be written (a full disk), the other devices are still done and
-   * `PROVD_HOST_RECONFIGURE_FAILED` is thrown naming the failed ones.
+   * stored in one transaction when `writeFlag` (its fsync not waited for: the job's next durable record covers it).
+   * Devices that no longer exist, or whose plugin is not loaded here, are left as they are. When files cannot be
+   * written (a full disk), the other devices are still done and `PROVD_HOST_RECONFIGURE_FAILED` is thrown naming the
+   * failed ones.
    */
   async reconfigureStoredMany(ids: readonly string[], writeFlag: boolean): Promise<void> {
     await this.app.deviceLock.runAll(ids, async () => {
@@ -214,7 +215,11 @@ export class DeviceConfiguration {
         if (!outcome && device.configured) await this.deconfigure(device);
         if (writeFlag && outcome !== (device.configured ?? false)) flags.push(flagWrite(device.id, outcome));
       }
-      if (flags.length > 0) await this.app.store.commit({ writes: flags });
+      // Not waited for on disk (deferSync): a flag lost in a power loss is written again when its job runs again,
+      // since what records the job past these devices (its progress, a one-device job's finish) is a durable commit
+      // after this one, whose flush covers it (one journal on either engine). A chunk held its slot, and its devices'
+      // locks, through the fsync; a phone configured before its turn waited for it.
+      if (flags.length > 0) await this.app.store.commit({ writes: flags, deferSync: true });
       if (failed.length > 0) {
         throw hostError('PROVD_HOST_RECONFIGURE_FAILED', { devices: failed.map((f) => f.id), reason: reasonOf(failed[0]!.error) }, { cause: failed[0]!.error });
       }

@@ -110,8 +110,8 @@ describe('devices and configs', () => {
   it("stores a background job's changed flags without waiting for their fsync, then records the job in a durable commit that covers them", async () => {
     await app.insertConfig({ id: 'shared', parent_ids: [], raw_config: line('u') });
     // stored unconfigured (as imported or generated): the job of the config change flips every flag
-    const ids = ['00:00:00:00:00:11', '00:00:00:00:00:12', '00:00:00:00:00:13'].map((mac, i) => ({ id: `flag${i}`, mac, plugin: 'acme-1', config: 'shared', configured: false }));
-    await app.store.commit({ writes: ids.map((doc) => ({ op: 'put' as const, kind: 'devices' as const, doc })) });
+    const devices = ['00:00:00:00:00:11', '00:00:00:00:00:12', '00:00:00:00:00:13'].map((mac, i) => ({ id: `flag${i}`, mac, plugin: 'acme-1', config: 'shared', configured: false }));
+    await app.store.commit({ writes: devices.map((doc) => ({ op: 'put' as const, kind: 'devices' as const, doc })) });
     const commit = app.store.commit.bind(app.store);
     const seen: Parameters<typeof commit>[0][] = [];
     app.store.commit = (changes) => (seen.push(changes), commit(changes));
@@ -121,7 +121,7 @@ describe('devices and configs', () => {
     } finally {
       app.store.commit = commit;
     }
-    expect((await app.devices.getMany(ids.map((d) => d.id))).map((d) => d.configured)).toEqual([true, true, true]);
+    expect((await app.devices.getMany(devices.map((d) => d.id))).map((d) => d.configured)).toEqual([true, true, true]);
     const flagged = seen.flatMap((c, at) => (c.writes?.some((w) => w.op === 'fields' && 'configured' in w.fields) ? [{ c, at }] : []));
     expect(flagged.flatMap(({ c }) => c.writes ?? []).map((w) => (w.op === 'fields' ? w.id : '')).sort()).toEqual(['flag0', 'flag1', 'flag2']);
     for (const { c } of flagged) expect(c.deferSync).toBe(true);

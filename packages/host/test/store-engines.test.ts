@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { isProvdError } from '@provd/sdk';
+import Database from 'better-sqlite3';
 import { testdir, type TestDir } from '@provd/test-utils';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../src/store/postgres-store';
-import { SqliteStore } from '../src/store/sqlite-store';
+import { CHANGE_CHANNEL, PostgresStore } from '../src/store/postgres-store';
+import { SQLITE_FILE, SqliteStore } from '../src/store/sqlite-store';
 import type { DeviceRecord, Store, StoreChange } from '../src/store/store';
 import { freshPgDatabase } from './store-helpers';
 
@@ -11,6 +13,8 @@ interface Engine {
   name: string;
   /** Opens a store; the same `slot` opens the same data again (after a close). */
   open(slot?: string, hostId?: string): Promise<Store>;
+  /** Stores a device row in `slot`'s database behind the stores' back (as another program would): no change recorded. */
+  behind(doc: DeviceRecord, slot?: string): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -22,6 +26,14 @@ const engines: { name: string; make: () => Promise<Engine> }[] = [
       return {
         name: 'sqlite',
         open: async (slot = 'a', hostId = 'host-1') => SqliteStore.open(dir.join(slot), { hostId }),
+        behind: async (doc, slot = 'a') => {
+          const db = new Database(join(dir.join(slot), SQLITE_FILE));
+          try {
+            db.prepare('INSERT INTO devices (id, rev, mac, ip, doc) VALUES (?, 1, ?, ?, ?)').run(doc.id, doc.mac ?? null, doc.ip ?? null, JSON.stringify(doc));
+          } finally {
+            db.close();
+          }
+        },
         cleanup: () => dir.cleanup(),
       };
     },
@@ -35,6 +47,15 @@ const engines: { name: string; make: () => Promise<Engine> }[] = [
         open: async (slot = 'a', hostId = 'host-1') => {
           if (!dbs.has(slot)) dbs.set(slot, await freshPgDatabase());
           return PostgresStore.open(dbs.get(slot)!.url, { hostId });
+        },
+        behind: async (doc, slot = 'a') => {
+          const client = new pg.Client({ connectionString: dbs.get(slot)!.url });
+          await client.connect();
+          try {
+            await client.query('INSERT INTO devices (id, rev, mac, ip, doc) VALUES ($1, 1, $2, $3, $4)', [doc.id, doc.mac ?? null, doc.ip ?? null, JSON.stringify(doc)]);
+          } finally {
+            await client.end();
+          }
         },
         cleanup: async () => {
           for (const db of dbs.values()) await db.drop();
@@ -325,6 +346,37 @@ describe.each(engines)('store engine $name', ({ make }) => {
     expect(await (await store.phoneLookup('00:00:00:00:00:09', '10.9.9.9', 16)).byIp()).toEqual([]);
   });
 
+  it("answers a phone's look-up of a MAC and an IP no device stored without a query: what was stored before the store opened is found, a row written behind its back since is not", async () => {
+    // stored through the store, and behind its back before a reopen: both found
+    await store.put('devices', dev('through', { mac: '00:00:00:00:01:01', ip: '10.1.0.1' }));
+    await engine.behind(dev('before', { mac: '00:00:00:00:01:02', ip: '10.1.0.2' }));
+    const found = async (s: Store, mac: string, ip: string) => {
+      const lookup = await s.phoneLookup(mac, ip, 16);
+      return { mac: lookup.byMac?.id, ip: (await lookup.byIp()).map((d) => d.id) };
+    };
+    expect(await found(store, '00:00:00:00:01:01', '10.1.0.1')).toEqual({ mac: 'through', ip: ['through'] });
+    await store.close();
+    store = await open();
+    // a row behind the store's back now: the look-up of a MAC and an IP not stored before tells nothing of it (the
+    // store's fingerprints of what was stored answer, not the database), once the store has read them (PostgreSQL
+    // reads them after it opened: its look-ups query until then)
+    if (store instanceof PostgresStore) await store.storedRead;
+    await engine.behind(dev('since', { mac: '00:00:00:00:01:03', ip: '10.1.0.3' }));
+    expect(await found(store, '00:00:00:00:01:03', '10.1.0.3')).toEqual({ mac: undefined, ip: [] });
+    expect(await found(store, '00:00:00:00:01:02', '10.1.0.2')).toEqual({ mac: 'before', ip: ['before'] });
+    expect(await found(store, '00:00:00:00:01:01', '10.1.0.1')).toEqual({ mac: 'through', ip: ['through'] });
+    // a MAC not stored at an IP that was: the look-up queries, and finds the IP's device
+    expect(await found(store, '00:00:00:00:01:09', '10.1.0.1')).toEqual({ mac: undefined, ip: ['through'] });
+    // what the store writes from now on is found at once
+    await store.put('devices', dev('after', { mac: '00:00:00:00:01:04', ip: '10.1.0.4' }));
+    expect(await found(store, '00:00:00:00:01:04', '10.1.0.4')).toEqual({ mac: 'after', ip: ['after'] });
+    // the device behind the store's back is a duplicate for a creation that keeps its MAC unique, and from then on
+    // every look-up of its MAC finds it
+    await expect(store.commit({ writes: [{ op: 'put', kind: 'devices', doc: dev('twin', { mac: '00:00:00:00:01:03' }), unique: ['mac'] }] })).rejects.toMatchObject({ code: 'PROVD_HOST_DUPLICATE_KEY' });
+    expect((await store.devices.findOne({ mac: '00:00:00:00:01:03' }))?.id).toBe('since');
+    expect((await found(store, '00:00:00:00:01:03', '10.1.0.3')).mac).toBe('since');
+  });
+
   it('sorts, pages, projects and filters by tenant', async () => {
     const macs = ['00:00:00:00:00:03', undefined, '00:00:00:00:00:01', '00:00:00:00:00:02', undefined];
     await store.commit({
@@ -538,6 +590,38 @@ describe('PostgreSQL store shared by two hosts', () => {
     expect((await b.jobs()).map((j) => j.id)).toEqual([job]);
     await b.commit({ finished: [{ job, done: 2, total: 2 }] });
     expect(await a.jobs()).toEqual([]);
+  });
+
+  it("answers a phone's look-up of what another host stored once its change is read, and queries for every look-up once a host that does not tell its stored values writes a device", async () => {
+    const a = await PostgresStore.open(db.url, { hostId: 'A' });
+    const b = await PostgresStore.open(db.url, { hostId: 'B' });
+    stores.push(a, b);
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const found = async (mac: string, ip: string) => (await b.phoneLookup(mac, ip, 16)).byMac?.id;
+      // a row behind the hosts' back (no change in the log) after B has read what was stored: B does not find it
+      await b.storedRead;
+      await admin.query("INSERT INTO devices (id, rev, mac, ip, doc) VALUES ('hidden', 1, '00:00:00:00:02:01', '10.2.0.1', '{\"id\": \"hidden\"}')");
+      expect(await found('00:00:00:00:02:01', '10.2.0.1')).toBeUndefined();
+      // a device A stores: B finds it by MAC and by IP as soon as it has read A's change (its payload tells them)
+      const seenByB: StoreChange[] = [];
+      b.watch((c) => seenByB.push(c));
+      await a.put('devices', dev('x', { mac: '00:00:00:00:02:02', ip: '10.2.0.2' }));
+      await expect.poll(() => seenByB.length, { timeout: 5000 }).toBe(1);
+      expect(seenByB[0]).not.toHaveProperty('stored');
+      expect(await found('00:00:00:00:02:02', '10.2.0.2')).toBe('x');
+      expect((await (await b.phoneLookup('00:00:00:00:02:09', '10.2.0.2', 16)).byIp()).map((d) => d.id)).toEqual(['x']);
+      // a change of a host of an earlier version (its payload without the values it stored): from then on B queries
+      await admin.query("INSERT INTO devices (id, rev, mac, ip, doc) VALUES ('old', 1, '00:00:00:00:02:03', '10.2.0.3', '{\"id\": \"old\"}')");
+      await admin.query('INSERT INTO changes (payload) VALUES ($1)', [JSON.stringify({ origin: 'OLD', writes: [{ kind: 'devices', id: 'old', deleted: false }], settings: [], jobs: [] })]);
+      await admin.query(`NOTIFY ${CHANGE_CHANNEL}`);
+      await expect.poll(() => seenByB.length, { timeout: 5000 }).toBe(2);
+      expect(await found('00:00:00:00:02:03', '10.2.0.3')).toBe('old');
+      expect(await found('00:00:00:00:02:01', '10.2.0.1')).toBe('hidden');
+    } finally {
+      await admin.end();
+    }
   });
 
   it('announces its own commits as they are written, after the other hosts\' commits before them, each once and in order', async () => {

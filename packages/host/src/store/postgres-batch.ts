@@ -14,7 +14,7 @@
  * used leave gaps, which sequence numbers and job ids allow (they only increase).
  */
 import pg from 'pg';
-import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldsObject, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, uniqueValues, writeId } from './records';
+import { changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldsObject, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, storedValues, uniqueValues, writeId } from './records';
 import { parseSelector } from './selector';
 import type { ChangeSet, CommitResult, DocumentKind, FieldsWrite, JobProgress, ReconfigureJob, StoreChange } from './store';
 
@@ -40,6 +40,8 @@ export interface BatchOptions {
   deferSync?: boolean;
   /** The last change-log entry the host announced: the entries after it are read under the lock (other hosts' commits). */
   since: number;
+  /** Reads one of those entries from its payload (default: the change as written, without its stored values). */
+  readChange?: (seq: number, payload: string) => StoreChange;
 }
 
 /** What {@link writeBatch} committed: one outcome per change set, and the changes to announce, in commit order. */
@@ -149,7 +151,13 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
   const range = (last: string | number, count: number): number[] => Array.from({ length: count }, (_, i) => Number(last) - count + 1 + i);
   const jobIds = range(reserved.jobs, jobCount);
   const seqs = range(reserved.seqs, batch.length);
-  const earlier: StoreChange[] = (results[after + 1]!.rows as { seq: string; payload: string }[]).map((row) => ({ seq: Number(row.seq), ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) }));
+  const readChange =
+    options.readChange ??
+    ((seq: number, payload: string): StoreChange => {
+      const { stored: _stored, ...change } = JSON.parse(payload) as Omit<StoreChange, 'seq'> & { stored?: unknown };
+      return { seq, ...change };
+    });
+  const earlier: StoreChange[] = (results[after + 1]!.rows as { seq: string; payload: string }[]).map((row) => readChange(Number(row.seq), row.payload));
 
   // 2. each change set in order, against the state the ones before it left
   const created = new Date().toISOString();
@@ -249,7 +257,7 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly ChangeSe
       for (const f of changes.finished ?? []) finishedState.set(f.job, f);
       const seq = seqs[nextSeq++]!;
       const change: StoreChange = { seq, origin: hostId, writes, settings: Object.keys(changes.settings ?? {}), jobs: jobs.map((j) => j.id) };
-      changeRows.push(`(${lit(seq)}, ${lit(changePayload(change))})`);
+      changeRows.push(`(${lit(seq)}, ${lit(changePayload(change, storedValues(changes.writes)))})`);
       accepted.push({ at, result: { seq, revs, jobs }, change });
     } catch (err) {
       outcomes[at] = err as Error;

@@ -4,7 +4,8 @@ import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
 import { isDataRefusal, writeBatch } from './postgres-batch';
-import { announceTo, changePayload, checkExpectation, checkId, columnValues, fieldsObject, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns, writeId } from './records';
+import { FingerprintSet } from './fingerprint-set';
+import { announceTo, changePayload, checkExpectation, checkId, columnValues, fieldsObject, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, PHONE_LOOKUP_KEYS, storedValues, storeTableColumns, writeId, type StoredValues } from './records';
 import { parseSelector, projectFields } from './selector';
 import { postgresDialect } from './sql-dialects';
 import { compileOrder, compileWhere, type TableColumns } from './sql-selector';
@@ -101,6 +102,20 @@ export class PostgresStore implements Store {
   private catchUpAgain = false;
   private commits = 0;
   private closed = false;
+  /**
+   * The values of {@link PHONE_LOOKUP_KEYS} ever stored, by any host, as fingerprints: a phone whose MAC and IP
+   * were never stored (a new phone) is answered by {@link PostgresStore.phoneLookup} without a round trip. Read
+   * once after open (`loading` until then: the look-ups query), each of this host's puts added before it is
+   * written, each other host's from its change's payload (`StoredValues`) as its change is read. `off` once a
+   * change of a host that does not write them is read (an earlier version: its values would be missing).
+   */
+  private readonly stored = { mac: new FingerprintSet(), ip: new FingerprintSet() };
+  private storedState: 'loading' | 'ready' | 'off' = 'loading';
+  /**
+   * Resolves once the stored MACs and IPs are read after open (or could not be, logged): from then on a new phone's
+   * look-up ({@link PostgresStore.phoneLookup}) makes no round trip.
+   */
+  storedRead: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -123,6 +138,8 @@ export class PostgresStore implements Store {
       // the listener connects while the schema is checked
       await Promise.all([PostgresStore.prepareSchema(pool, options.hostId), store.listen(url)]);
       store.seenSeq = await store.lastSeq();
+      // (after seenSeq: what the read misses, committed since, is read from the change log)
+      store.storedRead = store.loadStored();
     } catch (err) {
       await store.listenClient?.end().catch(() => {});
       await pool.end().catch(() => {});
@@ -168,6 +185,26 @@ export class PostgresStore implements Store {
     this.listenClient = client;
   }
 
+  /** Reads the values every device stores for {@link PHONE_LOOKUP_KEYS} into {@link PostgresStore.stored}. */
+  private async loadStored(): Promise<void> {
+    try {
+      // one JSON array per key (one row, parsed at once, instead of a row per value)
+      const rows = await Promise.all(PHONE_LOOKUP_KEYS.map((key) => this.pool.query<{ v: string[] | null }>(`SELECT json_agg(DISTINCT ${key}) AS v FROM devices WHERE ${key} IS NOT NULL`)));
+      PHONE_LOOKUP_KEYS.forEach((key, i) => {
+        for (const value of rows[i]!.rows[0]?.v ?? []) this.stored[key].add(value);
+      });
+      if (this.storedState === 'loading') this.storedState = 'ready';
+    } catch (err) {
+      this.storedState = 'off';
+      if (!this.closed) this.log(`store: could not read the devices' MACs and IPs (every phone's look-up queries the database): ${(err as Error).message}`);
+    }
+  }
+
+  /** Adds `values` to {@link PostgresStore.stored}. */
+  private addStored(values: StoredValues): void {
+    for (const key of PHONE_LOOKUP_KEYS) for (const value of values[key] ?? []) this.stored[key].add(value);
+  }
+
   /** Reads the change log after the last sequence announced and announces it, in order. */
   private catchUp(): void {
     if (this.catchingUp) {
@@ -179,12 +216,23 @@ export class PostgresStore implements Store {
         this.catchUpAgain = false;
         try {
           const rows = await this.pool.query<{ seq: string; payload: string }>('SELECT seq, payload FROM changes WHERE seq > $1 ORDER BY seq', [this.seenSeq]);
-          this.deliver(rows.rows.map((row) => ({ seq: Number(row.seq), ...(JSON.parse(row.payload) as Omit<StoreChange, 'seq'>) })));
+          this.deliver(rows.rows.map((row) => this.readChange(Number(row.seq), row.payload)));
         } catch (err) {
           if (!this.closed) this.log(`store: could not read the change log: ${(err as Error).message}`);
         }
       } while (this.catchUpAgain && !this.closed);
     })().finally(() => (this.catchingUp = undefined));
+  }
+
+  /** A change read from the log: its values stored added to {@link PostgresStore.stored}, and the change announced. */
+  private readChange(seq: number, payload: string): StoreChange {
+    const { stored, ...change } = JSON.parse(payload) as Omit<StoreChange, 'seq'> & { stored?: StoredValues };
+    if (stored) this.addStored(stored);
+    else if (this.storedState !== 'off' && change.writes.some((w) => w.kind === 'devices' && !w.deleted)) {
+      this.storedState = 'off';
+      this.log(`store: host ${change.origin} does not tell the MACs and IPs it stores (an earlier version): every phone's look-up queries the database`);
+    }
+    return { seq, ...change };
   }
 
   /** Announces the changes of `changes` (in commit order) after the last one announced; the others were already. */
@@ -266,6 +314,10 @@ export class PostgresStore implements Store {
   }
 
   async phoneLookup(mac: string, ip: string, limit: number): Promise<PhoneLookup> {
+    // a MAC and an IP no device ever stored (a new phone): nothing to find (a device of its MAC created by another
+    // host since, its change not read yet, makes the creation fail on the MAC kept unique, and the caller looks up
+    // again, with queries)
+    if (this.storedState === 'ready' && !this.stored.mac.mayHave(mac) && !this.stored.ip.mayHave(ip)) return { byMac: undefined, byIp: async () => [] };
     // one round trip for both (a new phone needs the second right after the first found nothing)
     const rows = (
       await this.query<{ doc: DeviceRecord; by_mac: boolean }>(
@@ -313,10 +365,12 @@ export class PostgresStore implements Store {
     }
     const trim = ++this.commits % 1000 === 0 ? [`DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes) - ${CHANGE_LOG_KEEP}`] : [];
     try {
+      // (before the write: a value is in the fingerprints before any look-up could find it stored)
+      for (const changes of batch) this.addStored(storedValues(changes.writes));
       const deferSync = batch.every((changes) => changes.deferSync === true);
       // the batch's notification carries this store's token: its changes are announced here, not read back
       const closing = [...trim, `NOTIFY ${CHANGE_CHANNEL}, '${this.notifyToken}'`];
-      const written = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: closing, deferSync, since: this.seenSeq });
+      const written = await writeBatch(client, batch, { hostId: this.hostId, lock: WRITE_LOCK, finally: closing, deferSync, since: this.seenSeq, readChange: (seq, payload) => this.readChange(seq, payload) });
       client.release();
       this.deliver(written.changes);
       return written.outcomes.map((o) => (o instanceof Error ? this.failed(o) : o));
@@ -450,7 +504,7 @@ export class PostgresStore implements Store {
       if ((gone.rowCount ?? 0) > 0) await client.query('DELETE FROM job_progress WHERE job = $1', [f.job]);
     }
     const body = { origin: this.hostId, writes, settings, jobs: jobs.map((j) => j.id) };
-    const seqRow = await client.query<{ seq: string }>('INSERT INTO changes (payload) VALUES ($1) RETURNING seq', [changePayload(body)]);
+    const seqRow = await client.query<{ seq: string }>('INSERT INTO changes (payload) VALUES ($1) RETURNING seq', [changePayload(body, storedValues(changes.writes))]);
     return { seq: Number(seqRow.rows[0]!.seq), revs, jobs };
   }
 

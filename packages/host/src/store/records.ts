@@ -49,9 +49,41 @@ export function checkId(kind: DocumentKind, id: unknown): asserts id is string {
 /** The singular name of a kind, for messages. */
 export const kindName = (kind: DocumentKind): string => (kind === 'devices' ? 'device' : 'config');
 
-/** The JSON payload stored in the change log for `change` (without its seq). */
-export function changePayload(change: Omit<StoreChange, 'seq'>): string {
-  return JSON.stringify({ origin: change.origin, writes: change.writes, settings: change.settings, jobs: change.jobs });
+/**
+ * The JSON payload stored in the change log for `change` (without its seq); with `stored` (see {@link storedValues}),
+ * the values its device puts stored, for the other hosts' look-up fingerprints (PostgreSQL).
+ */
+export function changePayload(change: Omit<StoreChange, 'seq'>, stored?: StoredValues): string {
+  const payload: Record<string, unknown> = { origin: change.origin, writes: change.writes, settings: change.settings, jobs: change.jobs };
+  if (stored) payload.stored = stored;
+  return JSON.stringify(payload);
+}
+
+/**
+ * The device keys a phone's request looks its device up by in one round trip (`Store.phoneLookup`), whose values a
+ * store may hold as fingerprints to answer a new phone's look-up without a query.
+ */
+export const PHONE_LOOKUP_KEYS = ['mac', 'ip'] as const;
+
+/** The values of {@link PHONE_LOOKUP_KEYS} that a change's device puts stored, by key (keys without any left out). */
+export type StoredValues = Partial<Record<(typeof PHONE_LOOKUP_KEYS)[number], string[]>>;
+
+/**
+ * The {@link StoredValues} of `writes`: a change's payload carries them (always, `{}` when none), so a host reading
+ * another's change learns the values without reading the documents. A payload without them (a host of an earlier
+ * version) tells nothing of them.
+ */
+export function storedValues(writes: readonly DocumentWrite[] | undefined): StoredValues {
+  const stored: StoredValues = {};
+  for (const write of writes ?? []) {
+    if (write.op !== 'put' || write.kind !== 'devices') continue;
+    const doc = write.doc as unknown as Record<string, unknown>;
+    for (const key of PHONE_LOOKUP_KEYS) {
+      const value = doc[key];
+      if (typeof value === 'string') (stored[key] ??= []).push(value);
+    }
+  }
+  return stored;
 }
 
 /**

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { isProvdError } from '@provd/sdk';
 import { hostError } from '../errors';
 import { CommitQueue } from './commit-queue';
+import { FingerprintSet } from './fingerprint-set';
 import { announceTo, changePayload, checkExpectation, checkId, columnValues, duplicateKey, fieldTexts, hostsSince, INDEXED_COLUMNS, parentIds, storeTableColumns, uniqueValues, writeId } from './records';
 import { parseSelector, projectFields, type SelectorTerm } from './selector';
 import { sqliteDialect } from './sql-dialects';
@@ -68,6 +69,15 @@ const CHUNK = 500;
 
 const tableColumns = (kind: DocumentKind): TableColumns => storeTableColumns(kind);
 
+/**
+ * The device keys whose values the store holds as fingerprints ({@link FingerprintSet}): the keys the request
+ * pipeline looks a phone up by. A look-up by one of them for a value never stored (a new phone's, by MAC and by IP)
+ * is answered without a query: after any commit, the main connection's first read starts with an empty page cache
+ * (SQLite drops it when another connection, here the writer's, changed the file), so such a miss cost 20-30 us of
+ * the event loop, two of them per new phone.
+ */
+const FINGERPRINTED_KEYS = ['mac', 'sn', 'uuid', 'ip'] as const;
+
 /** The statement putting a document of each kind: a new one at revision 1, else the next revision (returned). */
 const UPSERT: Readonly<Record<DocumentKind, string>> = Object.fromEntries(
   (['devices', 'configs'] as const).map((kind) => {
@@ -117,6 +127,13 @@ export class SqliteStore implements Store {
   private closed = false;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly readerStatements = new Map<string, Database.Statement>();
+  /**
+   * The values ever stored of each of {@link FINGERPRINTED_KEYS}, read at open, each put's added before it is
+   * written (so a value is never missing from its set once a read could find it). They only grow: a device deleted
+   * or changed leaves its old values there (its look-up then runs, finding nothing). Only this process writes the
+   * file while the host runs (the store's change feed is this process's commits alone).
+   */
+  private readonly stored = new Map<string, FingerprintSet>();
 
   private constructor(
     private readonly db: Database.Database,
@@ -127,6 +144,14 @@ export class SqliteStore implements Store {
   ) {
     this.reader = new Database(file, { readonly: true, fileMustExist: true });
     this.reader.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
+    for (const key of FINGERPRINTED_KEYS) {
+      const values = new FingerprintSet();
+      // on the key's index (a covering scan), not the table
+      for (const value of db.prepare(`SELECT DISTINCT ${key} FROM devices WHERE ${key} IS NOT NULL`).pluck().iterate() as IterableIterator<unknown>) {
+        if (typeof value === 'string') values.add(value);
+      }
+      this.stored.set(key, values);
+    }
     this.devices = this.collection('devices');
     this.configs = this.collection('configs');
     // two batches in flight: the writer runs one's statements while the other waits for its fsync
@@ -211,6 +236,7 @@ export class SqliteStore implements Store {
       findOne: async (selector, options = {}) => {
         const term = options.tenants ? undefined : SqliteStore.indexedEquality(columns, selector);
         if (term) {
+          if (this.neverStored(kind, term)) return undefined;
           // one indexed key equal to a string (the request pipeline's look-up by MAC): a statement of its own
           const doc = this.stmt(`SELECT doc FROM ${kind} WHERE ${term.key} = ? ORDER BY id LIMIT 1`).pluck().get(term.value) as string | undefined;
           return doc === undefined ? undefined : parse(doc);
@@ -286,6 +312,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Whether no device ever stored had `term` (one of {@link FINGERPRINTED_KEYS} equal to a value): no query needed. */
+  private neverStored(kind: DocumentKind, term: { key: string; value: string }): boolean {
+    return kind === 'devices' && this.stored.get(term.key)?.mayHave(term.value) === false;
+  }
+
   /** The key and value of a selector that is one indexed key equal to a string, else `undefined`. */
   private static indexedEquality(columns: TableColumns, selector: Selector | undefined): { key: string; value: string } | undefined {
     if (selector === undefined) return undefined;
@@ -307,6 +338,7 @@ export class SqliteStore implements Store {
     if (!(Number.isInteger(limit) && limit > 0 && limit <= CHUNK) || options.skip || options.tenants || options.sort !== undefined || options.order !== undefined || options.fields?.length) return undefined;
     const term = SqliteStore.indexedEquality(columns, selector);
     if (!term) return undefined;
+    if (this.neverStored(kind, term)) return { items: [], total: 0 };
     const docs = this.stmt(`SELECT doc FROM ${kind} WHERE ${term.key} = ? ORDER BY id LIMIT ${limit}`).pluck().all(term.value) as string[];
     const items = docs.map((doc) => JSON.parse(doc) as DocumentOf[K]);
     const total = items.length < limit ? items.length : (this.stmt(`SELECT count(*) FROM ${kind} WHERE ${term.key} = ?`).pluck().get(term.value) as number);
@@ -410,6 +442,12 @@ export class SqliteStore implements Store {
         continue;
       }
       const doc = write.doc as unknown as Record<string, unknown>;
+      if (write.kind === 'devices') {
+        for (const key of FINGERPRINTED_KEYS) {
+          const value = doc[key];
+          if (typeof value === 'string') this.stored.get(key)!.add(value);
+        }
+      }
       for (const { key, value } of uniqueValues(write.kind, doc, write.unique)) {
         uniques.set(add({ mode: 'vacant', sql: `SELECT id FROM ${write.kind} WHERE ${key} = ? AND id <> ? ORDER BY id LIMIT 1`, params: [value, id] }), { kind: write.kind, id, key, value });
       }
@@ -469,7 +507,11 @@ export class SqliteStore implements Store {
         const check = checks.get(outcome.step);
         if (check && 'rev' in outcome) checkExpectation(check.kind, check.id, outcome.rev, check.expect);
         const unique = uniques.get(outcome.step);
-        if (unique && 'found' in outcome) return duplicateKey(unique.kind, unique.id, unique.key, unique.value, outcome.found);
+        if (unique && 'found' in outcome) {
+          // a value another writer stored (a process of its own: not in the sets) is looked up from now on
+          if (unique.kind === 'devices') this.stored.get(unique.key)?.add(unique.value);
+          return duplicateKey(unique.kind, unique.id, unique.key, unique.value, outcome.found);
+        }
         return new Error('message' in outcome ? outcome.message : `step ${outcome.step} failed`);
       },
       finish: (values) => {

@@ -62,14 +62,23 @@ interface Asked {
 }
 
 /**
- * A copy of what a request told, its values of object type (`X_` keys) deep-copied: the standard keys are strings,
- * and `structuredClone` of the whole (a serialization and a deserialization) was a measurable share of a new phone's
- * request.
+ * A new device of an unknown requester: a copy of what its request told (its values of object type, `X_` keys,
+ * deep-copied: the standard keys are strings), then its own keys. Built key by key into one object: a
+ * `structuredClone` of the whole (a serialization and a deserialization), and then a spread of the copy with the
+ * device's keys, were each a measurable share of a new phone's request.
  */
-function copyDevInfo(devInfo: DevInfo): DevInfo {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(devInfo)) copy[key] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
-  return copy as DevInfo;
+function newDeviceFrom(devInfo: DevInfo): Device {
+  const device: Record<string, unknown> = {};
+  const told = devInfo as Record<string, unknown>;
+  for (const key of Object.keys(told)) {
+    const value = told[key];
+    device[key] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  }
+  device.id = newRecordId();
+  device.added = 'auto';
+  device.is_new = true;
+  device.configured = false;
+  return device as unknown as Device;
 }
 
 /** How many devices a look-up by IP reads (a few share an IP only behind NAT). */
@@ -480,7 +489,7 @@ export class RequestProcessing {
    * device has its MAC (created since the look-up; logged when `again`, after a second look-up).
    */
   private async autoCreate(devInfo: DevInfo, filename: string | undefined, tenantUuid: string | undefined, clientIp: string, again: boolean, decided?: (device: Device) => void): Promise<Device | 'taken' | undefined> {
-    const device: Device = { ...copyDevInfo(devInfo), id: newRecordId(), added: 'auto', is_new: true, configured: false };
+    const device = newDeviceFrom(devInfo);
     const tenant = tenantUuid ?? this.app.options.defaultTenant;
     if (tenant !== undefined) device.tenant_uuid = tenant;
     let created: Device;

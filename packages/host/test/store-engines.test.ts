@@ -654,3 +654,33 @@ describe('PostgreSQL store shared by two hosts', () => {
     expect(seen.B.filter((c) => c.origin === 'A').length).toBe(23);
   });
 });
+
+describe('SQLite store written by another process', () => {
+  let dir: TestDir;
+  const stores: Store[] = [];
+  beforeEach(async () => {
+    dir = await testdir();
+  });
+  afterEach(async () => {
+    for (const s of stores.splice(0)) await s.close();
+    await dir.cleanup();
+  });
+
+  it('finds the devices another process committed a few seconds after, and says so in its log', async () => {
+    const lines: string[] = [];
+    const host = await SqliteStore.open(dir.join('data'), { hostId: 'host-1', log: (line) => lines.push(line) });
+    stores.push(host);
+    await host.put('devices', dev('own', { mac: '00:00:00:00:03:01', ip: '10.3.0.1' }));
+    // `provd import` beside the running host (which it should not be): another store on the same file
+    const other = await SqliteStore.open(dir.join('data'), { hostId: 'host-1' });
+    stores.push(other);
+    await other.put('devices', dev('imported', { mac: '00:00:00:00:03:02', ip: '10.3.0.2' }));
+    await expect.poll(async () => (await host.phoneLookup('00:00:00:00:03:02', '10.3.0.2', 16)).byMac?.id, { timeout: 8000, interval: 100 }).toBe('imported');
+    expect((await host.devices.findOne({ ip: '10.3.0.2' }))?.id).toBe('imported');
+    expect(lines.filter((l) => l.includes('another process committed'))).toHaveLength(1);
+    // its own commits are not taken for another process's
+    await host.put('devices', dev('own-2', { mac: '00:00:00:00:03:03' }));
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(lines.filter((l) => l.includes('another process committed'))).toHaveLength(1);
+  });
+});

@@ -43,6 +43,11 @@ export class CommitQueue<T, R> {
     });
   }
 
+  /** Whether nothing is pending or being flushed (every submitted item's outcome is known). */
+  get idle(): boolean {
+    return this.running === undefined;
+  }
+
   /** Resolves once every submitted item is flushed. */
   async drain(): Promise<void> {
     while (this.running) await this.running;

@@ -78,6 +78,12 @@ const tableColumns = (kind: DocumentKind): TableColumns => storeTableColumns(kin
  */
 const FINGERPRINTED_KEYS = ['mac', 'sn', 'uuid', 'ip'] as const;
 
+/**
+ * How often, in ms, an idle store checks whether another process committed to its file (a change in the log past the
+ * last one it announced): then it reads its {@link FINGERPRINTED_KEYS} sets again (see `SqliteStore.checkForeign`).
+ */
+const FOREIGN_CHECK_MS = 2_000;
+
 /** The statement putting a document of each kind: a new one at revision 1, else the next revision (returned). */
 const UPSERT: Readonly<Record<DocumentKind, string>> = Object.fromEntries(
   (['devices', 'configs'] as const).map((kind) => {
@@ -130,10 +136,14 @@ export class SqliteStore implements Store {
   /**
    * The values ever stored of each of {@link FINGERPRINTED_KEYS}, read at open, each put's added before it is
    * written (so a value is never missing from its set once a read could find it). They only grow: a device deleted
-   * or changed leaves its old values there (its look-up then runs, finding nothing). Only this process writes the
-   * file while the host runs (the store's change feed is this process's commits alone).
+   * or changed leaves its old values there (its look-up then runs, finding nothing). One process writes the file
+   * while the host runs (the store's change feed is this process's commits alone); another's commits are noticed
+   * within {@link FOREIGN_CHECK_MS} once this store is idle ({@link SqliteStore.checkForeign}).
    */
-  private readonly stored = new Map<string, FingerprintSet>();
+  private readonly stored = new Map<string, FingerprintSet>(FINGERPRINTED_KEYS.map((key) => [key, new FingerprintSet()]));
+  /** The last change of the log announced by this store, or seen by {@link SqliteStore.checkForeign}. */
+  private lastSeen: number;
+  private readonly foreignCheck: NodeJS.Timeout;
 
   private constructor(
     private readonly db: Database.Database,
@@ -144,14 +154,10 @@ export class SqliteStore implements Store {
   ) {
     this.reader = new Database(file, { readonly: true, fileMustExist: true });
     this.reader.pragma(`cache_size = -${SQLITE_PAGE_CACHE_KIB}`);
-    for (const key of FINGERPRINTED_KEYS) {
-      const values = new FingerprintSet();
-      // on the key's index (a covering scan), not the table
-      for (const value of db.prepare(`SELECT DISTINCT ${key} FROM devices WHERE ${key} IS NOT NULL`).pluck().iterate() as IterableIterator<unknown>) {
-        if (typeof value === 'string') values.add(value);
-      }
-      this.stored.set(key, values);
-    }
+    this.lastSeen = (this.stmt('SELECT max(seq) FROM changes').pluck().get() as number | null) ?? 0;
+    this.readStored();
+    this.foreignCheck = setInterval(() => this.checkForeign(), FOREIGN_CHECK_MS);
+    this.foreignCheck.unref();
     this.devices = this.collection('devices');
     this.configs = this.collection('configs');
     // two batches in flight: the writer runs one's statements while the other waits for its fsync
@@ -309,6 +315,34 @@ export class SqliteStore implements Store {
       }
     } finally {
       release();
+    }
+  }
+
+  /** Adds every value stored of {@link FINGERPRINTED_KEYS} to its set, read from the key's index (a covering scan). */
+  private readStored(): void {
+    for (const key of FINGERPRINTED_KEYS) {
+      const values = this.stored.get(key)!;
+      for (const value of this.stmt(`SELECT DISTINCT ${key} FROM devices WHERE ${key} IS NOT NULL`).pluck().iterate() as IterableIterator<unknown>) {
+        if (typeof value === 'string') values.add(value);
+      }
+    }
+  }
+
+  /**
+   * When idle (every commit of its own announced), whether the log holds a change past the last one this store
+   * announced: another process committed to the file (`provd import` beside a running host, which it should not be).
+   * Its values are then read again, so its devices are found from then on (a few seconds after its commit).
+   */
+  private checkForeign(): void {
+    if (this.closed || !this.queue.idle) return;
+    try {
+      const last = (this.stmt('SELECT max(seq) FROM changes').pluck().get() as number | null) ?? 0;
+      if (last <= this.lastSeen) return;
+      this.lastSeen = last;
+      this.readStored();
+      this.log(`store: another process committed to ${this.file} (up to change ${last}): the MACs, serials, UUIDs and IPs of its devices were read again (one host process owns a SQLite store: run provd import before the host starts)`);
+    } catch (err) {
+      this.log(`store: could not check ${this.file} for another process's commits: ${(err as Error).message}`);
     }
   }
 
@@ -524,6 +558,7 @@ export class SqliteStore implements Store {
   }
 
   private announce(change: StoreChange): void {
+    if (change.seq > this.lastSeen) this.lastSeen = change.seq;
     announceTo(this.listeners, change, this.log);
   }
 
@@ -583,6 +618,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.foreignCheck);
     await this.queue.drain();
     await this.readerBusy;
     this.listeners.clear();

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testdir, type TestDir } from '@provd/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EARLY_ANSWERS_LIMIT } from '../src/app/request-processing';
+import type { StoreEngine } from '../src/store/store';
 import { freshPgDatabase } from './store-helpers';
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -168,7 +170,7 @@ describe('two provd serve processes on one PostgreSQL database', () => {
   }, 120_000);
 });
 
-const engines = [
+const engines: { name: StoreEngine; flags: () => Promise<{ flags: string[]; drop: () => Promise<void> }> }[] = [
   { name: 'sqlite', flags: async () => ({ flags: [] as string[], drop: async () => {} }) },
   {
     name: 'postgres',
@@ -179,7 +181,7 @@ const engines = [
   },
 ];
 
-describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
+describe.each(engines)('kill -9 on the $name store', ({ name, flags }) => {
   it('during a background reconfigure of 300 devices: after restart no phone gets the old password, and the job completes', async () => {
     const store = await flags();
     try {
@@ -244,10 +246,10 @@ describe.each(engines)('kill -9 on the $name store', ({ flags }) => {
       const macs = devices.map((d) => d.mac);
       expect(new Set(macs).size).toBe(macs.length);
       for (const d of devices) expect(d).toMatchObject({ added: 'auto', plugin: 'acme-test' });
-      // the devices lost are only the last answered ones' (at most the 64 answered before their commit), and each of
-      // those phones gets its device at its next request; every phone asking again has exactly one
+      // the devices lost are only the last answered ones' (at most the engine's limit of phones answered before their
+      // commit), and each of those phones gets its device at its next request; every phone asking again has exactly one
       const lost = answered.filter((mac) => !macs.includes(mac));
-      expect(lost.length).toBeLessThanOrEqual(64);
+      expect(lost.length).toBeLessThanOrEqual(EARLY_ANSWERS_LIMIT[name]);
       // (its device is committed just after its answer)
       for (const mac of [answered[0]!, ...lost]) {
         expect(await phoneFile(host, mac)).toBe('HTTP 404');

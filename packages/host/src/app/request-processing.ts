@@ -3,7 +3,7 @@ import { isProvdError, type AnyRequest, type Device, type DevInfo, type ProvdPlu
 import { associatePlugin, betterPlugin, requestFilename, requestPath, retrieveDevice, changesDeviceInfo, updateDeviceInfo, type DeviceLookup } from '../identification/index';
 import { reasonOf, type AppContext } from './app-context';
 import { newRecordId } from '../store/records';
-import type { DocumentWrite } from '../store/store';
+import type { DocumentWrite, StoreEngine } from '../store/store';
 import type { StoredConfig } from './config-input';
 import type { DeviceConfiguration } from './device-configuration';
 import type { KeyedLock } from './keyed-lock';
@@ -85,13 +85,15 @@ function newDeviceFrom(devInfo: DevInfo): Device {
 const IP_LOOKUP_LIMIT = 16;
 
 /**
- * How many new phones may be answered before their device's commit at once (see {@link RequestProcessing.locked}):
- * beyond, a new phone's answer waits for its commit, as every other change's does (what the store has not written yet
- * stays bounded when phones arrive faster than it writes). Not more: each waiting commit keeps its request's state
- * alive, and with 256 waiting the commits took 25 ms (the store writing them in turn), long enough for that state to
- * be promoted to the old generation on every new phone (see docs/decisions.md: `pnpm bench pipeline`).
+ * How many new phones may be answered before their device's commit at once, by store engine (see
+ * {@link RequestProcessing.locked}): beyond, a new phone's answer waits for its commit, as every other change's does
+ * (what the store has not written yet stays bounded when phones arrive faster than it writes). SQLite: 64, not more:
+ * each waiting commit keeps its request's state alive, and with 256 waiting the commits took 25 ms (the store writing
+ * them in turn), long enough for that state to be promoted to the old generation on every new phone (see
+ * docs/decisions.md: `pnpm bench pipeline`). PostgreSQL: 256, its commits waiting on the server's round trips: with 64
+ * the new phones waited for them, a third of the machine idle (see docs/decisions.md).
  */
-const EARLY_ANSWERS_LIMIT = 64;
+export const EARLY_ANSWERS_LIMIT: Readonly<Record<StoreEngine, number>> = { sqlite: 64, postgres: 256 };
 
 /** Called with a new phone's answer once its device is decided, before its commit (see {@link RequestProcessing.locked}). */
 type EarlyAnswer = (result: ProcessResult) => void;
@@ -222,6 +224,10 @@ export class RequestProcessing {
 
   /** How many new phones are answered and their device not committed yet (see {@link EARLY_ANSWERS_LIMIT}). */
   private earlyAnswers = 0;
+  /** {@link EARLY_ANSWERS_LIMIT} of this host's store engine. */
+  private get earlyAnswersLimit(): number {
+    return EARLY_ANSWERS_LIMIT[this.app.store.engine];
+  }
 
   /**
    * The request of {@link RequestProcessing.knownOrLocked} under the lock of its identity: its device retrieved,
@@ -277,7 +283,7 @@ export class RequestProcessing {
       // (the limit checked as the answer goes out: requests checked before it would all pass together)
       const decided = early
         ? (decidedDevice: Device): void => {
-            if (this.earlyAnswers >= EARLY_ANSWERS_LIMIT) return;
+            if (this.earlyAnswers >= this.earlyAnswersLimit) return;
             const result = this.served(decidedDevice, devInfo, trust);
             if (result instanceof Promise) return;
             answered = true;

@@ -612,11 +612,16 @@ describe('PostgreSQL store shared by two hosts', () => {
       expect(seenByB[0]).not.toHaveProperty('stored');
       expect(await found('00:00:00:00:02:02', '10.2.0.2')).toBe('x');
       expect((await (await b.phoneLookup('00:00:00:00:02:09', '10.2.0.2', 16)).byIp()).map((d) => d.id)).toEqual(['x']);
+      // a payload whose stored values are not lists of strings: they are left out, and the changes after it are read
+      await admin.query('INSERT INTO changes (payload) VALUES ($1)', [JSON.stringify({ origin: 'ODD', writes: [], settings: ['odd'], jobs: [], stored: { mac: 7, ip: 'x' } })]);
+      await admin.query(`NOTIFY ${CHANGE_CHANNEL}`);
+      await expect.poll(() => seenByB.length, { timeout: 5000 }).toBe(2);
+      expect(seenByB[1]).toMatchObject({ origin: 'ODD', settings: ['odd'] });
       // a change of a host of an earlier version (its payload without the values it stored): from then on B queries
       await admin.query("INSERT INTO devices (id, rev, mac, ip, doc) VALUES ('old', 1, '00:00:00:00:02:03', '10.2.0.3', '{\"id\": \"old\"}')");
       await admin.query('INSERT INTO changes (payload) VALUES ($1)', [JSON.stringify({ origin: 'OLD', writes: [{ kind: 'devices', id: 'old', deleted: false }], settings: [], jobs: [] })]);
       await admin.query(`NOTIFY ${CHANGE_CHANNEL}`);
-      await expect.poll(() => seenByB.length, { timeout: 5000 }).toBe(2);
+      await expect.poll(() => seenByB.length, { timeout: 5000 }).toBe(3);
       expect(await found('00:00:00:00:02:03', '10.2.0.3')).toBe('old');
       expect(await found('00:00:00:00:02:01', '10.2.0.1')).toBe('hidden');
     } finally {

@@ -200,9 +200,12 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Adds `values` to {@link PostgresStore.stored}. */
+  /** Adds `values` to {@link PostgresStore.stored} (what is not a list of strings left out: a payload is data). */
   private addStored(values: StoredValues): void {
-    for (const key of PHONE_LOOKUP_KEYS) for (const value of values[key] ?? []) this.stored[key].add(value);
+    for (const key of PHONE_LOOKUP_KEYS) {
+      const list: unknown = values[key];
+      if (Array.isArray(list)) for (const value of list) if (typeof value === 'string') this.stored[key].add(value);
+    }
   }
 
   /** Reads the change log after the last sequence announced and announces it, in order. */
@@ -227,8 +230,8 @@ export class PostgresStore implements Store {
   /** A change read from the log: its values stored added to {@link PostgresStore.stored}, and the change announced. */
   private readChange(seq: number, payload: string): StoreChange {
     const { stored, ...change } = JSON.parse(payload) as Omit<StoreChange, 'seq'> & { stored?: StoredValues };
-    if (stored) this.addStored(stored);
-    else if (this.storedState !== 'off' && change.writes.some((w) => w.kind === 'devices' && !w.deleted)) {
+    if (typeof stored === 'object' && stored !== null) this.addStored(stored);
+    else if (this.storedState !== 'off' && (change.writes ?? []).some((w) => w.kind === 'devices' && !w.deleted)) {
       this.storedState = 'off';
       this.log(`store: host ${change.origin} does not tell the MACs and IPs it stores (an earlier version): every phone's look-up queries the database`);
     }

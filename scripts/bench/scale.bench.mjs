@@ -370,7 +370,8 @@ async function runFolders(engine, n) {
 async function oneRun(host, sdk, engine, n, work) {
   const folder = await runFolders(engine, n);
   const { dir, files } = folder;
-  const pg = engine === 'postgres' ? await freshPg() : undefined;
+  // (the run's file system unmounted if the database cannot be had: no mount left behind)
+  const pg = engine === 'postgres' ? await freshPg().catch(async (err) => (await folder.remove(), Promise.reject(err))) : undefined;
   const store = pg ? { engine: 'postgres', url: pg.url } : undefined;
   const hostOptions = { pluginsDir: join(files, 'plugins'), dataDir: join(dir, 'data'), store, repo: join(work, 'repo'), httpPort: 0, tftpPort: 0, apiPort: 0, trustedProxies: 1, sync: 'none', apiInsecureLoopback: true };
   const figures = { files: folder.describe };
